@@ -1,0 +1,124 @@
+//! The driver: reads a spec, runs the phases in order, and returns their results.
+//!
+//! Takes a spec path and an output folder, gives the diagnostics and (when there are no
+//! errors) the IR and the generated files. This is the only place besides [`crate::output`]
+//! that touches the disk: it reads the spec and the files its configs name.
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::emit::{self, FileSet};
+use crate::ir::{self, Ir};
+use crate::syntax::{self, ast::Spec};
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+/// A spec as read from disk.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path as the user gave it (shown in diagnostics).
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// What went wrong before any diagnostic could be made.
+#[derive(Debug)]
+pub struct IoFailure(pub String);
+
+impl std::fmt::Display for IoFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub fn read_source(path: &Path) -> Result<Source, IoFailure> {
+    let bytes = std::fs::read(path).map_err(|e| IoFailure(format!("cannot read {}: {e}", path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        IoFailure(format!(
+            "{} is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(Source { path: path.to_path_buf(), text })
+}
+
+/// Results of the front end: the spec (when it could be decoded) and every diagnostic.
+pub struct Checked {
+    pub spec: Option<Spec>,
+    pub diagnostics: Diagnostics,
+    pub files: BTreeMap<String, String>,
+}
+
+/// Parse and check a spec; read the files its configs name.
+pub fn check(source: &Source) -> Checked {
+    let (spec, mut diagnostics) = syntax::parse(&source.text);
+    let mut files = BTreeMap::new();
+    if let Some(spec) = &spec {
+        diagnostics.extend(crate::check::check(spec));
+        let dir = source.path.parent().unwrap_or(Path::new("."));
+        let all_configs = spec.items.configs.iter().chain(spec.environments.iter().flat_map(|e| e.items.configs.iter()));
+        for f in all_configs.flat_map(|c| c.files.iter()) {
+            if files.contains_key(&f.path.v) {
+                continue;
+            }
+            let p = Path::new(&f.path.v);
+            if p.is_absolute() || p.components().any(|c| matches!(c, Component::ParentDir)) {
+                diagnostics.push(
+                    Diagnostic::error("stowage::config::file", format!("`{}` is outside the spec's folder", f.path.v), f.path.span, "not under the spec's folder")
+                        .with_help("config files are read relative to stowage.kdl and must stay inside its folder"),
+                );
+                continue;
+            }
+            match std::fs::read_to_string(dir.join(p)) {
+                Ok(text) => {
+                    files.insert(f.path.v.clone(), text);
+                }
+                Err(e) => diagnostics.push(
+                    Diagnostic::error("stowage::config::file", format!("cannot read `{}`: {e}", f.path.v), f.path.span, "file not readable")
+                        .with_help("the path is relative to the folder of stowage.kdl"),
+                ),
+            }
+        }
+    }
+    Checked { spec, diagnostics, files }
+}
+
+/// Everything generated from a spec.
+pub struct Generated {
+    pub ir: Ir,
+    pub files: FileSet,
+}
+
+/// Lower and emit a checked spec (None when it has errors).
+pub fn generate(source: &Source, checked: &Checked, out: &Path) -> Option<Generated> {
+    if checked.diagnostics.has_errors() {
+        return None;
+    }
+    let spec = checked.spec.as_ref()?;
+    let spec_file = relative_path(out, &source.path);
+    let ir = ir::lower(spec, &spec_file, &checked.files);
+    let files = emit::all(&ir);
+    Some(Generated { ir, files })
+}
+
+/// `to` relative to the folder `from`, with '/' separators (both made absolute first).
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    let abs = |p: &Path| {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::CurDir => {}
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let (from, to) = (abs(from), abs(to));
+    let common = from.components().zip(to.components()).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = from.components().skip(common).map(|_| "..".to_string()).collect();
+    parts.extend(to.components().skip(common).map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
+}

@@ -1,0 +1,377 @@
+//! The kustomize tree: `deploy/kustomize/base/` and `deploy/kustomize/overlays/<env>/`.
+//!
+//! The base holds the objects of the spec without overrides, one file per workload. Each
+//! overlay says how its environment differs, the way people write overlays: `namespace`,
+//! `namePrefix`, `images`, `replicas`, and strategic-merge patches only for what those cannot
+//! say. Overlays are computed by comparing the environment's objects with the base's, so an
+//! overlay always renders to exactly the environment's objects.
+
+use super::{FileSet, header, yaml};
+use crate::ir::{EnvIr, Ir, Object, kind_rank};
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const ROOT: &str = "deploy/kustomize";
+
+pub fn emit(ir: &Ir) -> FileSet {
+    let mut files = FileSet::new();
+    let head = header(&ir.spec_file);
+    let base_files = group_files(&ir.base.objects);
+    for (file, objs) in &base_files {
+        files.insert(format!("{ROOT}/base/{file}"), yaml::documents(&head, objs));
+    }
+    let kustomization = json!({
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "resources": base_files.keys().collect::<Vec<_>>(),
+    });
+    files.insert(format!("{ROOT}/base/kustomization.yaml"), yaml::documents(&head, &[kustomization]));
+    for env in &ir.environments {
+        overlay(ir, env, &head, &mut files);
+    }
+    files
+}
+
+fn file_name(group: &str) -> String {
+    format!("{group}.yaml")
+}
+
+/// Objects grouped into files, each file's objects in creation order.
+fn group_files(objects: &[Object]) -> BTreeMap<String, Vec<Value>> {
+    let mut files: BTreeMap<String, Vec<&Object>> = BTreeMap::new();
+    for o in objects {
+        files.entry(file_name(&o.group)).or_default().push(o);
+    }
+    files
+        .into_iter()
+        .map(|(f, mut objs)| {
+            objs.sort_by(|a, b| (kind_rank(a.kind()), a.kind(), a.name()).cmp(&(kind_rank(b.kind()), b.kind(), b.name())));
+            (f, objs.into_iter().map(|o| o.value.clone()).collect())
+        })
+        .collect()
+}
+
+/// The images of every container of an object, with their JSON pointers.
+fn container_images(v: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for pod in ["/spec/template/spec", "/spec/jobTemplate/spec/template/spec"] {
+        if let Some(cs) = v.pointer(&format!("{pod}/containers")).and_then(Value::as_array) {
+            for (i, c) in cs.iter().enumerate() {
+                if let Some(img) = c["image"].as_str() {
+                    out.push((format!("{pod}/containers/{i}/image"), img.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Split an image reference into repository and tag/digest.
+fn split_image(image: &str) -> (String, Option<String>, Option<String>) {
+    if let Some((repo, digest)) = image.split_once('@') {
+        return (repo.to_string(), None, Some(digest.to_string()));
+    }
+    let slash = image.rfind('/').map(|i| i + 1).unwrap_or(0);
+    match image[slash..].rfind(':') {
+        Some(i) => (image[..slash + i].to_string(), Some(image[slash + i + 1..].to_string()), None),
+        None => (image.to_string(), None, None),
+    }
+}
+
+fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
+    let dir = format!("{ROOT}/overlays/{}", env.name);
+    let base: BTreeMap<(String, String), &Object> = ir.base.objects.iter().map(|o| (o.id(), o)).collect();
+    let target: BTreeMap<(String, String), &Object> = env.objects.iter().map(|o| (o.id(), o)).collect();
+
+    // images: one entry per base repository whose every use moves to the same new reference.
+    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (id, t) in &target {
+        let Some(b) = base.get(id) else { continue };
+        let bi = container_images(&b.value);
+        let ti = container_images(&t.value);
+        for ((bp, bimg), (tp, timg)) in bi.iter().zip(ti.iter()) {
+            if bp == tp {
+                uses.entry(split_image(bimg).0).or_default().insert(timg.clone());
+            }
+        }
+    }
+    let mut images: BTreeMap<String, String> = BTreeMap::new();
+    let mut image_entries = Vec::new();
+    for (repo, targets) in &uses {
+        if targets.len() != 1 {
+            continue;
+        }
+        let new = targets.iter().next().expect("one target");
+        let (nrepo, ntag, ndigest) = split_image(new);
+        let base_image_same = base
+            .values()
+            .flat_map(|b| container_images(&b.value))
+            .filter(|(_, img)| &split_image(img).0 == repo)
+            .all(|(_, img)| &img == new);
+        if base_image_same {
+            continue;
+        }
+        let mut e = Map::new();
+        e.insert("name".into(), Value::String(repo.clone()));
+        if &nrepo != repo {
+            e.insert("newName".into(), Value::String(nrepo.clone()));
+        }
+        match (ntag, ndigest) {
+            (_, Some(d)) => {
+                e.insert("digest".into(), Value::String(d));
+            }
+            (Some(t), None) => {
+                e.insert("newTag".into(), Value::String(t));
+            }
+            (None, None) => {}
+        }
+        images.insert(repo.clone(), new.clone());
+        image_entries.push(Value::Object(e));
+    }
+
+    // replicas: counts that differ on objects that have a count in both.
+    let mut replicas: BTreeMap<(String, String), i64> = BTreeMap::new();
+    let mut replica_entries = Vec::new();
+    for (id, t) in &target {
+        let Some(b) = base.get(id) else { continue };
+        if !matches!(id.0.as_str(), "Deployment" | "StatefulSet") {
+            continue;
+        }
+        if let (Some(bn), Some(tn)) = (b.value.pointer("/spec/replicas").and_then(Value::as_i64), t.value.pointer("/spec/replicas").and_then(Value::as_i64))
+            && bn != tn
+        {
+            replicas.insert(id.clone(), tn);
+            replica_entries.push(json!({"name": id.1, "count": tn}));
+        }
+    }
+
+    // Patches and added resources.
+    let mut patches: BTreeMap<String, Value> = BTreeMap::new();
+    let mut added: Vec<Object> = Vec::new();
+    for (id, t) in &target {
+        match base.get(id) {
+            None => added.push((*t).clone()),
+            Some(b) => {
+                let mut expected = b.value.clone();
+                transform(&mut expected, env, &images, replicas.get(id).copied());
+                let mut path = Vec::new();
+                if let Some(mut d) = diff(&expected, &t.value, &mut path, t.is_builtin()) {
+                    if let Some(m) = d.as_object_mut() {
+                        m.shift_remove("apiVersion");
+                        m.shift_remove("kind");
+                    }
+                    let mut patch = Map::new();
+                    patch.insert("apiVersion".into(), t.value["apiVersion"].clone());
+                    patch.insert("kind".into(), t.value["kind"].clone());
+                    let mut meta = Map::new();
+                    meta.insert("name".into(), Value::String(b.name().to_string()));
+                    if let Some(ns) = b.value.pointer("/metadata/namespace") {
+                        meta.insert("namespace".into(), ns.clone());
+                    }
+                    if let Some(Value::Object(dm)) = d.as_object_mut().and_then(|m| m.shift_remove("metadata")) {
+                        for (k, v) in dm {
+                            if k != "name" {
+                                meta.insert(k, v);
+                            }
+                        }
+                    }
+                    patch.insert("metadata".into(), Value::Object(meta));
+                    if let Some(m) = d.as_object() {
+                        for (k, v) in m {
+                            patch.insert(k.clone(), v.clone());
+                        }
+                    }
+                    patches.insert(patch_file(&id.0, &id.1), Value::Object(patch));
+                }
+            }
+        }
+    }
+    for (id, b) in &base {
+        if !target.contains_key(id) {
+            let kind = b.kind().to_string();
+            if kind == "Namespace" {
+                continue;
+            }
+            patches.insert(
+                patch_file(&id.0, &id.1),
+                json!({"$patch": "delete", "apiVersion": b.api_version(), "kind": kind, "metadata": {"name": b.name(), "namespace": b.value.pointer("/metadata/namespace")}}),
+            );
+        }
+    }
+
+    let mut resources = vec![Value::String("../../base".into())];
+    for (file, objs) in group_files(&added) {
+        resources.push(Value::String(format!("resources/{file}")));
+        files.insert(format!("{dir}/resources/{file}"), yaml::documents(head, &objs));
+    }
+    for (file, p) in &patches {
+        files.insert(format!("{dir}/patches/{file}"), yaml::documents(head, std::slice::from_ref(p)));
+    }
+    let mut k = Map::new();
+    k.insert("apiVersion".into(), json!("kustomize.config.k8s.io/v1beta1"));
+    k.insert("kind".into(), json!("Kustomization"));
+    k.insert("namespace".into(), json!(env.namespace));
+    if !env.prefix.is_empty() {
+        k.insert("namePrefix".into(), json!(env.prefix));
+    }
+    if !env.labels.is_empty() {
+        k.insert("labels".into(), json!([{"pairs": env.labels}]));
+    }
+    k.insert("resources".into(), Value::Array(resources));
+    if !image_entries.is_empty() {
+        k.insert("images".into(), Value::Array(image_entries));
+    }
+    if !replica_entries.is_empty() {
+        k.insert("replicas".into(), Value::Array(replica_entries));
+    }
+    if !patches.is_empty() {
+        k.insert("patches".into(), Value::Array(patches.keys().map(|f| json!({"path": format!("patches/{f}")})).collect()));
+    }
+    files.insert(format!("{dir}/kustomization.yaml"), yaml::documents(head, &[Value::Object(k)]));
+}
+
+fn patch_file(kind: &str, name: &str) -> String {
+    format!("{}-{name}.yaml", kind.to_ascii_lowercase())
+}
+
+/// What kustomize's namespace, images and replicas transformers do to a base object.
+fn transform(v: &mut Value, env: &EnvIr, images: &BTreeMap<String, String>, replicas: Option<i64>) {
+    if v["kind"] == "Namespace" {
+        v["metadata"]["name"] = json!(env.namespace);
+    } else {
+        v["metadata"]["namespace"] = json!(env.namespace);
+    }
+    for (ptr, img) in container_images(v) {
+        if let Some(new) = images.get(&split_image(&img).0)
+            && let Some(x) = v.pointer_mut(&ptr)
+        {
+            *x = json!(new);
+        }
+    }
+    if let Some(n) = replicas
+        && let Some(x) = v.pointer_mut("/spec/replicas")
+    {
+        *x = json!(n);
+    }
+}
+
+/// Merge key of a list at `path` in a built-in kind, as strategic merge patch knows it.
+fn merge_key(path: &[String]) -> Option<&'static str> {
+    let last = path.last()?.as_str();
+    let parent = path.len().checked_sub(2).map(|i| path[i].as_str());
+    match last {
+        "containers" | "initContainers" | "volumes" | "imagePullSecrets" => Some("name"),
+        "env" if parent == Some("containers") || parent == Some("initContainers") => Some("name"),
+        "volumeMounts" => Some("mountPath"),
+        "ports" if parent == Some("containers") || parent == Some("initContainers") => Some("containerPort"),
+        "ports" if path.len() == 2 && path[0] == "spec" => Some("port"),
+        "topologySpreadConstraints" => Some("topologyKey"),
+        _ => None,
+    }
+}
+
+/// A strategic merge patch that turns `base` into `target` (None when they are equal).
+fn diff(base: &Value, target: &Value, path: &mut Vec<String>, builtin: bool) -> Option<Value> {
+    match (base, target) {
+        (Value::Object(b), Value::Object(t)) => {
+            let mut out = Map::new();
+            for (k, tv) in t {
+                match b.get(k) {
+                    None => {
+                        out.insert(k.clone(), tv.clone());
+                    }
+                    Some(bv) => {
+                        path.push(k.clone());
+                        if let Some(d) = diff(bv, tv, path, builtin) {
+                            out.insert(k.clone(), d);
+                        }
+                        path.pop();
+                    }
+                }
+            }
+            for k in b.keys() {
+                if !t.contains_key(k) {
+                    out.insert(k.clone(), Value::Null);
+                }
+            }
+            (!out.is_empty()).then_some(Value::Object(out))
+        }
+        (Value::Array(b), Value::Array(t)) if b != t => {
+            let key = if builtin { merge_key(path) } else { None };
+            let keyed = |xs: &Vec<Value>, k: &str| xs.iter().all(|x| x.get(k).is_some());
+            let Some(key) = key.filter(|k| keyed(b, k) && keyed(t, k)) else {
+                return Some(target.clone());
+            };
+            // Strategic merge puts the patch's items first, in the patch's order, and then the
+            // base's other items in their order. The patch therefore lists the target's items
+            // up to its last changed one (unchanged ones by key only), and further while the
+            // rest would not come out in the target's order.
+            let changed = |te: &Value| match b.iter().find(|be| be[key] == te[key]) {
+                None => true,
+                Some(be) => be != te,
+            };
+            let mut k = t.iter().rposition(changed).map(|i| i + 1).unwrap_or(0);
+            let in_base_order = |rest: &[Value]| {
+                let positions: Vec<usize> =
+                    rest.iter().filter_map(|x| b.iter().position(|y| y[key] == x[key])).collect();
+                positions.windows(2).all(|w| w[0] < w[1])
+            };
+            while k < t.len() && !in_base_order(&t[k..]) {
+                k += 1;
+            }
+            let mut items = Vec::new();
+            for te in &t[..k] {
+                match b.iter().find(|be| be[key] == te[key]) {
+                    Some(be) => {
+                        let mut m = Map::new();
+                        m.insert(key.to_string(), te[key].clone());
+                        if let Some(Value::Object(d)) = diff(be, te, path, builtin) {
+                            m.extend(d);
+                        }
+                        items.push(Value::Object(m));
+                    }
+                    None => items.push(te.clone()),
+                }
+            }
+            for be in b {
+                if !t.iter().any(|te| te[key] == be[key]) {
+                    items.push(json!({key: be[key].clone(), "$patch": "delete"}));
+                }
+            }
+            (!items.is_empty()).then_some(Value::Array(items))
+        }
+        _ => (base != target).then(|| target.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_split_into_repository_and_reference() {
+        assert_eq!(split_image("ghcr.io/a/api:1.2"), ("ghcr.io/a/api".into(), Some("1.2".into()), None));
+        assert_eq!(split_image("localhost:5000/api"), ("localhost:5000/api".into(), None, None));
+        assert_eq!(split_image("localhost:5000/api:dev"), ("localhost:5000/api".into(), Some("dev".into()), None));
+        assert_eq!(split_image("r/api@sha256:ab"), ("r/api".into(), None, Some("sha256:ab".into())));
+    }
+
+    #[test]
+    fn container_lists_merge_by_name() {
+        let base = json!({"spec": {"containers": [{"name": "a", "image": "x", "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]}]}});
+        let target = json!({"spec": {"containers": [{"name": "a", "image": "x", "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "3"}, {"name": "C", "value": "4"}]}]}});
+        let d = diff(&base, &target, &mut Vec::new(), true).unwrap();
+        assert_eq!(
+            d,
+            json!({"spec": {"containers": [{"name": "a", "env": [{"name": "B", "value": "3"}, {"name": "C", "value": "4"}]}]}})
+        );
+    }
+
+    #[test]
+    fn lists_without_merge_key_are_replaced_and_removed_keys_are_null() {
+        let base = json!({"spec": {"args": ["a", "b"], "x": 1}});
+        let target = json!({"spec": {"args": ["a"]}});
+        let d = diff(&base, &target, &mut Vec::new(), true).unwrap();
+        assert_eq!(d, json!({"spec": {"args": ["a"], "x": null}}));
+    }
+}

@@ -1,0 +1,13 @@
+//! stowage: one KDL spec in, deployment configuration out.
+//!
+//! The pipeline runs one way: [`syntax`] (text to typed AST) -> [`check`] (every diagnostic) ->
+//! [`ir`] (objects as deployed, per environment) -> [`emit`] (files) -> [`output`] (disk).
+
+pub mod check;
+pub mod diagnostic;
+pub mod emit;
+pub mod ir;
+pub mod output;
+pub mod policy;
+pub mod syntax;
+pub mod compile;

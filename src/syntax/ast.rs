@@ -1,0 +1,414 @@
+//! The typed AST: what a spec says, with the span of every value.
+//!
+//! One [`Spec`] holds the app settings, the base [`Items`] and, for every environment, the
+//! items as that environment sees them (base merged with its overrides). Nothing here is
+//! resolved or defaulted: that is the IR's job.
+
+use crate::diagnostic::Span;
+
+/// A value and the span it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct S<T> {
+    pub v: T,
+    pub span: Span,
+}
+
+impl<T> S<T> {
+    pub fn new(v: T, span: Span) -> Self {
+        S { v, span }
+    }
+}
+
+impl S<String> {
+    pub fn as_str(&self) -> &str {
+        &self.v
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    pub app: App,
+    pub items: Items,
+    pub environments: Vec<Environment>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct App {
+    pub name: S<String>,
+    pub span: Span,
+    pub namespace: Option<S<String>>,
+    pub registry: Option<S<String>>,
+    pub kubernetes: Option<S<String>>,
+    pub labels: Vec<(S<String>, S<String>)>,
+    pub annotations: Vec<(S<String>, S<String>)>,
+    pub ingress_controller: Option<IngressController>,
+}
+
+/// Where the ingress controller's pods run, for network policies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IngressController {
+    pub namespace: S<String>,
+    pub labels: Vec<(S<String>, S<String>)>,
+    pub span: Span,
+}
+
+/// Everything that becomes Kubernetes objects.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Items {
+    pub workloads: Vec<Workload>,
+    pub configs: Vec<Config>,
+    pub secrets: Vec<Secret>,
+    pub ingresses: Vec<Ingress>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WorkloadKind {
+    /// Deployment + Service.
+    Service,
+    /// Deployment without a Service.
+    Worker,
+    /// StatefulSet + headless Service + volume claim templates.
+    Stateful,
+    /// CronJob.
+    CronJob,
+}
+
+impl WorkloadKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            WorkloadKind::Service => "service",
+            WorkloadKind::Worker => "worker",
+            WorkloadKind::Stateful => "stateful",
+            WorkloadKind::CronJob => "cronjob",
+        }
+    }
+    pub fn is_long_running(self) -> bool {
+        !matches!(self, WorkloadKind::CronJob)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workload {
+    pub kind: WorkloadKind,
+    pub name: S<String>,
+    /// Span of the node's keyword (`service`): where "missing X" diagnostics point.
+    pub span: Span,
+    /// Span of the environment override that touched or added this workload, if any.
+    pub override_span: Option<Span>,
+    pub image: Option<Image>,
+    pub command: Option<S<Vec<String>>>,
+    pub args: Option<S<Vec<String>>>,
+    pub ports: Vec<Port>,
+    pub env: Vec<EnvVar>,
+    pub env_from: Vec<EnvFrom>,
+    pub resources: Option<Resources>,
+    pub liveness: Option<Probe>,
+    pub readiness: Option<Probe>,
+    pub startup: Option<Probe>,
+    pub security: Option<Security>,
+    pub service_account: Option<S<String>>,
+    pub replicas: Option<S<i64>>,
+    pub autoscale: Option<Autoscale>,
+    pub disruption: Option<Disruption>,
+    pub rollout: Option<Rollout>,
+    pub volumes: Vec<Volume>,
+    pub storage: Vec<Storage>,
+    pub spread: Option<S<String>>,
+    pub anti_affinity: Option<S<String>>,
+    pub node_selector: Vec<(S<String>, S<String>)>,
+    pub reach: Vec<S<Reach>>,
+    pub egress: Vec<Egress>,
+    pub expose: Option<S<String>>,
+    pub labels: Vec<(S<String>, S<String>)>,
+    pub annotations: Vec<(S<String>, S<String>)>,
+    pub waivers: Vec<Waiver>,
+    pub schedule: Option<S<String>>,
+    pub timezone: Option<S<String>>,
+    pub concurrency: Option<S<String>>,
+    pub history: Option<History>,
+    pub deadline: Option<S<i64>>,
+    pub retries: Option<S<i64>>,
+    pub restart: Option<S<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    pub name: S<String>,
+    pub tag: Option<S<String>>,
+    pub digest: Option<S<String>>,
+    pub registry: Option<S<String>>,
+    pub pull: Option<S<String>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Port {
+    pub name: S<String>,
+    pub number: S<i64>,
+    pub protocol: Option<S<String>>,
+    /// Port on the Service when it differs from the container port.
+    pub service_port: Option<S<i64>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnvSource {
+    Value(S<String>),
+    Secret { name: S<String>, key: S<String> },
+    Config { name: S<String>, key: S<String> },
+    Field(S<String>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvVar {
+    pub name: S<String>,
+    pub source: EnvSource,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnvFrom {
+    Secret(S<String>),
+    Config(S<String>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resources {
+    pub span: Span,
+    pub requests: Option<CpuMem>,
+    pub limits: Option<CpuMem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CpuMem {
+    pub cpu: Option<S<String>>,
+    pub memory: Option<S<String>>,
+    pub ephemeral: Option<S<String>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProbeAction {
+    Http { path: S<String>, port: S<PortRef> },
+    Tcp(S<PortRef>),
+    Grpc(S<PortRef>),
+    Exec(S<Vec<String>>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PortRef {
+    Name(String),
+    Number(i64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    pub action: ProbeAction,
+    pub delay: Option<S<i64>>,
+    pub period: Option<S<i64>>,
+    pub timeout: Option<S<i64>>,
+    pub failures: Option<S<i64>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Security {
+    pub user: Option<S<i64>>,
+    pub group: Option<S<i64>>,
+    pub fs_group: Option<S<i64>>,
+    pub non_root: Option<S<bool>>,
+    pub read_only_root: Option<S<bool>>,
+    pub privilege_escalation: Option<S<bool>>,
+    pub add_capabilities: Vec<S<String>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Autoscale {
+    pub min: Option<S<i64>>,
+    pub max: S<i64>,
+    pub cpu: Option<S<i64>>,
+    pub memory: Option<S<i64>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum IntOrPercent {
+    Int(i64),
+    Percent(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Disruption {
+    pub min_available: Option<S<IntOrPercent>>,
+    pub max_unavailable: Option<S<IntOrPercent>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rollout {
+    pub max_surge: Option<S<IntOrPercent>>,
+    pub max_unavailable: Option<S<IntOrPercent>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum VolumeSource {
+    EmptyDir { size: Option<S<String>>, memory: bool },
+    Config(S<String>),
+    Secret(S<String>),
+    Claim(S<String>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Volume {
+    pub name: S<String>,
+    pub mount: S<String>,
+    pub source: VolumeSource,
+    pub read_only: Option<S<bool>>,
+    pub sub_path: Option<S<String>>,
+    pub span: Span,
+}
+
+/// A volume claim template of a stateful workload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Storage {
+    pub name: S<String>,
+    pub mount: S<String>,
+    pub size: S<String>,
+    pub class: Option<S<String>>,
+    pub span: Span,
+}
+
+/// `reach "postgres:5432"`: this workload may open connections to that one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reach {
+    pub target: String,
+    pub port: Option<PortRef>,
+}
+
+/// `egress "0.0.0.0/0" port=443`: connections to addresses outside the cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Egress {
+    pub cidr: S<String>,
+    pub ports: Vec<S<i64>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiver {
+    pub rule: S<String>,
+    pub reason: Option<S<String>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct History {
+    pub success: Option<S<i64>>,
+    pub failure: Option<S<i64>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub name: S<String>,
+    pub span: Span,
+    pub data: Vec<(S<String>, S<String>)>,
+    pub files: Vec<ConfigFile>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigFile {
+    pub key: S<String>,
+    pub path: S<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretSource {
+    /// A Secret created outside stowage; only referenced.
+    Existing,
+    /// A Bitnami SealedSecret, encrypted values in the spec.
+    Sealed,
+    /// An External Secrets Operator ExternalSecret.
+    External,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Secret {
+    pub name: S<String>,
+    pub span: Span,
+    pub source: S<SecretSource>,
+    pub store: Option<S<String>>,
+    pub store_kind: Option<S<String>>,
+    pub refresh: Option<S<String>>,
+    pub keys: Vec<SecretKey>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecretKey {
+    pub name: S<String>,
+    pub remote: Option<S<String>>,
+    pub property: Option<S<String>>,
+    pub encrypted: Option<S<String>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ingress {
+    pub name: S<String>,
+    pub span: Span,
+    pub class: Option<S<String>>,
+    pub tls: Option<Tls>,
+    pub routes: Vec<Route>,
+    pub annotations: Vec<(S<String>, S<String>)>,
+    pub waivers: Vec<Waiver>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tls {
+    pub issuer: Option<S<String>>,
+    pub issuer_kind: Option<S<String>>,
+    pub secret: Option<S<String>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    pub name: S<String>,
+    pub host: S<String>,
+    pub path: Option<S<String>>,
+    pub path_type: Option<S<String>>,
+    pub service: S<String>,
+    pub port: Option<S<PortRef>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PolicyLevel {
+    Dev,
+    Staging,
+    Production,
+}
+
+impl PolicyLevel {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            PolicyLevel::Dev => "dev",
+            PolicyLevel::Staging => "staging",
+            PolicyLevel::Production => "production",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Environment {
+    pub name: S<String>,
+    pub span: Span,
+    pub policy: S<PolicyLevel>,
+    pub namespace: Option<S<String>>,
+    pub prefix: Option<S<String>>,
+    pub labels: Vec<(S<String>, S<String>)>,
+    /// The items as deployed in this environment: base merged with the overrides.
+    pub items: Items,
+}

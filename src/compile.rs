@@ -30,7 +30,8 @@ impl std::fmt::Display for IoFailure {
 }
 
 pub fn read_source(path: &Path) -> Result<Source, IoFailure> {
-    let bytes = std::fs::read(path).map_err(|e| IoFailure(format!("cannot read {}: {e}", path.display())))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| IoFailure(format!("cannot read {}: {e}", path.display())))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         IoFailure(format!(
             "{} is not UTF-8 text (invalid byte at offset {})",
@@ -38,7 +39,10 @@ pub fn read_source(path: &Path) -> Result<Source, IoFailure> {
             e.utf8_error().valid_up_to()
         ))
     })?;
-    Ok(Source { path: path.to_path_buf(), text })
+    Ok(Source {
+        path: path.to_path_buf(),
+        text,
+    })
 }
 
 /// Results of the front end: the spec (when it could be decoded) and every diagnostic.
@@ -55,7 +59,11 @@ pub fn check(source: &Source) -> Checked {
     if let Some(spec) = &spec {
         diagnostics.extend(crate::check::check(spec));
         let dir = source.path.parent().unwrap_or(Path::new("."));
-        let all_configs = spec.items.configs.iter().chain(spec.environments.iter().flat_map(|e| e.items.configs.iter()));
+        let all_configs = spec.items.configs.iter().chain(
+            spec.environments
+                .iter()
+                .flat_map(|e| e.items.configs.iter()),
+        );
         for f in all_configs.flat_map(|c| c.files.iter()) {
             if files.contains_key(&f.path.v) {
                 continue;
@@ -73,13 +81,22 @@ pub fn check(source: &Source) -> Checked {
                     files.insert(f.path.v.clone(), text);
                 }
                 Err(e) => diagnostics.push(
-                    Diagnostic::error("stowage::config::file", format!("cannot read `{}`: {e}", f.path.v), f.path.span, "file not readable")
-                        .with_help("the path is relative to the folder of stowage.kdl"),
+                    Diagnostic::error(
+                        "stowage::config::file",
+                        format!("cannot read `{}`: {e}", f.path.v),
+                        f.path.span,
+                        "file not readable",
+                    )
+                    .with_help("the path is relative to the folder of stowage.kdl"),
                 ),
             }
         }
     }
-    Checked { spec, diagnostics, files }
+    Checked {
+        spec,
+        diagnostics,
+        files,
+    }
 }
 
 /// Everything generated from a spec.
@@ -103,7 +120,11 @@ pub fn generate(source: &Source, checked: &Checked, out: &Path) -> Option<Genera
 /// `to` relative to the folder `from`, with '/' separators (both made absolute first).
 pub fn relative_path(from: &Path, to: &Path) -> String {
     let abs = |p: &Path| {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
         let mut out = PathBuf::new();
         for c in p.components() {
             match c {
@@ -117,8 +138,20 @@ pub fn relative_path(from: &Path, to: &Path) -> String {
         out
     };
     let (from, to) = (abs(from), abs(to));
-    let common = from.components().zip(to.components()).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = from.components().skip(common).map(|_| "..".to_string()).collect();
-    parts.extend(to.components().skip(common).map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<String> = from
+        .components()
+        .skip(common)
+        .map(|_| "..".to_string())
+        .collect();
+    parts.extend(
+        to.components()
+            .skip(common)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
     parts.join("/")
 }

@@ -58,19 +58,35 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
+    pub fn error(
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             code,
             severity: Severity::Error,
             message: message.into(),
-            primary: Label { span, text: label.into() },
+            primary: Label {
+                span,
+                text: label.into(),
+            },
             secondary: Vec::new(),
             help: None,
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message, span, label) }
+    pub fn warning(
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message, span, label)
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -79,7 +95,10 @@ impl Diagnostic {
     }
 
     pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
-        self.secondary.push(Label { span, text: text.into() });
+        self.secondary.push(Label {
+            span,
+            text: text.into(),
+        });
         self
     }
 
@@ -132,7 +151,11 @@ impl Diagnostics {
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.items.iter().collect();
         v.sort_by(|a, b| {
-            (a.primary.span.offset, a.code, &a.message).cmp(&(b.primary.span.offset, b.code, &b.message))
+            (a.primary.span.offset, a.code, &a.message).cmp(&(
+                b.primary.span.offset,
+                b.code,
+                &b.message,
+            ))
         });
         v
     }
@@ -178,7 +201,10 @@ impl miette::Diagnostic for Report<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         None
@@ -192,7 +218,10 @@ impl miette::Diagnostic for Report<'_> {
             SourceSpan::from(self.diag.primary.span),
         );
         let rest = self.diag.secondary.iter().map(|l| {
-            LabeledSpan::new_with_span(Some(l.text.clone()).filter(|t| !t.is_empty()), SourceSpan::from(l.span))
+            LabeledSpan::new_with_span(
+                Some(l.text.clone()).filter(|t| !t.is_empty()),
+                SourceSpan::from(l.span),
+            )
         });
         Some(Box::new(std::iter::once(primary).chain(rest)))
     }
@@ -208,15 +237,28 @@ pub enum Style {
 }
 
 /// Render one diagnostic for humans.
-pub fn render_human(diag: &Diagnostic, file: &str, source: &str, style: Style, width: usize) -> String {
+pub fn render_human(
+    diag: &Diagnostic,
+    file: &str,
+    source: &str,
+    style: Style,
+    width: usize,
+) -> String {
     let theme = match style {
         Style::Color => GraphicalTheme::unicode(),
         Style::Plain => GraphicalTheme::unicode_nocolor(),
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
-    let report = Report { diag, source: NamedSource::new(file, source.to_string()) };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false);
+    let report = Report {
+        diag,
+        source: NamedSource::new(file, source.to_string()),
+    };
     let mut out = String::new();
-    handler.render_report(&mut out, &report).expect("rendering to a String cannot fail");
+    handler
+        .render_report(&mut out, &report)
+        .expect("rendering to a String cannot fail");
     out
 }
 
@@ -229,7 +271,12 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     }
     let before = &source[..boundary];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
@@ -289,7 +336,9 @@ pub fn render_github(diag: &Diagnostic, file: &str, source: &str) -> String {
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {

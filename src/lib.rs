@@ -4,10 +4,10 @@
 //! [`ir`] (objects as deployed, per environment) -> [`emit`] (files) -> [`output`] (disk).
 
 pub mod check;
+pub mod compile;
 pub mod diagnostic;
 pub mod emit;
 pub mod ir;
 pub mod output;
 pub mod policy;
 pub mod syntax;
-pub mod compile;

@@ -9,7 +9,11 @@ use stowage::diagnostic::{self, Style};
 use stowage::output::{self, Drift};
 
 #[derive(Parser)]
-#[command(name = "stowage", version, about = "Compile one KDL spec into kustomize, Helm and CI configuration")]
+#[command(
+    name = "stowage",
+    version,
+    about = "Compile one KDL spec into kustomize, Helm and CI configuration"
+)]
 struct Cli {
     /// How to print diagnostics.
     #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
@@ -98,7 +102,13 @@ fn report(cli: &Cli, source: &Source, diags: &diagnostic::Diagnostics) -> bool {
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && stderr.is_terminal();
     for d in diags.sorted() {
         let text = match cli.message_format {
-            MessageFormat::Human => diagnostic::render_human(d, &file, &source.text, if color { Style::Color } else { Style::Plain }, 100),
+            MessageFormat::Human => diagnostic::render_human(
+                d,
+                &file,
+                &source.text,
+                if color { Style::Color } else { Style::Plain },
+                100,
+            ),
             MessageFormat::Json => diagnostic::render_json(d, &file, &source.text) + "\n",
             MessageFormat::Github => diagnostic::render_github(d, &file, &source.text) + "\n",
         };
@@ -124,7 +134,11 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             let source = compile::read_source(spec).map_err(|e| e.to_string())?;
             let checked = compile::check(&source);
             let failed = report(cli, &source, &checked.diagnostics);
-            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Build { spec, out } => {
             let out = out_dir(spec, out);
@@ -133,8 +147,12 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             if report(cli, &source, &checked.diagnostics) {
                 return Ok(ExitCode::from(1));
             }
-            let generated = compile::generate(&source, &checked, &out).ok_or("the spec could not be compiled")?;
-            let files = output::with_manifest(generated.files, &stowage::emit::header(&generated.ir.spec_file));
+            let generated = compile::generate(&source, &checked, &out)
+                .ok_or("the spec could not be compiled")?;
+            let files = output::with_manifest(
+                generated.files,
+                &stowage::emit::header(&generated.ir.spec_file),
+            );
             let written = output::write(&out, &files).map_err(|e| e.to_string())?;
             eprintln!(
                 "wrote {} file{} to {} ({} unchanged, {} removed)",
@@ -153,8 +171,12 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             if report(cli, &source, &checked.diagnostics) {
                 return Ok(ExitCode::from(1));
             }
-            let generated = compile::generate(&source, &checked, &out).ok_or("the spec could not be compiled")?;
-            let files = output::with_manifest(generated.files, &stowage::emit::header(&generated.ir.spec_file));
+            let generated = compile::generate(&source, &checked, &out)
+                .ok_or("the spec could not be compiled")?;
+            let files = output::with_manifest(
+                generated.files,
+                &stowage::emit::header(&generated.ir.spec_file),
+            );
             let label = display_prefix(&out);
             let drift = output::drift(&out, &files, &label);
             if drift.is_empty() {
@@ -169,9 +191,14 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                         let what = match d {
                             Drift::Missing(_) => "is missing: run `stowage build`",
                             Drift::Changed(..) => "differs from the spec: run `stowage build`",
-                            Drift::Stale(_) => "is no longer generated: run `stowage build` to remove it",
+                            Drift::Stale(_) => {
+                                "is no longer generated: run `stowage build` to remove it"
+                            }
                         };
-                        let _ = writeln!(stdout, "::error file={shown},line=1,title=stowage drift::{shown} {what}");
+                        let _ = writeln!(
+                            stdout,
+                            "::error file={shown},line=1,title=stowage drift::{shown} {what}"
+                        );
                     }
                     (MessageFormat::Json, d) => {
                         let kind = match d {
@@ -179,7 +206,11 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                             Drift::Changed(..) => "changed",
                             Drift::Stale(_) => "stale",
                         };
-                        let _ = writeln!(stdout, "{}", serde_json::json!({"file": shown, "drift": kind}));
+                        let _ = writeln!(
+                            stdout,
+                            "{}",
+                            serde_json::json!({"file": shown, "drift": kind})
+                        );
                     }
                     (MessageFormat::Human, Drift::Changed(_, diff)) => {
                         let _ = write!(stdout, "{diff}");
@@ -208,16 +239,30 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 return Ok(ExitCode::from(1));
             }
             let out = out_dir(spec, &None);
-            let generated = compile::generate(&source, &checked, &out).ok_or("the spec could not be compiled")?;
+            let generated = compile::generate(&source, &checked, &out)
+                .ok_or("the spec could not be compiled")?;
             let Some(e) = generated.ir.environments.iter().find(|e| &e.name == env) else {
-                let names: Vec<&str> = generated.ir.environments.iter().map(|e| e.name.as_str()).collect();
-                return Err(format!("no environment `{env}` (environments: {})", names.join(", ")));
+                let names: Vec<&str> = generated
+                    .ir
+                    .environments
+                    .iter()
+                    .map(|e| e.name.as_str())
+                    .collect();
+                return Err(format!(
+                    "no environment `{env}` (environments: {})",
+                    names.join(", ")
+                ));
             };
             let mut objects = e.render();
             stowage::ir::sort_objects(&mut objects);
             let text = match format {
-                RenderFormat::Json => serde_json::to_string_pretty(&objects).expect("objects serialize") + "\n",
-                RenderFormat::Yaml => stowage::emit::yaml::documents(&stowage::emit::header(&generated.ir.spec_file), &objects),
+                RenderFormat::Json => {
+                    serde_json::to_string_pretty(&objects).expect("objects serialize") + "\n"
+                }
+                RenderFormat::Yaml => stowage::emit::yaml::documents(
+                    &stowage::emit::header(&generated.ir.spec_file),
+                    &objects,
+                ),
             };
             print!("{text}");
             Ok(ExitCode::SUCCESS)
@@ -228,5 +273,9 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
 /// How the output folder is shown before generated paths: relative to the current folder.
 fn display_prefix(out: &Path) -> String {
     let rel = compile::relative_path(Path::new("."), out);
-    if rel.is_empty() { String::new() } else { format!("{rel}/") }
+    if rel.is_empty() {
+        String::new()
+    } else {
+        format!("{rel}/")
+    }
 }

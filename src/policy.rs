@@ -19,7 +19,14 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 6] = [Rule::Replicas, Rule::Resources, Rule::Probes, Rule::Security, Rule::ImageTag, Rule::Tls];
+    pub const ALL: [Rule; 6] = [
+        Rule::Replicas,
+        Rule::Resources,
+        Rule::Probes,
+        Rule::Security,
+        Rule::ImageTag,
+        Rule::Tls,
+    ];
 
     /// The name used in `waive "NAME"` and in the diagnostic code `stowage::policy::NAME`.
     pub fn name(self) -> &'static str {

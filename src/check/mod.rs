@@ -153,7 +153,11 @@ fn labels(diags: &mut Diagnostics, pairs: &[(S<String>, S<String>)], is_label: b
             diags.push(
                 Diagnostic::error(
                     "stowage::name::label",
-                    format!("`{}` is not a valid {} key", k.v.escape_debug(), if is_label { "label" } else { "annotation" }),
+                    format!(
+                        "`{}` is not a valid {} key",
+                        k.v.escape_debug(),
+                        if is_label { "label" } else { "annotation" }
+                    ),
                     k.span,
                     why,
                 )
@@ -185,7 +189,14 @@ struct Cx<'a> {
 }
 
 fn items(spec: &Spec, items: &Items, env: Option<&Environment>, diags: &mut Diagnostics) {
-    let mut cx = Cx { spec, items, env, workloads: HashMap::new(), configs: HashMap::new(), secrets: HashMap::new() };
+    let mut cx = Cx {
+        spec,
+        items,
+        env,
+        workloads: HashMap::new(),
+        configs: HashMap::new(),
+        secrets: HashMap::new(),
+    };
     for w in &items.workloads {
         name(diags, &w.name, w.kind.keyword(), values::dns1035_label);
         if let Some(first) = cx.workloads.insert(w.name.as_str(), w) {
@@ -233,6 +244,7 @@ impl Cx<'_> {
     }
 
     /// Report a policy violation unless the object waives the rule.
+    #[allow(clippy::too_many_arguments)]
     fn policy(
         &self,
         diags: &mut Diagnostics,
@@ -244,8 +256,13 @@ impl Cx<'_> {
         help: String,
     ) {
         let Some(env) = self.env else { return };
-        let Some(severity) = policy::severity(env.policy.v, rule) else { return };
-        if waivers.iter().any(|w| w.rule.v == rule.name() && w.reason.is_some()) {
+        let Some(severity) = policy::severity(env.policy.v, rule) else {
+            return;
+        };
+        if waivers
+            .iter()
+            .any(|w| w.rule.v == rule.name() && w.reason.is_some())
+        {
             return;
         }
         diags.push(
@@ -253,9 +270,16 @@ impl Cx<'_> {
                 .with_severity(severity)
                 .with_label(
                     env.name.span,
-                    format!("required by environment `{}` (policy {})", env.name.v, env.policy.v.keyword()),
+                    format!(
+                        "required by environment `{}` (policy {})",
+                        env.name.v,
+                        env.policy.v.keyword()
+                    ),
                 )
-                .with_help(format!("{help}, or waive it: `waive \"{}\" reason=\"...\"`", rule.name())),
+                .with_help(format!(
+                    "{help}, or waive it: `waive \"{}\" reason=\"...\"`",
+                    rule.name()
+                )),
         );
     }
 
@@ -270,11 +294,26 @@ impl Cx<'_> {
                     w.name.span,
                     "no `image` here",
                 );
-                let similar = self.spec.items.workloads.iter().map(|b| b.name.as_str()).filter(|b| *b != w.name.v);
+                let similar = self
+                    .spec
+                    .items
+                    .workloads
+                    .iter()
+                    .map(|b| b.name.as_str())
+                    .filter(|b| *b != w.name.v);
                 d = match (w.override_span, suggest(&w.name.v, similar)) {
-                    (Some(_), Some(s)) if !self.spec.items.workloads.iter().any(|b| b.name.v == w.name.v) => d.with_help(
-                        format!("this environment adds a new {what}; did you mean to override `{s}`?"),
-                    ),
+                    (Some(_), Some(s))
+                        if !self
+                            .spec
+                            .items
+                            .workloads
+                            .iter()
+                            .any(|b| b.name.v == w.name.v) =>
+                    {
+                        d.with_help(format!(
+                            "this environment adds a new {what}; did you mean to override `{s}`?"
+                        ))
+                    }
                     _ => d.with_help("add `image \"NAME\" tag=\"1.0.0\"`"),
                 };
                 diags.push(d);
@@ -302,12 +341,21 @@ impl Cx<'_> {
             for n in std::iter::once(&p.number).chain(p.service_port.as_ref()) {
                 if !(1..=65535).contains(&n.v) {
                     diags.push(
-                        Diagnostic::error("stowage::value::port", format!("port {} is out of range", n.v), n.span, "not 1-65535")
-                            .with_help("ports are numbers from 1 to 65535"),
+                        Diagnostic::error(
+                            "stowage::value::port",
+                            format!("port {} is out of range", n.v),
+                            n.span,
+                            "not 1-65535",
+                        )
+                        .with_help("ports are numbers from 1 to 65535"),
                     );
                 }
             }
-            let proto = p.protocol.as_ref().map(|x| x.v.clone()).unwrap_or_else(|| "TCP".into());
+            let proto = p
+                .protocol
+                .as_ref()
+                .map(|x| x.v.clone())
+                .unwrap_or_else(|| "TCP".into());
             if let Some(pr) = &p.protocol
                 && !["TCP", "UDP", "SCTP"].contains(&pr.v.as_str())
             {
@@ -339,11 +387,20 @@ impl Cx<'_> {
         }
         if let Some(e) = &w.expose {
             if !["ClusterIP", "LoadBalancer", "NodePort"].contains(&e.v.as_str()) {
-                diags.push(one_of(e, "service type", &["ClusterIP", "LoadBalancer", "NodePort"]));
+                diags.push(one_of(
+                    e,
+                    "service type",
+                    &["ClusterIP", "LoadBalancer", "NodePort"],
+                ));
             } else if w.ports.is_empty() {
                 diags.push(
-                    Diagnostic::error("stowage::workload::ports", "nothing to expose: no ports", e.span, "no ports")
-                        .with_help("add `port \"http\" 8080`"),
+                    Diagnostic::error(
+                        "stowage::workload::ports",
+                        "nothing to expose: no ports",
+                        e.span,
+                        "no ports",
+                    )
+                    .with_help("add `port \"http\" 8080`"),
                 );
             }
         }
@@ -354,7 +411,10 @@ impl Cx<'_> {
                 diags.push(
                     Diagnostic::error(
                         "stowage::name::env",
-                        format!("`{}` is not a valid environment variable name", e.name.v.escape_debug()),
+                        format!(
+                            "`{}` is not a valid environment variable name",
+                            e.name.v.escape_debug()
+                        ),
                         e.name.span,
                         why,
                     )
@@ -398,10 +458,19 @@ impl Cx<'_> {
                 EnvSource::Config { name, key } => self.config_ref(name, Some(key), diags),
                 EnvSource::Field(f) => {
                     const FIELDS: &[&str] = &[
-                        "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName",
-                        "spec.serviceAccountName", "status.hostIP", "status.podIP", "status.podIPs",
+                        "metadata.name",
+                        "metadata.namespace",
+                        "metadata.uid",
+                        "spec.nodeName",
+                        "spec.serviceAccountName",
+                        "status.hostIP",
+                        "status.podIP",
+                        "status.podIPs",
                     ];
-                    if !FIELDS.contains(&f.v.as_str()) && !f.v.starts_with("metadata.labels[") && !f.v.starts_with("metadata.annotations[") {
+                    if !FIELDS.contains(&f.v.as_str())
+                        && !f.v.starts_with("metadata.labels[")
+                        && !f.v.starts_with("metadata.annotations[")
+                    {
                         diags.push(one_of(f, "pod field", FIELDS));
                     }
                 }
@@ -416,16 +485,24 @@ impl Cx<'_> {
         // Resources.
         if let Some(r) = &w.resources {
             for cm in r.requests.iter().chain(r.limits.iter()) {
-                for (q, kind) in [(&cm.cpu, QuantityKind::Cpu), (&cm.memory, QuantityKind::Bytes), (&cm.ephemeral, QuantityKind::Bytes)] {
+                for (q, kind) in [
+                    (&cm.cpu, QuantityKind::Cpu),
+                    (&cm.memory, QuantityKind::Bytes),
+                    (&cm.ephemeral, QuantityKind::Bytes),
+                ] {
                     if let Some(q) = q {
                         quantity(q, kind, diags);
                     }
                 }
             }
             if let (Some(req), Some(lim)) = (&r.requests, &r.limits) {
-                for (a, b, what) in [(&req.cpu, &lim.cpu, "cpu"), (&req.memory, &lim.memory, "memory")] {
+                for (a, b, what) in [
+                    (&req.cpu, &lim.cpu, "cpu"),
+                    (&req.memory, &lim.memory, "memory"),
+                ] {
                     if let (Some(a), Some(b)) = (a, b)
-                        && let (Some(x), Some(y)) = (values::quantity_value(&a.v), values::quantity_value(&b.v))
+                        && let (Some(x), Some(y)) =
+                            (values::quantity_value(&a.v), values::quantity_value(&b.v))
                         && x > y
                     {
                         diags.push(
@@ -443,25 +520,41 @@ impl Cx<'_> {
             }
         }
         // Probes.
-        for p in [&w.liveness, &w.readiness, &w.startup].into_iter().flatten() {
+        for p in [&w.liveness, &w.readiness, &w.startup]
+            .into_iter()
+            .flatten()
+        {
             match &p.action {
                 ProbeAction::Http { port, path } => {
                     self.port_ref(w, port, diags);
                     if !path.v.starts_with('/') {
                         diags.push(
-                            Diagnostic::error("stowage::value::path", format!("probe path `{}` must start with '/'", path.v), path.span, "not an absolute path")
-                                .with_help(format!("write \"/{}\"", path.v)),
+                            Diagnostic::error(
+                                "stowage::value::path",
+                                format!("probe path `{}` must start with '/'", path.v),
+                                path.span,
+                                "not an absolute path",
+                            )
+                            .with_help(format!("write \"/{}\"", path.v)),
                         );
                     }
                 }
                 ProbeAction::Tcp(port) | ProbeAction::Grpc(port) => self.port_ref(w, port, diags),
                 ProbeAction::Exec(_) => {}
             }
-            for v in [&p.delay, &p.period, &p.timeout, &p.failures].into_iter().flatten() {
+            for v in [&p.delay, &p.period, &p.timeout, &p.failures]
+                .into_iter()
+                .flatten()
+            {
                 if v.v < 0 || (v.v == 0 && !std::ptr::eq(v, p.delay.as_ref().unwrap_or(v))) {
                     diags.push(
-                        Diagnostic::error("stowage::value::range", "probe timings must be positive", v.span, "not positive")
-                            .with_help("use seconds greater than 0 (delay may be 0)"),
+                        Diagnostic::error(
+                            "stowage::value::range",
+                            "probe timings must be positive",
+                            v.span,
+                            "not positive",
+                        )
+                        .with_help("use seconds greater than 0 (delay may be 0)"),
                     );
                 }
             }
@@ -470,12 +563,28 @@ impl Cx<'_> {
         if let Some(r) = &w.replicas
             && r.v < 0
         {
-            diags.push(Diagnostic::error("stowage::value::range", "replicas cannot be negative", r.span, "negative").with_help("write 0 or more"));
+            diags.push(
+                Diagnostic::error(
+                    "stowage::value::range",
+                    "replicas cannot be negative",
+                    r.span,
+                    "negative",
+                )
+                .with_help("write 0 or more"),
+            );
         }
         if let Some(a) = &w.autoscale {
             let min = a.min.as_ref().map(|m| m.v).unwrap_or(1);
             if min < 1 {
-                diags.push(Diagnostic::error("stowage::value::autoscale", "autoscale min must be at least 1", a.min.as_ref().map(|m| m.span).unwrap_or(a.span), "below 1").with_help("write min=1 or more"));
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::value::autoscale",
+                        "autoscale min must be at least 1",
+                        a.min.as_ref().map(|m| m.span).unwrap_or(a.span),
+                        "below 1",
+                    )
+                    .with_help("write min=1 or more"),
+                );
             }
             if a.max.v < min {
                 let mut d = Diagnostic::error(
@@ -491,17 +600,41 @@ impl Cx<'_> {
             }
             for t in [&a.cpu, &a.memory].into_iter().flatten() {
                 if !(1..=100).contains(&t.v) {
-                    diags.push(Diagnostic::error("stowage::value::autoscale", format!("target {}% is not a utilisation", t.v), t.span, "not 1-100").with_help("targets are percentages from 1 to 100"));
+                    diags.push(
+                        Diagnostic::error(
+                            "stowage::value::autoscale",
+                            format!("target {}% is not a utilisation", t.v),
+                            t.span,
+                            "not 1-100",
+                        )
+                        .with_help("targets are percentages from 1 to 100"),
+                    );
                 }
             }
             if a.cpu.is_none() && a.memory.is_none() {
                 diags.push(
-                    Diagnostic::error("stowage::value::autoscale", "autoscale has no target", a.span, "no cpu= or memory=")
-                        .with_help("write `autoscale min=2 max=10 cpu=70`"),
+                    Diagnostic::error(
+                        "stowage::value::autoscale",
+                        "autoscale has no target",
+                        a.span,
+                        "no cpu= or memory=",
+                    )
+                    .with_help("write `autoscale min=2 max=10 cpu=70`"),
                 );
             }
             let has_requests = w.resources.as_ref().and_then(|r| r.requests.as_ref());
-            let needs = [(a.cpu.is_some(), has_requests.and_then(|r| r.cpu.as_ref()).is_some(), "cpu"), (a.memory.is_some(), has_requests.and_then(|r| r.memory.as_ref()).is_some(), "memory")];
+            let needs = [
+                (
+                    a.cpu.is_some(),
+                    has_requests.and_then(|r| r.cpu.as_ref()).is_some(),
+                    "cpu",
+                ),
+                (
+                    a.memory.is_some(),
+                    has_requests.and_then(|r| r.memory.as_ref()).is_some(),
+                    "memory",
+                ),
+            ];
             for (target, request, what) in needs {
                 if target && !request {
                     diags.push(
@@ -516,15 +649,32 @@ impl Cx<'_> {
                 }
             }
         }
-        for d in [&w.disruption.as_ref().and_then(|d| d.min_available.clone()), &w.disruption.as_ref().and_then(|d| d.max_unavailable.clone()), &w.rollout.as_ref().and_then(|r| r.max_surge.clone()), &w.rollout.as_ref().and_then(|r| r.max_unavailable.clone())].into_iter().flatten() {
+        for d in [
+            &w.disruption.as_ref().and_then(|d| d.min_available.clone()),
+            &w.disruption
+                .as_ref()
+                .and_then(|d| d.max_unavailable.clone()),
+            &w.rollout.as_ref().and_then(|r| r.max_surge.clone()),
+            &w.rollout.as_ref().and_then(|r| r.max_unavailable.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        {
             int_or_percent(d, diags);
         }
         if let Some(d) = &w.disruption
             && d.min_available.is_some() == d.max_unavailable.is_some()
         {
             diags.push(
-                Diagnostic::error("stowage::value::disruption", "`disruption` takes one of min-available and max-unavailable", d.span, "give exactly one")
-                    .with_help("write `disruption max-unavailable=1` or `disruption min-available=\"50%\"`"),
+                Diagnostic::error(
+                    "stowage::value::disruption",
+                    "`disruption` takes one of min-available and max-unavailable",
+                    d.span,
+                    "give exactly one",
+                )
+                .with_help(
+                    "write `disruption max-unavailable=1` or `disruption min-available=\"50%\"`",
+                ),
             );
         }
         // Volumes.
@@ -536,16 +686,35 @@ impl Cx<'_> {
                 diags.push(duplicate("volume", &v.name, first));
             }
             if !v.mount.v.starts_with('/') {
-                diags.push(Diagnostic::error("stowage::value::path", format!("mount path `{}` must be absolute", v.mount.v), v.mount.span, "not absolute").with_help(format!("write \"/{}\"", v.mount.v)));
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::value::path",
+                        format!("mount path `{}` must be absolute", v.mount.v),
+                        v.mount.span,
+                        "not absolute",
+                    )
+                    .with_help(format!("write \"/{}\"", v.mount.v)),
+                );
             }
             if let Some(first) = mounts.insert(v.mount.as_str(), v.mount.span) {
-                diags.push(Diagnostic::error("stowage::value::mount", format!("two volumes are mounted at `{}`", v.mount.v), v.mount.span, "mounted again here").with_label(first, "first mounted here").with_help("give each volume its own mount path"));
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::value::mount",
+                        format!("two volumes are mounted at `{}`", v.mount.v),
+                        v.mount.span,
+                        "mounted again here",
+                    )
+                    .with_label(first, "first mounted here")
+                    .with_help("give each volume its own mount path"),
+                );
             }
             match &v.source {
                 VolumeSource::Config(c) => self.config_ref(c, None, diags),
                 VolumeSource::Secret(s) => self.secret_ref(s, None, diags),
                 VolumeSource::Claim(c) => name(diags, c, "claim", values::dns_subdomain),
-                VolumeSource::EmptyDir { size: Some(s), .. } => quantity(s, QuantityKind::Bytes, diags),
+                VolumeSource::EmptyDir { size: Some(s), .. } => {
+                    quantity(s, QuantityKind::Bytes, diags)
+                }
                 VolumeSource::EmptyDir { .. } => {}
             }
         }
@@ -556,7 +725,16 @@ impl Cx<'_> {
             }
             quantity(&s.size, QuantityKind::Bytes, diags);
             if let Some(first) = mounts.insert(s.mount.as_str(), s.mount.span) {
-                diags.push(Diagnostic::error("stowage::value::mount", format!("two volumes are mounted at `{}`", s.mount.v), s.mount.span, "mounted again here").with_label(first, "first mounted here").with_help("give each volume its own mount path"));
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::value::mount",
+                        format!("two volumes are mounted at `{}`", s.mount.v),
+                        s.mount.span,
+                        "mounted again here",
+                    )
+                    .with_label(first, "first mounted here")
+                    .with_help("give each volume its own mount path"),
+                );
             }
         }
         if w.kind == WorkloadKind::Stateful && w.storage.is_empty() {
@@ -581,30 +759,80 @@ impl Cx<'_> {
         // Network reach.
         for r in &w.reach {
             match self.workloads.get(r.v.target.as_str()) {
-                None => diags.push(unknown("stowage::ref::service", "workload", &r.v.target, r.span, self.workloads.keys().copied())),
+                None => diags.push(unknown(
+                    "stowage::ref::service",
+                    "workload",
+                    &r.v.target,
+                    r.span,
+                    self.workloads.keys().copied(),
+                )),
                 Some(t) => {
                     if t.name.v == w.name.v {
-                        diags.push(Diagnostic::error("stowage::ref::service", format!("`{}` reaches itself", w.name.v), r.span, "same workload").with_help("pods of one workload may always talk to each other; remove this"));
+                        diags.push(
+                            Diagnostic::error(
+                                "stowage::ref::service",
+                                format!("`{}` reaches itself", w.name.v),
+                                r.span,
+                                "same workload",
+                            )
+                            .with_help(
+                                "pods of one workload may always talk to each other; remove this",
+                            ),
+                        );
                     }
                     if t.ports.is_empty() {
-                        diags.push(Diagnostic::error("stowage::ref::port", format!("`{}` has no ports to reach", t.name.v), r.span, "nothing listens there").with_label(t.name.span, "declared here without ports").with_help(format!("add a `port` to `{}`", t.name.v)));
+                        diags.push(
+                            Diagnostic::error(
+                                "stowage::ref::port",
+                                format!("`{}` has no ports to reach", t.name.v),
+                                r.span,
+                                "nothing listens there",
+                            )
+                            .with_label(t.name.span, "declared here without ports")
+                            .with_help(format!("add a `port` to `{}`", t.name.v)),
+                        );
                     } else if let Some(p) = &r.v.port
                         && !port_exists(t, p)
                     {
-                        diags.push(Diagnostic::error("stowage::ref::port", format!("`{}` has no port {}", t.name.v, port_text(p)), r.span, "unknown port").with_label(t.name.span, "declared here").with_help(format!("its ports are: {}", port_list(t))));
+                        diags.push(
+                            Diagnostic::error(
+                                "stowage::ref::port",
+                                format!("`{}` has no port {}", t.name.v, port_text(p)),
+                                r.span,
+                                "unknown port",
+                            )
+                            .with_label(t.name.span, "declared here")
+                            .with_help(format!("its ports are: {}", port_list(t))),
+                        );
                     }
                 }
             }
         }
         for e in &w.egress {
             if !valid_cidr(&e.cidr.v) {
-                diags.push(Diagnostic::error("stowage::value::cidr", format!("`{}` is not a CIDR block", e.cidr.v), e.cidr.span, "expected ADDRESS/BITS").with_help("write `egress \"10.0.0.0/8\" port=443`"));
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::value::cidr",
+                        format!("`{}` is not a CIDR block", e.cidr.v),
+                        e.cidr.span,
+                        "expected ADDRESS/BITS",
+                    )
+                    .with_help("write `egress \"10.0.0.0/8\" port=443`"),
+                );
             }
         }
         // CronJob fields.
         if w.kind == WorkloadKind::CronJob {
             match &w.schedule {
-                None => diags.push(Diagnostic::error("stowage::workload::schedule", format!("cronjob `{}` has no schedule", w.name.v), w.name.span, "no `schedule` here").with_help("add `schedule \"0 2 * * *\"` (minute hour day month weekday)")),
+                None => diags.push(
+                    Diagnostic::error(
+                        "stowage::workload::schedule",
+                        format!("cronjob `{}` has no schedule", w.name.v),
+                        w.name.span,
+                        "no `schedule` here",
+                    )
+                    .with_help("add `schedule \"0 2 * * *\"` (minute hour day month weekday)"),
+                ),
                 Some(s) => {
                     if let Err(why) = values::cron(&s.v) {
                         diags.push(Diagnostic::error("stowage::value::cron", format!("`{}` is not a cron schedule", s.v), s.span, why).with_help("write five fields: minute hour day-of-month month day-of-week, e.g. \"0 2 * * *\""));
@@ -614,7 +842,11 @@ impl Cx<'_> {
             if let Some(c) = &w.concurrency
                 && !["Allow", "Forbid", "Replace"].contains(&c.v.as_str())
             {
-                diags.push(one_of(c, "concurrency policy", &["Allow", "Forbid", "Replace"]));
+                diags.push(one_of(
+                    c,
+                    "concurrency policy",
+                    &["Allow", "Forbid", "Replace"],
+                ));
             }
             if let Some(r) = &w.restart
                 && !["OnFailure", "Never"].contains(&r.v.as_str())
@@ -626,7 +858,11 @@ impl Cx<'_> {
             && let Some(p) = &img.pull
             && !["Always", "IfNotPresent", "Never"].contains(&p.v.as_str())
         {
-            diags.push(one_of(p, "pull policy", &["Always", "IfNotPresent", "Never"]));
+            diags.push(one_of(
+                p,
+                "pull policy",
+                &["Always", "IfNotPresent", "Never"],
+            ));
         }
         self.waivers(&w.waivers, diags);
         self.workload_policy(w, diags);
@@ -636,25 +872,71 @@ impl Cx<'_> {
         let last = img.name.v.rsplit('/').next().unwrap_or("");
         if last.contains(':') || img.name.v.contains('@') {
             diags.push(
-                Diagnostic::error("stowage::image::tag-in-name", format!("image `{}` has its tag in the name", img.name.v), img.name.span, "tag inside the name")
-                    .with_help(match last.split_once(':') {
-                        Some((n, t)) => format!("write `image \"{}\" tag=\"{t}\"` so environments can override the tag", img.name.v.trim_end_matches(&format!("{n}:{t}")).to_string() + n),
-                        None => "write the digest as `digest=\"sha256:...\"`".to_string(),
-                    }),
+                Diagnostic::error(
+                    "stowage::image::tag-in-name",
+                    format!("image `{}` has its tag in the name", img.name.v),
+                    img.name.span,
+                    "tag inside the name",
+                )
+                .with_help(match last.split_once(':') {
+                    Some((n, t)) => format!(
+                        "write `image \"{}\" tag=\"{t}\"` so environments can override the tag",
+                        img.name.v.trim_end_matches(&format!("{n}:{t}")).to_string() + n
+                    ),
+                    None => "write the digest as `digest=\"sha256:...\"`".to_string(),
+                }),
             );
         }
-        if img.name.v.is_empty() || img.name.v.chars().any(|c| c.is_ascii_uppercase() || c.is_whitespace()) {
-            diags.push(Diagnostic::error("stowage::image::name", format!("`{}` is not a valid image name", img.name.v), img.name.span, "lower-case, no spaces").with_help("image names are lower-case paths like `my-org/api`"));
+        if img.name.v.is_empty()
+            || img
+                .name
+                .v
+                .chars()
+                .any(|c| c.is_ascii_uppercase() || c.is_whitespace())
+        {
+            diags.push(
+                Diagnostic::error(
+                    "stowage::image::name",
+                    format!("`{}` is not a valid image name", img.name.v),
+                    img.name.span,
+                    "lower-case, no spaces",
+                )
+                .with_help("image names are lower-case paths like `my-org/api`"),
+            );
         }
         if let Some(d) = &img.digest
-            && !(d.v.starts_with("sha256:") && d.v.len() == 71 && d.v[7..].chars().all(|c| c.is_ascii_hexdigit()))
+            && !(d.v.starts_with("sha256:")
+                && d.v.len() == 71
+                && d.v[7..].chars().all(|c| c.is_ascii_hexdigit()))
         {
-            diags.push(Diagnostic::error("stowage::image::digest", format!("`{}` is not an image digest", d.v), d.span, "expected sha256:<64 hex digits>").with_help("copy the digest from your registry: `digest=\"sha256:...\"`"));
+            diags.push(
+                Diagnostic::error(
+                    "stowage::image::digest",
+                    format!("`{}` is not an image digest", d.v),
+                    d.span,
+                    "expected sha256:<64 hex digits>",
+                )
+                .with_help("copy the digest from your registry: `digest=\"sha256:...\"`"),
+            );
         }
         if let Some(t) = &img.tag
-            && (t.v.is_empty() || t.v.len() > 128 || t.v.starts_with(['.', '-']) || !t.v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+            && (t.v.is_empty()
+                || t.v.len() > 128
+                || t.v.starts_with(['.', '-'])
+                || !t
+                    .v
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
         {
-            diags.push(Diagnostic::error("stowage::image::tag", format!("`{}` is not a valid image tag", t.v), t.span, "invalid tag").with_help("tags are up to 128 letters, digits, '_', '.' and '-'"));
+            diags.push(
+                Diagnostic::error(
+                    "stowage::image::tag",
+                    format!("`{}` is not a valid image tag", t.v),
+                    t.span,
+                    "invalid tag",
+                )
+                .with_help("tags are up to 128 letters, digits, '_', '.' and '-'"),
+            );
         }
         let pinned = img.digest.is_some() || img.tag.as_ref().is_some_and(|t| t.v != "latest");
         if !pinned {
@@ -689,16 +971,28 @@ impl Cx<'_> {
                     Rule::Replicas,
                     &w.waivers,
                     replicas.1,
-                    format!("`{}` runs {} replica{} in `{ename}`", w.name.v, replicas.0, if replicas.0 == 1 { "" } else { "s" }),
+                    format!(
+                        "`{}` runs {} replica{} in `{ename}`",
+                        w.name.v,
+                        replicas.0,
+                        if replicas.0 == 1 { "" } else { "s" }
+                    ),
                     "fewer than 2",
-                    format!("run at least {} replicas: `replicas {}`", policy::MIN_REPLICAS, policy::MIN_REPLICAS),
+                    format!(
+                        "run at least {} replicas: `replicas {}`",
+                        policy::MIN_REPLICAS,
+                        policy::MIN_REPLICAS
+                    ),
                 );
             }
-            let missing: Vec<&str> = [("liveness", w.liveness.is_some()), ("readiness", w.readiness.is_some())]
-                .into_iter()
-                .filter(|(_, has)| !has)
-                .map(|(n, _)| n)
-                .collect();
+            let missing: Vec<&str> = [
+                ("liveness", w.liveness.is_some()),
+                ("readiness", w.readiness.is_some()),
+            ]
+            .into_iter()
+            .filter(|(_, has)| !has)
+            .map(|(n, _)| n)
+            .collect();
             if !missing.is_empty() {
                 self.policy(
                     diags,
@@ -707,13 +1001,19 @@ impl Cx<'_> {
                     w.name.span,
                     format!("`{}` has no {} probe", w.name.v, missing.join(" or ")),
                     "probes missing",
-                    format!("add `{} http=\"/health\" port=\"http\"` (or tcp=, grpc=, a command)", missing[0]),
+                    format!(
+                        "add `{} http=\"/health\" port=\"http\"` (or tcp=, grpc=, a command)",
+                        missing[0]
+                    ),
                 );
             }
         }
         let r = w.resources.as_ref();
         let mut missing = Vec::new();
-        for (set, label) in [(r.and_then(|r| r.requests.as_ref()), "requests"), (r.and_then(|r| r.limits.as_ref()), "limits")] {
+        for (set, label) in [
+            (r.and_then(|r| r.requests.as_ref()), "requests"),
+            (r.and_then(|r| r.limits.as_ref()), "limits"),
+        ] {
             if set.and_then(|s| s.cpu.as_ref()).is_none() {
                 missing.push(format!("{label} cpu"));
             }
@@ -741,17 +1041,41 @@ impl Cx<'_> {
                 if let Some(f) = flag
                     && f.v == bad
                 {
-                    self.policy(diags, Rule::Security, &w.waivers, f.span, format!("`{}` {what}", w.name.v), "weakens the default", "remove this setting to keep the secure default".into());
+                    self.policy(
+                        diags,
+                        Rule::Security,
+                        &w.waivers,
+                        f.span,
+                        format!("`{}` {what}", w.name.v),
+                        "weakens the default",
+                        "remove this setting to keep the secure default".into(),
+                    );
                 }
             }
             if let Some(u) = &s.user
                 && u.v == 0
             {
-                self.policy(diags, Rule::Security, &w.waivers, u.span, format!("`{}` runs as user 0 (root)", w.name.v), "root", "run as a non-zero user id".into());
+                self.policy(
+                    diags,
+                    Rule::Security,
+                    &w.waivers,
+                    u.span,
+                    format!("`{}` runs as user 0 (root)", w.name.v),
+                    "root",
+                    "run as a non-zero user id".into(),
+                );
             }
             for c in &s.add_capabilities {
                 if c.v != "NET_BIND_SERVICE" {
-                    self.policy(diags, Rule::Security, &w.waivers, c.span, format!("`{}` adds capability {}", w.name.v, c.v), "extra capability", "drop it; only NET_BIND_SERVICE is allowed without a waiver".into());
+                    self.policy(
+                        diags,
+                        Rule::Security,
+                        &w.waivers,
+                        c.span,
+                        format!("`{}` adds capability {}", w.name.v, c.v),
+                        "extra capability",
+                        "drop it; only NET_BIND_SERVICE is allowed without a waiver".into(),
+                    );
                 }
             }
         }
@@ -760,16 +1084,35 @@ impl Cx<'_> {
     fn waivers(&self, waivers: &[Waiver], diags: &mut Diagnostics) {
         for w in waivers {
             if Rule::from_name(&w.rule.v).is_none() {
-                diags.push(unknown("stowage::policy::waiver", "policy rule", &w.rule.v, w.rule.span, Rule::ALL.iter().map(|r| r.name())));
+                diags.push(unknown(
+                    "stowage::policy::waiver",
+                    "policy rule",
+                    &w.rule.v,
+                    w.rule.span,
+                    Rule::ALL.iter().map(|r| r.name()),
+                ));
             }
             match &w.reason {
                 None => diags.push(
-                    Diagnostic::error("stowage::policy::waiver", format!("waiver of `{}` gives no reason", w.rule.v), w.span, "no reason=")
-                        .with_help(format!("say why: `waive \"{}\" reason=\"...\"`; the reason is kept in the output", w.rule.v)),
+                    Diagnostic::error(
+                        "stowage::policy::waiver",
+                        format!("waiver of `{}` gives no reason", w.rule.v),
+                        w.span,
+                        "no reason=",
+                    )
+                    .with_help(format!(
+                        "say why: `waive \"{}\" reason=\"...\"`; the reason is kept in the output",
+                        w.rule.v
+                    )),
                 ),
                 Some(r) if r.v.trim().is_empty() => diags.push(
-                    Diagnostic::error("stowage::policy::waiver", "the waiver's reason is empty", r.span, "empty reason")
-                        .with_help("say why the rule does not apply to this object"),
+                    Diagnostic::error(
+                        "stowage::policy::waiver",
+                        "the waiver's reason is empty",
+                        r.span,
+                        "empty reason",
+                    )
+                    .with_help("say why the rule does not apply to this object"),
                 ),
                 Some(_) => {}
             }
@@ -780,10 +1123,24 @@ impl Cx<'_> {
     fn port_ref(&self, w: &Workload, p: &S<PortRef>, diags: &mut Diagnostics) {
         match &p.v {
             PortRef::Name(n) if !w.ports.iter().any(|x| &x.name.v == n) => {
-                diags.push(unknown("stowage::ref::port", "port", n, p.span, w.ports.iter().map(|x| x.name.as_str())));
+                diags.push(unknown(
+                    "stowage::ref::port",
+                    "port",
+                    n,
+                    p.span,
+                    w.ports.iter().map(|x| x.name.as_str()),
+                ));
             }
             PortRef::Number(n) if !(1..=65535).contains(n) => {
-                diags.push(Diagnostic::error("stowage::value::port", format!("port {n} is out of range"), p.span, "not 1-65535").with_help("ports are numbers from 1 to 65535"));
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::value::port",
+                        format!("port {n} is out of range"),
+                        p.span,
+                        "not 1-65535",
+                    )
+                    .with_help("ports are numbers from 1 to 65535"),
+                );
             }
             _ => {}
         }
@@ -814,14 +1171,29 @@ impl Cx<'_> {
 
     fn config_ref(&self, name: &S<String>, key: Option<&S<String>>, diags: &mut Diagnostics) {
         match self.configs.get(name.as_str()) {
-            None => diags.push(unknown("stowage::ref::config", "config", &name.v, name.span, self.configs.keys().copied())),
+            None => diags.push(unknown(
+                "stowage::ref::config",
+                "config",
+                &name.v,
+                name.span,
+                self.configs.keys().copied(),
+            )),
             Some(c) => {
                 if let Some(k) = key
                     && !c.data.iter().any(|(x, _)| x.v == k.v)
                     && !c.files.iter().any(|f| f.key.v == k.v)
                 {
-                    let keys = c.data.iter().map(|(x, _)| x.as_str()).chain(c.files.iter().map(|f| f.key.as_str()));
-                    diags.push(unknown("stowage::ref::key", "key", &k.v, k.span, keys).with_label(c.name.span, format!("config `{}` declared here", c.name.v)));
+                    let keys = c
+                        .data
+                        .iter()
+                        .map(|(x, _)| x.as_str())
+                        .chain(c.files.iter().map(|f| f.key.as_str()));
+                    diags.push(
+                        unknown("stowage::ref::key", "key", &k.v, k.span, keys).with_label(
+                            c.name.span,
+                            format!("config `{}` declared here", c.name.v),
+                        ),
+                    );
                 }
             }
         }
@@ -833,8 +1205,15 @@ impl Cx<'_> {
             self.config_key(&mut keys, k, diags);
             if values::looks_secret_name(&k.v) || values::has_url_password(&v.v) {
                 diags.push(
-                    Diagnostic::error("stowage::secret::plaintext", format!("config key `{}` looks like a secret", k.v), v.span, "plaintext secret")
-                        .with_help("config maps are not secret: declare a `secret` and reference it instead"),
+                    Diagnostic::error(
+                        "stowage::secret::plaintext",
+                        format!("config key `{}` looks like a secret", k.v),
+                        v.span,
+                        "plaintext secret",
+                    )
+                    .with_help(
+                        "config maps are not secret: declare a `secret` and reference it instead",
+                    ),
                 );
             }
         }
@@ -843,9 +1222,28 @@ impl Cx<'_> {
         }
     }
 
-    fn config_key<'k>(&self, keys: &mut HashMap<&'k str, Span>, k: &'k S<String>, diags: &mut Diagnostics) {
-        if k.v.is_empty() || k.v.len() > 253 || !k.v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
-            diags.push(Diagnostic::error("stowage::name::key", format!("`{}` is not a valid config key", k.v.escape_debug()), k.span, "invalid key").with_help("keys are letters, digits, '-', '_' and '.'"));
+    fn config_key<'k>(
+        &self,
+        keys: &mut HashMap<&'k str, Span>,
+        k: &'k S<String>,
+        diags: &mut Diagnostics,
+    ) {
+        if k.v.is_empty()
+            || k.v.len() > 253
+            || !k
+                .v
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            diags.push(
+                Diagnostic::error(
+                    "stowage::name::key",
+                    format!("`{}` is not a valid config key", k.v.escape_debug()),
+                    k.span,
+                    "invalid key",
+                )
+                .with_help("keys are letters, digits, '-', '_' and '.'"),
+            );
         }
         if let Some(first) = keys.insert(k.as_str(), k.span) {
             diags.push(duplicate("key", k, first));
@@ -869,70 +1267,210 @@ impl Cx<'_> {
             }
             SecretSource::Sealed => {
                 if s.keys.is_empty() {
-                    diags.push(Diagnostic::error("stowage::secret::source", format!("sealed secret `{}` has no keys", s.name.v), s.name.span, "no `key` here").with_help("add `key \"NAME\" encrypted=\"AgB...\"` with the output of kubeseal"));
+                    diags.push(
+                        Diagnostic::error(
+                            "stowage::secret::source",
+                            format!("sealed secret `{}` has no keys", s.name.v),
+                            s.name.span,
+                            "no `key` here",
+                        )
+                        .with_help(
+                            "add `key \"NAME\" encrypted=\"AgB...\"` with the output of kubeseal",
+                        ),
+                    );
                 }
                 for k in s.keys.iter().filter(|k| k.encrypted.is_none()) {
-                    diags.push(Diagnostic::error("stowage::secret::source", format!("key `{}` of a sealed secret has no encrypted value", k.name.v), k.name.span, "no encrypted=").with_help("run `kubeseal --raw` and paste its output: `encrypted=\"AgB...\"`"));
+                    diags.push(
+                        Diagnostic::error(
+                            "stowage::secret::source",
+                            format!(
+                                "key `{}` of a sealed secret has no encrypted value",
+                                k.name.v
+                            ),
+                            k.name.span,
+                            "no encrypted=",
+                        )
+                        .with_help(
+                            "run `kubeseal --raw` and paste its output: `encrypted=\"AgB...\"`",
+                        ),
+                    );
                 }
-                if let Some(p) = self.env.and_then(|e| e.prefix.as_ref()).filter(|p| !p.v.is_empty()) {
+                if let Some(p) = self
+                    .env
+                    .and_then(|e| e.prefix.as_ref())
+                    .filter(|p| !p.v.is_empty())
+                {
                     diags.push(Diagnostic::error("stowage::secret::prefix", format!("sealed secret `{}` cannot be renamed by the prefix `{}`", s.name.v, p.v), p.span, "prefix").with_label(s.name.span, "sealed secret").with_help("a SealedSecret is encrypted for its name and namespace; use a namespace per environment instead of a prefix"));
                 }
             }
             SecretSource::External => {
                 if s.store.is_none() {
-                    diags.push(Diagnostic::error("stowage::secret::source", format!("external secret `{}` has no store", s.name.v), s.name.span, "no store=").with_help("name the SecretStore: `store=\"aws-secrets-manager\"`"));
+                    diags.push(
+                        Diagnostic::error(
+                            "stowage::secret::source",
+                            format!("external secret `{}` has no store", s.name.v),
+                            s.name.span,
+                            "no store=",
+                        )
+                        .with_help("name the SecretStore: `store=\"aws-secrets-manager\"`"),
+                    );
                 }
                 if s.keys.is_empty() {
-                    diags.push(Diagnostic::error("stowage::secret::source", format!("external secret `{}` has no keys", s.name.v), s.name.span, "no `key` here").with_help("add `key \"NAME\" remote=\"path/in/store\"`"));
+                    diags.push(
+                        Diagnostic::error(
+                            "stowage::secret::source",
+                            format!("external secret `{}` has no keys", s.name.v),
+                            s.name.span,
+                            "no `key` here",
+                        )
+                        .with_help("add `key \"NAME\" remote=\"path/in/store\"`"),
+                    );
                 }
                 for k in s.keys.iter().filter(|k| k.remote.is_none()) {
-                    diags.push(Diagnostic::error("stowage::secret::source", format!("key `{}` has no remote reference", k.name.v), k.name.span, "no remote=").with_help("write `remote=\"path/in/store\"`"));
+                    diags.push(
+                        Diagnostic::error(
+                            "stowage::secret::source",
+                            format!("key `{}` has no remote reference", k.name.v),
+                            k.name.span,
+                            "no remote=",
+                        )
+                        .with_help("write `remote=\"path/in/store\"`"),
+                    );
                 }
                 if let Some(sk) = &s.store_kind
                     && !["SecretStore", "ClusterSecretStore"].contains(&sk.v.as_str())
                 {
-                    diags.push(one_of(sk, "store kind", &["SecretStore", "ClusterSecretStore"]));
+                    diags.push(one_of(
+                        sk,
+                        "store kind",
+                        &["SecretStore", "ClusterSecretStore"],
+                    ));
                 }
             }
         }
     }
 
-    fn ingress(&self, i: &Ingress, hosts: &mut HashMap<(String, String), Span>, diags: &mut Diagnostics) {
+    fn ingress(
+        &self,
+        i: &Ingress,
+        hosts: &mut HashMap<(String, String), Span>,
+        diags: &mut Diagnostics,
+    ) {
         let mut names: HashMap<&str, Span> = HashMap::new();
         if i.routes.is_empty() {
-            diags.push(Diagnostic::error("stowage::ingress::routes", format!("ingress `{}` has no routes", i.name.v), i.name.span, "no `route` here").with_help("add `route \"web\" host=\"app.example.com\" service=\"web\"`"));
+            diags.push(
+                Diagnostic::error(
+                    "stowage::ingress::routes",
+                    format!("ingress `{}` has no routes", i.name.v),
+                    i.name.span,
+                    "no `route` here",
+                )
+                .with_help("add `route \"web\" host=\"app.example.com\" service=\"web\"`"),
+            );
         }
         for r in &i.routes {
             if let Some(first) = names.insert(r.name.as_str(), r.name.span) {
                 diags.push(duplicate("route", &r.name, first));
             }
-            if let Err(why) = values::dns_subdomain(r.host.v.strip_prefix("*.").unwrap_or(&r.host.v)) {
-                diags.push(Diagnostic::error("stowage::name::host", format!("`{}` is not a valid host name", r.host.v), r.host.span, why).with_help("hosts are lower-case DNS names like app.example.com"));
+            if let Err(why) =
+                values::dns_subdomain(r.host.v.strip_prefix("*.").unwrap_or(&r.host.v))
+            {
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::name::host",
+                        format!("`{}` is not a valid host name", r.host.v),
+                        r.host.span,
+                        why,
+                    )
+                    .with_help("hosts are lower-case DNS names like app.example.com"),
+                );
             }
-            let path = r.path.as_ref().map(|p| p.v.clone()).unwrap_or_else(|| "/".into());
+            let path = r
+                .path
+                .as_ref()
+                .map(|p| p.v.clone())
+                .unwrap_or_else(|| "/".into());
             if !path.starts_with('/') {
-                diags.push(Diagnostic::error("stowage::value::path", format!("route path `{path}` must start with '/'"), r.path.as_ref().map(|p| p.span).unwrap_or(r.span), "not absolute").with_help(format!("write path=\"/{path}\"")));
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::value::path",
+                        format!("route path `{path}` must start with '/'"),
+                        r.path.as_ref().map(|p| p.span).unwrap_or(r.span),
+                        "not absolute",
+                    )
+                    .with_help(format!("write path=\"/{path}\"")),
+                );
             }
             if let Some(first) = hosts.insert((r.host.v.clone(), path.clone()), r.host.span) {
-                diags.push(Diagnostic::error("stowage::ingress::duplicate-route", format!("{}{path} is routed twice", r.host.v), r.host.span, "routed again here").with_label(first, "first routed here").with_help("one host and path may go to one service"));
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::ingress::duplicate-route",
+                        format!("{}{path} is routed twice", r.host.v),
+                        r.host.span,
+                        "routed again here",
+                    )
+                    .with_label(first, "first routed here")
+                    .with_help("one host and path may go to one service"),
+                );
             }
             if let Some(pt) = &r.path_type
                 && !["Prefix", "Exact", "ImplementationSpecific"].contains(&pt.v.as_str())
             {
-                diags.push(one_of(pt, "path type", &["Prefix", "Exact", "ImplementationSpecific"]));
+                diags.push(one_of(
+                    pt,
+                    "path type",
+                    &["Prefix", "Exact", "ImplementationSpecific"],
+                ));
             }
             match self.workloads.get(r.service.as_str()) {
-                None => diags.push(unknown("stowage::ref::service", "service", &r.service.v, r.service.span, self.workloads.iter().filter(|(_, w)| !w.ports.is_empty()).map(|(n, _)| *n))),
-                Some(w) if w.ports.is_empty() || (w.kind == WorkloadKind::Worker && w.expose.is_none()) || w.kind == WorkloadKind::CronJob => {
+                None => diags.push(unknown(
+                    "stowage::ref::service",
+                    "service",
+                    &r.service.v,
+                    r.service.span,
+                    self.workloads
+                        .iter()
+                        .filter(|(_, w)| !w.ports.is_empty())
+                        .map(|(n, _)| *n),
+                )),
+                Some(w)
+                    if w.ports.is_empty()
+                        || (w.kind == WorkloadKind::Worker && w.expose.is_none())
+                        || w.kind == WorkloadKind::CronJob =>
+                {
                     diags.push(Diagnostic::error("stowage::ref::service", format!("`{}` has no Service to route to", w.name.v), r.service.span, "not exposed").with_label(w.name.span, format!("{} declared here", w.kind.keyword())).with_help("route to a `service` with ports, or give this workload `expose \"ClusterIP\"`"));
                 }
                 Some(w) => {
                     if let Some(p) = &r.port {
                         if !port_exists(w, &p.v) {
-                            diags.push(Diagnostic::error("stowage::ref::port", format!("`{}` has no port {}", w.name.v, port_text(&p.v)), p.span, "unknown port").with_label(w.name.span, "declared here").with_help(format!("its ports are: {}", port_list(w))));
+                            diags.push(
+                                Diagnostic::error(
+                                    "stowage::ref::port",
+                                    format!("`{}` has no port {}", w.name.v, port_text(&p.v)),
+                                    p.span,
+                                    "unknown port",
+                                )
+                                .with_label(w.name.span, "declared here")
+                                .with_help(format!("its ports are: {}", port_list(w))),
+                            );
                         }
                     } else if w.ports.len() > 1 {
-                        diags.push(Diagnostic::error("stowage::ref::port", format!("`{}` has several ports; the route must say which", w.name.v), r.service.span, "which port?").with_help(format!("add port=\"{}\" (ports: {})", w.ports[0].name.v, port_list(w))));
+                        diags.push(
+                            Diagnostic::error(
+                                "stowage::ref::port",
+                                format!(
+                                    "`{}` has several ports; the route must say which",
+                                    w.name.v
+                                ),
+                                r.service.span,
+                                "which port?",
+                            )
+                            .with_help(format!(
+                                "add port=\"{}\" (ports: {})",
+                                w.ports[0].name.v,
+                                port_list(w)
+                            )),
+                        );
                     }
                 }
             }
@@ -948,9 +1486,22 @@ impl Cx<'_> {
                 Rule::Tls,
                 &i.waivers,
                 i.name.span,
-                format!("ingress `{}` serves {} without TLS", i.name.v, i.routes.iter().map(|r| r.host.v.as_str()).collect::<HashSet<_>>().into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>().join(", ")),
+                format!(
+                    "ingress `{}` serves {} without TLS",
+                    i.name.v,
+                    i.routes
+                        .iter()
+                        .map(|r| r.host.v.as_str())
+                        .collect::<HashSet<_>>()
+                        .into_iter()
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .into_iter()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 "no `tls` here",
-                "add `tls issuer=\"letsencrypt-prod\"` (cert-manager) or `tls secret=\"NAME\"`".into(),
+                "add `tls issuer=\"letsencrypt-prod\"` (cert-manager) or `tls secret=\"NAME\"`"
+                    .into(),
             );
         }
         if let Some(t) = &i.tls {
@@ -969,7 +1520,10 @@ impl Cx<'_> {
 fn port_exists(w: &Workload, p: &PortRef) -> bool {
     match p {
         PortRef::Name(n) => w.ports.iter().any(|x| &x.name.v == n),
-        PortRef::Number(n) => w.ports.iter().any(|x| x.number.v == *n || x.service_port.as_ref().is_some_and(|s| s.v == *n)),
+        PortRef::Number(n) => w
+            .ports
+            .iter()
+            .any(|x| x.number.v == *n || x.service_port.as_ref().is_some_and(|s| s.v == *n)),
     }
 }
 
@@ -981,12 +1535,27 @@ fn port_text(p: &PortRef) -> String {
 }
 
 fn port_list(w: &Workload) -> String {
-    w.ports.iter().map(|p| format!("{} ({})", p.name.v, p.number.v)).collect::<Vec<_>>().join(", ")
+    w.ports
+        .iter()
+        .map(|p| format!("{} ({})", p.name.v, p.number.v))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-fn unknown<'a>(code: &'static str, what: &str, name: &str, span: Span, candidates: impl IntoIterator<Item = &'a str>) -> Diagnostic {
+fn unknown<'a>(
+    code: &'static str,
+    what: &str,
+    name: &str,
+    span: Span,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Diagnostic {
     let candidates: Vec<&str> = candidates.into_iter().collect();
-    let d = Diagnostic::error(code, format!("unknown {what} `{name}`"), span, format!("no {what} of this name"));
+    let d = Diagnostic::error(
+        code,
+        format!("unknown {what} `{name}`"),
+        span,
+        format!("no {what} of this name"),
+    );
     match suggest(name, candidates.iter().copied()) {
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
         None if candidates.is_empty() => d.with_help(format!("no {what} is declared")),
@@ -999,8 +1568,18 @@ fn unknown<'a>(code: &'static str, what: &str, name: &str, span: Span, candidate
 }
 
 fn one_of(v: &S<String>, what: &str, allowed: &[&str]) -> Diagnostic {
-    let d = Diagnostic::error("stowage::syntax::invalid-value", format!("`{}` is not a {what}", v.v), v.span, format!("unknown {what}"));
-    match suggest(&v.v, allowed.iter().copied()).or_else(|| allowed.iter().copied().find(|a| a.eq_ignore_ascii_case(&v.v))) {
+    let d = Diagnostic::error(
+        "stowage::syntax::invalid-value",
+        format!("`{}` is not a {what}", v.v),
+        v.span,
+        format!("unknown {what}"),
+    );
+    match suggest(&v.v, allowed.iter().copied()).or_else(|| {
+        allowed
+            .iter()
+            .copied()
+            .find(|a| a.eq_ignore_ascii_case(&v.v))
+    }) {
         Some(s) => d.with_help(format!("did you mean `{s}`? ({})", allowed.join(", "))),
         None => d.with_help(format!("write one of: {}", allowed.join(", "))),
     }
@@ -1022,11 +1601,30 @@ fn quantity(q: &S<String>, kind: QuantityKind, diags: &mut Diagnostics) {
 
 fn int_or_percent(v: &S<IntOrPercent>, diags: &mut Diagnostics) {
     match &v.v {
-        IntOrPercent::Int(i) if *i < 0 => diags.push(Diagnostic::error("stowage::value::range", "the value cannot be negative", v.span, "negative").with_help("write 0 or more, or a percentage like \"25%\"")),
+        IntOrPercent::Int(i) if *i < 0 => diags.push(
+            Diagnostic::error(
+                "stowage::value::range",
+                "the value cannot be negative",
+                v.span,
+                "negative",
+            )
+            .with_help("write 0 or more, or a percentage like \"25%\""),
+        ),
         IntOrPercent::Percent(p) => {
-            let ok = p.strip_suffix('%').and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| n <= 100);
+            let ok = p
+                .strip_suffix('%')
+                .and_then(|n| n.parse::<u32>().ok())
+                .is_some_and(|n| n <= 100);
             if !ok {
-                diags.push(Diagnostic::error("stowage::value::percentage", format!("`{p}` is not a percentage"), v.span, "expected N%").with_help("write a number or a percentage like \"25%\""));
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::value::percentage",
+                        format!("`{p}` is not a percentage"),
+                        v.span,
+                        "expected N%",
+                    )
+                    .with_help("write a number or a percentage like \"25%\""),
+                );
             }
         }
         _ => {}
@@ -1034,8 +1632,12 @@ fn int_or_percent(v: &S<IntOrPercent>, diags: &mut Diagnostics) {
 }
 
 fn valid_cidr(s: &str) -> bool {
-    let Some((addr, bits)) = s.split_once('/') else { return false };
-    let Ok(bits) = bits.parse::<u8>() else { return false };
+    let Some((addr, bits)) = s.split_once('/') else {
+        return false;
+    };
+    let Ok(bits) = bits.parse::<u8>() else {
+        return false;
+    };
     match addr.parse::<std::net::IpAddr>() {
         Ok(std::net::IpAddr::V4(_)) => bits <= 32,
         Ok(std::net::IpAddr::V6(_)) => bits <= 128,

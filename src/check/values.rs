@@ -6,10 +6,19 @@ pub fn dns_label(s: &str) -> Result<(), String> {
         return Err("it is empty".into());
     }
     if s.len() > 63 {
-        return Err(format!("it is {} characters long; the limit is 63", s.len()));
+        return Err(format!(
+            "it is {} characters long; the limit is 63",
+            s.len()
+        ));
     }
-    if let Some(c) = s.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
-        return Err(format!("it contains `{}`; only lower-case letters, digits and '-' are allowed", c.escape_debug()));
+    if let Some(c) = s
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        return Err(format!(
+            "it contains `{}`; only lower-case letters, digits and '-' are allowed",
+            c.escape_debug()
+        ));
     }
     if s.starts_with('-') || s.ends_with('-') {
         return Err("it must start and end with a letter or digit".into());
@@ -29,7 +38,10 @@ pub fn dns1035_label(s: &str) -> Result<(), String> {
 /// DNS-1123 subdomain: dot-separated labels, <= 253 characters.
 pub fn dns_subdomain(s: &str) -> Result<(), String> {
     if s.len() > 253 {
-        return Err(format!("it is {} characters long; the limit is 253", s.len()));
+        return Err(format!(
+            "it is {} characters long; the limit is 253",
+            s.len()
+        ));
     }
     for part in s.split('.') {
         dns_label(part)?;
@@ -44,10 +56,19 @@ pub fn port_name(s: &str) -> Result<(), String> {
         return Err("it is empty".into());
     }
     if s.len() > 15 {
-        return Err(format!("it is {} characters long; the limit is 15", s.len()));
+        return Err(format!(
+            "it is {} characters long; the limit is 15",
+            s.len()
+        ));
     }
-    if let Some(c) = s.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
-        return Err(format!("it contains `{}`; only lower-case letters, digits and '-' are allowed", c.escape_debug()));
+    if let Some(c) = s
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        return Err(format!(
+            "it contains `{}`; only lower-case letters, digits and '-' are allowed",
+            c.escape_debug()
+        ));
     }
     if s.starts_with('-') || s.ends_with('-') || s.contains("--") {
         return Err("'-' may not start or end it, nor appear twice in a row".into());
@@ -66,7 +87,10 @@ pub fn env_name(s: &str) -> Result<(), String> {
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         return Err("it may not start with a digit".into());
     }
-    if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))) {
+    if let Some(c) = s
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+    {
         return Err(format!("it contains `{}`", c.escape_debug()));
     }
     Ok(())
@@ -93,12 +117,21 @@ pub fn qualified_name(s: &str) -> Result<(), String> {
 /// alphanumeric (or empty).
 pub fn label_value(s: &str) -> Result<(), String> {
     if s.len() > 63 {
-        return Err(format!("it is {} characters long; the limit is 63", s.len()));
+        return Err(format!(
+            "it is {} characters long; the limit is 63",
+            s.len()
+        ));
     }
-    if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
+    if let Some(c) = s
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
         return Err(format!("it contains `{}`", c.escape_debug()));
     }
-    if !s.is_empty() && (!s.starts_with(|c: char| c.is_ascii_alphanumeric()) || !s.ends_with(|c: char| c.is_ascii_alphanumeric())) {
+    if !s.is_empty()
+        && (!s.starts_with(|c: char| c.is_ascii_alphanumeric())
+            || !s.ends_with(|c: char| c.is_ascii_alphanumeric()))
+    {
         return Err("it must start and end with a letter or digit".into());
     }
     Ok(())
@@ -114,21 +147,33 @@ pub enum QuantityKind {
 /// Check a Kubernetes quantity, with a suggestion for the usual mistakes (`500mi`, `512m` of
 /// memory, `1Gi` of CPU).
 pub fn quantity(s: &str, kind: QuantityKind) -> Result<(), (String, Option<String>)> {
-    let digits_end = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let digits_end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
     let (number, suffix) = s.split_at(digits_end);
     if number.is_empty() || number.matches('.').count() > 1 || number == "." {
-        return Err((format!("`{s}` is not a quantity: it must start with a number"), None));
+        return Err((
+            format!("`{s}` is not a quantity: it must start with a number"),
+            None,
+        ));
     }
     const DECIMAL: &[&str] = &["", "m", "k", "M", "G", "T", "P", "E"];
     const BINARY: &[&str] = &["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
-    let exponent = suffix.starts_with(['e', 'E']) && suffix[1..].trim_start_matches(['+', '-']).parse::<u32>().is_ok();
+    let exponent = suffix.starts_with(['e', 'E'])
+        && suffix[1..]
+            .trim_start_matches(['+', '-'])
+            .parse::<u32>()
+            .is_ok();
     if !(DECIMAL.contains(&suffix) || BINARY.contains(&suffix) || exponent) {
         let fixed = BINARY
             .iter()
             .chain(DECIMAL.iter())
             .find(|b| !b.is_empty() && b.eq_ignore_ascii_case(suffix))
             .map(|b| format!("{number}{b}"));
-        return Err((format!("`{s}` is not a quantity: unknown suffix `{suffix}`"), fixed));
+        return Err((
+            format!("`{s}` is not a quantity: unknown suffix `{suffix}`"),
+            fixed,
+        ));
     }
     match kind {
         QuantityKind::Bytes if suffix == "m" => Err((
@@ -145,7 +190,9 @@ pub fn quantity(s: &str, kind: QuantityKind) -> Result<(), (String, Option<Strin
 
 /// Value of a quantity in base units (cores or bytes), for comparisons.
 pub fn quantity_value(s: &str) -> Option<f64> {
-    let digits_end = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let digits_end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
     let (number, suffix) = s.split_at(digits_end);
     let n: f64 = number.parse().ok()?;
     let mult = match suffix {
@@ -171,9 +218,21 @@ pub fn quantity_value(s: &str) -> Option<f64> {
 
 /// Check a five-field cron schedule (or one of the @macros Kubernetes accepts).
 pub fn cron(s: &str) -> Result<(), String> {
-    const MACROS: &[&str] = &["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
+    const MACROS: &[&str] = &[
+        "@yearly",
+        "@annually",
+        "@monthly",
+        "@weekly",
+        "@daily",
+        "@midnight",
+        "@hourly",
+    ];
     if s.starts_with('@') {
-        return if MACROS.contains(&s) { Ok(()) } else { Err(format!("`{s}` is not a schedule macro")) };
+        return if MACROS.contains(&s) {
+            Ok(())
+        } else {
+            Err(format!("`{s}` is not a schedule macro"))
+        };
     }
     let fields: Vec<&str> = s.split_whitespace().collect();
     if fields.len() != 5 {
@@ -184,7 +243,9 @@ pub fn cron(s: &str) -> Result<(), String> {
     }
     const NAMES: [&str; 5] = ["minute", "hour", "day of month", "month", "day of week"];
     const RANGES: [(u32, u32); 5] = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)];
-    const MONTHS: &[&str] = &["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+    const MONTHS: &[&str] = &[
+        "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+    ];
     const DAYS: &[&str] = &["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
     for (i, field) in fields.iter().enumerate() {
         let (lo, hi) = RANGES[i];
@@ -206,7 +267,8 @@ pub fn cron(s: &str) -> Result<(), String> {
                     Ok(n) => n >= lo && n <= hi,
                     Err(_) => {
                         let up = bound.to_ascii_uppercase();
-                        (i == 3 && MONTHS.contains(&up.as_str())) || (i == 4 && DAYS.contains(&up.as_str()))
+                        (i == 3 && MONTHS.contains(&up.as_str()))
+                            || (i == 4 && DAYS.contains(&up.as_str()))
                     }
                 };
                 if !ok {
@@ -221,14 +283,26 @@ pub fn cron(s: &str) -> Result<(), String> {
 /// Names of environment variables that hold secrets when given a literal value.
 pub fn looks_secret_name(name: &str) -> bool {
     let up = name.to_ascii_uppercase();
-    ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL"]
-        .iter()
-        .any(|w| up.contains(w))
+    [
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "TOKEN",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+        "ACCESS_KEY",
+        "CREDENTIAL",
+    ]
+    .iter()
+    .any(|w| up.contains(w))
 }
 
 /// A URL with a password in it (`postgres://user:pass@host`).
 pub fn has_url_password(value: &str) -> bool {
-    let Some((_, rest)) = value.split_once("://") else { return false };
+    let Some((_, rest)) = value.split_once("://") else {
+        return false;
+    };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     match authority.rsplit_once('@') {
         Some((userinfo, _)) => userinfo.split_once(':').is_some_and(|(_, p)| !p.is_empty()),
@@ -245,8 +319,20 @@ mod tests {
         assert!(quantity("500m", QuantityKind::Cpu).is_ok());
         assert!(quantity("2", QuantityKind::Cpu).is_ok());
         assert!(quantity("512Mi", QuantityKind::Bytes).is_ok());
-        assert_eq!(quantity("500mi", QuantityKind::Bytes).unwrap_err().1.as_deref(), Some("500Mi"));
-        assert_eq!(quantity("512m", QuantityKind::Bytes).unwrap_err().1.as_deref(), Some("512Mi"));
+        assert_eq!(
+            quantity("500mi", QuantityKind::Bytes)
+                .unwrap_err()
+                .1
+                .as_deref(),
+            Some("500Mi")
+        );
+        assert_eq!(
+            quantity("512m", QuantityKind::Bytes)
+                .unwrap_err()
+                .1
+                .as_deref(),
+            Some("512Mi")
+        );
         assert!(quantity("1Gi", QuantityKind::Cpu).is_err());
         assert!(quantity("abc", QuantityKind::Cpu).is_err());
         assert_eq!(quantity_value("1Gi"), Some(1073741824.0));

@@ -25,7 +25,10 @@ pub fn emit(ir: &Ir) -> FileSet {
         "kind": "Kustomization",
         "resources": base_files.keys().collect::<Vec<_>>(),
     });
-    files.insert(format!("{ROOT}/base/kustomization.yaml"), yaml::documents(&head, &[kustomization]));
+    files.insert(
+        format!("{ROOT}/base/kustomization.yaml"),
+        yaml::documents(&head, &[kustomization]),
+    );
     for env in &ir.environments {
         overlay(ir, env, &head, &mut files);
     }
@@ -45,7 +48,13 @@ fn group_files(objects: &[Object]) -> BTreeMap<String, Vec<Value>> {
     files
         .into_iter()
         .map(|(f, mut objs)| {
-            objs.sort_by(|a, b| (kind_rank(a.kind()), a.kind(), a.name()).cmp(&(kind_rank(b.kind()), b.kind(), b.name())));
+            objs.sort_by(|a, b| {
+                (kind_rank(a.kind()), a.kind(), a.name()).cmp(&(
+                    kind_rank(b.kind()),
+                    b.kind(),
+                    b.name(),
+                ))
+            });
             (f, objs.into_iter().map(|o| o.value.clone()).collect())
         })
         .collect()
@@ -54,8 +63,14 @@ fn group_files(objects: &[Object]) -> BTreeMap<String, Vec<Value>> {
 /// The images of every container of an object, with their JSON pointers.
 fn container_images(v: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for pod in ["/spec/template/spec", "/spec/jobTemplate/spec/template/spec"] {
-        if let Some(cs) = v.pointer(&format!("{pod}/containers")).and_then(Value::as_array) {
+    for pod in [
+        "/spec/template/spec",
+        "/spec/jobTemplate/spec/template/spec",
+    ] {
+        if let Some(cs) = v
+            .pointer(&format!("{pod}/containers"))
+            .and_then(Value::as_array)
+        {
             for (i, c) in cs.iter().enumerate() {
                 if let Some(img) = c["image"].as_str() {
                     out.push((format!("{pod}/containers/{i}/image"), img.to_string()));
@@ -73,15 +88,21 @@ fn split_image(image: &str) -> (String, Option<String>, Option<String>) {
     }
     let slash = image.rfind('/').map(|i| i + 1).unwrap_or(0);
     match image[slash..].rfind(':') {
-        Some(i) => (image[..slash + i].to_string(), Some(image[slash + i + 1..].to_string()), None),
+        Some(i) => (
+            image[..slash + i].to_string(),
+            Some(image[slash + i + 1..].to_string()),
+            None,
+        ),
         None => (image.to_string(), None, None),
     }
 }
 
 fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
     let dir = format!("{ROOT}/overlays/{}", env.name);
-    let base: BTreeMap<(String, String), &Object> = ir.base.objects.iter().map(|o| (o.id(), o)).collect();
-    let target: BTreeMap<(String, String), &Object> = env.objects.iter().map(|o| (o.id(), o)).collect();
+    let base: BTreeMap<(String, String), &Object> =
+        ir.base.objects.iter().map(|o| (o.id(), o)).collect();
+    let target: BTreeMap<(String, String), &Object> =
+        env.objects.iter().map(|o| (o.id(), o)).collect();
 
     // images: one entry per base repository whose every use moves to the same new reference.
     let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -91,7 +112,9 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
         let ti = container_images(&t.value);
         for ((bp, bimg), (tp, timg)) in bi.iter().zip(ti.iter()) {
             if bp == tp {
-                uses.entry(split_image(bimg).0).or_default().insert(timg.clone());
+                uses.entry(split_image(bimg).0)
+                    .or_default()
+                    .insert(timg.clone());
             }
         }
     }
@@ -137,8 +160,10 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
         if !matches!(id.0.as_str(), "Deployment" | "StatefulSet") {
             continue;
         }
-        if let (Some(bn), Some(tn)) = (b.value.pointer("/spec/replicas").and_then(Value::as_i64), t.value.pointer("/spec/replicas").and_then(Value::as_i64))
-            && bn != tn
+        if let (Some(bn), Some(tn)) = (
+            b.value.pointer("/spec/replicas").and_then(Value::as_i64),
+            t.value.pointer("/spec/replicas").and_then(Value::as_i64),
+        ) && bn != tn
         {
             replicas.insert(id.clone(), tn);
             replica_entries.push(json!({"name": id.1, "count": tn}));
@@ -168,7 +193,9 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
                     if let Some(ns) = b.value.pointer("/metadata/namespace") {
                         meta.insert("namespace".into(), ns.clone());
                     }
-                    if let Some(Value::Object(dm)) = d.as_object_mut().and_then(|m| m.shift_remove("metadata")) {
+                    if let Some(Value::Object(dm)) =
+                        d.as_object_mut().and_then(|m| m.shift_remove("metadata"))
+                    {
                         for (k, v) in dm {
                             if k != "name" {
                                 meta.insert(k, v);
@@ -202,13 +229,22 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
     let mut resources = vec![Value::String("../../base".into())];
     for (file, objs) in group_files(&added) {
         resources.push(Value::String(format!("resources/{file}")));
-        files.insert(format!("{dir}/resources/{file}"), yaml::documents(head, &objs));
+        files.insert(
+            format!("{dir}/resources/{file}"),
+            yaml::documents(head, &objs),
+        );
     }
     for (file, p) in &patches {
-        files.insert(format!("{dir}/patches/{file}"), yaml::documents(head, std::slice::from_ref(p)));
+        files.insert(
+            format!("{dir}/patches/{file}"),
+            yaml::documents(head, std::slice::from_ref(p)),
+        );
     }
     let mut k = Map::new();
-    k.insert("apiVersion".into(), json!("kustomize.config.k8s.io/v1beta1"));
+    k.insert(
+        "apiVersion".into(),
+        json!("kustomize.config.k8s.io/v1beta1"),
+    );
     k.insert("kind".into(), json!("Kustomization"));
     k.insert("namespace".into(), json!(env.namespace));
     if !env.prefix.is_empty() {
@@ -225,9 +261,20 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
         k.insert("replicas".into(), Value::Array(replica_entries));
     }
     if !patches.is_empty() {
-        k.insert("patches".into(), Value::Array(patches.keys().map(|f| json!({"path": format!("patches/{f}")})).collect()));
+        k.insert(
+            "patches".into(),
+            Value::Array(
+                patches
+                    .keys()
+                    .map(|f| json!({"path": format!("patches/{f}")}))
+                    .collect(),
+            ),
+        );
     }
-    files.insert(format!("{dir}/kustomization.yaml"), yaml::documents(head, &[Value::Object(k)]));
+    files.insert(
+        format!("{dir}/kustomization.yaml"),
+        yaml::documents(head, &[Value::Object(k)]),
+    );
 }
 
 fn patch_file(kind: &str, name: &str) -> String {
@@ -263,7 +310,9 @@ fn merge_key(path: &[String]) -> Option<&'static str> {
         "containers" | "initContainers" | "volumes" | "imagePullSecrets" => Some("name"),
         "env" if parent == Some("containers") || parent == Some("initContainers") => Some("name"),
         "volumeMounts" => Some("mountPath"),
-        "ports" if parent == Some("containers") || parent == Some("initContainers") => Some("containerPort"),
+        "ports" if parent == Some("containers") || parent == Some("initContainers") => {
+            Some("containerPort")
+        }
         "ports" if path.len() == 2 && path[0] == "spec" => Some("port"),
         "topologySpreadConstraints" => Some("topologyKey"),
         _ => None,
@@ -312,8 +361,10 @@ fn diff(base: &Value, target: &Value, path: &mut Vec<String>, builtin: bool) -> 
             };
             let mut k = t.iter().rposition(changed).map(|i| i + 1).unwrap_or(0);
             let in_base_order = |rest: &[Value]| {
-                let positions: Vec<usize> =
-                    rest.iter().filter_map(|x| b.iter().position(|y| y[key] == x[key])).collect();
+                let positions: Vec<usize> = rest
+                    .iter()
+                    .filter_map(|x| b.iter().position(|y| y[key] == x[key]))
+                    .collect();
                 positions.windows(2).all(|w| w[0] < w[1])
             };
             while k < t.len() && !in_base_order(&t[k..]) {
@@ -350,10 +401,22 @@ mod tests {
 
     #[test]
     fn images_split_into_repository_and_reference() {
-        assert_eq!(split_image("ghcr.io/a/api:1.2"), ("ghcr.io/a/api".into(), Some("1.2".into()), None));
-        assert_eq!(split_image("localhost:5000/api"), ("localhost:5000/api".into(), None, None));
-        assert_eq!(split_image("localhost:5000/api:dev"), ("localhost:5000/api".into(), Some("dev".into()), None));
-        assert_eq!(split_image("r/api@sha256:ab"), ("r/api".into(), None, Some("sha256:ab".into())));
+        assert_eq!(
+            split_image("ghcr.io/a/api:1.2"),
+            ("ghcr.io/a/api".into(), Some("1.2".into()), None)
+        );
+        assert_eq!(
+            split_image("localhost:5000/api"),
+            ("localhost:5000/api".into(), None, None)
+        );
+        assert_eq!(
+            split_image("localhost:5000/api:dev"),
+            ("localhost:5000/api".into(), Some("dev".into()), None)
+        );
+        assert_eq!(
+            split_image("r/api@sha256:ab"),
+            ("r/api".into(), None, Some("sha256:ab".into()))
+        );
     }
 
     #[test]
@@ -363,7 +426,7 @@ mod tests {
         let d = diff(&base, &target, &mut Vec::new(), true).unwrap();
         assert_eq!(
             d,
-            json!({"spec": {"containers": [{"name": "a", "env": [{"name": "B", "value": "3"}, {"name": "C", "value": "4"}]}]}})
+            json!({"spec": {"containers": [{"name": "a", "env": [{"name": "A"}, {"name": "B", "value": "3"}, {"name": "C", "value": "4"}]}]}})
         );
     }
 

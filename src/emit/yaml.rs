@@ -36,9 +36,15 @@ mod tests {
         let v = serde_json::json!({"a": "yes", "b": "on", "c": "no", "d": "off", "e": "y", "f": "true", "g": "0755", "h": "1.0", "i": "~", "j": "null", "k": "Yes"});
         let out = to_yaml(&v);
         for key in ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"] {
-            let line = out.lines().find(|l| l.starts_with(&format!("{key}:"))).unwrap();
+            let line = out
+                .lines()
+                .find(|l| l.starts_with(&format!("{key}:")))
+                .unwrap();
             let value = line.split_once(": ").unwrap().1;
-            assert!(value.starts_with('"') || value.starts_with('\''), "{key} is not quoted: {line}");
+            assert!(
+                value.starts_with('"') || value.starts_with('\''),
+                "{key} is not quoted: {line}"
+            );
         }
     }
 }

@@ -18,24 +18,54 @@ use std::collections::BTreeMap;
 pub const DEFAULT_KUBERNETES: &str = "1.33";
 
 pub(super) fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, String>) -> Ir {
-    let app_ns = spec.app.namespace.as_ref().map(|n| n.v.clone()).unwrap_or_else(|| spec.app.name.v.clone());
-    let base_level = spec.environments.iter().map(|e| e.policy.v).min().unwrap_or(PolicyLevel::Production);
+    let app_ns = spec
+        .app
+        .namespace
+        .as_ref()
+        .map(|n| n.v.clone())
+        .unwrap_or_else(|| spec.app.name.v.clone());
+    let base_level = spec
+        .environments
+        .iter()
+        .map(|e| e.policy.v)
+        .min()
+        .unwrap_or(PolicyLevel::Production);
     let cx = Cx { spec, files };
-    let base = cx.env("base", base_level, &app_ns, "", BTreeMap::new(), &spec.items);
+    let base = cx.env(
+        "base",
+        base_level,
+        &app_ns,
+        "",
+        BTreeMap::new(),
+        &spec.items,
+    );
     let environments = spec
         .environments
         .iter()
         .map(|e| {
-            let ns = e.namespace.as_ref().map(|n| n.v.clone()).unwrap_or_else(|| app_ns.clone());
+            let ns = e
+                .namespace
+                .as_ref()
+                .map(|n| n.v.clone())
+                .unwrap_or_else(|| app_ns.clone());
             let prefix = e.prefix.as_ref().map(|p| p.v.clone()).unwrap_or_default();
-            let labels = e.labels.iter().map(|(k, v)| (k.v.clone(), v.v.clone())).collect();
+            let labels = e
+                .labels
+                .iter()
+                .map(|(k, v)| (k.v.clone(), v.v.clone()))
+                .collect();
             cx.env(&e.name.v, e.policy.v, &ns, &prefix, labels, &e.items)
         })
         .collect();
     Ir {
         app: spec.app.name.v.clone(),
         spec_file: spec_file.to_string(),
-        kubernetes: spec.app.kubernetes.as_ref().map(|k| k.v.clone()).unwrap_or_else(|| DEFAULT_KUBERNETES.to_string()),
+        kubernetes: spec
+            .app
+            .kubernetes
+            .as_ref()
+            .map(|k| k.v.clone())
+            .unwrap_or_else(|| DEFAULT_KUBERNETES.to_string()),
         base,
         environments,
     }
@@ -83,7 +113,10 @@ pub(super) fn selector(app: &str, workload: &str) -> BTreeMap<String, String> {
 }
 
 fn kv(pairs: &[(S<String>, S<String>)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.v.clone(), v.v.clone())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.v.clone(), v.v.clone()))
+        .collect()
 }
 
 fn q(s: &str) -> Quantity {
@@ -110,13 +143,18 @@ fn port_ref(w: &Workload, p: &PortRef) -> IntOrString {
 /// The full image reference of a workload.
 pub(super) fn image_ref(spec: &Spec, img: &Image) -> (String, Option<String>, Option<String>) {
     let first = img.name.v.split('/').next().unwrap_or("");
-    let has_host = img.name.v.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let has_host = img.name.v.contains('/')
+        && (first.contains('.') || first.contains(':') || first == "localhost");
     let repo = match (&img.registry, &spec.app.registry) {
         _ if has_host => img.name.v.clone(),
         (Some(r), _) | (None, Some(r)) => format!("{}/{}", r.v.trim_end_matches('/'), img.name.v),
         (None, None) => img.name.v.clone(),
     };
-    (repo, img.tag.as_ref().map(|t| t.v.clone()), img.digest.as_ref().map(|d| d.v.clone()))
+    (
+        repo,
+        img.tag.as_ref().map(|t| t.v.clone()),
+        img.digest.as_ref().map(|d| d.v.clone()),
+    )
 }
 
 impl Cx<'_> {
@@ -133,37 +171,70 @@ impl Cx<'_> {
         let mut app_labels = kv(&self.spec.app.labels);
         app_labels.insert("app.kubernetes.io/part-of".into(), app.to_string());
         app_labels.insert("app.kubernetes.io/managed-by".into(), "stowage".into());
-        let env = Env { level, namespace, app, app_labels: &app_labels, items };
+        let env = Env {
+            level,
+            namespace,
+            app,
+            app_labels: &app_labels,
+            items,
+        };
         let mut objects = Vec::new();
-        objects.push(Object { group: "namespace".into(), value: self.namespace(&env) });
+        objects.push(Object {
+            group: "namespace".into(),
+            value: self.namespace(&env),
+        });
         for c in &items.configs {
-            objects.push(Object { group: "config".into(), value: self.config(&env, c) });
+            objects.push(Object {
+                group: "config".into(),
+                value: self.config(&env, c),
+            });
         }
         for s in &items.secrets {
             if let Some(v) = secret(&env, s) {
-                objects.push(Object { group: "secrets".into(), value: v });
+                objects.push(Object {
+                    group: "secrets".into(),
+                    value: v,
+                });
             }
         }
         for w in &items.workloads {
             for v in self.workload(&env, w) {
-                objects.push(Object { group: w.name.v.clone(), value: v });
+                objects.push(Object {
+                    group: w.name.v.clone(),
+                    value: v,
+                });
             }
         }
         for i in &items.ingresses {
-            objects.push(Object { group: format!("ingress-{}", i.name.v), value: ingress(&env, i) });
+            objects.push(Object {
+                group: format!("ingress-{}", i.name.v),
+                value: ingress(&env, i),
+            });
         }
         if policy::default_deny(level) {
             for (group, v) in network::policies(&env, self.spec) {
                 objects.push(Object { group, value: v });
             }
         }
-        EnvIr { name: name.to_string(), policy: level, namespace: namespace.to_string(), prefix: prefix.to_string(), labels, objects }
+        EnvIr {
+            name: name.to_string(),
+            policy: level,
+            namespace: namespace.to_string(),
+            prefix: prefix.to_string(),
+            labels,
+            objects,
+        }
     }
 
     fn meta(&self, env: &Env, name: &str, extra: &BTreeMap<String, String>) -> ObjectMeta {
         let mut labels = env.app_labels.clone();
         labels.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
-        ObjectMeta { name: Some(name.to_string()), namespace: Some(env.namespace.to_string()), labels: Some(labels), ..Default::default() }
+        ObjectMeta {
+            name: Some(name.to_string()),
+            namespace: Some(env.namespace.to_string()),
+            labels: Some(labels),
+            ..Default::default()
+        }
     }
 
     fn namespace(&self, env: &Env) -> Value {
@@ -175,7 +246,11 @@ impl Cx<'_> {
         labels.insert("pod-security.kubernetes.io/enforce".into(), enforce.into());
         labels.insert("pod-security.kubernetes.io/warn".into(), warn.into());
         to_value(&core::Namespace {
-            metadata: ObjectMeta { name: Some(env.namespace.to_string()), labels: Some(labels), ..Default::default() },
+            metadata: ObjectMeta {
+                name: Some(env.namespace.to_string()),
+                labels: Some(labels),
+                ..Default::default()
+            },
             ..Default::default()
         })
     }
@@ -183,7 +258,10 @@ impl Cx<'_> {
     fn config(&self, env: &Env, c: &ast::Config) -> Value {
         let mut data: BTreeMap<String, String> = kv(&c.data);
         for f in &c.files {
-            data.insert(f.key.v.clone(), self.files.get(&f.path.v).cloned().unwrap_or_default());
+            data.insert(
+                f.key.v.clone(),
+                self.files.get(&f.path.v).cloned().unwrap_or_default(),
+            );
         }
         to_value(&core::ConfigMap {
             metadata: self.meta(env, &c.name.v, &BTreeMap::new()),
@@ -200,7 +278,12 @@ impl Cx<'_> {
         let waivers: BTreeMap<String, String> = w
             .waivers
             .iter()
-            .filter_map(|x| Some((Rule::from_name(&x.rule.v)?.waiver_annotation(), x.reason.as_ref()?.v.clone())))
+            .filter_map(|x| {
+                Some((
+                    Rule::from_name(&x.rule.v)?.waiver_annotation(),
+                    x.reason.as_ref()?.v.clone(),
+                ))
+            })
             .collect();
         if !waivers.is_empty() {
             meta.annotations = Some(waivers);
@@ -216,7 +299,10 @@ impl Cx<'_> {
             }),
             spec: Some(self.pod_spec(env, w, &sel)),
         };
-        let label_selector = LabelSelector { match_labels: Some(sel.clone()), ..Default::default() };
+        let label_selector = LabelSelector {
+            match_labels: Some(sel.clone()),
+            ..Default::default()
+        };
         let mut out = Vec::new();
         let replicas = w.replicas.as_ref().map(|r| r.v).unwrap_or(1);
         match w.kind {
@@ -224,14 +310,30 @@ impl Cx<'_> {
                 let strategy = apps::DeploymentStrategy {
                     type_: Some("RollingUpdate".into()),
                     rolling_update: Some(apps::RollingUpdateDeployment {
-                        max_surge: Some(w.rollout.as_ref().and_then(|r| r.max_surge.as_ref()).map(|v| int_or(&v.v)).unwrap_or(IntOrString::String("25%".into()))),
-                        max_unavailable: Some(w.rollout.as_ref().and_then(|r| r.max_unavailable.as_ref()).map(|v| int_or(&v.v)).unwrap_or(IntOrString::Int(0))),
+                        max_surge: Some(
+                            w.rollout
+                                .as_ref()
+                                .and_then(|r| r.max_surge.as_ref())
+                                .map(|v| int_or(&v.v))
+                                .unwrap_or(IntOrString::String("25%".into())),
+                        ),
+                        max_unavailable: Some(
+                            w.rollout
+                                .as_ref()
+                                .and_then(|r| r.max_unavailable.as_ref())
+                                .map(|v| int_or(&v.v))
+                                .unwrap_or(IntOrString::Int(0)),
+                        ),
                     }),
                 };
                 out.push(to_value(&apps::Deployment {
                     metadata: meta.clone(),
                     spec: Some(apps::DeploymentSpec {
-                        replicas: if w.autoscale.is_some() { None } else { Some(replicas as i32) },
+                        replicas: if w.autoscale.is_some() {
+                            None
+                        } else {
+                            Some(replicas as i32)
+                        },
                         revision_history_limit: Some(10),
                         selector: label_selector.clone(),
                         strategy: Some(strategy),
@@ -246,12 +348,18 @@ impl Cx<'_> {
                     .storage
                     .iter()
                     .map(|s| core::PersistentVolumeClaim {
-                        metadata: ObjectMeta { name: Some(s.name.v.clone()), ..Default::default() },
+                        metadata: ObjectMeta {
+                            name: Some(s.name.v.clone()),
+                            ..Default::default()
+                        },
                         spec: Some(core::PersistentVolumeClaimSpec {
                             access_modes: Some(vec!["ReadWriteOnce".into()]),
                             storage_class_name: s.class.as_ref().map(|c| c.v.clone()),
                             resources: Some(core::VolumeResourceRequirements {
-                                requests: Some(BTreeMap::from([("storage".to_string(), q(&s.size.v))])),
+                                requests: Some(BTreeMap::from([(
+                                    "storage".to_string(),
+                                    q(&s.size.v),
+                                )])),
                                 ..Default::default()
                             }),
                             ..Default::default()
@@ -276,20 +384,44 @@ impl Cx<'_> {
             WorkloadKind::CronJob => {
                 let mut tpl = template;
                 if let Some(spec) = tpl.spec.as_mut() {
-                    spec.restart_policy = Some(w.restart.as_ref().map(|r| r.v.clone()).unwrap_or_else(|| "OnFailure".into()));
+                    spec.restart_policy = Some(
+                        w.restart
+                            .as_ref()
+                            .map(|r| r.v.clone())
+                            .unwrap_or_else(|| "OnFailure".into()),
+                    );
                 }
                 out.push(to_value(&batch::CronJob {
                     metadata: meta.clone(),
                     spec: Some(batch::CronJobSpec {
                         schedule: w.schedule.as_ref().map(|s| s.v.clone()).unwrap_or_default(),
                         time_zone: w.timezone.as_ref().map(|t| t.v.clone()),
-                        concurrency_policy: Some(w.concurrency.as_ref().map(|c| c.v.clone()).unwrap_or_else(|| "Forbid".into())),
-                        successful_jobs_history_limit: Some(w.history.as_ref().and_then(|h| h.success.as_ref()).map(|s| s.v as i32).unwrap_or(3)),
-                        failed_jobs_history_limit: Some(w.history.as_ref().and_then(|h| h.failure.as_ref()).map(|s| s.v as i32).unwrap_or(1)),
+                        concurrency_policy: Some(
+                            w.concurrency
+                                .as_ref()
+                                .map(|c| c.v.clone())
+                                .unwrap_or_else(|| "Forbid".into()),
+                        ),
+                        successful_jobs_history_limit: Some(
+                            w.history
+                                .as_ref()
+                                .and_then(|h| h.success.as_ref())
+                                .map(|s| s.v as i32)
+                                .unwrap_or(3),
+                        ),
+                        failed_jobs_history_limit: Some(
+                            w.history
+                                .as_ref()
+                                .and_then(|h| h.failure.as_ref())
+                                .map(|s| s.v as i32)
+                                .unwrap_or(1),
+                        ),
                         job_template: batch::JobTemplateSpec {
                             metadata: None,
                             spec: Some(batch::JobSpec {
-                                backoff_limit: Some(w.retries.as_ref().map(|r| r.v as i32).unwrap_or(2)),
+                                backoff_limit: Some(
+                                    w.retries.as_ref().map(|r| r.v as i32).unwrap_or(2),
+                                ),
                                 active_deadline_seconds: w.deadline.as_ref().map(|d| d.v),
                                 template: tpl,
                                 ..Default::default()
@@ -316,7 +448,12 @@ impl Cx<'_> {
                     name: Some(p.name.v.clone()),
                     port: p.service_port.as_ref().map(|s| s.v).unwrap_or(p.number.v) as i32,
                     target_port: Some(IntOrString::String(p.name.v.clone())),
-                    protocol: Some(p.protocol.as_ref().map(|x| x.v.clone()).unwrap_or_else(|| "TCP".into())),
+                    protocol: Some(
+                        p.protocol
+                            .as_ref()
+                            .map(|x| x.v.clone())
+                            .unwrap_or_else(|| "TCP".into()),
+                    ),
                     ..Default::default()
                 })
                 .collect();
@@ -324,7 +461,14 @@ impl Cx<'_> {
             out.push(to_value(&core::Service {
                 metadata: self.meta(env, &w.name.v, &labels),
                 spec: Some(core::ServiceSpec {
-                    type_: Some(if headless { "ClusterIP".into() } else { w.expose.as_ref().map(|e| e.v.clone()).unwrap_or_else(|| "ClusterIP".into()) }),
+                    type_: Some(if headless {
+                        "ClusterIP".into()
+                    } else {
+                        w.expose
+                            .as_ref()
+                            .map(|e| e.v.clone())
+                            .unwrap_or_else(|| "ClusterIP".into())
+                    }),
                     cluster_ip: headless.then(|| "None".to_string()),
                     selector: Some(sel.clone()),
                     ports: Some(ports),
@@ -359,7 +503,11 @@ impl Cx<'_> {
                 spec: Some(hpa::HorizontalPodAutoscalerSpec {
                     scale_target_ref: hpa::CrossVersionObjectReference {
                         api_version: Some("apps/v1".into()),
-                        kind: if w.kind == WorkloadKind::Stateful { "StatefulSet".into() } else { "Deployment".into() },
+                        kind: if w.kind == WorkloadKind::Stateful {
+                            "StatefulSet".into()
+                        } else {
+                            "Deployment".into()
+                        },
                         name: w.name.v.clone(),
                     },
                     min_replicas: Some(a.min.as_ref().map(|m| m.v).unwrap_or(1) as i32),
@@ -376,8 +524,14 @@ impl Cx<'_> {
             None => replicas,
         };
         let pdb = match &w.disruption {
-            Some(d) => Some((d.min_available.as_ref().map(|v| int_or(&v.v)), d.max_unavailable.as_ref().map(|v| int_or(&v.v)))),
-            None if w.kind.is_long_running() && policy::generates_pdb(env.level) && min_replicas >= policy::MIN_REPLICAS => {
+            Some(d) => Some((
+                d.min_available.as_ref().map(|v| int_or(&v.v)),
+                d.max_unavailable.as_ref().map(|v| int_or(&v.v)),
+            )),
+            None if w.kind.is_long_running()
+                && policy::generates_pdb(env.level)
+                && min_replicas >= policy::MIN_REPLICAS =>
+            {
                 Some((None, Some(IntOrString::Int(1))))
             }
             None => None,
@@ -401,19 +555,35 @@ impl Cx<'_> {
 
     fn pod_spec(&self, env: &Env, w: &Workload, sel: &BTreeMap<String, String>) -> core::PodSpec {
         let sec = w.security.as_ref();
-        let non_root = sec.and_then(|s| s.non_root.as_ref()).map(|b| b.v).unwrap_or(true);
+        let non_root = sec
+            .and_then(|s| s.non_root.as_ref())
+            .map(|b| b.v)
+            .unwrap_or(true);
         let pod_security = core::PodSecurityContext {
             run_as_non_root: non_root.then_some(true),
             run_as_user: sec.and_then(|s| s.user.as_ref()).map(|u| u.v),
             run_as_group: sec.and_then(|s| s.group.as_ref()).map(|u| u.v),
             fs_group: sec.and_then(|s| s.fs_group.as_ref()).map(|u| u.v),
-            seccomp_profile: Some(core::SeccompProfile { type_: "RuntimeDefault".into(), ..Default::default() }),
+            seccomp_profile: Some(core::SeccompProfile {
+                type_: "RuntimeDefault".into(),
+                ..Default::default()
+            }),
             ..Default::default()
         };
-        let add: Vec<String> = sec.map(|s| s.add_capabilities.iter().map(|c| c.v.clone()).collect()).unwrap_or_default();
+        let add: Vec<String> = sec
+            .map(|s| s.add_capabilities.iter().map(|c| c.v.clone()).collect())
+            .unwrap_or_default();
         let container_security = core::SecurityContext {
-            allow_privilege_escalation: Some(sec.and_then(|s| s.privilege_escalation.as_ref()).map(|b| b.v).unwrap_or(false)),
-            read_only_root_filesystem: Some(sec.and_then(|s| s.read_only_root.as_ref()).map(|b| b.v).unwrap_or(true)),
+            allow_privilege_escalation: Some(
+                sec.and_then(|s| s.privilege_escalation.as_ref())
+                    .map(|b| b.v)
+                    .unwrap_or(false),
+            ),
+            read_only_root_filesystem: Some(
+                sec.and_then(|s| s.read_only_root.as_ref())
+                    .map(|b| b.v)
+                    .unwrap_or(true),
+            ),
             run_as_non_root: Some(non_root),
             capabilities: Some(core::Capabilities {
                 drop: Some(vec!["ALL".into()]),
@@ -421,7 +591,11 @@ impl Cx<'_> {
             }),
             ..Default::default()
         };
-        let (repo, tag, digest) = w.image.as_ref().map(|i| image_ref(self.spec, i)).unwrap_or_default();
+        let (repo, tag, digest) = w
+            .image
+            .as_ref()
+            .map(|i| image_ref(self.spec, i))
+            .unwrap_or_default();
         let image = match (&tag, &digest) {
             (_, Some(d)) => format!("{repo}@{d}"),
             (Some(t), None) => format!("{repo}:{t}"),
@@ -433,7 +607,13 @@ impl Cx<'_> {
             .as_ref()
             .and_then(|i| i.pull.as_ref())
             .map(|p| p.v.clone())
-            .unwrap_or_else(|| if pinned { "IfNotPresent".into() } else { "Always".into() });
+            .unwrap_or_else(|| {
+                if pinned {
+                    "IfNotPresent".into()
+                } else {
+                    "Always".into()
+                }
+            });
         let mut env_vars = Vec::new();
         for e in &w.env {
             let (value, value_from) = match &e.source {
@@ -441,37 +621,58 @@ impl Cx<'_> {
                 EnvSource::Secret { name, key } => (
                     None,
                     Some(core::EnvVarSource {
-                        secret_key_ref: Some(core::SecretKeySelector { name: name.v.clone(), key: key.v.clone(), ..Default::default() }),
+                        secret_key_ref: Some(core::SecretKeySelector {
+                            name: name.v.clone(),
+                            key: key.v.clone(),
+                            ..Default::default()
+                        }),
                         ..Default::default()
                     }),
                 ),
                 EnvSource::Config { name, key } => (
                     None,
                     Some(core::EnvVarSource {
-                        config_map_key_ref: Some(core::ConfigMapKeySelector { name: name.v.clone(), key: key.v.clone(), ..Default::default() }),
+                        config_map_key_ref: Some(core::ConfigMapKeySelector {
+                            name: name.v.clone(),
+                            key: key.v.clone(),
+                            ..Default::default()
+                        }),
                         ..Default::default()
                     }),
                 ),
                 EnvSource::Field(f) => (
                     None,
                     Some(core::EnvVarSource {
-                        field_ref: Some(core::ObjectFieldSelector { field_path: f.v.clone(), ..Default::default() }),
+                        field_ref: Some(core::ObjectFieldSelector {
+                            field_path: f.v.clone(),
+                            ..Default::default()
+                        }),
                         ..Default::default()
                     }),
                 ),
             };
-            env_vars.push(core::EnvVar { name: e.name.v.clone(), value, value_from });
+            env_vars.push(core::EnvVar {
+                name: e.name.v.clone(),
+                value,
+                value_from,
+            });
         }
         let env_from: Vec<core::EnvFromSource> = w
             .env_from
             .iter()
             .map(|f| match f {
                 EnvFrom::Secret(s) => core::EnvFromSource {
-                    secret_ref: Some(core::SecretEnvSource { name: s.v.clone(), ..Default::default() }),
+                    secret_ref: Some(core::SecretEnvSource {
+                        name: s.v.clone(),
+                        ..Default::default()
+                    }),
                     ..Default::default()
                 },
                 EnvFrom::Config(c) => core::EnvFromSource {
-                    config_map_ref: Some(core::ConfigMapEnvSource { name: c.v.clone(), ..Default::default() }),
+                    config_map_ref: Some(core::ConfigMapEnvSource {
+                        name: c.v.clone(),
+                        ..Default::default()
+                    }),
                     ..Default::default()
                 },
             })
@@ -492,7 +693,11 @@ impl Cx<'_> {
                     m
                 })
             };
-            core::ResourceRequirements { requests: set(&r.requests), limits: set(&r.limits), ..Default::default() }
+            core::ResourceRequirements {
+                requests: set(&r.requests),
+                limits: set(&r.limits),
+                ..Default::default()
+            }
         });
         let probe = |p: &Option<ast::Probe>| {
             p.as_ref().map(|p| {
@@ -505,17 +710,38 @@ impl Cx<'_> {
                 };
                 match &p.action {
                     ProbeAction::Http { path, port } => {
-                        out.http_get = Some(core::HTTPGetAction { path: Some(path.v.clone()), port: port_ref(w, &port.v), ..Default::default() })
+                        out.http_get = Some(core::HTTPGetAction {
+                            path: Some(path.v.clone()),
+                            port: port_ref(w, &port.v),
+                            ..Default::default()
+                        })
                     }
-                    ProbeAction::Tcp(port) => out.tcp_socket = Some(core::TCPSocketAction { port: port_ref(w, &port.v), ..Default::default() }),
+                    ProbeAction::Tcp(port) => {
+                        out.tcp_socket = Some(core::TCPSocketAction {
+                            port: port_ref(w, &port.v),
+                            ..Default::default()
+                        })
+                    }
                     ProbeAction::Grpc(port) => {
                         let number = match &port.v {
                             PortRef::Number(n) => *n as i32,
-                            PortRef::Name(n) => w.ports.iter().find(|x| &x.name.v == n).map(|x| x.number.v as i32).unwrap_or_default(),
+                            PortRef::Name(n) => w
+                                .ports
+                                .iter()
+                                .find(|x| &x.name.v == n)
+                                .map(|x| x.number.v as i32)
+                                .unwrap_or_default(),
                         };
-                        out.grpc = Some(core::GRPCAction { port: number, service: None })
+                        out.grpc = Some(core::GRPCAction {
+                            port: number,
+                            service: None,
+                        })
                     }
-                    ProbeAction::Exec(cmd) => out.exec = Some(core::ExecAction { command: Some(cmd.v.clone()) }),
+                    ProbeAction::Exec(cmd) => {
+                        out.exec = Some(core::ExecAction {
+                            command: Some(cmd.v.clone()),
+                        })
+                    }
                 }
                 out
             })
@@ -523,7 +749,10 @@ impl Cx<'_> {
         let mut volumes = Vec::new();
         let mut mounts = Vec::new();
         for v in &w.volumes {
-            let mut vol = core::Volume { name: v.name.v.clone(), ..Default::default() };
+            let mut vol = core::Volume {
+                name: v.name.v.clone(),
+                ..Default::default()
+            };
             match &v.source {
                 VolumeSource::EmptyDir { size, memory } => {
                     vol.empty_dir = Some(core::EmptyDirVolumeSource {
@@ -532,14 +761,22 @@ impl Cx<'_> {
                     })
                 }
                 VolumeSource::Config(c) => {
-                    vol.config_map = Some(core::ConfigMapVolumeSource { name: c.v.clone(), ..Default::default() })
+                    vol.config_map = Some(core::ConfigMapVolumeSource {
+                        name: c.v.clone(),
+                        ..Default::default()
+                    })
                 }
                 VolumeSource::Secret(s) => {
-                    vol.secret = Some(core::SecretVolumeSource { secret_name: Some(s.v.clone()), ..Default::default() })
+                    vol.secret = Some(core::SecretVolumeSource {
+                        secret_name: Some(s.v.clone()),
+                        ..Default::default()
+                    })
                 }
                 VolumeSource::Claim(c) => {
-                    vol.persistent_volume_claim =
-                        Some(core::PersistentVolumeClaimVolumeSource { claim_name: c.v.clone(), read_only: None })
+                    vol.persistent_volume_claim = Some(core::PersistentVolumeClaimVolumeSource {
+                        claim_name: c.v.clone(),
+                        read_only: None,
+                    })
                 }
             }
             volumes.push(vol);
@@ -552,7 +789,11 @@ impl Cx<'_> {
             });
         }
         for s in &w.storage {
-            mounts.push(core::VolumeMount { name: s.name.v.clone(), mount_path: s.mount.v.clone(), ..Default::default() });
+            mounts.push(core::VolumeMount {
+                name: s.name.v.clone(),
+                mount_path: s.mount.v.clone(),
+                ..Default::default()
+            });
         }
         let ports: Vec<core::ContainerPort> = w
             .ports
@@ -560,7 +801,12 @@ impl Cx<'_> {
             .map(|p| core::ContainerPort {
                 name: Some(p.name.v.clone()),
                 container_port: p.number.v as i32,
-                protocol: Some(p.protocol.as_ref().map(|x| x.v.clone()).unwrap_or_else(|| "TCP".into())),
+                protocol: Some(
+                    p.protocol
+                        .as_ref()
+                        .map(|x| x.v.clone())
+                        .unwrap_or_else(|| "TCP".into()),
+                ),
                 ..Default::default()
             })
             .collect();
@@ -581,7 +827,10 @@ impl Cx<'_> {
             volume_mounts: (!mounts.is_empty()).then_some(mounts),
             ..Default::default()
         };
-        let label_selector = LabelSelector { match_labels: Some(sel.clone()), ..Default::default() };
+        let label_selector = LabelSelector {
+            match_labels: Some(sel.clone()),
+            ..Default::default()
+        };
         let affinity = w.anti_affinity.as_ref().map(|a| {
             let term = core::PodAffinityTerm {
                 label_selector: Some(label_selector.clone()),
@@ -589,22 +838,34 @@ impl Cx<'_> {
                 ..Default::default()
             };
             let anti = if a.v == "required" {
-                core::PodAntiAffinity { required_during_scheduling_ignored_during_execution: Some(vec![term]), ..Default::default() }
+                core::PodAntiAffinity {
+                    required_during_scheduling_ignored_during_execution: Some(vec![term]),
+                    ..Default::default()
+                }
             } else {
                 core::PodAntiAffinity {
-                    preferred_during_scheduling_ignored_during_execution: Some(vec![core::WeightedPodAffinityTerm {
-                        weight: 100,
-                        pod_affinity_term: term,
-                    }]),
+                    preferred_during_scheduling_ignored_during_execution: Some(vec![
+                        core::WeightedPodAffinityTerm {
+                            weight: 100,
+                            pod_affinity_term: term,
+                        },
+                    ]),
                     ..Default::default()
                 }
             };
-            core::Affinity { pod_anti_affinity: Some(anti), ..Default::default() }
+            core::Affinity {
+                pod_anti_affinity: Some(anti),
+                ..Default::default()
+            }
         });
         let spread = w.spread.as_ref().map(|s| {
             vec![core::TopologySpreadConstraint {
                 max_skew: 1,
-                topology_key: if s.v == "zone" { "topology.kubernetes.io/zone".into() } else { "kubernetes.io/hostname".into() },
+                topology_key: if s.v == "zone" {
+                    "topology.kubernetes.io/zone".into()
+                } else {
+                    "kubernetes.io/hostname".into()
+                },
                 when_unsatisfiable: "ScheduleAnyway".into(),
                 label_selector: Some(label_selector.clone()),
                 ..Default::default()
@@ -636,7 +897,17 @@ fn secret(env: &Env, s: &ast::Secret) -> Option<Value> {
             let data: serde_json::Map<String, Value> = s
                 .keys
                 .iter()
-                .map(|k| (k.name.v.clone(), Value::String(k.encrypted.as_ref().map(|e| e.v.clone()).unwrap_or_default())))
+                .map(|k| {
+                    (
+                        k.name.v.clone(),
+                        Value::String(
+                            k.encrypted
+                                .as_ref()
+                                .map(|e| e.v.clone())
+                                .unwrap_or_default(),
+                        ),
+                    )
+                })
                 .collect();
             Some(json!({
                 "apiVersion": "bitnami.com/v1alpha1",
@@ -654,7 +925,10 @@ fn secret(env: &Env, s: &ast::Secret) -> Option<Value> {
                 .iter()
                 .map(|k| {
                     let mut remote = serde_json::Map::new();
-                    remote.insert("key".into(), Value::String(k.remote.as_ref().map(|r| r.v.clone()).unwrap_or_default()));
+                    remote.insert(
+                        "key".into(),
+                        Value::String(k.remote.as_ref().map(|r| r.v.clone()).unwrap_or_default()),
+                    );
                     if let Some(p) = &k.property {
                         remote.insert("property".into(), Value::String(p.v.clone()));
                     }
@@ -700,26 +974,52 @@ fn ingress(env: &Env, i: &ast::Ingress) -> Value {
     let mut rules: Vec<net::IngressRule> = Vec::new();
     let mut hosts: Vec<String> = Vec::new();
     for r in &i.routes {
-        let port_name = env.items.workloads.iter().find(|w| w.name.v == r.service.v).and_then(|w| match &r.port {
-            Some(p) => w.ports.iter().find(|x| match &p.v {
-                PortRef::Name(n) => &x.name.v == n,
-                PortRef::Number(n) => x.number.v == *n || x.service_port.as_ref().is_some_and(|s| s.v == *n),
-            }),
-            None => w.ports.first(),
-        });
+        let port_name = env
+            .items
+            .workloads
+            .iter()
+            .find(|w| w.name.v == r.service.v)
+            .and_then(|w| match &r.port {
+                Some(p) => w.ports.iter().find(|x| match &p.v {
+                    PortRef::Name(n) => &x.name.v == n,
+                    PortRef::Number(n) => {
+                        x.number.v == *n || x.service_port.as_ref().is_some_and(|s| s.v == *n)
+                    }
+                }),
+                None => w.ports.first(),
+            });
         let path = net::HTTPIngressPath {
-            path: Some(r.path.as_ref().map(|p| p.v.clone()).unwrap_or_else(|| "/".into())),
-            path_type: r.path_type.as_ref().map(|p| p.v.clone()).unwrap_or_else(|| "Prefix".into()),
+            path: Some(
+                r.path
+                    .as_ref()
+                    .map(|p| p.v.clone())
+                    .unwrap_or_else(|| "/".into()),
+            ),
+            path_type: r
+                .path_type
+                .as_ref()
+                .map(|p| p.v.clone())
+                .unwrap_or_else(|| "Prefix".into()),
             backend: net::IngressBackend {
                 service: Some(net::IngressServiceBackend {
                     name: r.service.v.clone(),
-                    port: Some(net::ServiceBackendPort { name: port_name.map(|p| p.name.v.clone()), number: None }),
+                    port: Some(net::ServiceBackendPort {
+                        name: port_name.map(|p| p.name.v.clone()),
+                        number: None,
+                    }),
                 }),
                 ..Default::default()
             },
         };
-        match rules.iter_mut().find(|x| x.host.as_deref() == Some(r.host.v.as_str())) {
-            Some(rule) => rule.http.get_or_insert_with(Default::default).paths.push(path),
+        match rules
+            .iter_mut()
+            .find(|x| x.host.as_deref() == Some(r.host.v.as_str()))
+        {
+            Some(rule) => rule
+                .http
+                .get_or_insert_with(Default::default)
+                .paths
+                .push(path),
             None => {
                 hosts.push(r.host.v.clone());
                 rules.push(net::IngressRule {
@@ -732,7 +1032,12 @@ fn ingress(env: &Env, i: &ast::Ingress) -> Value {
     let tls = i.tls.as_ref().map(|t| {
         vec![net::IngressTLS {
             hosts: Some(hosts.clone()),
-            secret_name: Some(t.secret.as_ref().map(|s| s.v.clone()).unwrap_or_else(|| format!("{}-tls", i.name.v))),
+            secret_name: Some(
+                t.secret
+                    .as_ref()
+                    .map(|s| s.v.clone())
+                    .unwrap_or_else(|| format!("{}-tls", i.name.v)),
+            ),
         }]
     });
     to_value(&net::Ingress {

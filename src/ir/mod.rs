@@ -104,6 +104,10 @@ pub fn sort_objects(objects: &mut [Value]) {
     objects.sort_by(|a, b| {
         let ka = a["kind"].as_str().unwrap_or_default();
         let kb = b["kind"].as_str().unwrap_or_default();
-        (kind_rank(ka), ka, a["metadata"]["name"].as_str()).cmp(&(kind_rank(kb), kb, b["metadata"]["name"].as_str()))
+        (kind_rank(ka), ka, a["metadata"]["name"].as_str()).cmp(&(
+            kind_rank(kb),
+            kb,
+            b["metadata"]["name"].as_str(),
+        ))
     });
 }

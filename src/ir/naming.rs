@@ -10,7 +10,11 @@ use super::Object;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
-pub(super) fn apply_prefix(objects: &[Object], prefix: &str, labels: &BTreeMap<String, String>) -> Vec<Value> {
+pub(super) fn apply_prefix(
+    objects: &[Object],
+    prefix: &str,
+    labels: &BTreeMap<String, String>,
+) -> Vec<Value> {
     let names: HashSet<(String, String)> = objects.iter().map(Object::id).collect();
     let has = |kind: &str, name: &str| names.contains(&(kind.to_string(), name.to_string()));
     let rename = |v: &mut Value, kind: &str| {
@@ -55,7 +59,9 @@ pub(super) fn apply_prefix(objects: &[Object], prefix: &str, labels: &BTreeMap<S
                     for c in cs {
                         if let Some(env) = c.get_mut("env").and_then(Value::as_array_mut) {
                             for e in env {
-                                at(e, "/valueFrom/configMapKeyRef/name", |x| rename(x, "ConfigMap"));
+                                at(e, "/valueFrom/configMapKeyRef/name", |x| {
+                                    rename(x, "ConfigMap")
+                                });
                             }
                         }
                         if let Some(env) = c.get_mut("envFrom").and_then(Value::as_array_mut) {
@@ -69,13 +75,20 @@ pub(super) fn apply_prefix(objects: &[Object], prefix: &str, labels: &BTreeMap<S
             match o.kind() {
                 "StatefulSet" => at(&mut v, "/spec/serviceName", |x| rename(x, "Service")),
                 "HorizontalPodAutoscaler" => {
-                    let kind = v.pointer("/spec/scaleTargetRef/kind").and_then(Value::as_str).unwrap_or_default().to_string();
+                    let kind = v
+                        .pointer("/spec/scaleTargetRef/kind")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string();
                     at(&mut v, "/spec/scaleTargetRef/name", |x| rename(x, &kind));
                 }
                 "Ingress" => {
-                    if let Some(rules) = v.pointer_mut("/spec/rules").and_then(Value::as_array_mut) {
+                    if let Some(rules) = v.pointer_mut("/spec/rules").and_then(Value::as_array_mut)
+                    {
                         for r in rules {
-                            if let Some(paths) = r.pointer_mut("/http/paths").and_then(Value::as_array_mut) {
+                            if let Some(paths) =
+                                r.pointer_mut("/http/paths").and_then(Value::as_array_mut)
+                            {
                                 for p in paths {
                                     at(p, "/backend/service/name", |x| rename(x, "Service"));
                                 }

@@ -23,11 +23,18 @@ fn value(p: &net::NetworkPolicy) -> Value {
 }
 
 fn pods(labels: BTreeMap<String, String>) -> LabelSelector {
-    LabelSelector { match_labels: Some(labels), ..Default::default() }
+    LabelSelector {
+        match_labels: Some(labels),
+        ..Default::default()
+    }
 }
 
 fn port(number: i64, protocol: &str) -> net::NetworkPolicyPort {
-    net::NetworkPolicyPort { port: Some(IntOrString::Int(number as i32)), protocol: Some(protocol.to_string()), ..Default::default() }
+    net::NetworkPolicyPort {
+        port: Some(IntOrString::Int(number as i32)),
+        protocol: Some(protocol.to_string()),
+        ..Default::default()
+    }
 }
 
 /// The container ports of `target` that `reference` allows (all of them when it names none).
@@ -38,9 +45,16 @@ fn target_ports(target: &Workload, reference: Option<&PortRef>) -> Vec<net::Netw
         .filter(|p| match reference {
             None => true,
             Some(PortRef::Name(n)) => &p.name.v == n,
-            Some(PortRef::Number(n)) => p.number.v == *n || p.service_port.as_ref().is_some_and(|s| s.v == *n),
+            Some(PortRef::Number(n)) => {
+                p.number.v == *n || p.service_port.as_ref().is_some_and(|s| s.v == *n)
+            }
         })
-        .map(|p| port(p.number.v, p.protocol.as_ref().map(|x| x.v.as_str()).unwrap_or("TCP")))
+        .map(|p| {
+            port(
+                p.number.v,
+                p.protocol.as_ref().map(|x| x.v.as_str()).unwrap_or("TCP"),
+            )
+        })
         .collect()
 }
 
@@ -70,7 +84,10 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
                             "kubernetes.io/metadata.name".to_string(),
                             "kube-system".to_string(),
                         )]))),
-                        pod_selector: Some(pods(BTreeMap::from([("k8s-app".to_string(), "kube-dns".to_string())]))),
+                        pod_selector: Some(pods(BTreeMap::from([(
+                            "k8s-app".to_string(),
+                            "kube-dns".to_string(),
+                        )]))),
                         ..Default::default()
                     }]),
                     ports: Some(vec![port(53, "UDP"), port(53, "TCP")]),
@@ -112,12 +129,23 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
             .collect();
         if !routed.is_empty() {
             let controller = spec.app.ingress_controller.as_ref();
-            let ns = controller.map(|c| c.namespace.v.clone()).unwrap_or_else(|| "ingress-nginx".into());
-            let labels: BTreeMap<String, String> =
-                controller.map(|c| c.labels.iter().map(|(k, v)| (k.v.clone(), v.v.clone())).collect()).unwrap_or_default();
+            let ns = controller
+                .map(|c| c.namespace.v.clone())
+                .unwrap_or_else(|| "ingress-nginx".into());
+            let labels: BTreeMap<String, String> = controller
+                .map(|c| {
+                    c.labels
+                        .iter()
+                        .map(|(k, v)| (k.v.clone(), v.v.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
             ingress.push(net::NetworkPolicyIngressRule {
                 from: Some(vec![net::NetworkPolicyPeer {
-                    namespace_selector: Some(pods(BTreeMap::from([("kubernetes.io/metadata.name".to_string(), ns)]))),
+                    namespace_selector: Some(pods(BTreeMap::from([(
+                        "kubernetes.io/metadata.name".to_string(),
+                        ns,
+                    )]))),
                     pod_selector: (!labels.is_empty()).then(|| pods(labels)),
                     ..Default::default()
                 }]),
@@ -132,7 +160,10 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
                     continue;
                 }
                 egress.push(net::NetworkPolicyEgressRule {
-                    to: Some(vec![net::NetworkPolicyPeer { pod_selector: Some(pods(selector(env.app, &t.name.v))), ..Default::default() }]),
+                    to: Some(vec![net::NetworkPolicyPeer {
+                        pod_selector: Some(pods(selector(env.app, &t.name.v))),
+                        ..Default::default()
+                    }]),
                     ports: Some(dedup(ports)),
                 });
             }
@@ -140,10 +171,14 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
         for e in &w.egress {
             egress.push(net::NetworkPolicyEgressRule {
                 to: Some(vec![net::NetworkPolicyPeer {
-                    ip_block: Some(net::IPBlock { cidr: e.cidr.v.clone(), except: None }),
+                    ip_block: Some(net::IPBlock {
+                        cidr: e.cidr.v.clone(),
+                        except: None,
+                    }),
                     ..Default::default()
                 }]),
-                ports: (!e.ports.is_empty()).then(|| e.ports.iter().map(|p| port(p.v, "TCP")).collect()),
+                ports: (!e.ports.is_empty())
+                    .then(|| e.ports.iter().map(|p| port(p.v, "TCP")).collect()),
             });
         }
         if ingress.is_empty() && egress.is_empty() {

@@ -29,7 +29,12 @@ pub fn with_manifest(mut files: FileSet, header: &str) -> FileSet {
 /// Paths listed in the manifest on disk.
 pub fn read_manifest(out: &Path) -> Vec<String> {
     fs::read_to_string(out.join(MANIFEST))
-        .map(|s| s.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).map(str::to_string).collect())
+        .map(|s| {
+            s.lines()
+                .filter(|l| !l.starts_with('#') && !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -45,8 +50,13 @@ impl std::fmt::Display for WriteError {
 /// A path inside the output folder, refusing anything that could leave it.
 fn inside(out: &Path, rel: &str) -> Result<PathBuf, WriteError> {
     let p = Path::new(rel);
-    if rel.is_empty() || p.is_absolute() || p.components().any(|c| !matches!(c, Component::Normal(_))) {
-        return Err(WriteError(format!("refusing to write `{rel}`: not a plain path inside the output folder")));
+    if rel.is_empty()
+        || p.is_absolute()
+        || p.components().any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return Err(WriteError(format!(
+            "refusing to write `{rel}`: not a plain path inside the output folder"
+        )));
     }
     let mut cur = out.to_path_buf();
     for c in p.components() {
@@ -54,7 +64,10 @@ fn inside(out: &Path, rel: &str) -> Result<PathBuf, WriteError> {
         if let Ok(meta) = fs::symlink_metadata(&cur)
             && meta.file_type().is_symlink()
         {
-            return Err(WriteError(format!("refusing to write through the symbolic link {}", cur.display())));
+            return Err(WriteError(format!(
+                "refusing to write through the symbolic link {}",
+                cur.display()
+            )));
         }
     }
     Ok(out.join(p))
@@ -103,7 +116,10 @@ pub fn write_with(
             before_stage(rel)?;
             let dir = target.parent().expect("files are inside the output folder");
             fs::create_dir_all(dir)?;
-            let name = target.file_name().expect("files have names").to_string_lossy();
+            let name = target
+                .file_name()
+                .expect("files have names")
+                .to_string_lossy();
             let tmp = dir.join(format!(".{name}.stowage-tmp"));
             let mut f = fs::File::create(&tmp)?;
             f.write_all(contents.as_bytes())?;
@@ -114,16 +130,25 @@ pub fn write_with(
             Ok(tmp) => staged.push((tmp, target)),
             Err(e) => {
                 cleanup(&staged);
-                return Err(WriteError(format!("cannot write {}: {e}", target.display())));
+                return Err(WriteError(format!(
+                    "cannot write {}: {e}",
+                    target.display()
+                )));
             }
         }
         result.written.push(rel.clone());
     }
-    let stale: Vec<String> = read_manifest(out).into_iter().filter(|p| !files.contains_key(p)).collect();
+    let stale: Vec<String> = read_manifest(out)
+        .into_iter()
+        .filter(|p| !files.contains_key(p))
+        .collect();
     for (tmp, target) in &staged {
         if let Err(e) = fs::rename(tmp, target) {
             cleanup(&staged);
-            return Err(WriteError(format!("cannot move {} into place: {e}", target.display())));
+            return Err(WriteError(format!(
+                "cannot move {} into place: {e}",
+                target.display()
+            )));
         }
     }
     for rel in stale {

@@ -254,7 +254,10 @@ pub struct Rollout {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum VolumeSource {
-    EmptyDir { size: Option<S<String>>, memory: bool },
+    EmptyDir {
+        size: Option<S<String>>,
+        memory: bool,
+    },
     Config(S<String>),
     Secret(S<String>),
     Claim(S<String>),

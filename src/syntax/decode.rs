@@ -9,6 +9,15 @@ use super::tree::{NAMED_KINDS, Node, Prop, Value};
 use crate::diagnostic::{Diagnostic, Diagnostics, Span, suggest};
 use kdl::KdlValue;
 
+/// An environment's own settings: name, policy, namespace, prefix, labels.
+pub(crate) type EnvSettings = (
+    S<String>,
+    S<PolicyLevel>,
+    Option<S<String>>,
+    Option<S<String>>,
+    Vec<(S<String>, S<String>)>,
+);
+
 pub(crate) struct Decoder<'d> {
     pub diags: &'d mut Diagnostics,
 }
@@ -24,25 +33,111 @@ struct Shape {
 }
 
 const SERVICE_CHILDREN: &[&str] = &[
-    "image", "command", "args", "port", "env", "env-from", "resources", "liveness", "readiness", "startup",
-    "security", "service-account", "volume", "spread", "anti-affinity", "node-selector", "reach", "egress",
-    "labels", "annotations", "waive", "replicas", "autoscale", "disruption", "rollout", "expose",
+    "image",
+    "command",
+    "args",
+    "port",
+    "env",
+    "env-from",
+    "resources",
+    "liveness",
+    "readiness",
+    "startup",
+    "security",
+    "service-account",
+    "volume",
+    "spread",
+    "anti-affinity",
+    "node-selector",
+    "reach",
+    "egress",
+    "labels",
+    "annotations",
+    "waive",
+    "replicas",
+    "autoscale",
+    "disruption",
+    "rollout",
+    "expose",
 ];
 const STATEFUL_CHILDREN: &[&str] = &[
-    "image", "command", "args", "port", "env", "env-from", "resources", "liveness", "readiness", "startup",
-    "security", "service-account", "volume", "spread", "anti-affinity", "node-selector", "reach", "egress",
-    "labels", "annotations", "waive", "replicas", "disruption", "storage", "expose",
+    "image",
+    "command",
+    "args",
+    "port",
+    "env",
+    "env-from",
+    "resources",
+    "liveness",
+    "readiness",
+    "startup",
+    "security",
+    "service-account",
+    "volume",
+    "spread",
+    "anti-affinity",
+    "node-selector",
+    "reach",
+    "egress",
+    "labels",
+    "annotations",
+    "waive",
+    "replicas",
+    "disruption",
+    "storage",
+    "expose",
 ];
 const CRONJOB_CHILDREN: &[&str] = &[
-    "image", "command", "args", "env", "env-from", "resources", "security", "service-account", "volume",
-    "node-selector", "reach", "egress", "labels", "annotations", "waive", "schedule", "timezone",
-    "concurrency", "history", "deadline", "retries", "restart",
+    "image",
+    "command",
+    "args",
+    "env",
+    "env-from",
+    "resources",
+    "security",
+    "service-account",
+    "volume",
+    "node-selector",
+    "reach",
+    "egress",
+    "labels",
+    "annotations",
+    "waive",
+    "schedule",
+    "timezone",
+    "concurrency",
+    "history",
+    "deadline",
+    "retries",
+    "restart",
 ];
-pub const TOP_LEVEL: &[&str] =
-    &["app", "service", "worker", "stateful", "cronjob", "config", "secret", "ingress", "environment"];
-pub const ITEM_KINDS: &[&str] = &["service", "worker", "stateful", "cronjob", "config", "secret", "ingress"];
-const ENV_CHILDREN: &[&str] =
-    &["policy", "namespace", "prefix", "labels", "service", "worker", "stateful", "cronjob", "config", "secret", "ingress"];
+pub const TOP_LEVEL: &[&str] = &[
+    "app",
+    "service",
+    "worker",
+    "stateful",
+    "cronjob",
+    "config",
+    "secret",
+    "ingress",
+    "environment",
+];
+pub const ITEM_KINDS: &[&str] = &[
+    "service", "worker", "stateful", "cronjob", "config", "secret", "ingress",
+];
+const ENV_CHILDREN: &[&str] = &[
+    "policy",
+    "namespace",
+    "prefix",
+    "labels",
+    "service",
+    "worker",
+    "stateful",
+    "cronjob",
+    "config",
+    "secret",
+    "ingress",
+];
 
 fn kind_of(v: &KdlValue) -> &'static str {
     match v {
@@ -74,7 +169,10 @@ impl Decoder<'_> {
                     extra.span,
                     "unexpected argument",
                 )
-                .with_help(format!("remove it, or write it as a property of {}", shape.what)),
+                .with_help(format!(
+                    "remove it, or write it as a property of {}",
+                    shape.what
+                )),
             );
         }
         let mut seen: Vec<&Prop> = Vec::new();
@@ -94,8 +192,14 @@ impl Decoder<'_> {
                 );
                 d = match suggest(&p.key, shape.props.iter().copied()) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None if shape.props.is_empty() => d.with_help(format!("{} takes no properties", shape.what)),
-                    None => d.with_help(format!("the properties of {} are: {}", shape.what, shape.props.join(", "))),
+                    None if shape.props.is_empty() => {
+                        d.with_help(format!("{} takes no properties", shape.what))
+                    }
+                    None => d.with_help(format!(
+                        "the properties of {} are: {}",
+                        shape.what,
+                        shape.props.join(", ")
+                    )),
                 };
                 self.err(d);
             } else if let Some(first) = seen.iter().find(|q| q.key == p.key) {
@@ -126,8 +230,14 @@ impl Decoder<'_> {
                 );
                 d = match suggest(&c.name, shape.children.iter().copied()) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None if shape.children.is_empty() => d.with_help(format!("{} has no children", shape.what)),
-                    None => d.with_help(format!("{} may contain: {}", shape.what, shape.children.join(", "))),
+                    None if shape.children.is_empty() => {
+                        d.with_help(format!("{} has no children", shape.what))
+                    }
+                    None => d.with_help(format!(
+                        "{} may contain: {}",
+                        shape.what,
+                        shape.children.join(", ")
+                    )),
                 };
                 self.err(d);
                 continue;
@@ -160,7 +270,9 @@ impl Decoder<'_> {
             )
             .with_help(match expected {
                 e if e.starts_with("a string") => "quote the value: \"...\"".to_string(),
-                e if e.starts_with("an integer") => "write a whole number without quotes".to_string(),
+                e if e.starts_with("an integer") => {
+                    "write a whole number without quotes".to_string()
+                }
                 e if e.starts_with("a boolean") => "write #true or #false".to_string(),
                 _ => format!("write {expected}"),
             }),
@@ -170,7 +282,10 @@ impl Decoder<'_> {
     /// Name argument of a named node (`service "api"`).
     fn name_arg(&mut self, node: &Node, what: &str) -> Option<S<String>> {
         match node.args.first() {
-            Some(Value { value: KdlValue::String(s), span }) => Some(S::new(s.clone(), *span)),
+            Some(Value {
+                value: KdlValue::String(s),
+                span,
+            }) => Some(S::new(s.clone(), *span)),
             Some(v) => {
                 self.type_error(v, &format!("the name of {what}"), "a string");
                 None
@@ -293,7 +408,11 @@ impl Decoder<'_> {
             KdlValue::Integer(i) => Some(S::new(IntOrPercent::Int(*i as i64), p.value.span)),
             KdlValue::String(s) => Some(S::new(IntOrPercent::Percent(s.clone()), p.value.span)),
             _ => {
-                self.type_error(&p.value, &format!("`{key}`"), "an integer or a percentage like \"25%\"");
+                self.type_error(
+                    &p.value,
+                    &format!("`{key}`"),
+                    "an integer or a percentage like \"25%\"",
+                );
                 None
             }
         }
@@ -312,7 +431,10 @@ impl Decoder<'_> {
                     continue;
                 }
             };
-            out.push((S::new(p.key.clone(), p.key_span), S::new(value, p.value.span)));
+            out.push((
+                S::new(p.key.clone(), p.key_span),
+                S::new(value, p.value.span),
+            ));
         }
         if let Some(a) = node.args.first() {
             self.err(
@@ -352,7 +474,14 @@ impl Decoder<'_> {
                 what: "`app`",
                 args: 1,
                 props: &[],
-                children: &["namespace", "registry", "kubernetes", "labels", "annotations", "ingress-controller"],
+                children: &[
+                    "namespace",
+                    "registry",
+                    "kubernetes",
+                    "labels",
+                    "annotations",
+                    "ingress-controller",
+                ],
                 free_children: false,
             },
         );
@@ -388,9 +517,16 @@ impl Decoder<'_> {
                     let namespace = self
                         .prop_str(c, "namespace")
                         .unwrap_or_else(|| S::new("ingress-nginx".into(), c.name_span));
-                    let labels = c.children.iter().find(|l| l.name == "labels").map(|l| self.string_map(l));
-                    app.ingress_controller =
-                        Some(IngressController { namespace, labels: labels.unwrap_or_default(), span: c.name_span });
+                    let labels = c
+                        .children
+                        .iter()
+                        .find(|l| l.name == "labels")
+                        .map(|l| self.string_map(l));
+                    app.ingress_controller = Some(IngressController {
+                        namespace,
+                        labels: labels.unwrap_or_default(),
+                        span: c.name_span,
+                    });
                 }
                 _ => {}
             }
@@ -449,7 +585,8 @@ impl Decoder<'_> {
                     || STATEFUL_CHILDREN.contains(&name)
                     || CRONJOB_CHILDREN.contains(&name))
             {
-                let owner = if CRONJOB_CHILDREN.contains(&name) && !SERVICE_CHILDREN.contains(&name) {
+                let owner = if CRONJOB_CHILDREN.contains(&name) && !SERVICE_CHILDREN.contains(&name)
+                {
                     "cronjobs"
                 } else if name == "storage" {
                     "stateful workloads"
@@ -466,7 +603,9 @@ impl Decoder<'_> {
                         format!("only {owner} take `{name}`"),
                     )
                     .with_label(node.name_span, format!("this is {what}"))
-                    .with_help(format!("remove `{name}`, or declare the workload with the kind that supports it")),
+                    .with_help(format!(
+                        "remove `{name}`, or declare the workload with the kind that supports it"
+                    )),
                 );
             }
         }
@@ -480,7 +619,16 @@ impl Decoder<'_> {
                     || STATEFUL_CHILDREN.contains(&c.name.as_str())
                     || CRONJOB_CHILDREN.contains(&c.name.as_str()))
         });
-        self.shape(&unknown_filtered, &Shape { what, args: 1, props: &[], children: shape_children, free_children: false });
+        self.shape(
+            &unknown_filtered,
+            &Shape {
+                what,
+                args: 1,
+                props: &[],
+                children: shape_children,
+                free_children: false,
+            },
+        );
         let name = self.name_arg(node, what)?;
         let mut w = Workload {
             kind,
@@ -539,7 +687,13 @@ impl Decoder<'_> {
                 "env-from" => {
                     self.shape(
                         c,
-                        &Shape { what: "`env-from`", args: 0, props: &["secret", "config"], children: &[], free_children: false },
+                        &Shape {
+                            what: "`env-from`",
+                            args: 0,
+                            props: &["secret", "config"],
+                            children: &[],
+                            free_children: false,
+                        },
                     );
                     if let Some(s) = self.prop_str(c, "secret") {
                         w.env_from.push(EnvFrom::Secret(s));
@@ -555,7 +709,9 @@ impl Decoder<'_> {
                                 c.name_span,
                                 "no secret= or config=",
                             )
-                            .with_help("write `env-from secret=\"NAME\"` or `env-from config=\"NAME\"`"),
+                            .with_help(
+                                "write `env-from secret=\"NAME\"` or `env-from config=\"NAME\"`",
+                            ),
                         );
                     }
                 }
@@ -564,7 +720,9 @@ impl Decoder<'_> {
                 "readiness" => w.readiness = self.probe(c),
                 "startup" => w.startup = self.probe(c),
                 "security" => w.security = self.security(c),
-                "service-account" => w.service_account = self.str_arg(c, "service-account \"NAME\""),
+                "service-account" => {
+                    w.service_account = self.str_arg(c, "service-account \"NAME\"")
+                }
                 "replicas" => w.replicas = self.int_arg(c, "replicas 2"),
                 "autoscale" => w.autoscale = self.autoscale(c),
                 "disruption" => {
@@ -634,7 +792,13 @@ impl Decoder<'_> {
                 "history" => {
                     self.shape(
                         c,
-                        &Shape { what: "`history`", args: 0, props: &["success", "failure"], children: &[], free_children: false },
+                        &Shape {
+                            what: "`history`",
+                            args: 0,
+                            props: &["success", "failure"],
+                            children: &[],
+                            free_children: false,
+                        },
                     );
                     w.history = Some(History {
                         success: self.prop_int(c, "success"),
@@ -654,7 +818,13 @@ impl Decoder<'_> {
     fn image(&mut self, c: &Node) -> Option<Image> {
         self.shape(
             c,
-            &Shape { what: "`image`", args: 1, props: &["tag", "digest", "registry", "pull"], children: &[], free_children: false },
+            &Shape {
+                what: "`image`",
+                args: 1,
+                props: &["tag", "digest", "registry", "pull"],
+                children: &[],
+                free_children: false,
+            },
         );
         let name = self.str_arg(c, "image \"my-app\" tag=\"1.0.0\"")?;
         Some(Image {
@@ -668,7 +838,16 @@ impl Decoder<'_> {
     }
 
     fn port(&mut self, c: &Node) -> Option<Port> {
-        self.shape(c, &Shape { what: "`port`", args: 2, props: &["protocol", "service-port"], children: &[], free_children: false });
+        self.shape(
+            c,
+            &Shape {
+                what: "`port`",
+                args: 2,
+                props: &["protocol", "service-port"],
+                children: &[],
+                free_children: false,
+            },
+        );
         let name = self.name_arg(c, "a port")?;
         let number = match c.args.get(1) {
             Some(v) => self.int_value(v, "the port number")?,
@@ -695,7 +874,16 @@ impl Decoder<'_> {
     }
 
     fn env(&mut self, c: &Node) -> Vec<EnvVar> {
-        self.shape(c, &Shape { what: "`env`", args: 0, props: &[], children: &[], free_children: true });
+        self.shape(
+            c,
+            &Shape {
+                what: "`env`",
+                args: 0,
+                props: &[],
+                children: &[],
+                free_children: true,
+            },
+        );
         let mut out = Vec::new();
         for v in &c.children {
             let name = S::new(v.name.clone(), v.name_span);
@@ -713,7 +901,11 @@ impl Decoder<'_> {
                 },
             );
             let source = if has_secret || has_config {
-                let from = if has_secret { self.prop_str(v, "secret") } else { self.prop_str(v, "config") };
+                let from = if has_secret {
+                    self.prop_str(v, "secret")
+                } else {
+                    self.prop_str(v, "config")
+                };
                 let Some(from) = from else { continue };
                 let key = match self.prop_str(v, "key") {
                     Some(k) => k,
@@ -722,7 +914,11 @@ impl Decoder<'_> {
                         S::new(v.name.clone(), v.name_span)
                     }
                 };
-                if has_secret { EnvSource::Secret { name: from, key } } else { EnvSource::Config { name: from, key } }
+                if has_secret {
+                    EnvSource::Secret { name: from, key }
+                } else {
+                    EnvSource::Config { name: from, key }
+                }
             } else if has_field {
                 match self.prop_str(v, "field") {
                     Some(f) => EnvSource::Field(f),
@@ -757,19 +953,40 @@ impl Decoder<'_> {
                     }
                 }
             };
-            out.push(EnvVar { name, source, span: v.name_span });
+            out.push(EnvVar {
+                name,
+                source,
+                span: v.name_span,
+            });
         }
         out
     }
 
     fn resources(&mut self, c: &Node) -> Option<Resources> {
-        self.shape(c, &Shape { what: "`resources`", args: 0, props: &[], children: &["requests", "limits"], free_children: false });
-        let mut r = Resources { span: c.name_span, requests: None, limits: None };
+        self.shape(
+            c,
+            &Shape {
+                what: "`resources`",
+                args: 0,
+                props: &[],
+                children: &["requests", "limits"],
+                free_children: false,
+            },
+        );
+        let mut r = Resources {
+            span: c.name_span,
+            requests: None,
+            limits: None,
+        };
         for k in &c.children {
             self.shape(
                 k,
                 &Shape {
-                    what: if k.name == "requests" { "`requests`" } else { "`limits`" },
+                    what: if k.name == "requests" {
+                        "`requests`"
+                    } else {
+                        "`limits`"
+                    },
                     args: 0,
                     props: &["cpu", "memory", "ephemeral-storage"],
                     children: &[],
@@ -799,7 +1016,11 @@ impl Decoder<'_> {
             KdlValue::Integer(i) => Some(S::new(i.to_string(), p.value.span)),
             KdlValue::Float(f) => Some(S::new(f.to_string(), p.value.span)),
             _ => {
-                self.type_error(&p.value, &format!("`{key}`"), "a quantity such as \"500m\" or \"512Mi\"");
+                self.type_error(
+                    &p.value,
+                    &format!("`{key}`"),
+                    "a quantity such as \"500m\" or \"512Mi\"",
+                );
                 None
             }
         }
@@ -811,12 +1032,17 @@ impl Decoder<'_> {
             &Shape {
                 what: "a probe",
                 args: usize::MAX,
-                props: &["http", "tcp", "grpc", "port", "delay", "period", "timeout", "failures"],
+                props: &[
+                    "http", "tcp", "grpc", "port", "delay", "period", "timeout", "failures",
+                ],
                 children: &[],
                 free_children: false,
             },
         );
-        let kinds: Vec<&str> = ["http", "tcp", "grpc"].into_iter().filter(|k| c.prop(k).is_some()).collect();
+        let kinds: Vec<&str> = ["http", "tcp", "grpc"]
+            .into_iter()
+            .filter(|k| c.prop(k).is_some())
+            .collect();
         let exec = !c.args.is_empty();
         let count = kinds.len() + usize::from(exec);
         if count != 1 {
@@ -850,7 +1076,10 @@ impl Decoder<'_> {
                                     c.name_span,
                                     "no port=",
                                 )
-                                .with_help(format!("write `{} http=\"{}\" port=\"http\"`", c.name, path.v)),
+                                .with_help(format!(
+                                    "write `{} http=\"{}\" port=\"http\"`",
+                                    c.name, path.v
+                                )),
                             );
                             return None;
                         }
@@ -877,7 +1106,14 @@ impl Decoder<'_> {
             &Shape {
                 what: "`security`",
                 args: 0,
-                props: &["user", "group", "fs-group", "non-root", "read-only-root", "privilege-escalation"],
+                props: &[
+                    "user",
+                    "group",
+                    "fs-group",
+                    "non-root",
+                    "read-only-root",
+                    "privilege-escalation",
+                ],
                 children: &["capabilities"],
                 free_children: false,
             },
@@ -905,7 +1141,13 @@ impl Decoder<'_> {
     fn autoscale(&mut self, c: &Node) -> Option<Autoscale> {
         self.shape(
             c,
-            &Shape { what: "`autoscale`", args: 0, props: &["min", "max", "cpu", "memory"], children: &[], free_children: false },
+            &Shape {
+                what: "`autoscale`",
+                args: 0,
+                props: &["min", "max", "cpu", "memory"],
+                children: &[],
+                free_children: false,
+            },
         );
         let max = match self.prop_int(c, "max") {
             Some(m) => m,
@@ -939,7 +1181,17 @@ impl Decoder<'_> {
             &Shape {
                 what: "`volume`",
                 args: 1,
-                props: &["mount", "empty-dir", "size", "memory", "config", "secret", "claim", "read-only", "sub-path"],
+                props: &[
+                    "mount",
+                    "empty-dir",
+                    "size",
+                    "memory",
+                    "config",
+                    "secret",
+                    "claim",
+                    "read-only",
+                    "sub-path",
+                ],
                 children: &[],
                 free_children: false,
             },
@@ -962,8 +1214,10 @@ impl Decoder<'_> {
                 return None;
             }
         };
-        let sources: Vec<&str> =
-            ["empty-dir", "config", "secret", "claim"].into_iter().filter(|k| c.prop(k).is_some()).collect();
+        let sources: Vec<&str> = ["empty-dir", "config", "secret", "claim"]
+            .into_iter()
+            .filter(|k| c.prop(k).is_some())
+            .collect();
         if sources.len() != 1 {
             self.err(
                 Diagnostic::error(
@@ -1003,7 +1257,16 @@ impl Decoder<'_> {
     }
 
     fn storage(&mut self, c: &Node) -> Option<Storage> {
-        self.shape(c, &Shape { what: "`storage`", args: 1, props: &["mount", "size", "class"], children: &[], free_children: false });
+        self.shape(
+            c,
+            &Shape {
+                what: "`storage`",
+                args: 1,
+                props: &["mount", "size", "class"],
+                children: &[],
+                free_children: false,
+            },
+        );
         let name = self.name_arg(c, "a storage claim")?;
         let mount = self.prop_str(c, "mount");
         let size = self.quantity_prop(c, "size");
@@ -1015,24 +1278,49 @@ impl Decoder<'_> {
                     c.name_span,
                     "mount= or size= missing",
                 )
-                .with_help(format!("write `storage \"{}\" mount=\"/data\" size=\"10Gi\"`", name.v)),
+                .with_help(format!(
+                    "write `storage \"{}\" mount=\"/data\" size=\"10Gi\"`",
+                    name.v
+                )),
             );
             return None;
         };
-        Some(Storage { name, mount, size, class: self.prop_str(c, "class"), span: c.name_span })
+        Some(Storage {
+            name,
+            mount,
+            size,
+            class: self.prop_str(c, "class"),
+            span: c.name_span,
+        })
     }
 
     fn reach(&mut self, c: &Node) -> Vec<S<Reach>> {
-        self.shape(c, &Shape { what: "`reach`", args: usize::MAX, props: &[], children: &[], free_children: false });
+        self.shape(
+            c,
+            &Shape {
+                what: "`reach`",
+                args: usize::MAX,
+                props: &[],
+                children: &[],
+                free_children: false,
+            },
+        );
         if c.args.is_empty() {
             self.err(
-                Diagnostic::error("stowage::syntax::missing-argument", "`reach` needs a target", c.name_span, "no target")
-                    .with_help("write `reach \"postgres\"` or `reach \"postgres:5432\"`"),
+                Diagnostic::error(
+                    "stowage::syntax::missing-argument",
+                    "`reach` needs a target",
+                    c.name_span,
+                    "no target",
+                )
+                .with_help("write `reach \"postgres\"` or `reach \"postgres:5432\"`"),
             );
         }
         let mut out = Vec::new();
         for a in &c.args {
-            let Some(s) = self.str_value(a, "a `reach` target") else { continue };
+            let Some(s) = self.str_value(a, "a `reach` target") else {
+                continue;
+            };
             let (target, port) = match s.v.split_once(':') {
                 Some((t, p)) => (
                     t.to_string(),
@@ -1049,30 +1337,85 @@ impl Decoder<'_> {
     }
 
     fn egress(&mut self, c: &Node) -> Option<Egress> {
-        self.shape(c, &Shape { what: "`egress`", args: 1, props: &["port"], children: &[], free_children: false });
+        self.shape(
+            c,
+            &Shape {
+                what: "`egress`",
+                args: 1,
+                props: &["port"],
+                children: &[],
+                free_children: false,
+            },
+        );
         let cidr = self.str_arg(c, "egress \"0.0.0.0/0\" port=443")?;
         let ports = self.prop_int(c, "port").into_iter().collect();
-        Some(Egress { cidr, ports, span: c.name_span })
+        Some(Egress {
+            cidr,
+            ports,
+            span: c.name_span,
+        })
     }
 
     fn waiver(&mut self, c: &Node) -> Option<Waiver> {
-        self.shape(c, &Shape { what: "`waive`", args: 1, props: &["reason"], children: &[], free_children: false });
+        self.shape(
+            c,
+            &Shape {
+                what: "`waive`",
+                args: 1,
+                props: &["reason"],
+                children: &[],
+                free_children: false,
+            },
+        );
         let rule = self.name_arg(c, "a waiver")?;
-        Some(Waiver { rule, reason: self.prop_str(c, "reason"), span: c.name_span })
+        Some(Waiver {
+            rule,
+            reason: self.prop_str(c, "reason"),
+            span: c.name_span,
+        })
     }
 
     fn config(&mut self, node: &Node) -> Option<Config> {
-        self.shape(node, &Shape { what: "a config", args: 1, props: &[], children: &["data", "file"], free_children: false });
+        self.shape(
+            node,
+            &Shape {
+                what: "a config",
+                args: 1,
+                props: &[],
+                children: &["data", "file"],
+                free_children: false,
+            },
+        );
         let name = self.name_arg(node, "a config")?;
-        let mut cfg = Config { name, span: node.name_span, data: Vec::new(), files: Vec::new() };
+        let mut cfg = Config {
+            name,
+            span: node.name_span,
+            data: Vec::new(),
+            files: Vec::new(),
+        };
         for c in &node.children {
             match c.name.as_str() {
                 "data" => cfg.data = self.string_map(c),
                 "file" => {
-                    self.shape(c, &Shape { what: "`file`", args: 1, props: &["path"], children: &[], free_children: false });
-                    let Some(key) = self.name_arg(c, "a config file") else { continue };
+                    self.shape(
+                        c,
+                        &Shape {
+                            what: "`file`",
+                            args: 1,
+                            props: &["path"],
+                            children: &[],
+                            free_children: false,
+                        },
+                    );
+                    let Some(key) = self.name_arg(c, "a config file") else {
+                        continue;
+                    };
                     let path = self.prop_str(c, "path").unwrap_or_else(|| key.clone());
-                    cfg.files.push(ConfigFile { key, path, span: c.name_span });
+                    cfg.files.push(ConfigFile {
+                        key,
+                        path,
+                        span: c.name_span,
+                    });
                 }
                 _ => {}
             }
@@ -1108,7 +1451,9 @@ impl Decoder<'_> {
                             "not a secret source",
                         );
                         d = match suggest(other, ["existing", "sealed", "external"]) {
-                            Some(x) => d.with_help(format!("did you mean `{x}`? (existing, sealed or external)")),
+                            Some(x) => d.with_help(format!(
+                                "did you mean `{x}`? (existing, sealed or external)"
+                            )),
                             None => d.with_help("the sources are existing, sealed and external"),
                         };
                         self.err(d);
@@ -1122,7 +1467,13 @@ impl Decoder<'_> {
         for k in node.children.iter().filter(|k| k.name == "key") {
             self.shape(
                 k,
-                &Shape { what: "a secret key", args: 1, props: &["remote", "property", "encrypted", "value"], children: &[], free_children: false },
+                &Shape {
+                    what: "a secret key",
+                    args: 1,
+                    props: &["remote", "property", "encrypted", "value"],
+                    children: &[],
+                    free_children: false,
+                },
             );
             if let Some(p) = k.prop("value") {
                 self.err(
@@ -1135,7 +1486,9 @@ impl Decoder<'_> {
                     .with_help("never put secret values in the spec: use source=\"sealed\" with encrypted=\"...\" (from kubeseal), or source=\"external\" with remote=\"...\""),
                 );
             }
-            let Some(name) = self.name_arg(k, "a secret key") else { continue };
+            let Some(name) = self.name_arg(k, "a secret key") else {
+                continue;
+            };
             keys.push(SecretKey {
                 name,
                 remote: self.prop_str(k, "remote"),
@@ -1167,8 +1520,15 @@ impl Decoder<'_> {
             },
         );
         let name = self.name_arg(node, "an ingress")?;
-        let mut ing =
-            Ingress { name, span: node.name_span, class: None, tls: None, routes: Vec::new(), annotations: Vec::new(), waivers: Vec::new() };
+        let mut ing = Ingress {
+            name,
+            span: node.name_span,
+            class: None,
+            tls: None,
+            routes: Vec::new(),
+            annotations: Vec::new(),
+            waivers: Vec::new(),
+        };
         for c in &node.children {
             match c.name.as_str() {
                 "class" => ing.class = self.str_arg(c, "class \"nginx\""),
@@ -1181,7 +1541,13 @@ impl Decoder<'_> {
                 "tls" => {
                     self.shape(
                         c,
-                        &Shape { what: "`tls`", args: 0, props: &["issuer", "issuer-kind", "secret"], children: &[], free_children: false },
+                        &Shape {
+                            what: "`tls`",
+                            args: 0,
+                            props: &["issuer", "issuer-kind", "secret"],
+                            children: &[],
+                            free_children: false,
+                        },
                     );
                     ing.tls = Some(Tls {
                         issuer: self.prop_str(c, "issuer"),
@@ -1201,7 +1567,9 @@ impl Decoder<'_> {
                             free_children: false,
                         },
                     );
-                    let Some(rname) = self.name_arg(c, "a route") else { continue };
+                    let Some(rname) = self.name_arg(c, "a route") else {
+                        continue;
+                    };
                     let host = self.prop_str(c, "host");
                     let service = self.prop_str(c, "service");
                     let (Some(host), Some(service)) = (host, service) else {
@@ -1212,7 +1580,10 @@ impl Decoder<'_> {
                                 c.name_span,
                                 "host= or service= missing",
                             )
-                            .with_help(format!("write `route \"{}\" host=\"app.example.com\" service=\"web\"`", rname.v)),
+                            .with_help(format!(
+                                "write `route \"{}\" host=\"app.example.com\" service=\"web\"`",
+                                rname.v
+                            )),
                         );
                         continue;
                     };
@@ -1232,8 +1603,17 @@ impl Decoder<'_> {
         Some(ing)
     }
 
-    pub fn env_settings(&mut self, node: &Node) -> Option<(S<String>, S<PolicyLevel>, Option<S<String>>, Option<S<String>>, Vec<(S<String>, S<String>)>)> {
-        self.shape(node, &Shape { what: "an environment", args: 1, props: &[], children: ENV_CHILDREN, free_children: false });
+    pub fn env_settings(&mut self, node: &Node) -> Option<EnvSettings> {
+        self.shape(
+            node,
+            &Shape {
+                what: "an environment",
+                args: 1,
+                props: &[],
+                children: ENV_CHILDREN,
+                free_children: false,
+            },
+        );
         let name = self.name_arg(node, "an environment")?;
         let mut policy = None;
         let mut namespace = None;
@@ -1242,7 +1622,9 @@ impl Decoder<'_> {
         for c in &node.children {
             match c.name.as_str() {
                 "policy" => {
-                    let Some(p) = self.str_arg(c, "policy \"production\"") else { continue };
+                    let Some(p) = self.str_arg(c, "policy \"production\"") else {
+                        continue;
+                    };
                     let level = match p.v.as_str() {
                         "production" => PolicyLevel::Production,
                         "staging" => PolicyLevel::Staging,
@@ -1255,8 +1637,12 @@ impl Decoder<'_> {
                                 "not a policy level",
                             );
                             d = match suggest(other, ["production", "staging", "dev"]) {
-                                Some(x) => d.with_help(format!("did you mean `{x}`? (production, staging or dev)")),
-                                None => d.with_help("the policy levels are production, staging and dev"),
+                                Some(x) => d.with_help(format!(
+                                    "did you mean `{x}`? (production, staging or dev)"
+                                )),
+                                None => {
+                                    d.with_help("the policy levels are production, staging and dev")
+                                }
                             };
                             self.err(d);
                             continue;

@@ -23,20 +23,28 @@ pub fn parse(source: &str) -> (Option<Spec>, Diagnostics) {
         Err(err) => {
             for d in &err.diagnostics {
                 let span = Span::from(d.span);
-                let message = d.message.clone().unwrap_or_else(|| "invalid KDL".to_string());
+                let message = d
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| "invalid KDL".to_string());
                 let mut diag = Diagnostic::error(
                     "stowage::syntax::kdl",
                     format!("KDL syntax error: {message}"),
                     span,
                     d.label.clone().unwrap_or_else(|| "here".to_string()),
                 );
-                diag = diag.with_help(
-                    d.help.clone().unwrap_or_else(|| "stowage.kdl is a KDL 2.0 document: see https://kdl.dev".to_string()),
-                );
+                diag = diag.with_help(d.help.clone().unwrap_or_else(|| {
+                    "stowage.kdl is a KDL 2.0 document: see https://kdl.dev".to_string()
+                }));
                 diags.push(diag);
             }
             if diags.is_empty() {
-                diags.push(Diagnostic::error("stowage::syntax::kdl", "KDL syntax error", Span::new(0, 0), "here"));
+                diags.push(Diagnostic::error(
+                    "stowage::syntax::kdl",
+                    "KDL syntax error",
+                    Span::new(0, 0),
+                    "here",
+                ));
             }
             return (None, diags);
         }
@@ -51,9 +59,14 @@ fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
     let apps: Vec<&Node> = nodes.iter().filter(|n| n.name == "app").collect();
     if apps.len() > 1 {
         diags.push(
-            Diagnostic::error("stowage::syntax::duplicate-node", "`app` is given twice", apps[1].name_span, "given again here")
-                .with_label(apps[0].name_span, "first given here")
-                .with_help("a spec describes one app: keep one `app` node"),
+            Diagnostic::error(
+                "stowage::syntax::duplicate-node",
+                "`app` is given twice",
+                apps[1].name_span,
+                "given again here",
+            )
+            .with_label(apps[0].name_span, "first given here")
+            .with_help("a spec describes one app: keep one `app` node"),
         );
     }
     let mut dec = Decoder { diags };
@@ -62,22 +75,49 @@ fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
         None => {
             let span = nodes.first().map(|n| n.name_span).unwrap_or_default();
             dec.diags.push(
-                Diagnostic::error("stowage::syntax::missing-app", "the spec has no `app` node", span, "expected `app` first")
-                    .with_help("start the spec with `app \"my-app\" { namespace \"my-app\" }`"),
+                Diagnostic::error(
+                    "stowage::syntax::missing-app",
+                    "the spec has no `app` node",
+                    span,
+                    "expected `app` first",
+                )
+                .with_help("start the spec with `app \"my-app\" { namespace \"my-app\" }`"),
             );
             None
         }
     };
-    let base_nodes: Vec<Node> = nodes.iter().filter(|n| ITEM_KINDS.contains(&n.name.as_str())).cloned().collect();
+    let base_nodes: Vec<Node> = nodes
+        .iter()
+        .filter(|n| ITEM_KINDS.contains(&n.name.as_str()))
+        .cloned()
+        .collect();
     let items = dec.items(&tree::prune_disabled(base_nodes.clone()));
     let mut environments = Vec::new();
     for env_node in nodes.iter().filter(|n| n.name == "environment") {
-        let Some((name, policy, namespace, prefix, labels)) = dec.env_settings(env_node) else { continue };
-        let overrides: Vec<Node> =
-            env_node.children.iter().filter(|n| ITEM_KINDS.contains(&n.name.as_str())).cloned().collect();
+        let Some((name, policy, namespace, prefix, labels)) = dec.env_settings(env_node) else {
+            continue;
+        };
+        let overrides: Vec<Node> = env_node
+            .children
+            .iter()
+            .filter(|n| ITEM_KINDS.contains(&n.name.as_str()))
+            .cloned()
+            .collect();
         let merged = tree::prune_disabled(tree::merge(&base_nodes, &overrides));
         let items = dec.items(&merged);
-        environments.push(Environment { name, span: env_node.name_span, policy, namespace, prefix, labels, items });
+        environments.push(Environment {
+            name,
+            span: env_node.name_span,
+            policy,
+            namespace,
+            prefix,
+            labels,
+            items,
+        });
     }
-    Some(Spec { app: app?, items, environments })
+    Some(Spec {
+        app: app?,
+        items,
+        environments,
+    })
 }

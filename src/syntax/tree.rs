@@ -40,9 +40,16 @@ impl Node {
         let mut args = Vec::new();
         let mut props = Vec::new();
         for e in node.entries() {
-            let value = Value { value: e.value().clone(), span: e.span().into() };
+            let value = Value {
+                value: e.value().clone(),
+                span: e.span().into(),
+            };
             match e.name() {
-                Some(k) => props.push(Prop { key: k.value().to_string(), key_span: k.span().into(), value }),
+                Some(k) => props.push(Prop {
+                    key: k.value().to_string(),
+                    key_span: k.span().into(),
+                    value,
+                }),
                 None => args.push(value),
             }
         }
@@ -68,7 +75,10 @@ impl Node {
 
     /// `enabled=#false` switches a node off (typically in one environment).
     pub fn is_disabled(&self) -> bool {
-        matches!(self.prop("enabled").map(|p| &p.value.value), Some(KdlValue::Bool(false)))
+        matches!(
+            self.prop("enabled").map(|p| &p.value.value),
+            Some(KdlValue::Bool(false))
+        )
     }
 }
 
@@ -79,8 +89,21 @@ pub fn from_document(doc: &KdlDocument) -> Vec<Node> {
 /// Node kinds whose first argument is their name: two of them are the same node only when both
 /// kind and name match. Every other node is identified by its kind alone.
 pub const NAMED_KINDS: &[&str] = &[
-    "service", "worker", "stateful", "cronjob", "config", "secret", "ingress", "environment", "port",
-    "volume", "storage", "route", "waive", "key", "file",
+    "service",
+    "worker",
+    "stateful",
+    "cronjob",
+    "config",
+    "secret",
+    "ingress",
+    "environment",
+    "port",
+    "volume",
+    "storage",
+    "route",
+    "waive",
+    "key",
+    "file",
 ];
 
 fn key_of(node: &Node) -> (&str, Option<&str>) {
@@ -154,7 +177,9 @@ mod tests {
 
     #[test]
     fn override_merges_by_kind_and_name() {
-        let base = parse("service \"api\" { replicas 2\n port \"http\" 80\n env { A \"1\"\n B \"2\" } }\nservice \"web\" { replicas 1 }");
+        let base = parse(
+            "service \"api\" { replicas 2\n port \"http\" 80\n env { A \"1\"\n B \"2\" } }\nservice \"web\" { replicas 1 }",
+        );
         let over = parse("service \"api\" { replicas 3\n env { B \"3\"\n C \"4\" } }");
         let m = merge(&base, &over);
         assert_eq!(m.len(), 2);
@@ -177,6 +202,9 @@ mod tests {
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].label(), Some("api"));
         assert_eq!(m[0].prop("tag").unwrap().value.value.as_string(), Some("2"));
-        assert_eq!(m[0].prop("pull").unwrap().value.value.as_string(), Some("Always"));
+        assert_eq!(
+            m[0].prop("pull").unwrap().value.value.as_string(),
+            Some("Always")
+        );
     }
 }

@@ -1,0 +1,369 @@
+//! The command-line contract: commands, exit codes, message formats, drift checking and safe
+//! writes.
+
+mod common;
+
+use common::*;
+use std::fs;
+use std::path::Path;
+
+const GOOD: &str = r#"
+app "shop" {
+    namespace "shop"
+    registry "ghcr.io/acme"
+}
+service "web" {
+    image "web" tag="1.0.0"
+    port "http" 8080
+    resources {
+        requests cpu="100m" memory="128Mi"
+        limits cpu="500m" memory="256Mi"
+    }
+    liveness http="/health" port="http"
+    readiness http="/ready" port="http"
+    replicas 2
+}
+environment "dev" {
+    policy "dev"
+    service "web" { replicas 1; }
+}
+environment "production" {
+    service "web" { image tag="1.0.1"; }
+}
+"#;
+
+fn write_spec(dir: &Path, text: &str) -> std::path::PathBuf {
+    let p = dir.join("stowage.kdl");
+    fs::write(&p, text).unwrap();
+    p
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_command_has_help() {
+    for cmd in [
+        vec!["--help"],
+        vec!["build", "--help"],
+        vec!["check", "--help"],
+        vec!["validate", "--help"],
+        vec!["render", "--help"],
+    ] {
+        let o = run(stowage().args(&cmd));
+        assert!(o.status.success(), "{cmd:?}");
+        assert!(
+            text(&o.stdout).contains("Usage"),
+            "{cmd:?}: {}",
+            text(&o.stdout)
+        );
+    }
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let o = run(stowage().arg("frobnicate"));
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(stowage().args(["validate", "-f", "/nonexistent/stowage.kdl"]));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("cannot read"),
+        "{}",
+        text(&o.stderr)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("stowage.kdl");
+    fs::write(&p, b"app \"x\" \xff\xfe").unwrap();
+    let o = run(stowage().arg("validate").arg("-f").arg(&p));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("not UTF-8"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn validate_reports_every_error_with_code_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = GOOD
+        .replace("replicas 2", "replicaz 2")
+        .replace("tag=\"1.0.1\"", "tag=\"latest\"");
+    let spec = write_spec(dir.path(), &bad);
+    let o = run(stowage().arg("validate").arg("-f").arg(&spec));
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("stowage::syntax::unknown-node"), "{err}");
+    assert!(err.contains("did you mean `replicas`?"), "{err}");
+    assert!(err.contains("stowage::policy::image-tag"), "{err}");
+    assert!(
+        !err.contains('\u{1b}'),
+        "NO_COLOR output has escape codes: {err}"
+    );
+}
+
+#[test]
+fn json_diagnostics_are_one_object_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write_spec(dir.path(), &GOOD.replace("replicas 2", "replicaz 2"));
+    let o = run(stowage()
+        .args(["--message-format", "json", "validate", "-f"])
+        .arg(&spec));
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = text(&o.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert!(!lines.is_empty());
+    let d = lines
+        .iter()
+        .find(|d| d["code"] == "stowage::syntax::unknown-node")
+        .expect("unknown-node reported");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["line"], 15);
+    assert_eq!(d["column"], 5);
+    assert!(d["file"].as_str().unwrap().ends_with("stowage.kdl"));
+    assert!(d["message"].as_str().unwrap().contains("replicaz"));
+}
+
+#[test]
+fn github_diagnostics_are_annotations() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write_spec(dir.path(), &GOOD.replace("replicas 2", "replicaz 2"));
+    let o = run(stowage()
+        .args(["--message-format", "github", "validate", "-f"])
+        .arg(&spec));
+    let err = text(&o.stderr);
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("::error file=") && l.contains("line=15,col=5")),
+        "{err}"
+    );
+}
+
+#[test]
+fn build_then_check_then_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write_spec(dir.path(), GOOD);
+    let o = run(stowage().arg("build").arg("-f").arg(&spec));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let overlay = dir
+        .path()
+        .join("deploy/kustomize/overlays/production/kustomization.yaml");
+    let content = fs::read_to_string(&overlay).unwrap();
+    assert!(
+        content.starts_with("# generated by stowage from stowage.kdl; do not edit\n"),
+        "{content}"
+    );
+    assert!(content.contains("newTag: \"1.0.1\""), "{content}");
+
+    let o = run(stowage().arg("check").arg("-f").arg(&spec));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+
+    // A hand edit is drift, shown as a unified diff with a repository-relative path.
+    fs::write(&overlay, content.replace("1.0.1", "9.9.9")).unwrap();
+    let base_file = dir.path().join("deploy/kustomize/base/web.yaml");
+    fs::remove_file(&base_file).unwrap();
+    let o = run(stowage()
+        .arg("check")
+        .arg("-f")
+        .arg(&spec)
+        .current_dir(dir.path()));
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("--- a/deploy/kustomize/overlays/production/kustomization.yaml"),
+        "{out}"
+    );
+    assert!(
+        out.contains("-  newTag: \"9.9.9\"") && out.contains("+  newTag: \"1.0.1\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("missing: deploy/kustomize/base/web.yaml"),
+        "{out}"
+    );
+
+    let o = run(stowage()
+        .args(["--message-format", "github", "check", "-f"])
+        .arg(&spec)
+        .current_dir(dir.path()));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stdout).contains("::error file=deploy/kustomize/base/web.yaml"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    // Building again repairs both.
+    assert!(
+        run(stowage().arg("build").arg("-f").arg(&spec))
+            .status
+            .success()
+    );
+    assert_eq!(
+        run(stowage().arg("check").arg("-f").arg(&spec))
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn removed_outputs_are_deleted_but_other_files_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write_spec(dir.path(), GOOD);
+    assert!(
+        run(stowage().arg("build").arg("-f").arg(&spec))
+            .status
+            .success()
+    );
+    let mine = dir.path().join("deploy/kustomize/overlays/dev/NOTES.md");
+    fs::write(&mine, "my notes").unwrap();
+    // Drop the dev environment: its overlay is stale.
+    let without_dev = GOOD.replace(
+        "environment \"dev\" {\n    policy \"dev\"\n    service \"web\" { replicas 1; }\n}\n",
+        "",
+    );
+    assert_ne!(without_dev, GOOD);
+    write_spec(dir.path(), &without_dev);
+    let o = run(stowage()
+        .arg("check")
+        .arg("-f")
+        .arg(&spec)
+        .current_dir(dir.path()));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stdout).contains("stale: deploy/kustomize/overlays/dev/kustomization.yaml"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert!(
+        run(stowage().arg("build").arg("-f").arg(&spec))
+            .status
+            .success()
+    );
+    assert!(
+        !dir.path()
+            .join("deploy/kustomize/overlays/dev/kustomization.yaml")
+            .exists()
+    );
+    assert_eq!(fs::read_to_string(&mine).unwrap(), "my notes");
+}
+
+#[test]
+fn a_failing_build_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write_spec(dir.path(), GOOD);
+    assert!(
+        run(stowage().arg("build").arg("-f").arg(&spec))
+            .status
+            .success()
+    );
+    let before = snapshot(dir.path());
+    write_spec(dir.path(), &GOOD.replace("replicas 2", "replicas \"two\""));
+    let o = run(stowage().arg("build").arg("-f").arg(&spec));
+    assert_eq!(o.status.code(), Some(1));
+    let mut after = snapshot(dir.path());
+    after.retain(|(p, _)| p != "stowage.kdl");
+    let mut expected = before;
+    expected.retain(|(p, _)| p != "stowage.kdl");
+    assert_eq!(after, expected);
+}
+
+#[test]
+fn an_interrupted_write_leaves_the_previous_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write_spec(dir.path(), GOOD);
+    assert!(
+        run(stowage().arg("build").arg("-f").arg(&spec))
+            .status
+            .success()
+    );
+    let before = snapshot(dir.path());
+    // New output for a changed spec, with a failure injected while staging the third file.
+    write_spec(
+        dir.path(),
+        &GOOD
+            .replace("1.0.1", "2.0.0")
+            .replace("replicas 2", "replicas 3"),
+    );
+    let source = stowage::compile::read_source(&spec).unwrap();
+    let checked = stowage::compile::check(&source);
+    let generated = stowage::compile::generate(&source, &checked, dir.path()).unwrap();
+    let mut n = 0;
+    let result = stowage::output::write_with(dir.path(), &generated.files, |_| {
+        n += 1;
+        if n == 2 {
+            Err(std::io::Error::other("disk full"))
+        } else {
+            Ok(())
+        }
+    });
+    assert!(result.is_err());
+    let mut after = snapshot(dir.path());
+    after.retain(|(p, _)| p != "stowage.kdl");
+    let mut expected = before;
+    expected.retain(|(p, _)| p != "stowage.kdl");
+    assert_eq!(after, expected, "the failed write changed files");
+}
+
+#[test]
+fn render_prints_one_environment_sorted_by_kind_and_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write_spec(dir.path(), GOOD);
+    let o = run(stowage()
+        .args(["render", "--env", "production", "--format", "json", "-f"])
+        .arg(&spec));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let objs: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let keys: Vec<String> = objs.iter().map(key).collect();
+    assert_eq!(keys[0], "Namespace/shop");
+    assert!(
+        keys.contains(&"PodDisruptionBudget/web".to_string()),
+        "{keys:?}"
+    );
+    let dep = objs.iter().find(|o| o["kind"] == "Deployment").unwrap();
+    assert_eq!(
+        dep["spec"]["template"]["spec"]["containers"][0]["image"],
+        "ghcr.io/acme/web:1.0.1"
+    );
+    let o = run(stowage().args(["render", "--env", "nope", "-f"]).arg(&spec));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("environments: dev, production"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn symlinks_out_of_the_output_folder_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let spec = write_spec(dir.path(), GOOD);
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("deploy")).unwrap();
+    let o = run(stowage().arg("build").arg("-f").arg(&spec));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("symbolic link"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+}

@@ -1,0 +1,156 @@
+//! Helpers shared by the integration tests: the stowage binary, external tools, YAML.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The stowage binary built for this test run.
+pub fn stowage() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_stowage"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("command runs")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// An external tool, looked up on PATH and in the project's `.tools/bin`. Missing tools fail
+/// the test under CI (CI=true) and skip it elsewhere, saying how to install them.
+pub fn tool(name: &str) -> Option<PathBuf> {
+    let local = root().join(".tools/bin").join(name);
+    if local.is_file() {
+        return Some(local);
+    }
+    if let Some(paths) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&paths) {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("`{name}` is required under CI: run `bash scripts/setup-tools.sh`");
+    }
+    eprintln!("skipping: `{name}` is not installed (run `bash scripts/setup-tools.sh`)");
+    None
+}
+
+/// Every example: (name, spec path).
+pub fn examples() -> Vec<(String, PathBuf)> {
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(root().join("examples"))
+        .expect("examples/ exists")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("stowage.kdl").is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.path().join("stowage.kdl"),
+            )
+        })
+        .collect();
+    out.sort();
+    assert!(!out.is_empty(), "no examples found");
+    out
+}
+
+/// Compile a spec with the library: its IR.
+pub fn ir(spec: &Path, out: &Path) -> stowage::ir::Ir {
+    let source = stowage::compile::read_source(spec).expect("spec readable");
+    let checked = stowage::compile::check(&source);
+    assert!(
+        !checked.diagnostics.has_errors(),
+        "{} has errors: {:?}",
+        spec.display(),
+        checked.diagnostics
+    );
+    stowage::compile::generate(&source, &checked, out)
+        .expect("spec compiles")
+        .ir
+}
+
+/// Parse a multi-document YAML stream into JSON values (empty documents dropped).
+pub fn parse_yaml(text: &str) -> Vec<Value> {
+    serde_saphyr::from_multiple::<Value>(text)
+        .unwrap_or_else(|e| panic!("invalid YAML: {e}\n{text}"))
+        .into_iter()
+        .filter(|v| !v.is_null())
+        .collect()
+}
+
+/// Key of an object: kind/name.
+pub fn key(v: &Value) -> String {
+    format!(
+        "{}/{}",
+        v["kind"].as_str().unwrap_or("?"),
+        v["metadata"]["name"].as_str().unwrap_or("?")
+    )
+}
+
+/// Field paths where two values differ (`/spec/replicas: 2 -> 3`).
+pub fn differences(a: &Value, b: &Value, path: &str, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, v) in x {
+                match y.get(k) {
+                    Some(w) => differences(v, w, &format!("{path}/{k}"), out),
+                    None => out.push(format!("{path}/{k}: {v} -> (absent)")),
+                }
+            }
+            for (k, w) in y {
+                if !x.contains_key(k) {
+                    out.push(format!("{path}/{k}: (absent) -> {w}"));
+                }
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (v, w)) in x.iter().zip(y).enumerate() {
+                differences(v, w, &format!("{path}/{i}"), out);
+            }
+        }
+        _ if a != b => out.push(format!("{path}: {a} -> {b}")),
+        _ => {}
+    }
+}
+
+/// Compare two object sets; returns a readable report of every difference (empty when equal).
+pub fn compare_objects(
+    left_name: &str,
+    left: &[Value],
+    right_name: &str,
+    right: &[Value],
+) -> String {
+    use std::collections::BTreeMap;
+    let l: BTreeMap<String, &Value> = left.iter().map(|v| (key(v), v)).collect();
+    let r: BTreeMap<String, &Value> = right.iter().map(|v| (key(v), v)).collect();
+    let mut report = String::new();
+    for k in l.keys().filter(|k| !r.contains_key(*k)) {
+        report.push_str(&format!("only in {left_name}: {k}\n"));
+    }
+    for k in r.keys().filter(|k| !l.contains_key(*k)) {
+        report.push_str(&format!("only in {right_name}: {k}\n"));
+    }
+    for (k, a) in &l {
+        if let Some(b) = r.get(k) {
+            let mut diffs = Vec::new();
+            differences(a, b, "", &mut diffs);
+            if !diffs.is_empty() {
+                report.push_str(&format!("{k} differs ({left_name} -> {right_name}):\n"));
+                for d in diffs {
+                    report.push_str(&format!("  {d}\n"));
+                }
+            }
+        }
+    }
+    report
+}

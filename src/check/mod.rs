@@ -476,10 +476,34 @@ impl Cx<'_> {
                 }
             }
         }
+        let mut sources: HashMap<&str, Span> = HashMap::new();
         for ef in &w.env_from {
-            match ef {
-                EnvFrom::Secret(s) => self.secret_ref(s, None, diags),
-                EnvFrom::Config(c) => self.config_ref(c, None, diags),
+            if let Some(first) = sources.insert(ef.as_str(), ef.span) {
+                diags.push(duplicate("env-from source", ef, first));
+            }
+            match (self.configs.get(ef.as_str()), self.secrets.get(ef.as_str())) {
+                (Some(c), Some(s)) => diags.push(
+                    Diagnostic::error(
+                        "stowage::ref::ambiguous",
+                        format!("`{}` is both a config and a secret", ef.v),
+                        ef.span,
+                        "which one?",
+                    )
+                    .with_label(c.name.span, "config declared here")
+                    .with_label(s.name.span, "secret declared here")
+                    .with_help("rename one of them"),
+                ),
+                (None, None) => {
+                    let candidates = self.configs.keys().chain(self.secrets.keys()).copied();
+                    diags.push(unknown(
+                        "stowage::ref::source",
+                        "config or secret",
+                        &ef.v,
+                        ef.span,
+                        candidates,
+                    ));
+                }
+                _ => {}
             }
         }
         // Resources.

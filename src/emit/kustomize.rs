@@ -101,8 +101,19 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
     let dir = format!("{ROOT}/overlays/{}", env.name);
     let base: BTreeMap<(String, String), &Object> =
         ir.base.objects.iter().map(|o| (o.id(), o)).collect();
-    let target: BTreeMap<(String, String), &Object> =
-        env.objects.iter().map(|o| (o.id(), o)).collect();
+    // The environment's Namespace is the base's, renamed by the overlay's `namespace`.
+    let target: BTreeMap<(String, String), &Object> = env
+        .objects
+        .iter()
+        .map(|o| {
+            let id = if o.kind() == "Namespace" {
+                ("Namespace".to_string(), ir.base.namespace.clone())
+            } else {
+                o.id()
+            };
+            (id, o)
+        })
+        .collect();
 
     // images: one entry per base repository whose every use moves to the same new reference.
     let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();

@@ -660,21 +660,24 @@ impl Cx<'_> {
         let env_from: Vec<core::EnvFromSource> = w
             .env_from
             .iter()
-            .map(|f| match f {
-                EnvFrom::Secret(s) => core::EnvFromSource {
-                    secret_ref: Some(core::SecretEnvSource {
-                        name: s.v.clone(),
+            .map(|f| {
+                if env.items.configs.iter().any(|c| c.name.v == f.v) {
+                    core::EnvFromSource {
+                        config_map_ref: Some(core::ConfigMapEnvSource {
+                            name: f.v.clone(),
+                            ..Default::default()
+                        }),
                         ..Default::default()
-                    }),
-                    ..Default::default()
-                },
-                EnvFrom::Config(c) => core::EnvFromSource {
-                    config_map_ref: Some(core::ConfigMapEnvSource {
-                        name: c.v.clone(),
+                    }
+                } else {
+                    core::EnvFromSource {
+                        secret_ref: Some(core::SecretEnvSource {
+                            name: f.v.clone(),
+                            ..Default::default()
+                        }),
                         ..Default::default()
-                    }),
-                    ..Default::default()
-                },
+                    }
+                }
             })
             .collect();
         let resources = w.resources.as_ref().map(|r| {

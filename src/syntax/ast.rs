@@ -100,7 +100,8 @@ pub struct Workload {
     pub args: Option<S<Vec<String>>>,
     pub ports: Vec<Port>,
     pub env: Vec<EnvVar>,
-    pub env_from: Vec<EnvFrom>,
+    /// Configs and secrets whose every key becomes an environment variable, by name.
+    pub env_from: Vec<S<String>>,
     pub resources: Option<Resources>,
     pub liveness: Option<Probe>,
     pub readiness: Option<Probe>,
@@ -164,12 +165,6 @@ pub struct EnvVar {
     pub name: S<String>,
     pub source: EnvSource,
     pub span: Span,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum EnvFrom {
-    Secret(S<String>),
-    Config(S<String>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

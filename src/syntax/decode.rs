@@ -420,6 +420,20 @@ impl Decoder<'_> {
 
     /// All properties of a node as string pairs (`labels team="media"`).
     fn string_map(&mut self, node: &Node) -> Vec<(S<String>, S<String>)> {
+        if let Some(c) = node.children.first() {
+            self.err(
+                Diagnostic::error(
+                    "stowage::syntax::unexpected-children",
+                    format!("`{}` takes properties, not child nodes", node.name),
+                    c.name_span,
+                    "child node here",
+                )
+                .with_help(format!(
+                    "write `{} key=\"value\"` (quote keys with '/' or ':': `\"example.com/key\"=\"value\"`)",
+                    node.name
+                )),
+            );
+        }
         let mut out = Vec::new();
         for p in &node.props {
             let value = match &p.value.value {
@@ -689,30 +703,14 @@ impl Decoder<'_> {
                         c,
                         &Shape {
                             what: "`env-from`",
-                            args: 0,
-                            props: &["secret", "config"],
+                            args: 1,
+                            props: &[],
                             children: &[],
                             free_children: false,
                         },
                     );
-                    if let Some(s) = self.prop_str(c, "secret") {
-                        w.env_from.push(EnvFrom::Secret(s));
-                    }
-                    if let Some(s) = self.prop_str(c, "config") {
-                        w.env_from.push(EnvFrom::Config(s));
-                    }
-                    if c.prop("secret").is_none() && c.prop("config").is_none() {
-                        self.err(
-                            Diagnostic::error(
-                                "stowage::syntax::missing-property",
-                                "`env-from` needs a source",
-                                c.name_span,
-                                "no secret= or config=",
-                            )
-                            .with_help(
-                                "write `env-from secret=\"NAME\"` or `env-from config=\"NAME\"`",
-                            ),
-                        );
+                    if let Some(name) = self.name_arg(c, "`env-from`") {
+                        w.env_from.push(name);
                     }
                 }
                 "resources" => w.resources = self.resources(c),

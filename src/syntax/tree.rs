@@ -98,6 +98,7 @@ pub const NAMED_KINDS: &[&str] = &[
     "ingress",
     "environment",
     "port",
+    "env-from",
     "volume",
     "storage",
     "route",

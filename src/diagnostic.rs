@@ -349,7 +349,14 @@ fn escape_property(s: &str) -> String {
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .map(|c| {
+            let mut score = strsim::jaro_winkler(name, c);
+            // Jaro-Winkler scores one typo in a short name low (`wbe` for `web`).
+            if c.chars().count() >= 3 && strsim::osa_distance(name, c) == 1 {
+                score = score.max(0.85);
+            }
+            (score, c)
+        })
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)

@@ -24,7 +24,33 @@ pub fn check(spec: &Spec) -> Diagnostics {
     for env in &spec.environments {
         items(spec, &env.items, Some(env), &mut diags);
     }
-    diags
+    merge_environments(diags)
+}
+
+/// A policy finding about a base object is the same finding in every environment that enforces
+/// the rule: report it once, as its most severe form, with a label for each environment.
+fn merge_environments(diags: Diagnostics) -> Diagnostics {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for d in diags {
+        let same = out.iter_mut().find(|f| {
+            f.code.starts_with("stowage::policy::")
+                && (f.code, &f.primary, &f.message) == (d.code, &d.primary, &d.message)
+        });
+        match same {
+            Some(first) => {
+                first.severity = first.severity.min(d.severity);
+                for l in d.secondary {
+                    if !first.secondary.contains(&l) {
+                        first.secondary.push(l);
+                    }
+                }
+            }
+            None => out.push(d),
+        }
+    }
+    let mut merged = Diagnostics::new();
+    merged.extend(out);
+    merged
 }
 
 /// Parse "1.33" (or "v1.33.2") into the minor version.
@@ -124,14 +150,23 @@ fn environments(spec: &Spec, diags: &mut Diagnostics) {
 
 fn name(diags: &mut Diagnostics, n: &S<String>, what: &str, rule: fn(&str) -> Result<(), String>) {
     if let Err(why) = rule(&n.v) {
+        const RULE: &str = "names are lower-case letters, digits and '-', start with a letter and are at most 63 characters";
+        let fixed = n.v.to_ascii_lowercase().replace('_', "-");
         diags.push(
             Diagnostic::error(
                 "stowage::name::invalid",
-                format!("{what} name `{}` is not valid in Kubernetes", n.v.escape_debug()),
+                format!(
+                    "{what} name `{}` is not valid in Kubernetes",
+                    n.v.escape_debug()
+                ),
                 n.span,
                 why,
             )
-            .with_help("names are lower-case letters, digits and '-', start with a letter and are at most 63 characters"),
+            .with_help(if rule(&fixed).is_ok() {
+                format!("write `{fixed}`: {RULE}")
+            } else {
+                RULE.to_string()
+            }),
         );
     }
 }
@@ -271,7 +306,11 @@ impl Cx<'_> {
                 .with_label(
                     env.name.span,
                     format!(
-                        "required by environment `{}` (policy {})",
+                        "{} by environment `{}` (policy {})",
+                        match severity {
+                            Severity::Error => "required",
+                            Severity::Warning => "warned about",
+                        },
                         env.name.v,
                         env.policy.v.keyword()
                     ),
@@ -283,41 +322,69 @@ impl Cx<'_> {
         );
     }
 
+    /// An environment that names a workload the base does not have adds a new one. Without an
+    /// image it cannot be meant as one: it is a misspelt override (`service "wbe"` for `web`) or
+    /// one of the wrong kind (`worker "web"` for a service). Say so once, rather than report
+    /// everything the new workload lacks. Returns whether it did.
+    fn misspelt_override(&self, w: &Workload, diags: &mut Diagnostics) -> bool {
+        let (Some(env), Some(_), None) = (self.env, w.override_span, &w.image) else {
+            return false;
+        };
+        let base = &self.spec.items.workloads;
+        if base
+            .iter()
+            .any(|b| b.kind == w.kind && b.name.v == w.name.v)
+        {
+            return false;
+        }
+        let what = w.kind.keyword();
+        let help = if let Some(b) = base.iter().find(|b| b.name.v == w.name.v) {
+            let kind = b.kind.keyword();
+            format!(
+                "`{}` is a {kind} in the base: override it with `{kind} \"{}\" {{ ... }}`",
+                b.name.v, b.name.v
+            )
+        } else if let Some(s) = suggest(
+            &w.name.v,
+            base.iter()
+                .filter(|b| b.kind == w.kind)
+                .map(|b| b.name.as_str()),
+        ) {
+            format!("did you mean to override `{s}`? Overrides name a {what} of the base")
+        } else {
+            return false;
+        };
+        diags.push(
+            Diagnostic::error(
+                "stowage::workload::image",
+                format!(
+                    "environment `{}` adds a new {what} `{}`, which has no image",
+                    env.name.v, w.name.v
+                ),
+                w.name.span,
+                format!("no {what} of this name in the base"),
+            )
+            .with_help(help),
+        );
+        true
+    }
+
     fn workload(&self, w: &Workload, diags: &mut Diagnostics) {
         let what = w.kind.keyword();
+        if self.misspelt_override(w, diags) {
+            return;
+        }
         // Image.
         match &w.image {
-            None => {
-                let mut d = Diagnostic::error(
+            None => diags.push(
+                Diagnostic::error(
                     "stowage::workload::image",
                     format!("{what} `{}` has no image", w.name.v),
                     w.name.span,
                     "no `image` here",
-                );
-                let similar = self
-                    .spec
-                    .items
-                    .workloads
-                    .iter()
-                    .map(|b| b.name.as_str())
-                    .filter(|b| *b != w.name.v);
-                d = match (w.override_span, suggest(&w.name.v, similar)) {
-                    (Some(_), Some(s))
-                        if !self
-                            .spec
-                            .items
-                            .workloads
-                            .iter()
-                            .any(|b| b.name.v == w.name.v) =>
-                    {
-                        d.with_help(format!(
-                            "this environment adds a new {what}; did you mean to override `{s}`?"
-                        ))
-                    }
-                    _ => d.with_help("add `image \"NAME\" tag=\"1.0.0\"`"),
-                };
-                diags.push(d);
-            }
+                )
+                .with_help("add `image \"NAME\" tag=\"1.0.0\"`"),
+            ),
             Some(img) => self.image(w, img, diags),
         }
         // Ports.
@@ -520,11 +587,14 @@ impl Cx<'_> {
                 }
             }
             if let (Some(req), Some(lim)) = (&r.requests, &r.limits) {
-                for (a, b, what) in [
-                    (&req.cpu, &lim.cpu, "cpu"),
-                    (&req.memory, &lim.memory, "memory"),
+                for (a, b, what, kind) in [
+                    (&req.cpu, &lim.cpu, "cpu", QuantityKind::Cpu),
+                    (&req.memory, &lim.memory, "memory", QuantityKind::Bytes),
                 ] {
+                    // Invalid quantities are reported above; comparing them says nothing more.
                     if let (Some(a), Some(b)) = (a, b)
+                        && values::quantity(&a.v, kind).is_ok()
+                        && values::quantity(&b.v, kind).is_ok()
                         && let (Some(x), Some(y)) =
                             (values::quantity_value(&a.v), values::quantity_value(&b.v))
                         && x > y
@@ -649,25 +719,34 @@ impl Cx<'_> {
             let has_requests = w.resources.as_ref().and_then(|r| r.requests.as_ref());
             let needs = [
                 (
-                    a.cpu.is_some(),
+                    &a.cpu,
                     has_requests.and_then(|r| r.cpu.as_ref()).is_some(),
                     "cpu",
                 ),
                 (
-                    a.memory.is_some(),
+                    &a.memory,
                     has_requests.and_then(|r| r.memory.as_ref()).is_some(),
                     "memory",
                 ),
             ];
             for (target, request, what) in needs {
-                if target && !request {
+                if let Some(t) = target
+                    && !request
+                {
+                    let mut d = Diagnostic::error(
+                        "stowage::value::autoscale",
+                        format!("autoscaling on {what} needs a {what} request"),
+                        t.span,
+                        format!("scales on {what}"),
+                    );
+                    if let Some(span) = has_requests
+                        .map(|r| r.span)
+                        .or(w.resources.as_ref().map(|r| r.span))
+                    {
+                        d = d.with_label(span, format!("no {what} request here"));
+                    }
                     diags.push(
-                        Diagnostic::error(
-                            "stowage::value::autoscale",
-                            format!("autoscaling on {what} needs a {what} request"),
-                            a.span,
-                            format!("scales on {what}"),
-                        )
+                        d
                         .with_help(format!("utilisation is measured against the request: add `resources {{ requests {what}=... }}`")),
                     );
                 }
@@ -962,7 +1041,12 @@ impl Cx<'_> {
                 .with_help("tags are up to 128 letters, digits, '_', '.' and '-'"),
             );
         }
-        let pinned = img.digest.is_some() || img.tag.as_ref().is_some_and(|t| t.v != "latest");
+        // A version inside the name is reported above (tag-in-name); it still pins the image.
+        let pinned_in_name =
+            img.name.v.contains('@') || last.split_once(':').is_some_and(|(_, t)| t != "latest");
+        let pinned = img.digest.is_some()
+            || img.tag.as_ref().is_some_and(|t| t.v != "latest")
+            || (img.tag.is_none() && pinned_in_name);
         if !pinned {
             let (span, label) = match &img.tag {
                 Some(t) => (t.span, "`latest` moves"),
@@ -981,8 +1065,9 @@ impl Cx<'_> {
     }
 
     fn workload_policy(&self, w: &Workload, diags: &mut Diagnostics) {
-        let Some(env) = self.env else { return };
-        let ename = &env.name.v;
+        if self.env.is_none() {
+            return;
+        }
         if w.kind.is_long_running() {
             let replicas = match (&w.autoscale, &w.replicas) {
                 (Some(a), _) => a.min.as_ref().map(|m| (m.v, m.span)).unwrap_or((1, a.span)),
@@ -996,7 +1081,7 @@ impl Cx<'_> {
                     &w.waivers,
                     replicas.1,
                     format!(
-                        "`{}` runs {} replica{} in `{ename}`",
+                        "`{}` runs {} replica{}",
                         w.name.v,
                         replicas.0,
                         if replicas.0 == 1 { "" } else { "s" }
@@ -1172,21 +1257,38 @@ impl Cx<'_> {
 
     fn secret_ref(&self, name: &S<String>, key: Option<&S<String>>, diags: &mut Diagnostics) {
         match self.secrets.get(name.as_str()) {
-            None => diags.push(
-                unknown("stowage::ref::secret", "secret", &name.v, name.span, self.secrets.keys().copied())
-                    .with_help(format!(
+            None => {
+                let d = unknown(
+                    "stowage::ref::secret",
+                    "secret",
+                    &name.v,
+                    name.span,
+                    self.secrets.keys().copied(),
+                );
+                // Keep a "did you mean"; otherwise say how to declare it.
+                diags.push(if suggest(&name.v, self.secrets.keys().copied()).is_some() {
+                    d
+                } else {
+                    d.with_help(format!(
                         "declare it: `secret \"{}\"` (an existing Secret), or with source=\"sealed\" or source=\"external\"",
                         name.v
-                    )),
-            ),
+                    ))
+                });
+            }
             Some(s) => {
                 if let Some(k) = key
                     && !s.keys.is_empty()
                     && !s.keys.iter().any(|x| x.name.v == k.v)
                 {
                     diags.push(
-                        unknown("stowage::ref::key", "key", &k.v, k.span, s.keys.iter().map(|x| x.name.as_str()))
-                            .with_label(s.name.span, format!("secret `{}` declared here", s.name.v)),
+                        unknown(
+                            "stowage::ref::key",
+                            "key",
+                            &k.v,
+                            k.span,
+                            s.keys.iter().map(|x| x.name.as_str()),
+                        )
+                        .with_label(s.name.span, format!("secret `{}` declared here", s.name.v)),
                     );
                 }
             }
@@ -1380,18 +1482,8 @@ impl Cx<'_> {
         hosts: &mut HashMap<(String, String), Span>,
         diags: &mut Diagnostics,
     ) {
+        // An ingress without routes is reported by the decoder.
         let mut names: HashMap<&str, Span> = HashMap::new();
-        if i.routes.is_empty() {
-            diags.push(
-                Diagnostic::error(
-                    "stowage::ingress::routes",
-                    format!("ingress `{}` has no routes", i.name.v),
-                    i.name.span,
-                    "no `route` here",
-                )
-                .with_help("add `route \"web\" host=\"app.example.com\" service=\"web\"`"),
-            );
-        }
         for r in &i.routes {
             if let Some(first) = names.insert(r.name.as_str(), r.name.span) {
                 diags.push(duplicate("route", &r.name, first));

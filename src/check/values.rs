@@ -1,5 +1,14 @@
 //! Value formats Kubernetes insists on: names, quantities, cron schedules, percentages.
 
+/// A character as shown in a message: `a space` rather than a blank between backticks.
+fn shown(c: char) -> String {
+    match c {
+        ' ' => "a space".to_string(),
+        '\t' => "a tab".to_string(),
+        c => format!("`{}`", c.escape_debug()),
+    }
+}
+
 /// DNS-1123 label: lower-case alphanumerics and '-', starting and ending alphanumeric, <= 63.
 pub fn dns_label(s: &str) -> Result<(), String> {
     if s.is_empty() {
@@ -16,8 +25,8 @@ pub fn dns_label(s: &str) -> Result<(), String> {
         .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
     {
         return Err(format!(
-            "it contains `{}`; only lower-case letters, digits and '-' are allowed",
-            c.escape_debug()
+            "it contains {}; only lower-case letters, digits and '-' are allowed",
+            shown(c)
         ));
     }
     if s.starts_with('-') || s.ends_with('-') {
@@ -66,8 +75,8 @@ pub fn port_name(s: &str) -> Result<(), String> {
         .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
     {
         return Err(format!(
-            "it contains `{}`; only lower-case letters, digits and '-' are allowed",
-            c.escape_debug()
+            "it contains {}; only lower-case letters, digits and '-' are allowed",
+            shown(c)
         ));
     }
     if s.starts_with('-') || s.ends_with('-') || s.contains("--") {
@@ -91,7 +100,7 @@ pub fn env_name(s: &str) -> Result<(), String> {
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
     {
-        return Err(format!("it contains `{}`", c.escape_debug()));
+        return Err(format!("it contains {}", shown(c)));
     }
     Ok(())
 }
@@ -126,7 +135,7 @@ pub fn label_value(s: &str) -> Result<(), String> {
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
     {
-        return Err(format!("it contains `{}`", c.escape_debug()));
+        return Err(format!("it contains {}", shown(c)));
     }
     if !s.is_empty()
         && (!s.starts_with(|c: char| c.is_ascii_alphanumeric())
@@ -180,10 +189,10 @@ pub fn quantity(s: &str, kind: QuantityKind) -> Result<(), (String, Option<Strin
             format!("`{s}` of memory means {number} thousandths of a byte"),
             Some(format!("{number}Mi")),
         )),
-        QuantityKind::Cpu if BINARY.contains(&suffix) => Err((
-            format!("`{s}` is a byte size, not an amount of CPU"),
-            Some(format!("{number}m")),
-        )),
+        // No guess: `1Gi` may mean one core, or a memory value put under cpu=.
+        QuantityKind::Cpu if BINARY.contains(&suffix) => {
+            Err((format!("`{s}` is a byte size, not an amount of CPU"), None))
+        }
         _ => Ok(()),
     }
 }

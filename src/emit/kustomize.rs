@@ -82,7 +82,7 @@ fn container_images(v: &Value) -> Vec<(String, String)> {
 }
 
 /// Split an image reference into repository and tag/digest.
-fn split_image(image: &str) -> (String, Option<String>, Option<String>) {
+pub fn split_image(image: &str) -> (String, Option<String>, Option<String>) {
     if let Some((repo, digest)) = image.split_once('@') {
         return (repo.to_string(), None, Some(digest.to_string()));
     }

@@ -3,6 +3,7 @@
 //! Each emitter takes an [`Ir`](crate::ir::Ir) and gives a [`FileSet`]: paths relative to the
 //! output folder and their contents. Emitters never read the AST and never touch the disk.
 
+pub mod helm;
 pub mod kustomize;
 pub mod yaml;
 
@@ -18,5 +19,7 @@ pub fn header(spec_file: &str) -> String {
 
 /// Every output of stowage for one IR.
 pub fn all(ir: &crate::ir::Ir) -> FileSet {
-    kustomize::emit(ir)
+    let mut files = kustomize::emit(ir);
+    files.extend(helm::emit(ir));
+    files
 }

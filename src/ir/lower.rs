@@ -66,6 +66,12 @@ pub(super) fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, Strin
             .as_ref()
             .map(|k| k.v.clone())
             .unwrap_or_else(|| DEFAULT_KUBERNETES.to_string()),
+        app_version: spec
+            .items
+            .workloads
+            .iter()
+            .find_map(|w| w.image.as_ref()?.tag.as_ref().map(|t| t.v.clone()))
+            .unwrap_or_else(|| "0.1.0".to_string()),
         base,
         environments,
     }
@@ -222,6 +228,7 @@ impl Cx<'_> {
             namespace: namespace.to_string(),
             prefix: prefix.to_string(),
             labels,
+            common_labels: app_labels.clone(),
             objects,
         }
     }

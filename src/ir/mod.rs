@@ -51,6 +51,8 @@ pub struct Ir {
     /// Path of the spec, relative to the output folder, as it appears in headers.
     pub spec_file: String,
     pub kubernetes: String,
+    /// The version of what is deployed: the image tag of the first workload.
+    pub app_version: String,
     pub base: EnvIr,
     pub environments: Vec<EnvIr>,
 }
@@ -63,6 +65,8 @@ pub struct EnvIr {
     pub namespace: String,
     pub prefix: String,
     pub labels: BTreeMap<String, String>,
+    /// Labels every object carries (the app's labels, part-of, managed-by).
+    pub common_labels: BTreeMap<String, String>,
     /// Objects with logical names, in a stable order.
     pub objects: Vec<Object>,
 }

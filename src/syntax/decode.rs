@@ -23,8 +23,8 @@ pub(crate) struct Decoder<'d> {
 }
 
 /// What a node may contain.
-struct Shape {
-    what: &'static str,
+struct Shape<'a> {
+    what: &'a str,
     args: usize,
     props: &'static [&'static str],
     children: &'static [&'static str],
@@ -154,7 +154,7 @@ impl Decoder<'_> {
         self.diags.push(d);
     }
 
-    fn shape(&mut self, node: &Node, shape: &Shape) {
+    fn shape(&mut self, node: &Node, shape: &Shape<'_>) {
         if node.args.len() > shape.args {
             let extra = &node.args[shape.args];
             let expected = match shape.args {
@@ -169,10 +169,11 @@ impl Decoder<'_> {
                     extra.span,
                     "unexpected argument",
                 )
-                .with_help(format!(
-                    "remove it, or write it as a property of {}",
-                    shape.what
-                )),
+                .with_help(if shape.props.is_empty() {
+                    "remove it".to_string()
+                } else {
+                    format!("remove it, or write it as a property of {}", shape.what)
+                }),
             );
         }
         let mut seen: Vec<&Prop> = Vec::new();
@@ -305,8 +306,23 @@ impl Decoder<'_> {
         }
     }
 
-    /// The single value argument of a value node (`replicas 3`).
+    /// The single value argument of a value node (`replicas 3`), which takes nothing else.
     fn value_arg<'n>(&mut self, node: &'n Node, example: &str) -> Option<&'n Value> {
+        self.shape(
+            node,
+            &Shape {
+                what: &format!("`{}`", node.name),
+                args: 1,
+                props: &[],
+                children: &[],
+                free_children: false,
+            },
+        );
+        self.first_arg(node, example)
+    }
+
+    /// The first argument of a node whose shape is checked elsewhere (`image "api" tag="1"`).
+    fn first_arg<'n>(&mut self, node: &'n Node, example: &str) -> Option<&'n Value> {
         match node.args.first() {
             Some(v) => Some(v),
             None => {
@@ -348,6 +364,21 @@ impl Decoder<'_> {
                     None
                 }
             },
+            // A quoted number: report it, and go on with the number so that later checks do
+            // not report a missing value as well.
+            KdlValue::String(s) if s.trim().parse::<i64>().is_ok() => {
+                let n = s.trim().parse::<i64>().unwrap_or_default();
+                self.err(
+                    Diagnostic::error(
+                        "stowage::syntax::type",
+                        format!("{what} must be an integer, found a string"),
+                        v.span,
+                        "expected an integer",
+                    )
+                    .with_help(format!("remove the quotes: `{n}`")),
+                );
+                Some(S::new(n, v.span))
+            }
             _ => {
                 self.type_error(v, what, "an integer");
                 None
@@ -824,7 +855,8 @@ impl Decoder<'_> {
                 free_children: false,
             },
         );
-        let name = self.str_arg(c, "image \"my-app\" tag=\"1.0.0\"")?;
+        let v = self.first_arg(c, "image \"my-app\" tag=\"1.0.0\"")?;
+        let name = self.str_value(v, "`image`")?;
         Some(Image {
             name,
             tag: self.prop_str(c, "tag"),
@@ -1056,7 +1088,11 @@ impl Decoder<'_> {
                         c.name
                     )),
             );
-            return None;
+            // With several checks, go on with the first so that the probe is not also
+            // reported missing.
+            if count == 0 {
+                return None;
+            }
         }
         let action = if exec {
             ProbeAction::Exec(self.string_args(c)?)
@@ -1345,7 +1381,8 @@ impl Decoder<'_> {
                 free_children: false,
             },
         );
-        let cidr = self.str_arg(c, "egress \"0.0.0.0/0\" port=443")?;
+        let v = self.first_arg(c, "egress \"0.0.0.0/0\" port=443")?;
+        let cidr = self.str_value(v, "`egress`")?;
         let ports = self.prop_int(c, "port").into_iter().collect();
         Some(Egress {
             cidr,
@@ -1518,6 +1555,19 @@ impl Decoder<'_> {
             },
         );
         let name = self.name_arg(node, "an ingress")?;
+        // Checked on the nodes, so that a route that fails to decode is not also reported as
+        // missing.
+        if !node.children.iter().any(|c| c.name == "route") {
+            self.err(
+                Diagnostic::error(
+                    "stowage::ingress::routes",
+                    format!("ingress `{}` has no routes", name.v),
+                    name.span,
+                    "no `route` here",
+                )
+                .with_help("add `route \"web\" host=\"app.example.com\" service=\"web\"`"),
+            );
+        }
         let mut ing = Ingress {
             name,
             span: node.name_span,
@@ -1571,18 +1621,29 @@ impl Decoder<'_> {
                     let host = self.prop_str(c, "host");
                     let service = self.prop_str(c, "service");
                     let (Some(host), Some(service)) = (host, service) else {
-                        self.err(
-                            Diagnostic::error(
-                                "stowage::syntax::missing-property",
-                                format!("route `{}` needs a host and a service", rname.v),
-                                c.name_span,
-                                "host= or service= missing",
-                            )
-                            .with_help(format!(
-                                "write `route \"{}\" host=\"app.example.com\" service=\"web\"`",
-                                rname.v
-                            )),
-                        );
+                        // A value of the wrong type is already reported.
+                        let missing: Vec<&str> = ["host", "service"]
+                            .into_iter()
+                            .filter(|k| c.prop(k).is_none())
+                            .collect();
+                        if !missing.is_empty() {
+                            self.err(
+                                Diagnostic::error(
+                                    "stowage::syntax::missing-property",
+                                    format!(
+                                        "route `{}` has no {}",
+                                        rname.v,
+                                        missing.join(" and no ")
+                                    ),
+                                    c.name_span,
+                                    format!("no {}=", missing.join("= or ")),
+                                )
+                                .with_help(format!(
+                                    "write `route \"{}\" host=\"app.example.com\" service=\"web\"`",
+                                    rname.v
+                                )),
+                            );
+                        }
                         continue;
                     };
                     ing.routes.push(Route {

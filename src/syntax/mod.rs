@@ -21,22 +21,68 @@ pub fn parse(source: &str) -> (Option<Spec>, Diagnostics) {
     let doc = match source.parse::<kdl::KdlDocument>() {
         Ok(doc) => doc,
         Err(err) => {
+            let mut unclosed: Option<Diagnostic> = None;
             for d in &err.diagnostics {
                 let span = Span::from(d.span);
                 let message = d
                     .message
                     .clone()
                     .unwrap_or_else(|| "invalid KDL".to_string());
+                // The KDL parser reports an unclosed block twice: at its `{`, then over the
+                // nodes inside it. Show one diagnostic, pointing at both ends.
+                if message == "Closing '}' was not found after nodes"
+                    && let Some(first) = unclosed.take()
+                {
+                    let inside = source
+                        .get(..span.offset + span.len)
+                        .unwrap_or("")
+                        .trim_end();
+                    let last = inside
+                        .char_indices()
+                        .last()
+                        .map(|(i, c)| Span::new(i, c.len_utf8()))
+                        .unwrap_or(span);
+                    diags.push(first.with_label(last, "still open after this"));
+                    continue;
+                }
+                if let Some(first) = unclosed.take() {
+                    diags.push(first);
+                }
+                if message == "No closing '}' for child block" {
+                    unclosed = Some(
+                        Diagnostic::error(
+                            "stowage::syntax::kdl",
+                            format!("KDL syntax error: {message}"),
+                            span,
+                            d.label.clone().unwrap_or_else(|| "here".to_string()),
+                        )
+                        .with_help("add the `}` that closes this block"),
+                    );
+                    continue;
+                }
                 let mut diag = Diagnostic::error(
                     "stowage::syntax::kdl",
                     format!("KDL syntax error: {message}"),
                     span,
                     d.label.clone().unwrap_or_else(|| "here".to_string()),
                 );
-                diag = diag.with_help(d.help.clone().unwrap_or_else(|| {
-                    "stowage.kdl is a KDL 2.0 document: see https://kdl.dev".to_string()
-                }));
+                let text = source
+                    .get(span.offset..span.offset + span.len)
+                    .unwrap_or("");
+                let quotable = !text.is_empty()
+                    && !text.contains(|c: char| c.is_whitespace() || "\"{}()[]=;\\/#".contains(c));
+                diag = diag.with_help(if message == "Found invalid node name" && quotable {
+                    // Environment variable names like 2FA_ISSUER are not bare KDL identifiers.
+                    format!("quote the name: `{:?}`", text)
+                } else {
+                    d.help.clone().unwrap_or_else(|| {
+                        "stowage.kdl is a KDL 2.0 document: see https://kdl.dev".to_string()
+                    })
+                });
                 diags.push(diag);
+            }
+            if let Some(first) = unclosed {
+                diags.push(first);
             }
             if diags.is_empty() {
                 diags.push(Diagnostic::error(

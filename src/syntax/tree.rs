@@ -1,13 +1,14 @@
 //! The spanned node tree: KDL as parsed, in a form that keeps every span and can be merged.
 //!
-//! Takes a [`kdl::KdlDocument`], gives [`Node`]s. Every argument and property keeps the span of
-//! its KDL entry, and every node the span of its name, so later phases can point at the exact
-//! spot. Environment overrides are merged on this tree (see [`merge`]) before it is typed.
+//! Takes a [`kdl::KdlDocument`], gives [`Node`]s. Every argument and property value keeps the
+//! span of the value itself (a property's key has its own), and every node the span of its name,
+//! so later phases can point at the exact spot. Environment overrides are merged on this tree
+//! (see [`merge`]) before it is typed.
 
 use crate::diagnostic::Span;
-use kdl::{KdlDocument, KdlNode, KdlValue};
+use kdl::{KdlDocument, KdlEntry, KdlNode, KdlValue};
 
-/// A KDL value with the span of the entry that held it.
+/// A KDL value with its span (the value's text, without a property's `key=`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Value {
     pub value: KdlValue,
@@ -42,7 +43,7 @@ impl Node {
         for e in node.entries() {
             let value = Value {
                 value: e.value().clone(),
-                span: e.span().into(),
+                span: value_span(e),
             };
             match e.name() {
                 Some(k) => props.push(Prop {
@@ -79,6 +80,15 @@ impl Node {
             self.prop("enabled").map(|p| &p.value.value),
             Some(KdlValue::Bool(false))
         )
+    }
+}
+
+/// The span of an entry's value alone: `"500mi"` rather than `memory="500mi"`.
+fn value_span(e: &KdlEntry) -> Span {
+    let entry: Span = e.span().into();
+    match e.format().map(|f| f.value_repr.len()) {
+        Some(n) if n > 0 && n <= entry.len => Span::new(entry.offset + entry.len - n, n),
+        _ => entry,
     }
 }
 

@@ -186,6 +186,9 @@ pub fn emit(ir: &Ir) -> FileSet {
     }
 
     // Values files: the base, then each environment's differences.
+    for per in values.per.iter_mut() {
+        order_values(per, 0);
+    }
     let base_values = Value::Object(values.per[0].clone());
     files.insert(
         format!("{dir}/values.yaml"),
@@ -219,6 +222,71 @@ pub fn emit(ir: &Ir) -> FileSet {
         format!("{head}\n.DS_Store\n*.swp\n*.bak\n*.tmp\n"),
     );
     files
+}
+
+/// The order keys are shown in values files: settings first, then each workload's values in
+/// the order a reader looks for them.
+const KEY_ORDER: &[&str] = &[
+    "namePrefix",
+    "labels",
+    "enabled",
+    "image",
+    "replicas",
+    "env",
+    "envRefs",
+    "resources",
+    "livenessProbe",
+    "readinessProbe",
+    "startupProbe",
+    "podAnnotations",
+    "podSecurityContext",
+    "securityContext",
+    "affinity",
+    "nodeSelector",
+    "tolerations",
+    "topologySpreadConstraints",
+    "repository",
+    "tag",
+    "digest",
+    "pullPolicy",
+    "minReplicas",
+    "maxReplicas",
+    "targetCPUUtilizationPercentage",
+    "targetMemoryUtilizationPercentage",
+    "className",
+    "hosts",
+    "tls",
+    "annotations",
+    "service",
+    "autoscaling",
+    "podDisruptionBudget",
+    "networkPolicy",
+];
+
+fn order_values(m: &mut Map<String, Value>, depth: usize) {
+    let rank = |k: &str| {
+        KEY_ORDER
+            .iter()
+            .position(|x| *x == k)
+            .unwrap_or(KEY_ORDER.len())
+    };
+    // Free-form maps (env values, data, Kubernetes fields) keep their own order.
+    let mut entries: Vec<(String, Value)> = std::mem::take(m).into_iter().collect();
+    entries.sort_by(|(a, _), (b, _)| {
+        if depth == 0 {
+            (rank(a), a).cmp(&(rank(b), b))
+        } else {
+            rank(a).cmp(&rank(b))
+        }
+    });
+    m.extend(entries);
+    for (k, v) in m.iter_mut() {
+        if let Value::Object(inner) = v
+            && !FREE_FORM.contains(&k.as_str())
+        {
+            order_values(inner, depth + 1);
+        }
+    }
 }
 
 /// What Helm must merge over `base` to get `target`: changed keys, and `null` for removed ones.
@@ -371,7 +439,7 @@ fn helpers(chart: &str, head: &str, common: &Map<String, Value>) -> String {
 {{{{/* Selector labels of a workload: (dict "name" NAME "root" $). */}}}}
 {{{{- define "{chart}.selectorLabels" -}}}}
 app.kubernetes.io/name: {{{{ .name }}}}
-app.kubernetes.io/instance: {{{{ .root.Release.Name }}}}
+app.kubernetes.io/instance: {app}
 {{{{- end }}}}
 
 {{{{/* Labels of an object's metadata: (dict "name" NAME "root" $), name optional. */}}}}
@@ -392,6 +460,7 @@ app.kubernetes.io/managed-by: {{{{ .root.Release.Service }}}}
 {fixed}{{{{- end }}}}
 "#,
         comment = head.trim_start_matches("# "),
+        app = chart,
     )
 }
 

@@ -8,7 +8,7 @@
 {{/* Selector labels of a workload: (dict "name" NAME "root" $). */}}
 {{- define "video-ingest.selectorLabels" -}}
 app.kubernetes.io/name: {{ .name }}
-app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/instance: video-ingest
 {{- end }}
 
 {{/* Labels of an object's metadata: (dict "name" NAME "root" $), name optional. */}}

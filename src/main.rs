@@ -55,6 +55,11 @@ enum Command {
         #[arg(short = 'f', long = "file", default_value = "stowage.kdl")]
         spec: PathBuf,
     },
+    /// List the secrets and variables the generated CI pipelines need.
+    Secrets {
+        #[arg(short = 'f', long = "file", default_value = "stowage.kdl")]
+        spec: PathBuf,
+    },
     /// Print the fully resolved objects of one environment.
     Render {
         #[arg(short = 'f', long = "file", default_value = "stowage.kdl")]
@@ -231,6 +236,47 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 source.path.display()
             );
             Ok(ExitCode::from(1))
+        }
+        Command::Secrets { spec } => {
+            let source = compile::read_source(spec).map_err(|e| e.to_string())?;
+            let checked = compile::check(&source);
+            if report(cli, &source, &checked.diagnostics) {
+                return Ok(ExitCode::from(1));
+            }
+            let out = out_dir(spec, &None);
+            let generated = compile::generate(&source, &checked, &out)
+                .ok_or("the spec could not be compiled")?;
+            let Some(p) = &generated.ir.pipeline else {
+                println!(
+                    "{} has no pipeline: no CI secrets are needed.",
+                    source.path.display()
+                );
+                return Ok(ExitCode::SUCCESS);
+            };
+            for platform in &p.platforms {
+                let (title, kind) = match platform.as_str() {
+                    "github" => ("GitHub Actions", "repository or environment secrets"),
+                    _ => ("GitLab CI", "CI/CD variables (protected, masked)"),
+                };
+                println!("{title}: {kind}");
+                for s in p.secrets(platform) {
+                    println!("  {:<24} {}", s.name, s.purpose);
+                }
+                let gated: Vec<&str> = p
+                    .deploys
+                    .iter()
+                    .filter(|d| d.approval)
+                    .map(|d| d.env.as_str())
+                    .collect();
+                if !gated.is_empty() && platform == "github" {
+                    println!(
+                        "  (add required reviewers to the environment{} {} for approvals)",
+                        if gated.len() == 1 { "" } else { "s" },
+                        gated.join(", ")
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Render { spec, env, format } => {
             let source = compile::read_source(spec).map_err(|e| e.to_string())?;

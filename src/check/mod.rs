@@ -5,6 +5,7 @@
 //! environment's policy (with waivers). The base items and every environment's merged items are
 //! checked; a finding shared by several environments is reported once.
 
+pub mod pipeline;
 pub mod values;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Span, suggest};
@@ -24,6 +25,7 @@ pub fn check(spec: &Spec) -> Diagnostics {
     for env in &spec.environments {
         items(spec, &env.items, Some(env), &mut diags);
     }
+    pipeline::check(spec, &mut diags);
     merge_environments(diags)
 }
 
@@ -171,7 +173,7 @@ fn name(diags: &mut Diagnostics, n: &S<String>, what: &str, rule: fn(&str) -> Re
     }
 }
 
-fn duplicate(what: &str, n: &S<String>, first: Span) -> Diagnostic {
+pub(crate) fn duplicate(what: &str, n: &S<String>, first: Span) -> Diagnostic {
     Diagnostic::error(
         "stowage::name::duplicate",
         format!("{what} `{}` is declared twice", n.v),
@@ -1658,7 +1660,7 @@ fn port_list(w: &Workload) -> String {
         .join(", ")
 }
 
-fn unknown<'a>(
+pub(crate) fn unknown<'a>(
     code: &'static str,
     what: &str,
     name: &str,

@@ -11,7 +11,7 @@ use crate::ir::{EnvIr, Ir, Object, kind_rank};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const ROOT: &str = "deploy/kustomize";
+pub const ROOT: &str = crate::ir::layout::KUSTOMIZE_ROOT;
 
 pub fn emit(ir: &Ir) -> FileSet {
     let mut files = FileSet::new();

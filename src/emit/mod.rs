@@ -3,6 +3,8 @@
 //! Each emitter takes an [`Ir`](crate::ir::Ir) and gives a [`FileSet`]: paths relative to the
 //! output folder and their contents. Emitters never read the AST and never touch the disk.
 
+pub mod github;
+pub mod gitlab;
 pub mod helm;
 pub mod kustomize;
 pub mod yaml;
@@ -21,5 +23,7 @@ pub fn header(spec_file: &str) -> String {
 pub fn all(ir: &crate::ir::Ir) -> FileSet {
     let mut files = kustomize::emit(ir);
     files.extend(helm::emit(ir));
+    files.extend(github::emit(ir));
+    files.extend(gitlab::emit(ir));
     files
 }

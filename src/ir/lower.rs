@@ -72,6 +72,7 @@ pub(super) fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, Strin
             .iter()
             .find_map(|w| w.image.as_ref()?.tag.as_ref().map(|t| t.v.clone()))
             .unwrap_or_else(|| "0.1.0".to_string()),
+        pipeline: None,
         base,
         environments,
     }

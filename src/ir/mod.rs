@@ -6,9 +6,11 @@
 //! annotations). Objects are Kubernetes JSON values built with k8s-openapi types. Names are
 //! logical (no environment prefix); [`EnvIr::render`] gives the final objects.
 
+pub mod layout;
 mod lower;
 mod naming;
 mod network;
+pub mod pipeline;
 
 use crate::syntax::ast::{PolicyLevel, Spec};
 use serde_json::Value;
@@ -55,6 +57,7 @@ pub struct Ir {
     pub app_version: String,
     pub base: EnvIr,
     pub environments: Vec<EnvIr>,
+    pub pipeline: Option<pipeline::PipelineIr>,
 }
 
 /// One environment's objects (or the base's).
@@ -81,7 +84,9 @@ impl EnvIr {
 /// Lower a checked spec. `files` holds the contents of every config file, by the path written
 /// in the spec.
 pub fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, String>) -> Ir {
-    lower::lower(spec, spec_file, files)
+    let mut ir = lower::lower(spec, spec_file, files);
+    ir.pipeline = pipeline::lower(spec, spec_file, &ir.kubernetes, &ir.environments);
+    ir
 }
 
 /// Kind order used when sorting objects: the order `kubectl apply` wants them created in.

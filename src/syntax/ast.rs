@@ -30,6 +30,7 @@ pub struct Spec {
     pub app: App,
     pub items: Items,
     pub environments: Vec<Environment>,
+    pub pipeline: Option<Pipeline>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -409,4 +410,111 @@ pub struct Environment {
     pub labels: Vec<(S<String>, S<String>)>,
     /// The items as deployed in this environment: base merged with the overrides.
     pub items: Items,
+}
+
+/// The delivery pipeline: how the app is tested, built and deployed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pipeline {
+    pub span: Span,
+    /// CI systems to emit for: `github`, `gitlab`.
+    pub platforms: Vec<S<String>>,
+    /// Branches whose pushes and pull requests run the pipeline.
+    pub branches: Vec<S<String>>,
+    pub test: Option<TestStage>,
+    pub build: Option<BuildStage>,
+    pub deploys: Vec<Deploy>,
+    /// Secret holding a Slack incoming-webhook URL for deploy notifications.
+    pub slack: Option<S<String>>,
+    /// Run `stowage check` in CI (default on).
+    pub drift: Option<S<bool>>,
+    /// Post `stowage diff` of a pull request's spec change as a comment.
+    pub diff_comment: Option<S<bool>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestStage {
+    pub span: Span,
+    pub setup: Vec<Setup>,
+    pub runs: Vec<RunStep>,
+    pub services: Vec<TestService>,
+    pub reports: Vec<S<String>>,
+    pub env: Vec<EnvVar>,
+}
+
+/// A language toolchain: `setup "node" version="20" cache="npm"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setup {
+    pub language: S<String>,
+    pub version: S<String>,
+    pub cache: Option<S<String>>,
+    pub span: Span,
+}
+
+/// A named command: `run "lint" "npm run lint"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunStep {
+    pub name: S<String>,
+    pub command: S<String>,
+    pub span: Span,
+}
+
+/// A service container for tests: `service "postgres" image="postgres:16" port=5432`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestService {
+    pub name: S<String>,
+    pub image: S<String>,
+    pub port: Option<S<i64>>,
+    pub health: Option<S<String>>,
+    pub env: Vec<EnvVar>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildStage {
+    pub span: Span,
+    pub images: Vec<BuildImage>,
+    pub platforms: Vec<S<String>>,
+    pub scan: Option<Scan>,
+}
+
+/// How one of the workloads' images is built: `image "video-ingest-api" dockerfile="api/Dockerfile"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildImage {
+    pub name: S<String>,
+    pub context: Option<S<String>>,
+    pub dockerfile: Option<S<String>>,
+    pub target: Option<S<String>>,
+    pub span: Span,
+}
+
+/// A vulnerability scan of the built images.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scan {
+    pub severity: Option<S<String>>,
+    pub fail: Option<S<bool>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trigger {
+    Branch(String),
+    Tag(String),
+    Manual,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deploy {
+    pub env: S<String>,
+    pub span: Span,
+    pub on: Vec<S<Trigger>>,
+    pub after: Option<S<String>>,
+    pub approval: Option<S<bool>>,
+    pub method: Option<S<String>>,
+    pub credentials: S<String>,
+    pub timeout: Option<S<String>>,
+    pub smoke: Option<S<String>>,
+    pub before: Option<S<String>>,
+    pub rollback: Option<S<bool>>,
+    pub url: Option<S<String>>,
+    pub release: Option<S<bool>>,
 }

@@ -9,6 +9,8 @@ use super::tree::{NAMED_KINDS, Node, Prop, Value};
 use crate::diagnostic::{Diagnostic, Diagnostics, Span, suggest};
 use kdl::KdlValue;
 
+mod pipeline;
+
 /// An environment's own settings: name, policy, namespace, prefix, labels.
 pub(crate) type EnvSettings = (
     S<String>,
@@ -121,6 +123,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "secret",
     "ingress",
     "environment",
+    "pipeline",
 ];
 pub const ITEM_KINDS: &[&str] = &[
     "service", "worker", "stateful", "cronjob", "config", "secret", "ingress",

@@ -161,9 +161,24 @@ fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
             items,
         });
     }
+    let pipelines: Vec<&Node> = nodes.iter().filter(|n| n.name == "pipeline").collect();
+    if pipelines.len() > 1 {
+        dec.diags.push(
+            Diagnostic::error(
+                "stowage::syntax::duplicate-node",
+                "`pipeline` is given twice",
+                pipelines[1].name_span,
+                "given again here",
+            )
+            .with_label(pipelines[0].name_span, "first given here")
+            .with_help("describe the whole delivery pipeline in one `pipeline` node"),
+        );
+    }
+    let pipeline = pipelines.first().and_then(|p| dec.pipeline(p));
     Some(Spec {
         app: app?,
         items,
         environments,
+        pipeline,
     })
 }

@@ -115,6 +115,11 @@ pub const NAMED_KINDS: &[&str] = &[
     "waive",
     "key",
     "file",
+    "deploy",
+    "build",
+    "run",
+    "setup",
+    "report",
 ];
 
 fn key_of(node: &Node) -> (&str, Option<&str>) {

@@ -12,22 +12,7 @@ use super::tpl::{Field, Guard, Item, Node};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
-/// camelCase of a DNS name: `celery-worker` -> `celeryWorker`.
-pub fn camel(s: &str) -> String {
-    let mut out = String::new();
-    let mut up = false;
-    for c in s.chars() {
-        if c == '-' || c == '.' || c == '_' || c == '/' {
-            up = true;
-        } else if up {
-            out.extend(c.to_uppercase());
-            up = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+pub use crate::ir::layout::values_key as camel;
 
 /// Where values live: a dotted path under `.Values`.
 #[derive(Debug, Clone)]

@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use tpl::{Field, Guard, Node};
 
-pub const ROOT: &str = "deploy/helm";
+pub const ROOT: &str = crate::ir::layout::HELM_ROOT;
 
 pub use super::kustomize::split_image;
 

@@ -1,0 +1,225 @@
+//! Checks of the delivery pipeline: references to environments, images and other deploys,
+//! and the names of CI secrets.
+
+use super::{duplicate, unknown};
+use crate::diagnostic::{Diagnostic, Diagnostics, Span};
+use crate::syntax::ast::*;
+use std::collections::HashMap;
+
+fn secret_name(diags: &mut Diagnostics, s: &S<String>, what: &str) {
+    let ok = !s.v.is_empty()
+        && s.v
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && !s.v.starts_with(|c: char| c.is_ascii_digit())
+        && !s.v.starts_with("GITHUB_");
+    if !ok {
+        diags.push(
+            Diagnostic::error("stowage::pipeline::secret-name", format!("`{}` is not a usable CI secret name", s.v), s.span, "invalid secret name")
+                .with_help(format!("{what} names a CI secret: upper-case letters, digits and '_', not starting with a digit or GITHUB_")),
+        );
+    }
+}
+
+fn duration(s: &str) -> bool {
+    let digits = s.trim_end_matches(['s', 'm', 'h']);
+    !digits.is_empty() && digits.len() + 1 == s.len() && digits.chars().all(|c| c.is_ascii_digit())
+}
+
+pub fn check(spec: &Spec, diags: &mut Diagnostics) {
+    let Some(p) = &spec.pipeline else { return };
+    let envs: Vec<&str> = spec.environments.iter().map(|e| e.name.as_str()).collect();
+    let mut deploys: HashMap<&str, Span> = HashMap::new();
+    for d in &p.deploys {
+        if let Some(first) = deploys.insert(d.env.as_str(), d.env.span) {
+            diags.push(duplicate("deploy", &d.env, first));
+        }
+        if !envs.contains(&d.env.as_str()) {
+            diags.push(unknown(
+                "stowage::ref::environment",
+                "environment",
+                &d.env.v,
+                d.env.span,
+                envs.iter().copied(),
+            ));
+        }
+    }
+    for d in &p.deploys {
+        if let Some(a) = &d.after {
+            if !deploys.contains_key(a.as_str()) {
+                diags.push(unknown(
+                    "stowage::ref::deploy",
+                    "deploy",
+                    &a.v,
+                    a.span,
+                    deploys.keys().copied(),
+                ));
+            } else if a.v == d.env.v {
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::pipeline::order",
+                        format!("deploy `{}` waits for itself", d.env.v),
+                        a.span,
+                        "same deploy",
+                    )
+                    .with_help("name the deploy that must succeed first"),
+                );
+            }
+        }
+        if let Some(m) = &d.method
+            && m.v != "kustomize"
+            && m.v != "helm"
+        {
+            diags.push(
+                Diagnostic::error("stowage::syntax::invalid-value", format!("`{}` is not a deploy method", m.v), m.span, "unknown method")
+                    .with_help("deploy with method=\"kustomize\" (kubectl apply -k) or method=\"helm\" (helm upgrade --install)"),
+            );
+        }
+        if let Some(t) = &d.timeout
+            && !duration(&t.v)
+        {
+            diags.push(
+                Diagnostic::error(
+                    "stowage::value::duration",
+                    format!("`{}` is not a duration", t.v),
+                    t.span,
+                    "expected a number and s, m or h",
+                )
+                .with_help("write timeout=\"10m\""),
+            );
+        }
+        secret_name(diags, &d.credentials, "credentials");
+        let is_production = spec
+            .environments
+            .iter()
+            .any(|e| e.name.v == d.env.v && e.policy.v == PolicyLevel::Production);
+        let gated = d.approval.as_ref().is_some_and(|a| a.v)
+            || d.on
+                .iter()
+                .all(|t| matches!(t.v, Trigger::Tag(_) | Trigger::Manual));
+        if is_production && !gated {
+            diags.push(
+                Diagnostic::error("stowage::pipeline::production-gate", format!("production deploy `{}` runs on every push", d.env.v), d.span, "no tag, manual trigger or approval")
+                    .with_help("deploy production only from tags (on=\"tag:v*\"), by hand (on=\"manual\"), or with approval=#true"),
+            );
+        }
+    }
+    // Deploy order must not loop.
+    for d in &p.deploys {
+        let mut seen = vec![d.env.as_str()];
+        let mut cur = d.after.as_ref().map(|a| a.as_str());
+        while let Some(c) = cur {
+            if seen.contains(&c) {
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::pipeline::order",
+                        format!(
+                            "deploys wait for each other in a loop: {} -> {c}",
+                            seen.join(" -> ")
+                        ),
+                        d.span,
+                        "loop",
+                    )
+                    .with_help("remove one of the `after=`"),
+                );
+                break;
+            }
+            seen.push(c);
+            cur = p
+                .deploys
+                .iter()
+                .find(|x| x.env.v == c)
+                .and_then(|x| x.after.as_ref())
+                .map(|a| a.as_str());
+        }
+    }
+    if let Some(s) = &p.slack {
+        secret_name(diags, s, "slack secret=");
+    }
+    if let Some(b) = &p.build {
+        let images: Vec<&str> = spec
+            .items
+            .workloads
+            .iter()
+            .filter_map(|w| w.image.as_ref())
+            .map(|i| i.name.as_str())
+            .collect();
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for i in &b.images {
+            if let Some(first) = seen.insert(i.name.as_str(), i.name.span) {
+                diags.push(duplicate("build", &i.name, first));
+            }
+            if !images.contains(&i.name.as_str()) {
+                diags.push(
+                    unknown(
+                        "stowage::ref::image",
+                        "image",
+                        &i.name.v,
+                        i.name.span,
+                        images.iter().copied(),
+                    )
+                    .with_help(format!(
+                        "builds are named after a workload's image, e.g. `build \"{}\"`",
+                        images.first().copied().unwrap_or("my-app")
+                    )),
+                );
+            }
+        }
+        if let Some(s) = &b.scan
+            && let Some(sev) = &s.severity
+        {
+            for part in sev.v.split(',') {
+                if !["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"].contains(&part.trim()) {
+                    diags.push(
+                        Diagnostic::error(
+                            "stowage::syntax::invalid-value",
+                            format!("`{part}` is not a severity"),
+                            sev.span,
+                            "unknown severity",
+                        )
+                        .with_help(
+                            "use UNKNOWN, LOW, MEDIUM, HIGH and CRITICAL, separated by commas",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(t) = &p.test {
+        for s in &t.setup {
+            if !["node", "python", "go", "java", "rust"].contains(&s.language.as_str()) {
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::syntax::invalid-value",
+                        format!("no setup for `{}`", s.language.v),
+                        s.language.span,
+                        "unknown language",
+                    )
+                    .with_help("stowage sets up node, python, go, java and rust"),
+                );
+            }
+        }
+        for e in t
+            .env
+            .iter()
+            .chain(t.services.iter().flat_map(|s| s.env.iter()))
+        {
+            match &e.source {
+                EnvSource::Value(v) if !v.v.is_empty() && super::values::looks_secret_name(&e.name.v) => diags.push(
+                    Diagnostic::error("stowage::secret::plaintext", format!("`{}` looks like a secret but its value is written in the spec", e.name.v), v.span, "plaintext secret")
+                        .with_help(format!("use a CI secret: `{} secret=\"CI_SECRET_NAME\"`; test databases can use trust authentication instead", e.name.v)),
+                ),
+                EnvSource::Value(v) if super::values::has_url_password(&v.v) => diags.push(
+                    Diagnostic::error("stowage::secret::plaintext", format!("`{}` holds a URL with a password in it", e.name.v), v.span, "password in URL")
+                        .with_help("drop the password (test databases can trust local connections) or use a CI secret"),
+                ),
+                EnvSource::Secret { name, .. } => secret_name(diags, name, "a test secret"),
+                EnvSource::Config { name, .. } | EnvSource::Field(name) => diags.push(
+                    Diagnostic::error("stowage::pipeline::env", "test environment variables take a value or a CI secret", name.span, "not available in CI")
+                        .with_help("write `NAME \"value\"` or `NAME secret=\"CI_SECRET\"`"),
+                ),
+                _ => {}
+            }
+        }
+    }
+}

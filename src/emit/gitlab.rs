@@ -1,0 +1,465 @@
+//! GitLab CI: `.gitlab-ci.yml`.
+//!
+//! Takes the IR's pipeline, gives the same pipeline as the GitHub workflow in GitLab's terms:
+//! `stages`, `workflow:rules`, a drift job, tests with service containers (reached by alias),
+//! a build job per image (`parallel:matrix`) pushing with a registry build cache, an optional
+//! Trivy scan, and a deploy job per environment with `rules`, `environment`, `resource_group`,
+//! `needs`, `when: manual` for approvals, rollback and Slack notification.
+
+use super::{FileSet, header, yaml};
+use crate::ir::Ir;
+use crate::ir::pipeline::{DeployIr, EnvValue, Method, PipelineIr, TestIr};
+use crate::syntax::ast::Trigger;
+use serde_json::{Map, Value, json};
+
+pub const PATH: &str = ".gitlab-ci.yml";
+
+fn job_id(env: &str) -> String {
+    format!("deploy-{env}")
+}
+
+/// A GitLab `rules:if` regular expression for a glob (`v*` -> `/^v.*$/`).
+fn glob_regex(glob: &str) -> String {
+    let mut out = String::from("/^");
+    for c in glob.chars() {
+        match c {
+            '*' => out.push_str(".*"),
+            '?' => out.push('.'),
+            c if c.is_ascii_alphanumeric() || c == '-' || c == '_' => out.push(c),
+            c => {
+                out.push('\\');
+                out.push(c);
+            }
+        }
+    }
+    out.push_str("$/");
+    out
+}
+
+fn trigger_rule(t: &Trigger, env: &str) -> String {
+    match t {
+        Trigger::Branch(b) => format!("$CI_COMMIT_BRANCH == \"{b}\""),
+        Trigger::Tag(p) => format!("$CI_COMMIT_TAG =~ {}", glob_regex(p)),
+        Trigger::Manual => {
+            format!("$CI_PIPELINE_SOURCE == \"web\" && $DEPLOY_ENVIRONMENT == \"{env}\"")
+        }
+    }
+}
+
+fn image_for(lang: &str, version: &str) -> String {
+    match lang {
+        "node" => format!("node:{version}-bookworm"),
+        "python" => format!("python:{version}-bookworm"),
+        "go" => format!("golang:{version}-bookworm"),
+        "java" => format!("eclipse-temurin:{version}"),
+        _ => format!("rust:{version}-bookworm"),
+    }
+}
+
+pub fn emit(ir: &Ir) -> FileSet {
+    let mut files = FileSet::new();
+    let Some(p) = &ir.pipeline else { return files };
+    if !p.platforms.iter().any(|x| x == "gitlab") {
+        return files;
+    }
+    let head = header(&ir.spec_file);
+    files.insert(PATH.to_string(), yaml::documents(&head, &[pipeline(p)]));
+    files
+}
+
+fn pipeline(p: &PipelineIr) -> Value {
+    let mut root = Map::new();
+    let mut stages = vec!["check", "test", "build"];
+    if p.scan.is_some() && !p.images.is_empty() {
+        stages.push("scan");
+    }
+    stages.push("deploy");
+    root.insert("stages".into(), json!(stages));
+    let mut branches: Vec<String> = p.branches.clone();
+    let mut rules = vec![json!({"if": "$CI_PIPELINE_SOURCE == \"merge_request_event\""})];
+    let mut has_tags = false;
+    let mut manual = false;
+    for d in &p.deploys {
+        for t in &d.triggers {
+            match t {
+                Trigger::Branch(b) if !branches.contains(b) => branches.push(b.clone()),
+                Trigger::Tag(_) => has_tags = true,
+                Trigger::Manual => manual = true,
+                _ => {}
+            }
+        }
+    }
+    rules.push(json!({"if": "$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS", "when": "never"}));
+    let alternatives: Vec<String> = branches.iter().map(|b| regex_escape(b)).collect();
+    rules.push(json!({"if": format!("$CI_COMMIT_BRANCH =~ /^({})$/", alternatives.join("|"))}));
+    if has_tags {
+        rules.push(json!({"if": "$CI_COMMIT_TAG"}));
+    }
+    if manual {
+        rules.push(json!({"if": "$CI_PIPELINE_SOURCE == \"web\""}));
+    }
+    root.insert("workflow".into(), json!({"rules": rules}));
+    let mut vars = Map::new();
+    if manual {
+        let envs: Vec<&str> = p
+            .deploys
+            .iter()
+            .filter(|d| d.triggers.contains(&Trigger::Manual))
+            .map(|d| d.env.as_str())
+            .collect();
+        vars.insert(
+            "DEPLOY_ENVIRONMENT".into(),
+            json!({"value": "", "description": format!("Environment to deploy by hand: {}", envs.join(", "))}),
+        );
+    }
+    if !vars.is_empty() {
+        root.insert("variables".into(), Value::Object(vars));
+    }
+    let mut gate = Vec::new();
+    if p.drift {
+        root.insert(
+            "drift".into(),
+            json!({
+                "stage": "check",
+                "image": "rust:1-bookworm",
+                "script": [
+                    format!("cargo install stowage --locked --version {}", env!("CARGO_PKG_VERSION")),
+                    format!("stowage check -f {} -o .", p.spec_file),
+                ],
+            }),
+        );
+        gate.push("drift".to_string());
+    }
+    if let Some(t) = &p.test {
+        root.insert("test".into(), test_job(t));
+        gate.push("test".to_string());
+    }
+    if !p.images.is_empty() {
+        root.insert("build".into(), build_job(p, &gate));
+        if let Some((severity, fail)) = &p.scan {
+            root.insert(
+                "scan".into(),
+                json!({
+                    "stage": "scan",
+                    "image": {"name": "aquasec/trivy:0.66.0", "entrypoint": [""]},
+                    "needs": ["build"],
+                    "parallel": {"matrix": matrix(p)},
+                    "variables": {"TRIVY_USERNAME": registry_user(p), "TRIVY_PASSWORD": registry_password(p)},
+                    "rules": [{"if": "$CI_PIPELINE_SOURCE == \"merge_request_event\"", "when": "never"}, {"when": "on_success"}],
+                    "allow_failure": !fail,
+                    "script": [format!("trivy image --exit-code 1 --severity {severity} --ignore-unfixed \"$REPOSITORY:$CI_COMMIT_SHA\"")],
+                }),
+            );
+        }
+    }
+    for d in &p.deploys {
+        root.insert(job_id(&d.env), deploy_job(p, d, &gate));
+    }
+    Value::Object(root)
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_string()
+            } else {
+                format!("\\{c}")
+            }
+        })
+        .collect()
+}
+
+fn registry_user(p: &PipelineIr) -> &'static str {
+    if p.registry_host() == "registry.gitlab.com" {
+        "$CI_REGISTRY_USER"
+    } else {
+        "$REGISTRY_USERNAME"
+    }
+}
+
+fn registry_password(p: &PipelineIr) -> &'static str {
+    if p.registry_host() == "registry.gitlab.com" {
+        "$CI_REGISTRY_PASSWORD"
+    } else {
+        "$REGISTRY_PASSWORD"
+    }
+}
+
+fn matrix(p: &PipelineIr) -> Vec<Value> {
+    p.images
+        .iter()
+        .map(|i| {
+            json!({
+                "IMAGE": i.name,
+                "REPOSITORY": i.repository,
+                "CONTEXT": i.context,
+                "DOCKERFILE": i.dockerfile,
+                "TARGET": i.target.clone().unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+fn test_job(t: &TestIr) -> Value {
+    let mut job = Map::new();
+    job.insert("stage".into(), json!("test"));
+    let (lang, version) = t
+        .setup
+        .first()
+        .map(|(l, v, _)| (l.as_str(), v.as_str()))
+        .unwrap_or(("node", "20"));
+    job.insert("image".into(), json!(image_for(lang, version)));
+    if !t.services.is_empty() {
+        let services: Vec<Value> = t
+            .services
+            .iter()
+            .map(|s| {
+                let mut m = Map::new();
+                m.insert("name".into(), json!(s.image));
+                m.insert("alias".into(), json!(s.name));
+                if !s.env.is_empty() {
+                    m.insert("variables".into(), Value::Object(variables(&s.env, t)));
+                }
+                Value::Object(m)
+            })
+            .collect();
+        job.insert("services".into(), Value::Array(services));
+    }
+    let mut vars = variables(&t.env, t);
+    if lang == "node" {
+        vars.insert("npm_config_cache".into(), json!("$CI_PROJECT_DIR/.npm"));
+        job.insert(
+            "cache".into(),
+            json!({"key": {"files": ["package-lock.json"]}, "paths": [".npm/"]}),
+        );
+    } else if lang == "python" {
+        vars.insert("PIP_CACHE_DIR".into(), json!("$CI_PROJECT_DIR/.cache/pip"));
+        job.insert(
+            "cache".into(),
+            json!({"key": "pip", "paths": [".cache/pip/"]}),
+        );
+    }
+    if !vars.is_empty() {
+        job.insert("variables".into(), Value::Object(vars));
+    }
+    let script: Vec<Value> = t
+        .runs
+        .iter()
+        .map(|(name, cmd)| json!(format!("echo \"== {name}\" && {cmd}")))
+        .collect();
+    job.insert("script".into(), Value::Array(script));
+    if !t.reports.is_empty() {
+        let junit: Vec<String> = t
+            .reports
+            .iter()
+            .map(|r| {
+                if r.ends_with('/') {
+                    format!("{r}*.xml")
+                } else {
+                    r.clone()
+                }
+            })
+            .collect();
+        job.insert("artifacts".into(), json!({"when": "always", "paths": t.reports, "reports": {"junit": junit}, "expire_in": "30 days"}));
+    }
+    Value::Object(job)
+}
+
+/// Test variables; `localhost:PORT` of a service becomes its alias, which is how GitLab
+/// jobs reach service containers.
+fn variables(vars: &[(String, EnvValue)], t: &TestIr) -> Map<String, Value> {
+    vars.iter()
+        .map(|(k, v)| {
+            let value = match v {
+                EnvValue::Literal(s) => {
+                    let mut s = s.clone();
+                    for svc in &t.services {
+                        if let Some(port) = svc.port {
+                            s = s.replace(
+                                &format!("localhost:{port}"),
+                                &format!("{}:{port}", svc.name),
+                            );
+                        }
+                    }
+                    s
+                }
+                EnvValue::Secret(s) => format!("${s}"),
+            };
+            (k.clone(), Value::String(value))
+        })
+        .collect()
+}
+
+fn build_job(p: &PipelineIr, gate: &[String]) -> Value {
+    let host = p.registry_host();
+    json!({
+        "stage": "build",
+        "image": "docker:27",
+        "services": ["docker:27-dind"],
+        "needs": gate,
+        "variables": {"DOCKER_TLS_CERTDIR": "/certs"},
+        "parallel": {"matrix": matrix(p)},
+        "before_script": [format!("echo \"{}\" | docker login --username \"{}\" --password-stdin {host}", registry_password(p), registry_user(p))],
+        "script": [
+            "docker buildx create --use",
+            concat!(
+                "docker buildx build --file \"$DOCKERFILE\" ${TARGET:+--target \"$TARGET\"}",
+                " --cache-from \"type=registry,ref=$REPOSITORY:buildcache\"",
+                " --cache-to \"type=registry,ref=$REPOSITORY:buildcache,mode=max\"",
+                " --tag \"$REPOSITORY:$CI_COMMIT_SHA\" --tag \"$REPOSITORY:${CI_COMMIT_TAG:-$CI_COMMIT_REF_SLUG}\"",
+                " $([ \"$CI_PIPELINE_SOURCE\" = \"merge_request_event\" ] || echo --push) \"$CONTEXT\""
+            ),
+        ],
+    })
+}
+
+fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
+    let ns = &d.namespace;
+    let mut needs: Vec<Value> = if p.images.is_empty() {
+        gate.iter().map(|g| json!(g)).collect()
+    } else {
+        vec![json!({"job": "build", "artifacts": false})]
+    };
+    if let Some(a) = &d.after {
+        needs.push(json!({"job": job_id(a), "optional": true}));
+    }
+    let rules: Vec<Value> = d
+        .triggers
+        .iter()
+        .map(|t| {
+            let mut r = Map::new();
+            r.insert("if".into(), json!(trigger_rule(t, &d.env)));
+            if d.approval {
+                r.insert("when".into(), json!("manual"));
+            }
+            Value::Object(r)
+        })
+        .collect();
+    let mut script = vec![json!(format!(
+        "echo \"${}\" | base64 -d > \"$KUBECONFIG\"",
+        d.credentials
+    ))];
+    if let Some(b) = &d.before {
+        script.push(json!(b));
+    }
+    match d.method {
+        Method::Kustomize => {
+            let mut s = format!(
+                "dir=\"deploy/kustomize/.release-{env}\"\nmkdir -p \"$dir\"\n{{\n  echo \"resources: [../overlays/{env}]\"\n",
+                env = d.env
+            );
+            if !p.images.is_empty() {
+                s.push_str("  echo \"images:\"\n");
+                for i in &p.images {
+                    s.push_str(&format!(
+                        "  echo \"  - {{name: {}, newTag: $CI_COMMIT_SHA}}\"\n",
+                        i.repository
+                    ));
+                }
+            }
+            s.push_str("} > \"$dir/kustomization.yaml\"\nkubectl apply -k \"$dir\"\n");
+            script.push(json!(s));
+        }
+        Method::Helm => {
+            let mut s = format!(
+                "helm upgrade --install {app} {chart} --namespace {ns} --create-namespace --values {values}",
+                app = p.app,
+                chart = d.chart,
+                values = d.values_file
+            );
+            for i in &p.images {
+                for k in &i.helm_tag_keys {
+                    s.push_str(&format!(" --set {k}=\"$CI_COMMIT_SHA\""));
+                }
+            }
+            s.push_str(&format!(" --wait --timeout {}", d.timeout));
+            script.push(json!(s));
+        }
+    }
+    let mut verify: Vec<String> = d
+        .rollouts
+        .iter()
+        .map(|r| {
+            format!(
+                "kubectl --namespace {ns} rollout status {r} --timeout={}",
+                d.timeout
+            )
+        })
+        .collect();
+    if let Some(s) = &d.smoke {
+        verify.push(s.clone());
+    }
+    if !verify.is_empty() {
+        let undo: Vec<String> = match d.method {
+            Method::Kustomize => d
+                .rollouts
+                .iter()
+                .map(|r| format!("  kubectl --namespace {ns} rollout undo {r}"))
+                .collect(),
+            Method::Helm => vec![format!("  helm rollback {} --namespace {ns} --wait", p.app)],
+        };
+        if d.rollback && !undo.is_empty() {
+            script.push(json!(format!(
+                "if ! {{ {}; }}; then\n  echo \"Rollout failed: rolling back\"\n{}\n  exit 1\nfi\n",
+                verify.join(" && "),
+                undo.join("\n")
+            )));
+        } else {
+            script.extend(verify.into_iter().map(Value::String));
+        }
+    }
+    if d.release {
+        script.push(json!(
+            "if [ -n \"${CI_COMMIT_TAG:-}\" ]; then release-cli create --tag-name \"$CI_COMMIT_TAG\" --description \"Release $CI_COMMIT_TAG\" || echo \"release-cli not available: skipping the release\"; fi"
+        ));
+    }
+    let mut job = Map::new();
+    job.insert("stage".into(), json!("deploy"));
+    job.insert(
+        "image".into(),
+        json!({"name": format!("alpine/k8s:{}.0", p.kubernetes), "entrypoint": [""]}),
+    );
+    job.insert("needs".into(), Value::Array(needs));
+    let mut environment = Map::new();
+    environment.insert("name".into(), json!(d.env));
+    if let Some(u) = &d.url {
+        environment.insert("url".into(), json!(u));
+    }
+    environment.insert("deployment_tier".into(), json!(tier(&d.env)));
+    job.insert("environment".into(), Value::Object(environment));
+    job.insert("resource_group".into(), json!(format!("deploy-{}", d.env)));
+    job.insert(
+        "variables".into(),
+        json!({"KUBECONFIG": "$CI_PROJECT_DIR/.kubeconfig"}),
+    );
+    job.insert("rules".into(), Value::Array(rules));
+    job.insert("script".into(), Value::Array(script));
+    if let Some(slack) = &p.slack {
+        job.insert(
+            "after_script".into(),
+            json!([format!(
+                "[ -n \"${slack}\" ] || exit 0; curl -fsS -X POST -H 'Content-Type: application/json' --data \"{{\\\"text\\\": \\\"{app}: deploy to {env} $CI_JOB_STATUS ($CI_COMMIT_SHORT_SHA)\\\"}}\" \"${slack}\"",
+                app = p.app,
+                env = d.env
+            )]),
+        );
+    }
+    Value::Object(job)
+}
+
+/// GitLab's deployment tier from an environment's name.
+fn tier(env: &str) -> &'static str {
+    let e = env.to_ascii_lowercase();
+    if e.starts_with("prod") {
+        "production"
+    } else if e.starts_with("stag") || e.starts_with("pre") {
+        "staging"
+    } else if e.starts_with("test") || e.starts_with("qa") {
+        "testing"
+    } else if e.starts_with("dev") || e.starts_with("local") {
+        "development"
+    } else {
+        "other"
+    }
+}

@@ -1,0 +1,353 @@
+//! The delivery pipeline, resolved: what each CI emitter needs, computed once.
+//!
+//! Takes the spec's `pipeline` and the lowered environments, gives a [`PipelineIr`]: images to
+//! build with their full repositories, and per deploy the overlay and chart paths, values file,
+//! namespace, the workloads whose rollout to wait for (with their deployed names), the Helm
+//! value keys of the built images, and the CI secrets everything needs.
+
+use super::EnvIr;
+use crate::syntax::ast::{EnvSource, Spec, Trigger, WorkloadKind};
+
+#[derive(Debug, Clone)]
+pub struct PipelineIr {
+    pub app: String,
+    pub platforms: Vec<String>,
+    pub branches: Vec<String>,
+    /// The spec, relative to the repository root (where the CI files live).
+    pub spec_file: String,
+    pub registry: String,
+    pub test: Option<TestIr>,
+    pub images: Vec<ImageBuild>,
+    pub platforms_built: Vec<String>,
+    pub scan: Option<(String, bool)>,
+    pub deploys: Vec<DeployIr>,
+    pub slack: Option<String>,
+    pub drift: bool,
+    pub diff_comment: bool,
+    pub kubernetes: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TestIr {
+    pub setup: Vec<(String, String, Option<String>)>,
+    pub runs: Vec<(String, String)>,
+    pub services: Vec<ServiceIr>,
+    pub reports: Vec<String>,
+    pub env: Vec<(String, EnvValue)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum EnvValue {
+    Literal(String),
+    Secret(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceIr {
+    pub name: String,
+    pub image: String,
+    pub port: Option<i64>,
+    pub health: Option<String>,
+    pub env: Vec<(String, EnvValue)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImageBuild {
+    /// The image name as in the spec (`video-ingest-api`): the matrix entry's name.
+    pub name: String,
+    /// Full repository (`ghcr.io/acme/video-ingest-api`).
+    pub repository: String,
+    pub context: String,
+    pub dockerfile: String,
+    pub target: Option<String>,
+    /// Helm value keys (`api.image.tag`) of the workloads running this image.
+    pub helm_tag_keys: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeployIr {
+    pub env: String,
+    pub triggers: Vec<Trigger>,
+    pub after: Option<String>,
+    pub approval: bool,
+    pub method: Method,
+    pub credentials: String,
+    pub timeout: String,
+    pub smoke: Option<String>,
+    pub before: Option<String>,
+    pub rollback: bool,
+    pub url: Option<String>,
+    pub release: bool,
+    pub namespace: String,
+    pub overlay: String,
+    pub chart: String,
+    pub values_file: String,
+    /// `deployment/dev-api`, `statefulset/dev-postgres`: what to wait for and roll back.
+    pub rollouts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Kustomize,
+    Helm,
+}
+
+/// A secret the pipeline needs, and what for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CiSecret {
+    pub name: String,
+    pub purpose: String,
+}
+
+impl PipelineIr {
+    /// Every secret or variable the CI systems must have, by platform.
+    pub fn secrets(&self, platform: &str) -> Vec<CiSecret> {
+        let mut out: Vec<CiSecret> = Vec::new();
+        let mut add = |name: &str, purpose: String| {
+            if !out.iter().any(|s| s.name == name) {
+                out.push(CiSecret {
+                    name: name.to_string(),
+                    purpose,
+                });
+            }
+        };
+        for d in &self.deploys {
+            add(
+                &d.credentials,
+                format!("base64-encoded kubeconfig of the `{}` cluster", d.env),
+            );
+        }
+        if !self.images.is_empty() {
+            match (platform, self.registry_host()) {
+                ("github", "ghcr.io") => {}
+                ("gitlab", "registry.gitlab.com") => {}
+                _ => {
+                    add(
+                        "REGISTRY_USERNAME",
+                        format!("user that pushes images to {}", self.registry_host()),
+                    );
+                    add(
+                        "REGISTRY_PASSWORD",
+                        format!(
+                            "password or token of REGISTRY_USERNAME on {}",
+                            self.registry_host()
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some(s) = &self.slack {
+            add(
+                s,
+                "Slack incoming-webhook URL for deploy notifications (optional: unset skips them)"
+                    .into(),
+            );
+        }
+        if let Some(t) = &self.test {
+            for (_, v) in t
+                .env
+                .iter()
+                .chain(t.services.iter().flat_map(|s| s.env.iter()))
+            {
+                if let EnvValue::Secret(s) = v {
+                    add(s, "used by the test job".into());
+                }
+            }
+        }
+        out
+    }
+
+    pub fn registry_host(&self) -> &str {
+        self.registry.split('/').next().unwrap_or_default()
+    }
+}
+
+fn env_values(env: &[crate::syntax::ast::EnvVar]) -> Vec<(String, EnvValue)> {
+    env.iter()
+        .filter_map(|e| match &e.source {
+            EnvSource::Value(v) => Some((e.name.v.clone(), EnvValue::Literal(v.v.clone()))),
+            EnvSource::Secret { name, .. } => {
+                Some((e.name.v.clone(), EnvValue::Secret(name.v.clone())))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+pub(super) fn lower(
+    spec: &Spec,
+    spec_file: &str,
+    kubernetes: &str,
+    environments: &[EnvIr],
+) -> Option<PipelineIr> {
+    let p = spec.pipeline.as_ref()?;
+    let app = spec.app.name.v.clone();
+    let registry = spec
+        .app
+        .registry
+        .as_ref()
+        .map(|r| r.v.clone())
+        .unwrap_or_else(|| format!("ghcr.io/{app}"));
+    let images = p
+        .build
+        .iter()
+        .flat_map(|b| b.images.iter())
+        .map(|b| {
+            let workloads: Vec<_> = spec
+                .items
+                .workloads
+                .iter()
+                .filter(|w| w.image.as_ref().is_some_and(|i| i.name.v == b.name.v))
+                .collect();
+            let repository = workloads
+                .first()
+                .and_then(|w| w.image.as_ref())
+                .map(|i| super::lower::image_ref(spec, i).0)
+                .unwrap_or_else(|| format!("{registry}/{}", b.name.v));
+            ImageBuild {
+                name: b.name.v.clone(),
+                repository,
+                context: b
+                    .context
+                    .as_ref()
+                    .map(|c| c.v.clone())
+                    .unwrap_or_else(|| ".".into()),
+                dockerfile: b
+                    .dockerfile
+                    .as_ref()
+                    .map(|c| c.v.clone())
+                    .unwrap_or_else(|| "Dockerfile".into()),
+                target: b.target.as_ref().map(|c| c.v.clone()),
+                helm_tag_keys: workloads
+                    .iter()
+                    .map(|w| format!("{}.image.tag", super::layout::values_key(&w.name.v)))
+                    .collect(),
+            }
+        })
+        .collect::<Vec<_>>();
+    let built: Vec<&str> = images.iter().map(|i| i.name.as_str()).collect();
+    let deploys = p
+        .deploys
+        .iter()
+        .filter_map(|d| {
+            let env = environments.iter().find(|e| e.name == d.env.v)?;
+            let items = &spec
+                .environments
+                .iter()
+                .find(|e| e.name.v == d.env.v)?
+                .items;
+            let rollouts = items
+                .workloads
+                .iter()
+                .filter(|w| w.kind != WorkloadKind::CronJob)
+                .filter(|w| {
+                    w.image
+                        .as_ref()
+                        .is_some_and(|i| built.contains(&i.name.as_str()))
+                        || built.is_empty()
+                })
+                .map(|w| {
+                    let kind = if w.kind == WorkloadKind::Stateful {
+                        "statefulset"
+                    } else {
+                        "deployment"
+                    };
+                    format!("{kind}/{}{}", env.prefix, w.name.v)
+                })
+                .collect();
+            Some(DeployIr {
+                env: d.env.v.clone(),
+                triggers: d.on.iter().map(|t| t.v.clone()).collect(),
+                after: d.after.as_ref().map(|a| a.v.clone()),
+                approval: d.approval.as_ref().is_some_and(|a| a.v),
+                method: if d.method.as_ref().is_some_and(|m| m.v == "helm") {
+                    Method::Helm
+                } else {
+                    Method::Kustomize
+                },
+                credentials: d.credentials.v.clone(),
+                timeout: d
+                    .timeout
+                    .as_ref()
+                    .map(|t| t.v.clone())
+                    .unwrap_or_else(|| "10m".into()),
+                smoke: d.smoke.as_ref().map(|s| s.v.clone()),
+                before: d.before.as_ref().map(|s| s.v.clone()),
+                rollback: d.rollback.as_ref().is_none_or(|r| r.v),
+                url: d.url.as_ref().map(|u| u.v.clone()),
+                release: d.release.as_ref().is_some_and(|r| r.v),
+                namespace: env.namespace.clone(),
+                overlay: format!("{}/overlays/{}", super::layout::KUSTOMIZE_ROOT, env.name),
+                chart: format!("{}/{app}", super::layout::HELM_ROOT),
+                values_file: format!(
+                    "{}/{app}/values-{}.yaml",
+                    super::layout::HELM_ROOT,
+                    env.name
+                ),
+                rollouts,
+            })
+        })
+        .collect();
+    let mut platforms: Vec<String> = p.platforms.iter().map(|s| s.v.clone()).collect();
+    if platforms.is_empty() {
+        platforms.push("github".into());
+    }
+    Some(PipelineIr {
+        app,
+        platforms,
+        branches: if p.branches.is_empty() {
+            vec!["main".into()]
+        } else {
+            p.branches.iter().map(|b| b.v.clone()).collect()
+        },
+        spec_file: spec_file.to_string(),
+        registry,
+        test: p.test.as_ref().map(|t| TestIr {
+            setup: t
+                .setup
+                .iter()
+                .map(|s| {
+                    (
+                        s.language.v.clone(),
+                        s.version.v.clone(),
+                        s.cache.as_ref().map(|c| c.v.clone()),
+                    )
+                })
+                .collect(),
+            runs: t
+                .runs
+                .iter()
+                .map(|r| (r.name.v.clone(), r.command.v.clone()))
+                .collect(),
+            services: t
+                .services
+                .iter()
+                .map(|s| ServiceIr {
+                    name: s.name.v.clone(),
+                    image: s.image.v.clone(),
+                    port: s.port.as_ref().map(|p| p.v),
+                    health: s.health.as_ref().map(|h| h.v.clone()),
+                    env: env_values(&s.env),
+                })
+                .collect(),
+            reports: t.reports.iter().map(|r| r.v.clone()).collect(),
+            env: env_values(&t.env),
+        }),
+        images,
+        platforms_built: Vec::new(),
+        scan: p.build.as_ref().and_then(|b| b.scan.as_ref()).map(|s| {
+            (
+                s.severity
+                    .as_ref()
+                    .map(|x| x.v.clone())
+                    .unwrap_or_else(|| "HIGH,CRITICAL".into()),
+                s.fail.as_ref().is_none_or(|f| f.v),
+            )
+        }),
+        deploys,
+        slack: p.slack.as_ref().map(|s| s.v.clone()),
+        drift: p.drift.as_ref().is_none_or(|d| d.v),
+        diff_comment: p.diff_comment.as_ref().is_some_and(|d| d.v),
+        kubernetes: kubernetes.to_string(),
+    })
+}

@@ -1,0 +1,162 @@
+//! The generated CI files of every example pass the platforms' own checkers, and pipeline
+//! mistakes are diagnosed at the reference.
+
+mod common;
+
+use common::*;
+use std::process::Command;
+
+#[test]
+fn github_workflows_pass_actionlint() {
+    let Some(actionlint) = tool("actionlint") else {
+        return;
+    };
+    let mut checked = 0;
+    for (name, _) in examples() {
+        let dir = root().join("golden").join(&name).join(".github/workflows");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        let o = run(Command::new(&actionlint).arg("-oneline").args(&files));
+        assert!(
+            o.status.success(),
+            "{name}: actionlint findings:\n{}{}",
+            text(&o.stdout),
+            text(&o.stderr)
+        );
+        checked += files.len();
+    }
+    assert!(checked > 0, "no example has a GitHub workflow");
+}
+
+#[test]
+fn gitlab_pipelines_pass_gitlab_ci_local_and_the_schema() {
+    let Some(gcl) = tool("gitlab-ci-local") else {
+        return;
+    };
+    let Some(schema) = tool("check-jsonschema") else {
+        return;
+    };
+    let mut checked = 0;
+    for (name, _) in examples() {
+        let file = root().join("golden").join(&name).join(".gitlab-ci.yml");
+        if !file.is_file() {
+            continue;
+        }
+        // gitlab-ci-local writes state next to the file: run it on a copy.
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::copy(&file, tmp.path().join(".gitlab-ci.yml")).unwrap();
+        let o = run(Command::new(&gcl).arg("--preview").current_dir(tmp.path()));
+        assert!(
+            o.status.success(),
+            "{name}: gitlab-ci-local --preview failed:\n{}",
+            text(&o.stderr)
+        );
+        let o = run(Command::new(&schema)
+            .args(["--builtin-schema", "vendor.gitlab-ci"])
+            .arg(&file));
+        assert!(
+            o.status.success(),
+            "{name}: {}{}",
+            text(&o.stdout),
+            text(&o.stderr)
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "no example has a GitLab pipeline");
+}
+
+fn diagnostics(spec: &str) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("stowage.kdl");
+    std::fs::write(&p, spec).unwrap();
+    let source = stowage::compile::read_source(&p).unwrap();
+    let checked = stowage::compile::check(&source);
+    checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.code.to_string(),
+                spec[d.primary.span.offset..d.primary.span.offset + d.primary.span.len].to_string(),
+            )
+        })
+        .collect()
+}
+
+const SPEC: &str = r#"app "shop" { namespace "shop"; registry "ghcr.io/acme"; }
+service "web" {
+    image "web" tag="1.0.0"
+    port "http" 8080
+    resources {
+        requests cpu="100m" memory="128Mi"
+        limits cpu="500m" memory="256Mi"
+    }
+    liveness http="/health" port="http"
+    readiness http="/ready" port="http"
+    replicas 2
+}
+environment "staging" { policy "staging"; }
+environment "production"
+"#;
+
+#[test]
+fn unknown_environment_and_image_are_diagnosed_at_the_reference() {
+    let spec = format!(
+        "{SPEC}pipeline {{\n    build \"wbe\"\n    deploy \"stagign\" on=\"branch:main\" credentials=\"STAGING_KUBECONFIG\"\n    deploy \"production\" on=\"tag:v*\" after=\"qa\" credentials=\"PROD_KUBECONFIG\"\n}}\n"
+    );
+    let d = diagnostics(&spec);
+    assert!(
+        d.contains(&("stowage::ref::environment".into(), "\"stagign\"".into())),
+        "{d:?}"
+    );
+    assert!(
+        d.contains(&("stowage::ref::image".into(), "\"wbe\"".into())),
+        "{d:?}"
+    );
+    assert!(
+        d.contains(&("stowage::ref::deploy".into(), "\"qa\"".into())),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn production_must_be_gated_and_test_secrets_are_not_plaintext() {
+    let spec = format!(
+        "{SPEC}pipeline {{\n    test {{\n        service \"db\" image=\"postgres:16\" {{ env {{ POSTGRES_PASSWORD \"hunter2\"; }} }}\n        run \"t\" \"make test\"\n    }}\n    deploy \"production\" on=\"branch:main\" credentials=\"PROD_KUBECONFIG\"\n}}\n"
+    );
+    let d = diagnostics(&spec);
+    assert!(
+        d.iter()
+            .any(|(c, _)| c == "stowage::pipeline::production-gate"),
+        "{d:?}"
+    );
+    assert!(
+        d.contains(&("stowage::secret::plaintext".into(), "\"hunter2\"".into())),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn secrets_command_lists_what_the_pipeline_needs() {
+    let (_, spec) = examples()
+        .into_iter()
+        .find(|(n, _)| n == "video-ingest")
+        .unwrap();
+    let o = run(stowage().args(["secrets", "-f"]).arg(&spec));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    for s in [
+        "DEV_KUBECONFIG",
+        "STAGING_KUBECONFIG",
+        "PROD_KUBECONFIG",
+        "SLACK_WEBHOOK_URL",
+    ] {
+        assert!(out.contains(s), "{s} missing:\n{out}");
+    }
+    assert!(
+        out.contains("GitHub Actions") && out.contains("GitLab CI"),
+        "{out}"
+    );
+}

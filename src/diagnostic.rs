@@ -335,6 +335,23 @@ pub fn render_github(diag: &Diagnostic, file: &str, source: &str) -> String {
     )
 }
 
+/// A GitHub Actions workflow command (`::error file=...,line=...::message`), escaped.
+pub fn github_annotation(
+    level: &str,
+    file: &str,
+    line: usize,
+    col: usize,
+    title: &str,
+    message: &str,
+) -> String {
+    format!(
+        "::{level} file={},line={line},col={col},title={}::{}",
+        escape_property(file),
+        escape_property(title),
+        escape_data(message)
+    )
+}
+
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")

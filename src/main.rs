@@ -103,7 +103,12 @@ fn out_dir(spec: &Path, out: &Option<PathBuf>) -> PathBuf {
 fn report(cli: &Cli, source: &Source, diags: &diagnostic::Diagnostics) -> bool {
     let file = source.path.display().to_string();
     let stderr = std::io::stderr();
-    let mut err = stderr.lock();
+    // GitHub reads workflow commands from standard output.
+    let mut err: Box<dyn Write> = if cli.message_format == MessageFormat::Github {
+        Box::new(std::io::stdout().lock())
+    } else {
+        Box::new(stderr.lock())
+    };
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && stderr.is_terminal();
     for d in diags.sorted() {
         let text = match cli.message_format {
@@ -202,7 +207,15 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                         };
                         let _ = writeln!(
                             stdout,
-                            "::error file={shown},line=1,title=stowage drift::{shown} {what}"
+                            "{}",
+                            diagnostic::github_annotation(
+                                "error",
+                                &shown,
+                                1,
+                                1,
+                                "stowage drift",
+                                &format!("{shown} {what}")
+                            )
                         );
                     }
                     (MessageFormat::Json, d) => {

@@ -142,7 +142,8 @@ fn github_diagnostics_are_annotations() {
     let o = run(stowage()
         .args(["--message-format", "github", "validate", "-f"])
         .arg(&spec));
-    let err = text(&o.stderr);
+    // Workflow commands go to standard output, where GitHub reads them.
+    let err = text(&o.stdout);
     assert!(
         err.lines()
             .any(|l| l.starts_with("::error file=") && l.contains("line=15,col=5")),

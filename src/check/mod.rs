@@ -25,6 +25,19 @@ pub fn check(spec: &Spec) -> Diagnostics {
     for env in &spec.environments {
         items(spec, &env.items, Some(env), &mut diags);
     }
+    if spec.environments.is_empty() {
+        // Without environments the base is what gets deployed, under production rules.
+        let env = Environment {
+            name: spec.app.name.clone(),
+            span: spec.app.span,
+            policy: S::new(PolicyLevel::Production, spec.app.span),
+            namespace: None,
+            prefix: None,
+            labels: Vec::new(),
+            items: spec.items.clone(),
+        };
+        items(spec, &env.items, Some(&env), &mut diags);
+    }
     pipeline::check(spec, &mut diags);
     merge_environments(diags)
 }
@@ -638,11 +651,17 @@ impl Cx<'_> {
                 ProbeAction::Tcp(port) | ProbeAction::Grpc(port) => self.port_ref(w, port, diags),
                 ProbeAction::Exec(_) => {}
             }
-            for v in [&p.delay, &p.period, &p.timeout, &p.failures]
+            let timings = [
+                (&p.delay, 0),
+                (&p.period, 1),
+                (&p.timeout, 1),
+                (&p.failures, 1),
+            ];
+            for (v, min) in timings
                 .into_iter()
-                .flatten()
+                .filter_map(|(v, m)| v.as_ref().map(|v| (v, m)))
             {
-                if v.v < 0 || (v.v == 0 && !std::ptr::eq(v, p.delay.as_ref().unwrap_or(v))) {
+                if v.v < min || v.v > i64::from(i32::MAX) {
                     diags.push(
                         Diagnostic::error(
                             "stowage::value::range",
@@ -657,16 +676,16 @@ impl Cx<'_> {
         }
         // Replicas and autoscaling.
         if let Some(r) = &w.replicas
-            && r.v < 0
+            && (r.v < 0 || r.v > 10_000)
         {
             diags.push(
                 Diagnostic::error(
                     "stowage::value::range",
-                    "replicas cannot be negative",
+                    format!("{} replicas is out of range", r.v),
                     r.span,
-                    "negative",
+                    "not 0-10000",
                 )
-                .with_help("write 0 or more"),
+                .with_help("write a number of replicas from 0 to 10000"),
             );
         }
         if let Some(a) = &w.autoscale {
@@ -825,6 +844,17 @@ impl Cx<'_> {
         }
         for s in &w.storage {
             name(diags, &s.name, "storage", values::dns_label);
+            if !s.mount.v.starts_with('/') {
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::value::path",
+                        format!("mount path `{}` must be absolute", s.mount.v),
+                        s.mount.span,
+                        "not absolute",
+                    )
+                    .with_help(format!("write \"/{}\"", s.mount.v)),
+                );
+            }
             if let Some(first) = vol_names.insert(s.name.as_str(), s.name.span) {
                 diags.push(duplicate("volume", &s.name, first));
             }
@@ -842,8 +872,71 @@ impl Cx<'_> {
                 );
             }
         }
-        if w.kind == WorkloadKind::Stateful && w.storage.is_empty() {
-            // Stateless stateful sets are legal (ClamAV); nothing to report.
+        if w.kind == WorkloadKind::Stateful {
+            if w.ports.is_empty() {
+                diags.push(
+                    Diagnostic::error("stowage::workload::ports", format!("stateful `{}` has no ports", w.name.v), w.name.span, "its headless Service needs a port")
+                        .with_help("add `port \"NAME\" NUMBER`: a stateful workload is reached through its headless Service"),
+                );
+            }
+            if let Some(e) = &w.expose {
+                diags.push(
+                    Diagnostic::error("stowage::workload::expose", "a stateful workload's Service is always headless", e.span, "not applicable")
+                        .with_help("remove `expose`; put a `service` in front of it if it must be reachable from outside"),
+                );
+            }
+        }
+        for (v, what, max) in [
+            (&w.deadline, "deadline", i64::from(i32::MAX)),
+            (&w.retries, "retries", 100),
+        ]
+        .into_iter()
+        .chain(
+            w.history
+                .iter()
+                .flat_map(|h| [(&h.success, "history", 100), (&h.failure, "history", 100)]),
+        ) {
+            if let Some(v) = v
+                && (v.v < 0 || v.v > max)
+            {
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::value::range",
+                        format!("{what} {} is out of range", v.v),
+                        v.span,
+                        format!("not 0-{max}"),
+                    )
+                    .with_help(format!("write a number from 0 to {max}")),
+                );
+            }
+        }
+        if let Some(tz) = &w.timezone
+            && !valid_timezone(&tz.v)
+        {
+            diags.push(
+                Diagnostic::error(
+                    "stowage::value::timezone",
+                    format!("`{}` is not a time zone name", tz.v),
+                    tz.span,
+                    "expected Area/City",
+                )
+                .with_help("use an IANA time zone such as \"Etc/UTC\" or \"Europe/Berlin\""),
+            );
+        }
+        for e in &w.egress {
+            for p in &e.ports {
+                if !(1..=65535).contains(&p.v) {
+                    diags.push(
+                        Diagnostic::error(
+                            "stowage::value::port",
+                            format!("port {} is out of range", p.v),
+                            p.span,
+                            "not 1-65535",
+                        )
+                        .with_help("ports are numbers from 1 to 65535"),
+                    );
+                }
+            }
         }
         if let Some(s) = &w.spread
             && !["zone", "node"].contains(&s.v.as_str())
@@ -913,17 +1006,24 @@ impl Cx<'_> {
                 }
             }
         }
-        for e in &w.egress {
-            if !valid_cidr(&e.cidr.v) {
-                diags.push(
-                    Diagnostic::error(
-                        "stowage::value::cidr",
-                        format!("`{}` is not a CIDR block", e.cidr.v),
-                        e.cidr.span,
-                        "expected ADDRESS/BITS",
-                    )
-                    .with_help("write `egress \"10.0.0.0/8\" port=443`"),
-                );
+        let peers = w
+            .egress
+            .iter()
+            .map(|e| (&e.peer, "egress"))
+            .chain(w.allow_from.iter().map(|a| (&a.peer, "allow-from")));
+        for (peer, node) in peers {
+            match peer {
+                Peer::Cidr(c) if !valid_cidr(&c.v) => diags.push(
+                    Diagnostic::error("stowage::value::cidr", format!("`{}` is not a CIDR block", c.v), c.span, "expected ADDRESS/BITS")
+                        .with_help(format!("write `{node} \"10.0.0.0/8\"`, or `{node} namespace=\"NAME\"` for pods of another namespace")),
+                ),
+                Peer::Namespace(n) => name(diags, n, "namespace", values::dns_label),
+                _ => {}
+            }
+        }
+        for a in &w.allow_from {
+            if let Some(p) = &a.port {
+                self.port_ref(w, p, diags);
             }
         }
         // CronJob fields.
@@ -969,7 +1069,7 @@ impl Cx<'_> {
                 &["Always", "IfNotPresent", "Never"],
             ));
         }
-        self.waivers(&w.waivers, diags);
+        self.waivers(&w.waivers, false, diags);
         self.workload_policy(w, diags);
     }
 
@@ -1192,8 +1292,29 @@ impl Cx<'_> {
         }
     }
 
-    fn waivers(&self, waivers: &[Waiver], diags: &mut Diagnostics) {
+    fn waivers(&self, waivers: &[Waiver], ingress: bool, diags: &mut Diagnostics) {
         for w in waivers {
+            if let Some(rule) = Rule::from_name(&w.rule.v)
+                && (rule == Rule::Tls) != ingress
+            {
+                let (what, help) = if ingress {
+                    ("an ingress", "an ingress can only waive `tls`")
+                } else {
+                    (
+                        "a workload",
+                        "`tls` is waived on the ingress that serves the host",
+                    )
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::policy::waiver",
+                        format!("`{}` does not apply to {what}", w.rule.v),
+                        w.rule.span,
+                        "nothing to waive here",
+                    )
+                    .with_help(help),
+                );
+            }
             if Rule::from_name(&w.rule.v).is_none() {
                 diags.push(unknown(
                     "stowage::policy::waiver",
@@ -1386,6 +1507,26 @@ impl Cx<'_> {
             }
         }
         match s.source.v {
+            SecretSource::Existing | SecretSource::Sealed
+                if s.store.is_some() || s.refresh.is_some() =>
+            {
+                let span = s
+                    .store
+                    .as_ref()
+                    .or(s.refresh.as_ref())
+                    .map(|x| x.span)
+                    .unwrap_or(s.name.span);
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::secret::source",
+                        "store= and refresh= only apply to external secrets",
+                        span,
+                        "not an external secret",
+                    )
+                    .with_label(s.source.span, "the source")
+                    .with_help("set source=\"external\", or remove store= and refresh="),
+                );
+            }
             SecretSource::Existing => {
                 for k in &s.keys {
                     if let Some(e) = k.encrypted.as_ref().or(k.remote.as_ref()) {
@@ -1597,7 +1738,7 @@ impl Cx<'_> {
             name(diags, c, "ingress class", values::dns_subdomain);
         }
         labels(diags, &i.annotations, false);
-        self.waivers(&i.waivers, diags);
+        self.waivers(&i.waivers, true, diags);
         if i.tls.is_none() && !i.routes.is_empty() {
             self.policy(
                 diags,
@@ -1747,6 +1888,21 @@ fn int_or_percent(v: &S<IntOrPercent>, diags: &mut Diagnostics) {
         }
         _ => {}
     }
+}
+
+/// IANA time zone names as CronJobs take them: `UTC`, `Etc/UTC`, `America/New_York`.
+fn valid_timezone(s: &str) -> bool {
+    if s == "UTC" || s == "GMT" {
+        return true;
+    }
+    let parts: Vec<&str> = s.split('/').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.starts_with(|c: char| c.is_ascii_uppercase())
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
+        })
 }
 
 fn valid_cidr(s: &str) -> bool {

@@ -223,6 +223,21 @@ impl Cx<'_> {
                 objects.push(Object { group, value: v });
             }
         }
+        // The app's annotations go on every object.
+        for (k, v) in &self.spec.app.annotations {
+            for o in &mut objects {
+                let meta = o.value["metadata"]
+                    .as_object_mut()
+                    .expect("objects have metadata");
+                let ann = meta
+                    .entry("annotations")
+                    .or_insert_with(|| Value::Object(Default::default()));
+                if let Some(m) = ann.as_object_mut() {
+                    m.entry(k.v.clone())
+                        .or_insert_with(|| Value::String(v.v.clone()));
+                }
+            }
+        }
         EnvIr {
             name: name.to_string(),
             policy: level,

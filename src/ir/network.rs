@@ -2,7 +2,7 @@
 //! the ingresses that route to it.
 
 use super::lower::{Env, selector};
-use crate::syntax::ast::{PortRef, Spec, Workload};
+use crate::syntax::ast::{Peer, PortRef, S, Spec, Workload, WorkloadKind};
 use k8s_openapi::api::networking::v1 as net;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -152,7 +152,40 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
                 ports: Some(dedup(routed)),
             });
         }
+        // Other namespaces and address blocks the spec lets in.
+        for a in &w.allow_from {
+            let ports = target_ports(w, a.port.as_ref().map(|p| &p.v));
+            ingress.push(net::NetworkPolicyIngressRule {
+                from: Some(vec![peer(&a.peer)]),
+                ports: Some(dedup(ports)),
+            });
+        }
+        // A LoadBalancer or NodePort Service is reached from outside the cluster.
+        if w.expose.as_ref().is_some_and(|e| e.v != "ClusterIP") && !w.ports.is_empty() {
+            ingress.push(net::NetworkPolicyIngressRule {
+                from: Some(vec![peer(&Peer::Cidr(S::new(
+                    "0.0.0.0/0".into(),
+                    Default::default(),
+                )))]),
+                ports: Some(dedup(target_ports(w, None))),
+            });
+        }
         let mut egress = Vec::new();
+        // Members of a stateful workload (replica sets, clusters) talk to each other.
+        if w.kind == WorkloadKind::Stateful && !w.ports.is_empty() {
+            let own = || net::NetworkPolicyPeer {
+                pod_selector: Some(pods(selector(env.app, &w.name.v))),
+                ..Default::default()
+            };
+            ingress.push(net::NetworkPolicyIngressRule {
+                from: Some(vec![own()]),
+                ports: Some(dedup(target_ports(w, None))),
+            });
+            egress.push(net::NetworkPolicyEgressRule {
+                to: Some(vec![own()]),
+                ports: Some(dedup(target_ports(w, None))),
+            });
+        }
         for r in &w.reach {
             if let Some(t) = workloads.iter().find(|t| t.name.v == r.v.target) {
                 let ports = target_ports(t, r.v.port.as_ref());
@@ -170,13 +203,7 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
         }
         for e in &w.egress {
             egress.push(net::NetworkPolicyEgressRule {
-                to: Some(vec![net::NetworkPolicyPeer {
-                    ip_block: Some(net::IPBlock {
-                        cidr: e.cidr.v.clone(),
-                        except: None,
-                    }),
-                    ..Default::default()
-                }]),
+                to: Some(vec![peer(&e.peer)]),
                 ports: (!e.ports.is_empty())
                     .then(|| e.ports.iter().map(|p| port(p.v, "TCP")).collect()),
             });
@@ -205,6 +232,25 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
         ));
     }
     out
+}
+
+fn peer(p: &Peer) -> net::NetworkPolicyPeer {
+    match p {
+        Peer::Cidr(c) => net::NetworkPolicyPeer {
+            ip_block: Some(net::IPBlock {
+                cidr: c.v.clone(),
+                except: None,
+            }),
+            ..Default::default()
+        },
+        Peer::Namespace(n) => net::NetworkPolicyPeer {
+            namespace_selector: Some(pods(BTreeMap::from([(
+                "kubernetes.io/metadata.name".to_string(),
+                n.v.clone(),
+            )]))),
+            ..Default::default()
+        },
+    }
 }
 
 fn dedup(mut ports: Vec<net::NetworkPolicyPort>) -> Vec<net::NetworkPolicyPort> {

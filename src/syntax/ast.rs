@@ -120,6 +120,7 @@ pub struct Workload {
     pub node_selector: Vec<(S<String>, S<String>)>,
     pub reach: Vec<S<Reach>>,
     pub egress: Vec<Egress>,
+    pub allow_from: Vec<AllowFrom>,
     pub expose: Option<S<String>>,
     pub labels: Vec<(S<String>, S<String>)>,
     pub annotations: Vec<(S<String>, S<String>)>,
@@ -286,11 +287,30 @@ pub struct Reach {
     pub port: Option<PortRef>,
 }
 
-/// `egress "0.0.0.0/0" port=443`: connections to addresses outside the cluster.
+/// The other end of a connection that is not one of the app's workloads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Peer {
+    /// Addresses outside the cluster: `"0.0.0.0/0"`.
+    Cidr(S<String>),
+    /// Pods of another namespace: `namespace="monitoring"`.
+    Namespace(S<String>),
+}
+
+/// `egress "0.0.0.0/0" port=443` or `egress namespace="observability" port=4317`:
+/// connections this workload may open to something that is not a workload of the app.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Egress {
-    pub cidr: S<String>,
+    pub peer: Peer,
     pub ports: Vec<S<i64>>,
+    pub span: Span,
+}
+
+/// `allow-from namespace="monitoring" port="metrics"`: connections this workload accepts from
+/// something that is not a workload of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AllowFrom {
+    pub peer: Peer,
+    pub port: Option<S<PortRef>>,
     pub span: Span,
 }
 

@@ -53,6 +53,7 @@ const SERVICE_CHILDREN: &[&str] = &[
     "node-selector",
     "reach",
     "egress",
+    "allow-from",
     "labels",
     "annotations",
     "waive",
@@ -81,6 +82,7 @@ const STATEFUL_CHILDREN: &[&str] = &[
     "node-selector",
     "reach",
     "egress",
+    "allow-from",
     "labels",
     "annotations",
     "waive",
@@ -102,6 +104,7 @@ const CRONJOB_CHILDREN: &[&str] = &[
     "node-selector",
     "reach",
     "egress",
+    "allow-from",
     "labels",
     "annotations",
     "waive",
@@ -706,6 +709,7 @@ impl Decoder<'_> {
             node_selector: Vec::new(),
             reach: Vec::new(),
             egress: Vec::new(),
+            allow_from: Vec::new(),
             expose: None,
             labels: Vec::new(),
             annotations: Vec::new(),
@@ -808,6 +812,11 @@ impl Decoder<'_> {
                 "egress" => {
                     if let Some(e) = self.egress(c) {
                         w.egress.push(e);
+                    }
+                }
+                "allow-from" => {
+                    if let Some(a) = self.allow_from(c) {
+                        w.allow_from.push(a);
                     }
                 }
                 "expose" => w.expose = self.str_arg(c, "expose \"LoadBalancer\""),
@@ -933,6 +942,39 @@ impl Decoder<'_> {
                     free_children: false,
                 },
             );
+            let sources = usize::from(has_secret)
+                + usize::from(has_config)
+                + usize::from(has_field)
+                + usize::from(!v.args.is_empty());
+            if sources > 1 {
+                self.err(
+                    Diagnostic::error(
+                        "stowage::syntax::env-source",
+                        format!("variable `{}` has more than one source", v.name),
+                        v.name_span,
+                        "value, secret=, config= or field=: pick one",
+                    )
+                    .with_help(format!(
+                        "write `{0} \"value\"`, `{0} secret=\"NAME\"`, `{0} config=\"NAME\"` or `{0} field=\"metadata.name\"`",
+                        v.name
+                    )),
+                );
+                continue;
+            }
+            if let Some(k) = v.prop("key")
+                && !has_secret
+                && !has_config
+            {
+                self.err(
+                    Diagnostic::error(
+                        "stowage::syntax::unused-property",
+                        "`key=` only applies to secret= and config= sources",
+                        k.key_span,
+                        "nothing to look the key up in",
+                    )
+                    .with_help("remove key=, or add secret=\"NAME\" or config=\"NAME\""),
+                );
+            }
             let source = if has_secret || has_config {
                 let from = if has_secret {
                     self.prop_str(v, "secret")
@@ -962,7 +1004,7 @@ impl Decoder<'_> {
                     Some(a) => match &a.value {
                         KdlValue::String(s) => EnvSource::Value(S::new(s.clone(), a.span)),
                         KdlValue::Integer(i) => EnvSource::Value(S::new(i.to_string(), a.span)),
-                        KdlValue::Float(f) => EnvSource::Value(S::new(f.to_string(), a.span)),
+                        KdlValue::Float(f) => EnvSource::Value(S::new(format!("{f:?}"), a.span)),
                         KdlValue::Bool(b) => EnvSource::Value(S::new(b.to_string(), a.span)),
                         KdlValue::Null => {
                             self.type_error(a, &format!("variable `{}`", v.name), "a string");
@@ -1123,6 +1165,22 @@ impl Decoder<'_> {
                     };
                     ProbeAction::Http { path, port }
                 }
+                kind @ ("tcp" | "grpc") if c.prop("port").is_some() => {
+                    let p = c.prop("port").expect("checked");
+                    self.err(
+                        Diagnostic::error(
+                            "stowage::syntax::unused-property",
+                            format!("a {kind} probe names its port in {kind}="),
+                            p.key_span,
+                            "port= is for http probes",
+                        )
+                        .with_help(format!(
+                            "write `{} {kind}=\"PORT\"` and remove port=",
+                            c.name
+                        )),
+                    );
+                    return None;
+                }
                 "tcp" => ProbeAction::Tcp(self.prop_port_ref(c, "tcp")?),
                 _ => ProbeAction::Grpc(self.prop_port_ref(c, "grpc")?),
             }
@@ -1273,11 +1331,36 @@ impl Decoder<'_> {
         }
         let source = match sources[0] {
             "empty-dir" => {
-                self.prop_bool(c, "empty-dir");
+                if let Some(b) = self.prop_bool(c, "empty-dir")
+                    && !b.v
+                {
+                    self.err(
+                        Diagnostic::error(
+                            "stowage::syntax::volume-source",
+                            format!("volume `{}` has empty-dir=#false", name.v),
+                            b.span,
+                            "no source",
+                        )
+                        .with_help("write empty-dir=#true, or give config=, secret= or claim="),
+                    );
+                }
                 VolumeSource::EmptyDir {
                     size: self.quantity_prop(c, "size"),
                     memory: self.prop_bool(c, "memory").map(|b| b.v).unwrap_or(false),
                 }
+            }
+            _ if c.prop("size").is_some() || c.prop("memory").is_some() => {
+                let p = c.prop("size").or(c.prop("memory")).expect("checked");
+                self.err(
+                    Diagnostic::error(
+                        "stowage::syntax::unused-property",
+                        format!("`{}=` only applies to empty-dir volumes", p.key),
+                        p.key_span,
+                        "not an empty-dir volume",
+                    )
+                    .with_help("remove it; the size of a claim is set where the claim is made"),
+                );
+                return None;
             }
             "config" => VolumeSource::Config(self.prop_str(c, "config")?),
             "secret" => VolumeSource::Secret(self.prop_str(c, "secret")?),
@@ -1379,17 +1462,76 @@ impl Decoder<'_> {
             &Shape {
                 what: "`egress`",
                 args: 1,
-                props: &["port"],
+                props: &["namespace", "port"],
                 children: &[],
                 free_children: false,
             },
         );
-        let v = self.first_arg(c, "egress \"0.0.0.0/0\" port=443")?;
-        let cidr = self.str_value(v, "`egress`")?;
+        let peer = self.peer(c, "egress \"0.0.0.0/0\" port=443")?;
         let ports = self.prop_int(c, "port").into_iter().collect();
         Some(Egress {
-            cidr,
+            peer,
             ports,
+            span: c.name_span,
+        })
+    }
+
+    /// A CIDR argument or a `namespace=` property, not both.
+    fn peer(&mut self, c: &Node, example: &str) -> Option<Peer> {
+        match (c.args.first(), c.prop("namespace")) {
+            (Some(a), None) => Some(Peer::Cidr(self.str_value(a, &format!("`{}`", c.name))?)),
+            (None, Some(_)) => Some(Peer::Namespace(self.prop_str(c, "namespace")?)),
+            (Some(a), Some(_)) => {
+                self.err(
+                    Diagnostic::error(
+                        "stowage::syntax::extra-argument",
+                        format!(
+                            "`{}` takes an address block or a namespace, not both",
+                            c.name
+                        ),
+                        a.span,
+                        "address block",
+                    )
+                    .with_help(format!(
+                        "write `{example}` or `{} namespace=\"NAME\" port=...`",
+                        c.name
+                    )),
+                );
+                None
+            }
+            (None, None) => {
+                self.err(
+                    Diagnostic::error(
+                        "stowage::syntax::missing-argument",
+                        format!("`{}` needs an address block or a namespace", c.name),
+                        c.name_span,
+                        "no peer",
+                    )
+                    .with_help(format!(
+                        "write `{example}` or `{} namespace=\"NAME\" port=...`",
+                        c.name
+                    )),
+                );
+                None
+            }
+        }
+    }
+
+    fn allow_from(&mut self, c: &Node) -> Option<AllowFrom> {
+        self.shape(
+            c,
+            &Shape {
+                what: "`allow-from`",
+                args: 1,
+                props: &["namespace", "port"],
+                children: &[],
+                free_children: false,
+            },
+        );
+        let peer = self.peer(c, "allow-from \"10.0.0.0/8\" port=\"http\"")?;
+        Some(AllowFrom {
+            peer,
+            port: self.prop_port_ref(c, "port"),
             span: c.name_span,
         })
     }

@@ -139,7 +139,10 @@ fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
         .collect();
     let items = dec.items(&tree::prune_disabled(base_nodes.clone()));
     let mut environments = Vec::new();
-    for env_node in nodes.iter().filter(|n| n.name == "environment") {
+    for env_node in nodes
+        .iter()
+        .filter(|n| n.name == "environment" && !n.is_disabled())
+    {
         let Some((name, policy, namespace, prefix, labels)) = dec.env_settings(env_node) else {
             continue;
         };

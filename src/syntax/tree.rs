@@ -115,12 +115,17 @@ pub const NAMED_KINDS: &[&str] = &[
     "waive",
     "key",
     "file",
+    "egress",
+    "allow-from",
     "deploy",
     "build",
     "run",
     "setup",
     "report",
 ];
+
+/// Node kinds that form ordered lists: an override gives the whole list again.
+pub const LIST_KINDS: &[&str] = &["step"];
 
 fn key_of(node: &Node) -> (&str, Option<&str>) {
     if NAMED_KINDS.contains(&node.name.as_str()) {
@@ -137,9 +142,20 @@ fn key_of(node: &Node) -> (&str, Option<&str>) {
 /// same way. Unmatched override nodes are added.
 pub fn merge(base: &[Node], over: &[Node]) -> Vec<Node> {
     let mut out: Vec<Node> = base.to_vec();
+    // Lists of unnamed nodes (rollout steps) are replaced as a whole.
+    for kind in LIST_KINDS {
+        if over.iter().any(|o| o.name == *kind) {
+            out.retain(|b| b.name != *kind);
+        }
+    }
+    let base_len = out.len();
     for o in over {
         let key = key_of(o);
-        match out.iter().rposition(|b| key_of(b) == key) {
+        let list = LIST_KINDS.contains(&o.name.as_str());
+        match out[..base_len]
+            .iter()
+            .rposition(|b| !list && key_of(b) == key)
+        {
             Some(i) => {
                 let merged = merge_node(&out[i], o);
                 out[i] = merged;
@@ -164,7 +180,10 @@ fn merge_node(base: &Node, over: &Node) -> Node {
     }
     for p in &over.props {
         n.props.retain(|q| q.key != p.key);
-        n.props.push(p.clone());
+        // `key=#null` in an override removes the property.
+        if !p.value.value.is_null() {
+            n.props.push(p.clone());
+        }
     }
     n.children = merge(&base.children, &over.children);
     n.override_span = Some(over.name_span);

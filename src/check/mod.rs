@@ -801,6 +801,10 @@ impl Cx<'_> {
                 ),
             );
         }
+        if let Some(r) = &w.rollout {
+            self.rollout(w, r, diags);
+        }
+        self.versions(w, diags);
         // Volumes.
         let mut vol_names: HashMap<&str, Span> = HashMap::new();
         let mut mounts: HashMap<&str, Span> = HashMap::new();
@@ -1071,6 +1075,93 @@ impl Cx<'_> {
         }
         self.waivers(&w.waivers, false, diags);
         self.workload_policy(w, diags);
+    }
+
+    /// Fields whose availability depends on the target Kubernetes version.
+    fn versions(&self, w: &Workload, diags: &mut Diagnostics) {
+        let Some(k) = &self.spec.app.kubernetes else { return };
+        let Some(minor) = kubernetes_minor(&k.v) else { return };
+        for (feature, span, since) in version_features(w) {
+            let (ga, beta) = since;
+            if minor < beta {
+                diags.push(
+                    Diagnostic::error("stowage::version::field", format!("{feature} is not available in Kubernetes {}", k.v), span, format!("needs 1.{beta}"))
+                        .with_label(k.span, "target version")
+                        .with_help(format!("target Kubernetes 1.{ga} or later, or remove it")),
+                );
+            } else if minor < ga {
+                diags.push(
+                    Diagnostic::warning("stowage::version::field", format!("{feature} is beta in Kubernetes {}", k.v), span, format!("GA in 1.{ga}"))
+                        .with_label(k.span, "target version")
+                        .with_help(format!("it works where the feature gate is on (the default); it is stable from Kubernetes 1.{ga}")),
+                );
+            }
+        }
+    }
+
+    fn rollout(&self, w: &Workload, r: &Rollout, diags: &mut Diagnostics) {
+        let strategy = r.strategy.as_ref().map(|s| s.v.as_str());
+        let duration = |s: &str| {
+            let digits = s.trim_end_matches(['s', 'm', 'h']);
+            !digits.is_empty() && digits.len() + 1 == s.len() && digits.chars().all(|c| c.is_ascii_digit())
+        };
+        if strategy != Some("canary") {
+            if let Some(s) = r.steps.first() {
+                diags.push(
+                    Diagnostic::error("stowage::rollout::steps", "steps belong to a canary rollout", s.span, "not a canary")
+                        .with_help("write `rollout \"canary\" { step weight=20 pause=\"5m\" ... }`"),
+                );
+            }
+        } else if r.steps.is_empty() {
+            diags.push(
+                Diagnostic::error("stowage::rollout::steps", format!("canary rollout of `{}` has no steps", w.name.v), r.span, "no `step` here")
+                    .with_help("add steps: `step weight=10 pause=\"5m\"`, `step weight=50 pause=\"10m\"`"),
+            );
+        }
+        let mut last = 0;
+        for s in &r.steps {
+            if let Some(wt) = &s.weight {
+                if !(0..=100).contains(&wt.v) {
+                    diags.push(Diagnostic::error("stowage::rollout::weight", format!("weight {} is not a percentage", wt.v), wt.span, "not 0-100").with_help("weights are percentages of traffic from 0 to 100"));
+                } else if wt.v < last {
+                    diags.push(Diagnostic::error("stowage::rollout::weight", format!("weight {} is lower than the step before ({last})", wt.v), wt.span, "goes down").with_help("canary weights only grow; abort a rollout instead of lowering its weight"));
+                }
+                last = wt.v;
+            }
+            if let Some(p) = &s.pause
+                && p.v != "manual"
+                && !duration(&p.v)
+            {
+                diags.push(Diagnostic::error("stowage::value::duration", format!("`{}` is not a pause", p.v), p.span, "expected a duration or \"manual\"").with_help("write pause=\"5m\", or pause=\"manual\" to wait for `kubectl argo rollouts promote`"));
+            }
+            if let Some(a) = &s.analysis {
+                name(diags, a, "analysis template", values::dns_subdomain);
+            }
+        }
+        if strategy != Some("blue-green")
+            && let Some(x) = r.auto_promote.as_ref().map(|a| a.span).or(r.scale_down_delay.as_ref().map(|d| d.span))
+        {
+            diags.push(Diagnostic::error("stowage::rollout::blue-green", "auto-promote= and scale-down-delay= belong to a blue-green rollout", x, "not blue-green").with_help("write `rollout \"blue-green\" auto-promote=#false`"));
+        }
+        if strategy == Some("blue-green") && r.max_surge.is_some() {
+            let s = r.max_surge.as_ref().expect("checked").span;
+            diags.push(Diagnostic::error("stowage::rollout::blue-green", "a blue-green rollout starts a full preview; max-surge does not apply", s, "not applicable").with_help("remove max-surge"));
+        }
+        if strategy.is_some() {
+            if w.ports.is_empty() {
+                diags.push(
+                    Diagnostic::error("stowage::rollout::service", format!("`{}` has no ports for a {} rollout", w.name.v, strategy.unwrap_or_default()), r.span, "needs a Service")
+                        .with_help("progressive rollouts switch traffic between Services: give the workload a `port`"),
+                );
+            }
+            if let Some(p) = self.env.and_then(|e| e.prefix.as_ref()).filter(|p| !p.v.is_empty()) {
+                diags.push(
+                    Diagnostic::error("stowage::rollout::prefix", format!("a {} rollout cannot be renamed by the prefix `{}`", strategy.unwrap_or_default(), p.v), p.span, "prefix")
+                        .with_label(r.span, "progressive rollout")
+                        .with_help("Argo Rollouts refer to their Services by name: use a namespace per environment instead of a prefix"),
+                );
+            }
+        }
     }
 
     fn image(&self, w: &Workload, img: &Image, diags: &mut Diagnostics) {
@@ -1888,6 +1979,22 @@ fn int_or_percent(v: &S<IntOrPercent>, diags: &mut Diagnostics) {
         }
         _ => {}
     }
+}
+
+/// Fields a workload uses that arrived after Kubernetes 1.25: (what, where, (GA minor, beta
+/// minor)). stowage's objects otherwise use APIs stable across every supported version
+/// (apps/v1, batch/v1, autoscaling/v2, policy/v1, networking.k8s.io/v1).
+fn version_features(w: &Workload) -> Vec<(&'static str, Span, (u32, u32))> {
+    let mut out = Vec::new();
+    if let Some(tz) = &w.timezone {
+        out.push(("CronJob timeZone", tz.span, (27, 25)));
+    }
+    for p in [&w.liveness, &w.readiness, &w.startup].into_iter().flatten() {
+        if let ProbeAction::Grpc(port) = &p.action {
+            out.push(("the gRPC probe", port.span, (27, 24)));
+        }
+    }
+    out
 }
 
 /// IANA time zone names as CronJobs take them: `UTC`, `Etc/UTC`, `America/New_York`.

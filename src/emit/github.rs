@@ -311,6 +311,15 @@ fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
     let ns = &d.namespace;
     let mut steps = vec![json!({"uses": "actions/checkout@v5"})];
     steps.push(json!({"name": "Set up kubectl", "uses": "azure/setup-kubectl@v4", "with": {"version": format!("v{}.0", p.kubernetes)}}));
+    if d.uses_argo() {
+        steps.push(step(
+            "Set up the Argo Rollouts plugin",
+            format!(
+                "curl -fsSLo kubectl-argo-rollouts https://github.com/argoproj/argo-rollouts/releases/download/{}/kubectl-argo-rollouts-linux-amd64\nchmod +x kubectl-argo-rollouts\nsudo mv kubectl-argo-rollouts /usr/local/bin/\n",
+                crate::ir::pipeline::ARGO_ROLLOUTS_VERSION
+            ),
+        ));
+    }
     if d.method == Method::Helm {
         steps.push(json!({"name": "Set up Helm", "uses": "azure/setup-helm@v4", "with": {"version": "v3.19.0"}}));
     }
@@ -358,26 +367,20 @@ fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
         }
     };
     steps.push(step("Deploy", deploy));
+    let lines = |cmds: Vec<String>| cmds.into_iter().map(|c| c + "\n").collect::<String>();
     if !d.rollouts.is_empty() {
-        let mut s = String::new();
-        for r in &d.rollouts {
-            s.push_str(&format!(
-                "kubectl --namespace {ns} rollout status {r} --timeout={}\n",
-                d.timeout
-            ));
-        }
-        steps.push(step("Wait for the rollout", s));
+        steps.push(step("Wait for the rollout", lines(d.wait_commands())));
     }
     if let Some(smoke) = &d.smoke {
         steps.push(step("Smoke test", smoke.clone()));
     }
+    let promote = d.promote_commands();
+    if !promote.is_empty() {
+        steps.push(step("Promote the preview", lines(promote)));
+    }
     if d.rollback {
         let s = match d.method {
-            Method::Kustomize => d
-                .rollouts
-                .iter()
-                .map(|r| format!("kubectl --namespace {ns} rollout undo {r}\n"))
-                .collect::<String>(),
+            Method::Kustomize => lines(d.undo_commands()),
             Method::Helm => format!("helm rollback {} --namespace {ns} --wait\n", p.app),
         };
         if !s.is_empty() {

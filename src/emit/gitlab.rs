@@ -340,6 +340,12 @@ fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
         "echo \"${}\" | base64 -d > \"$KUBECONFIG\"",
         d.credentials
     ))];
+    if d.uses_argo() {
+        script.push(json!(format!(
+            "curl -fsSLo /usr/local/bin/kubectl-argo-rollouts https://github.com/argoproj/argo-rollouts/releases/download/{}/kubectl-argo-rollouts-linux-amd64 && chmod +x /usr/local/bin/kubectl-argo-rollouts",
+            crate::ir::pipeline::ARGO_ROLLOUTS_VERSION
+        )));
+    }
     if let Some(b) = &d.before {
         script.push(json!(b));
     }
@@ -377,26 +383,14 @@ fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
             script.push(json!(s));
         }
     }
-    let mut verify: Vec<String> = d
-        .rollouts
-        .iter()
-        .map(|r| {
-            format!(
-                "kubectl --namespace {ns} rollout status {r} --timeout={}",
-                d.timeout
-            )
-        })
-        .collect();
+    let mut verify: Vec<String> = d.wait_commands();
     if let Some(s) = &d.smoke {
         verify.push(s.clone());
     }
+    verify.extend(d.promote_commands());
     if !verify.is_empty() {
         let undo: Vec<String> = match d.method {
-            Method::Kustomize => d
-                .rollouts
-                .iter()
-                .map(|r| format!("  kubectl --namespace {ns} rollout undo {r}"))
-                .collect(),
+            Method::Kustomize => d.undo_commands().into_iter().map(|c| format!("  {c}")).collect(),
             Method::Helm => vec![format!("  helm rollback {} --namespace {ns} --wait", p.app)],
         };
         if d.rollback && !undo.is_empty() {

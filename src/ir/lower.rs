@@ -349,7 +349,7 @@ impl Cx<'_> {
                         ),
                     }),
                 };
-                out.push(to_value(&apps::Deployment {
+                let mut deployment = to_value(&apps::Deployment {
                     metadata: meta.clone(),
                     spec: Some(apps::DeploymentSpec {
                         replicas: if w.autoscale.is_some() {
@@ -364,7 +364,14 @@ impl Cx<'_> {
                         ..Default::default()
                     }),
                     ..Default::default()
-                }));
+                });
+                if let Some(strategy) = progressive(env, w) {
+                    // An Argo Rollout is a Deployment with another strategy.
+                    deployment["apiVersion"] = json!("argoproj.io/v1alpha1");
+                    deployment["kind"] = json!("Rollout");
+                    deployment["spec"]["strategy"] = strategy;
+                }
+                out.push(deployment);
             }
             WorkloadKind::Stateful => {
                 let claims: Vec<core::PersistentVolumeClaim> = w
@@ -481,7 +488,7 @@ impl Cx<'_> {
                 })
                 .collect();
             let headless = w.kind == WorkloadKind::Stateful;
-            out.push(to_value(&core::Service {
+            let service = core::Service {
                 metadata: self.meta(env, &w.name.v, &labels),
                 spec: Some(core::ServiceSpec {
                     type_: Some(if headless {
@@ -498,7 +505,17 @@ impl Cx<'_> {
                     ..Default::default()
                 }),
                 ..Default::default()
-            }));
+            };
+            out.push(to_value(&service));
+            // The canary or preview Service Argo Rollouts points at the new version.
+            if let Some(suffix) = second_service(w) {
+                let mut extra = service.clone();
+                extra.metadata.name = Some(format!("{}-{suffix}", w.name.v));
+                if let Some(spec) = extra.spec.as_mut() {
+                    spec.type_ = Some("ClusterIP".into());
+                }
+                out.push(to_value(&extra));
+            }
         }
         // Autoscaling.
         if let Some(a) = &w.autoscale
@@ -525,9 +542,11 @@ impl Cx<'_> {
                 metadata: self.meta(env, &w.name.v, &labels),
                 spec: Some(hpa::HorizontalPodAutoscalerSpec {
                     scale_target_ref: hpa::CrossVersionObjectReference {
-                        api_version: Some("apps/v1".into()),
+                        api_version: Some(if progressive(env, w).is_some() { "argoproj.io/v1alpha1" } else { "apps/v1" }.into()),
                         kind: if w.kind == WorkloadKind::Stateful {
                             "StatefulSet".into()
+                        } else if progressive(env, w).is_some() {
+                            "Rollout".into()
                         } else {
                             "Deployment".into()
                         },
@@ -911,6 +930,66 @@ impl Cx<'_> {
             node_selector: (!node_selector.is_empty()).then_some(node_selector),
             ..Default::default()
         }
+    }
+}
+
+/// The second Service of a progressive rollout: `canary` or `preview`.
+fn second_service(w: &Workload) -> Option<&'static str> {
+    match w.rollout.as_ref()?.strategy.as_ref()?.v.as_str() {
+        "canary" => Some("canary"),
+        "blue-green" => Some("preview"),
+        _ => None,
+    }
+}
+
+/// The Argo Rollouts strategy of a workload with a canary or blue-green rollout.
+fn progressive(env: &Env, w: &Workload) -> Option<Value> {
+    let r = w.rollout.as_ref()?;
+    let name = &w.name.v;
+    match r.strategy.as_ref()?.v.as_str() {
+        "canary" => {
+            let mut steps = Vec::new();
+            for s in &r.steps {
+                if let Some(weight) = &s.weight {
+                    steps.push(json!({"setWeight": weight.v}));
+                }
+                if let Some(a) = &s.analysis {
+                    steps.push(json!({"analysis": {"templates": [{"templateName": a.v}]}}));
+                }
+                match s.pause.as_ref().map(|p| p.v.as_str()) {
+                    Some("manual") => steps.push(json!({"pause": {}})),
+                    Some(d) => steps.push(json!({"pause": {"duration": d}})),
+                    None => {}
+                }
+            }
+            let mut canary = serde_json::Map::new();
+            canary.insert("canaryService".into(), json!(format!("{name}-canary")));
+            canary.insert("stableService".into(), json!(name));
+            if let Some(v) = r.max_surge.as_ref() {
+                canary.insert("maxSurge".into(), serde_json::to_value(int_or(&v.v)).expect("serializes"));
+            }
+            if let Some(v) = r.max_unavailable.as_ref() {
+                canary.insert("maxUnavailable".into(), serde_json::to_value(int_or(&v.v)).expect("serializes"));
+            }
+            canary.insert("steps".into(), Value::Array(steps));
+            // With an NGINX ingress in front, weights are exact traffic percentages.
+            let nginx = env.items.ingresses.iter().find(|i| {
+                i.routes.iter().any(|r| &r.service.v == name) && i.class.as_ref().is_none_or(|c| c.v.contains("nginx"))
+            });
+            if let Some(i) = nginx {
+                canary.insert("trafficRouting".into(), json!({"nginx": {"stableIngress": i.name.v}}));
+            }
+            Some(json!({"canary": canary}))
+        }
+        "blue-green" => {
+            let mut bg = serde_json::Map::new();
+            bg.insert("activeService".into(), json!(name));
+            bg.insert("previewService".into(), json!(format!("{name}-preview")));
+            bg.insert("autoPromotionEnabled".into(), json!(r.auto_promote.as_ref().is_some_and(|a| a.v)));
+            bg.insert("scaleDownDelaySeconds".into(), json!(r.scale_down_delay.as_ref().map(|d| d.v).unwrap_or(30)));
+            Some(json!({"blueGreen": bg}))
+        }
+        _ => None,
     }
 }
 

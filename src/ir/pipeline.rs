@@ -82,8 +82,39 @@ pub struct DeployIr {
     pub overlay: String,
     pub chart: String,
     pub values_file: String,
-    /// `deployment/dev-api`, `statefulset/dev-postgres`: what to wait for and roll back.
-    pub rollouts: Vec<String>,
+    /// What to wait for, promote or roll back after applying.
+    pub rollouts: Vec<RolloutTarget>,
+}
+
+/// A workload whose rollout the deploy job follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RolloutTarget {
+    /// Deployed name (prefix applied).
+    pub name: String,
+    pub kind: RolloutKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RolloutKind {
+    Deployment,
+    StatefulSet,
+    /// An Argo Rollout with canary steps: the job waits for the steps to finish.
+    Canary,
+    /// An Argo Rollout with a preview: the job tests the preview and promotes it.
+    BlueGreen,
+}
+
+impl RolloutTarget {
+    /// `deployment/api` as kubectl names it (not for Argo Rollouts).
+    pub fn kubectl_ref(&self) -> String {
+        match self.kind {
+            RolloutKind::StatefulSet => format!("statefulset/{}", self.name),
+            _ => format!("deployment/{}", self.name),
+        }
+    }
+    pub fn is_argo(&self) -> bool {
+        matches!(self.kind, RolloutKind::Canary | RolloutKind::BlueGreen)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +129,65 @@ pub struct CiSecret {
     pub name: String,
     pub purpose: String,
 }
+
+impl DeployIr {
+    /// Whether the job needs the Argo Rollouts kubectl plugin.
+    pub fn uses_argo(&self) -> bool {
+        self.rollouts.iter().any(RolloutTarget::is_argo)
+    }
+
+    /// Commands that wait until the new version runs (blue-green: until its preview is up).
+    pub fn wait_commands(&self) -> Vec<String> {
+        let ns = &self.namespace;
+        self.rollouts
+            .iter()
+            .map(|r| {
+                if r.is_argo() {
+                    format!("kubectl argo rollouts status {} --namespace {ns} --timeout {}", r.name, self.timeout)
+                } else {
+                    format!("kubectl --namespace {ns} rollout status {} --timeout={}", r.kubectl_ref(), self.timeout)
+                }
+            })
+            .collect()
+    }
+
+    /// Commands that switch traffic to tested blue-green previews.
+    pub fn promote_commands(&self) -> Vec<String> {
+        let ns = &self.namespace;
+        self.rollouts
+            .iter()
+            .filter(|r| r.kind == RolloutKind::BlueGreen)
+            .flat_map(|r| {
+                [
+                    format!("kubectl argo rollouts promote {} --namespace {ns}", r.name),
+                    format!("kubectl argo rollouts status {} --namespace {ns} --timeout {}", r.name, self.timeout),
+                ]
+            })
+            .collect()
+    }
+
+    /// Commands that go back to the previous version (kustomize deploys; Helm rolls back the
+    /// release instead).
+    pub fn undo_commands(&self) -> Vec<String> {
+        let ns = &self.namespace;
+        self.rollouts
+            .iter()
+            .flat_map(|r| {
+                if r.is_argo() {
+                    vec![
+                        format!("kubectl argo rollouts abort {} --namespace {ns}", r.name),
+                        format!("kubectl argo rollouts undo {} --namespace {ns}", r.name),
+                    ]
+                } else {
+                    vec![format!("kubectl --namespace {ns} rollout undo {}", r.kubectl_ref())]
+                }
+            })
+            .collect()
+    }
+}
+
+/// The Argo Rollouts kubectl plugin release the deploy jobs install.
+pub const ARGO_ROLLOUTS_VERSION: &str = "v1.8.3";
 
 impl PipelineIr {
     /// Every secret or variable the CI systems must have, by platform.
@@ -247,12 +337,14 @@ pub(super) fn lower(
                         || built.is_empty()
                 })
                 .map(|w| {
-                    let kind = if w.kind == WorkloadKind::Stateful {
-                        "statefulset"
-                    } else {
-                        "deployment"
+                    let strategy = w.rollout.as_ref().and_then(|r| r.strategy.as_ref()).map(|s| s.v.as_str());
+                    let kind = match (w.kind, strategy) {
+                        (WorkloadKind::Stateful, _) => RolloutKind::StatefulSet,
+                        (_, Some("canary")) => RolloutKind::Canary,
+                        (_, Some("blue-green")) => RolloutKind::BlueGreen,
+                        _ => RolloutKind::Deployment,
                     };
-                    format!("{kind}/{}{}", env.prefix, w.name.v)
+                    RolloutTarget { name: format!("{}{}", env.prefix, w.name.v), kind }
                 })
                 .collect();
             Some(DeployIr {

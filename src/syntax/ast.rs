@@ -244,8 +244,26 @@ pub struct Disruption {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rollout {
+    /// `canary` or `blue-green` (Argo Rollouts); none for a rolling update.
+    pub strategy: Option<S<String>>,
     pub max_surge: Option<S<IntOrPercent>>,
     pub max_unavailable: Option<S<IntOrPercent>>,
+    /// Canary steps, in order.
+    pub steps: Vec<Step>,
+    /// Blue-green: promote the preview without waiting for the pipeline.
+    pub auto_promote: Option<S<bool>>,
+    /// Blue-green: seconds the old version keeps running after promotion.
+    pub scale_down_delay: Option<S<i64>>,
+    pub span: Span,
+}
+
+/// One canary step: `step weight=10 pause="5m"`, `step pause="manual"`,
+/// `step analysis="success-rate"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub weight: Option<S<i64>>,
+    pub pause: Option<S<String>>,
+    pub analysis: Option<S<String>>,
     pub span: Span,
 }
 

@@ -778,23 +778,7 @@ impl Decoder<'_> {
                         span: c.name_span,
                     });
                 }
-                "rollout" => {
-                    self.shape(
-                        c,
-                        &Shape {
-                            what: "`rollout`",
-                            args: 0,
-                            props: &["max-surge", "max-unavailable"],
-                            children: &[],
-                            free_children: false,
-                        },
-                    );
-                    w.rollout = Some(Rollout {
-                        max_surge: self.prop_int_or_percent(c, "max-surge"),
-                        max_unavailable: self.prop_int_or_percent(c, "max-unavailable"),
-                        span: c.name_span,
-                    });
-                }
+                "rollout" => w.rollout = self.rollout(c),
                 "volume" => {
                     if let Some(v) = self.volume(c) {
                         w.volumes.push(v);
@@ -1454,6 +1438,68 @@ impl Decoder<'_> {
             out.push(S::new(Reach { target, port }, s.span));
         }
         out
+    }
+
+    fn rollout(&mut self, c: &Node) -> Option<Rollout> {
+        self.shape(
+            c,
+            &Shape {
+                what: "`rollout`",
+                args: 1,
+                props: &["max-surge", "max-unavailable", "auto-promote", "scale-down-delay"],
+                children: &["step"],
+                free_children: false,
+            },
+        );
+        let strategy = match c.args.first() {
+            Some(a) => {
+                let s = self.str_value(a, "the rollout strategy")?;
+                if s.v != "canary" && s.v != "blue-green" {
+                    let d = Diagnostic::error(
+                        "stowage::syntax::invalid-value",
+                        format!("`{}` is not a rollout strategy", s.v),
+                        s.span,
+                        "unknown strategy",
+                    );
+                    self.err(match suggest(&s.v, ["canary", "blue-green"]) {
+                        Some(x) => d.with_help(format!("did you mean `{x}`? Without a strategy, `rollout` configures the rolling update")),
+                        None => d.with_help("write `rollout \"canary\" { step ... }`, `rollout \"blue-green\"`, or `rollout max-surge=1` for a rolling update"),
+                    });
+                    return None;
+                }
+                Some(s)
+            }
+            None => None,
+        };
+        let mut steps = Vec::new();
+        for s in c.children.iter().filter(|s| s.name == "step") {
+            self.shape(
+                s,
+                &Shape { what: "a canary step", args: 0, props: &["weight", "pause", "analysis"], children: &[], free_children: false },
+            );
+            if s.props.is_empty() {
+                self.err(
+                    Diagnostic::error("stowage::syntax::missing-property", "an empty canary step", s.name_span, "nothing to do")
+                        .with_help("write `step weight=10 pause=\"5m\"`, `step pause=\"manual\"` or `step analysis=\"TEMPLATE\"`"),
+                );
+                continue;
+            }
+            steps.push(Step {
+                weight: self.prop_int(s, "weight"),
+                pause: self.prop_str(s, "pause"),
+                analysis: self.prop_str(s, "analysis"),
+                span: s.name_span,
+            });
+        }
+        Some(Rollout {
+            strategy,
+            max_surge: self.prop_int_or_percent(c, "max-surge"),
+            max_unavailable: self.prop_int_or_percent(c, "max-unavailable"),
+            steps,
+            auto_promote: self.prop_bool(c, "auto-promote"),
+            scale_down_delay: self.prop_int(c, "scale-down-delay"),
+            span: c.name_span,
+        })
     }
 
     fn egress(&mut self, c: &Node) -> Option<Egress> {

@@ -7,6 +7,7 @@
 
 pub mod ast;
 pub mod decode;
+pub mod format;
 pub mod tree;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};

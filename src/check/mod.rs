@@ -36,7 +36,16 @@ pub fn check(spec: &Spec) -> Diagnostics {
             labels: Vec::new(),
             items: spec.items.clone(),
         };
-        items(spec, &env.items, Some(&env), &mut diags);
+        // A spec without environments is a sketch: production's rules are advice, not errors.
+        let mut found = Diagnostics::new();
+        items(spec, &env.items, Some(&env), &mut found);
+        for d in found {
+            if d.code.starts_with("stowage::policy::") && d.code != "stowage::policy::waiver" {
+                diags.push(d.with_severity(Severity::Warning));
+            } else {
+                diags.push(d);
+            }
+        }
     }
     pipeline::check(spec, &mut diags);
     merge_environments(diags)
@@ -1079,15 +1088,24 @@ impl Cx<'_> {
 
     /// Fields whose availability depends on the target Kubernetes version.
     fn versions(&self, w: &Workload, diags: &mut Diagnostics) {
-        let Some(k) = &self.spec.app.kubernetes else { return };
-        let Some(minor) = kubernetes_minor(&k.v) else { return };
+        let Some(k) = &self.spec.app.kubernetes else {
+            return;
+        };
+        let Some(minor) = kubernetes_minor(&k.v) else {
+            return;
+        };
         for (feature, span, since) in version_features(w) {
             let (ga, beta) = since;
             if minor < beta {
                 diags.push(
-                    Diagnostic::error("stowage::version::field", format!("{feature} is not available in Kubernetes {}", k.v), span, format!("needs 1.{beta}"))
-                        .with_label(k.span, "target version")
-                        .with_help(format!("target Kubernetes 1.{ga} or later, or remove it")),
+                    Diagnostic::error(
+                        "stowage::version::field",
+                        format!("{feature} is not available in Kubernetes {}", k.v),
+                        span,
+                        format!("needs 1.{beta}"),
+                    )
+                    .with_label(k.span, "target version")
+                    .with_help(format!("target Kubernetes 1.{ga} or later, or remove it")),
                 );
             } else if minor < ga {
                 diags.push(
@@ -1103,26 +1121,48 @@ impl Cx<'_> {
         let strategy = r.strategy.as_ref().map(|s| s.v.as_str());
         let duration = |s: &str| {
             let digits = s.trim_end_matches(['s', 'm', 'h']);
-            !digits.is_empty() && digits.len() + 1 == s.len() && digits.chars().all(|c| c.is_ascii_digit())
+            !digits.is_empty()
+                && digits.len() + 1 == s.len()
+                && digits.chars().all(|c| c.is_ascii_digit())
         };
         if strategy != Some("canary") {
             if let Some(s) = r.steps.first() {
                 diags.push(
-                    Diagnostic::error("stowage::rollout::steps", "steps belong to a canary rollout", s.span, "not a canary")
-                        .with_help("write `rollout \"canary\" { step weight=20 pause=\"5m\" ... }`"),
+                    Diagnostic::error(
+                        "stowage::rollout::steps",
+                        "steps belong to a canary rollout",
+                        s.span,
+                        "not a canary",
+                    )
+                    .with_help("write `rollout \"canary\" { step weight=20 pause=\"5m\" ... }`"),
                 );
             }
         } else if r.steps.is_empty() {
             diags.push(
-                Diagnostic::error("stowage::rollout::steps", format!("canary rollout of `{}` has no steps", w.name.v), r.span, "no `step` here")
-                    .with_help("add steps: `step weight=10 pause=\"5m\"`, `step weight=50 pause=\"10m\"`"),
+                Diagnostic::error(
+                    "stowage::rollout::steps",
+                    format!("canary rollout of `{}` has no steps", w.name.v),
+                    r.span,
+                    "no `step` here",
+                )
+                .with_help(
+                    "add steps: `step weight=10 pause=\"5m\"`, `step weight=50 pause=\"10m\"`",
+                ),
             );
         }
         let mut last = 0;
         for s in &r.steps {
             if let Some(wt) = &s.weight {
                 if !(0..=100).contains(&wt.v) {
-                    diags.push(Diagnostic::error("stowage::rollout::weight", format!("weight {} is not a percentage", wt.v), wt.span, "not 0-100").with_help("weights are percentages of traffic from 0 to 100"));
+                    diags.push(
+                        Diagnostic::error(
+                            "stowage::rollout::weight",
+                            format!("weight {} is not a percentage", wt.v),
+                            wt.span,
+                            "not 0-100",
+                        )
+                        .with_help("weights are percentages of traffic from 0 to 100"),
+                    );
                 } else if wt.v < last {
                     diags.push(Diagnostic::error("stowage::rollout::weight", format!("weight {} is lower than the step before ({last})", wt.v), wt.span, "goes down").with_help("canary weights only grow; abort a rollout instead of lowering its weight"));
                 }
@@ -1139,13 +1179,33 @@ impl Cx<'_> {
             }
         }
         if strategy != Some("blue-green")
-            && let Some(x) = r.auto_promote.as_ref().map(|a| a.span).or(r.scale_down_delay.as_ref().map(|d| d.span))
+            && let Some(x) = r
+                .auto_promote
+                .as_ref()
+                .map(|a| a.span)
+                .or(r.scale_down_delay.as_ref().map(|d| d.span))
         {
-            diags.push(Diagnostic::error("stowage::rollout::blue-green", "auto-promote= and scale-down-delay= belong to a blue-green rollout", x, "not blue-green").with_help("write `rollout \"blue-green\" auto-promote=#false`"));
+            diags.push(
+                Diagnostic::error(
+                    "stowage::rollout::blue-green",
+                    "auto-promote= and scale-down-delay= belong to a blue-green rollout",
+                    x,
+                    "not blue-green",
+                )
+                .with_help("write `rollout \"blue-green\" auto-promote=#false`"),
+            );
         }
         if strategy == Some("blue-green") && r.max_surge.is_some() {
             let s = r.max_surge.as_ref().expect("checked").span;
-            diags.push(Diagnostic::error("stowage::rollout::blue-green", "a blue-green rollout starts a full preview; max-surge does not apply", s, "not applicable").with_help("remove max-surge"));
+            diags.push(
+                Diagnostic::error(
+                    "stowage::rollout::blue-green",
+                    "a blue-green rollout starts a full preview; max-surge does not apply",
+                    s,
+                    "not applicable",
+                )
+                .with_help("remove max-surge"),
+            );
         }
         if strategy.is_some() {
             if w.ports.is_empty() {
@@ -1154,7 +1214,11 @@ impl Cx<'_> {
                         .with_help("progressive rollouts switch traffic between Services: give the workload a `port`"),
                 );
             }
-            if let Some(p) = self.env.and_then(|e| e.prefix.as_ref()).filter(|p| !p.v.is_empty()) {
+            if let Some(p) = self
+                .env
+                .and_then(|e| e.prefix.as_ref())
+                .filter(|p| !p.v.is_empty())
+            {
                 diags.push(
                     Diagnostic::error("stowage::rollout::prefix", format!("a {} rollout cannot be renamed by the prefix `{}`", strategy.unwrap_or_default(), p.v), p.span, "prefix")
                         .with_label(r.span, "progressive rollout")
@@ -1989,7 +2053,10 @@ fn version_features(w: &Workload) -> Vec<(&'static str, Span, (u32, u32))> {
     if let Some(tz) = &w.timezone {
         out.push(("CronJob timeZone", tz.span, (27, 25)));
     }
-    for p in [&w.liveness, &w.readiness, &w.startup].into_iter().flatten() {
+    for p in [&w.liveness, &w.readiness, &w.startup]
+        .into_iter()
+        .flatten()
+    {
         if let ProbeAction::Grpc(port) = &p.action {
             out.push(("the gRPC probe", port.span, (27, 24)));
         }

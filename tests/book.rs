@@ -1,0 +1,96 @@
+//! The user guide and the language reference cannot go stale: the book builds, and every KDL
+//! block in them that is a whole spec (` ```kdl `, not ` ```kdl,fragment `) compiles without
+//! errors.
+
+mod common;
+
+use common::*;
+use std::path::PathBuf;
+
+/// Markdown files of the book and the reference.
+fn pages() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = ["book/src", "spec"]
+        .iter()
+        .flat_map(|d| {
+            walkdir::WalkDir::new(root().join(d))
+                .into_iter()
+                .filter_map(|e| e.ok())
+        })
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    out.sort();
+    out
+}
+
+/// (line, text) of every ```kdl block.
+fn kdl_blocks(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        match &mut current {
+            None if trimmed.trim_end() == "```kdl" => current = Some((i + 1, String::new())),
+            Some(_) if trimmed.starts_with("```") => out.push(current.take().expect("open block")),
+            Some((_, body)) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn every_spec_in_the_docs_compiles() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut count = 0;
+    let mut failures = String::new();
+    for page in pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for (line, block) in kdl_blocks(&text) {
+            let spec = tmp.path().join("stowage.kdl");
+            std::fs::write(&spec, &block).unwrap();
+            let source = stowage::compile::read_source(&spec).unwrap();
+            let checked = stowage::compile::check(&source);
+            if checked.diagnostics.has_errors() {
+                let msgs: Vec<String> = checked
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .map(|d| format!("{}: {}", d.code, d.message))
+                    .collect();
+                failures.push_str(&format!(
+                    "{}:{line}: {}\n",
+                    page.strip_prefix(root()).unwrap().display(),
+                    msgs.join("; ")
+                ));
+            }
+            count += 1;
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "specs in the docs do not compile:\n{failures}"
+    );
+    assert!(count >= 10, "only {count} spec blocks found");
+}
+
+#[test]
+fn the_book_builds() {
+    let Some(mdbook) = tool("mdbook") else { return };
+    let out = tempfile::tempdir().unwrap();
+    let o = run(std::process::Command::new(mdbook)
+        .arg("build")
+        .arg(root().join("book"))
+        .arg("--dest-dir")
+        .arg(out.path()));
+    assert!(
+        o.status.success(),
+        "mdbook build failed:\n{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    assert!(out.path().join("index.html").is_file());
+}

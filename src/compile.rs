@@ -52,13 +52,21 @@ pub struct Checked {
     pub files: BTreeMap<String, String>,
 }
 
-/// Parse and check a spec; read the files its configs name.
+/// Parse and check a spec; read the files its configs name from the spec's folder.
 pub fn check(source: &Source) -> Checked {
+    let dir = source.path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    check_with(source, &|p: &str| {
+        std::fs::read_to_string(dir.join(p)).map_err(|e| e.to_string())
+    })
+}
+
+/// [`check`], with the files its configs name read by `read` (given the path as written in the
+/// spec, relative to the spec's folder): `stowage diff` reads them from git.
+pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>) -> Checked {
     let (spec, mut diagnostics) = syntax::parse(&source.text);
     let mut files = BTreeMap::new();
     if let Some(spec) = &spec {
         diagnostics.extend(crate::check::check(spec));
-        let dir = source.path.parent().unwrap_or(Path::new("."));
         let all_configs = spec.items.configs.iter().chain(
             spec.environments
                 .iter()
@@ -76,7 +84,7 @@ pub fn check(source: &Source) -> Checked {
                 );
                 continue;
             }
-            match std::fs::read_to_string(dir.join(p)) {
+            match read(&f.path.v) {
                 Ok(text) => {
                     files.insert(f.path.v.clone(), text);
                 }

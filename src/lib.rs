@@ -10,4 +10,5 @@ pub mod emit;
 pub mod ir;
 pub mod output;
 pub mod policy;
+pub mod revision;
 pub mod syntax;

@@ -1,12 +1,14 @@
 //! The `stowage` command line.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use stowage::compile::{self, Source};
 use stowage::diagnostic::{self, Style};
-use stowage::output::{self, Drift};
+use stowage::output::{self, Drift, diff, diff_format};
+use stowage::revision::{self, SpecRef};
+use stowage::syntax::format::{self, FormatError};
 
 #[derive(Parser)]
 #[command(
@@ -70,6 +72,53 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RenderFormat::Yaml)]
         format: RenderFormat,
     },
+    /// Compare the deployed objects of two versions of the spec; exit 1 when they differ.
+    ///
+    /// OLD and NEW are spec files or git revisions: `git:REV` (the spec at REV) or
+    /// `git:REV:PATH` (PATH from the repository's root). The work tree is never touched.
+    Diff {
+        /// The spec a `git:REV` operand without a path reads (default: the file operand, if
+        /// there is one, else stowage.kdl).
+        #[arg(short = 'f', long = "file")]
+        spec: Option<PathBuf>,
+        /// Compare this environment only (default: every environment of either version).
+        #[arg(long)]
+        env: Option<String>,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+        /// The old version: a spec file, git:REV or git:REV:PATH.
+        old: String,
+        /// The new version: a spec file, git:REV or git:REV:PATH.
+        new: String,
+    },
+    /// Rewrite the spec in canonical layout, keeping every comment.
+    Fmt {
+        #[arg(short = 'f', long = "file", default_value = "stowage.kdl")]
+        spec: PathBuf,
+        /// Change nothing: print the changes formatting would make, exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff): stowage(1), or stowage-COMMAND(1) for one command.
+    Man {
+        /// The command whose page to print (default: the page of stowage itself).
+        command: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum DiffFormat {
+    /// Summary and field paths for a terminal (colour unless NO_COLOR is set).
+    Human,
+    /// Collapsible blocks per object, for a pull-request comment.
+    Markdown,
+    /// One JSON document.
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -101,7 +150,15 @@ fn out_dir(spec: &Path, out: &Option<PathBuf>) -> PathBuf {
 
 /// Print diagnostics; returns whether there were errors.
 fn report(cli: &Cli, source: &Source, diags: &diagnostic::Diagnostics) -> bool {
-    let file = source.path.display().to_string();
+    let mut file = source.path.display().to_string();
+    // GitHub matches annotations to files by their path from the repository's root (the
+    // current folder in CI).
+    if cli.message_format == MessageFormat::Github && source.path.is_absolute() {
+        let rel = compile::relative_path(Path::new("."), &source.path);
+        if !rel.starts_with("..") {
+            file = rel;
+        }
+    }
     let stderr = std::io::stderr();
     // GitHub reads workflow commands from standard output.
     let mut err: Box<dyn Write> = if cli.message_format == MessageFormat::Github {
@@ -140,6 +197,39 @@ fn report(cli: &Cli, source: &Source, diags: &diagnostic::Diagnostics) -> bool {
 
 fn run(cli: &Cli) -> Result<ExitCode, String> {
     match &cli.command {
+        Command::Diff {
+            spec,
+            env,
+            format,
+            old,
+            new,
+        } => run_diff(cli, spec.as_deref(), env.as_deref(), *format, old, new),
+        Command::Fmt { spec, check } => run_fmt(cli, spec, *check),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "stowage",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { command } => {
+            let mut cmd = Cli::command();
+            cmd.build();
+            let page = match command {
+                None => cmd,
+                Some(name) => cmd
+                    .find_subcommand(name)
+                    .cloned()
+                    .ok_or_else(|| format!("no command `{name}`"))?
+                    .version(env!("CARGO_PKG_VERSION")),
+            };
+            match clap_mangen::Man::new(page).render(&mut std::io::stdout()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+                _ => Ok(ExitCode::SUCCESS),
+            }
+        }
         Command::Validate { spec } => {
             let source = compile::read_source(spec).map_err(|e| e.to_string())?;
             let checked = compile::check(&source);
@@ -337,4 +427,179 @@ fn display_prefix(out: &Path) -> String {
     } else {
         format!("{rel}/")
     }
+}
+
+/// Whether to colour standard output.
+fn stdout_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+fn run_diff(
+    cli: &Cli,
+    spec: Option<&Path>,
+    env: Option<&str>,
+    format: DiffFormat,
+    old: &str,
+    new: &str,
+) -> Result<ExitCode, String> {
+    let refs = [SpecRef::parse(old), SpecRef::parse(new)];
+    let default_spec = spec
+        .map(Path::to_path_buf)
+        .or_else(|| {
+            refs.iter().find_map(|r| match r {
+                SpecRef::File(p) => Some(p.clone()),
+                SpecRef::Git { .. } => None,
+            })
+        })
+        .unwrap_or_else(|| PathBuf::from("stowage.kdl"));
+    let mut loaded = Vec::new();
+    for r in &refs {
+        loaded.push(revision::load(r, &default_spec).map_err(|e| e.to_string())?);
+    }
+    let broken: Vec<&revision::Loaded> = loaded
+        .iter()
+        .filter(|l| l.checked.diagnostics.has_errors())
+        .collect();
+    if !broken.is_empty() {
+        for l in &broken {
+            report(cli, &l.source, &l.checked.diagnostics);
+        }
+        if format == DiffFormat::Markdown {
+            print!("{}", diff_format::MARKDOWN_MARKER);
+            println!("\n### stowage diff\n");
+            for l in &broken {
+                println!(
+                    "`{}` has {} error{}: run `stowage validate` on it.",
+                    l.label.replace('`', "'"),
+                    l.checked.diagnostics.error_count(),
+                    if l.checked.diagnostics.error_count() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    }
+                );
+            }
+        }
+        return Ok(ExitCode::from(1));
+    }
+    let irs: Vec<stowage::ir::Ir> = loaded
+        .iter()
+        .map(|l| {
+            let spec = l
+                .checked
+                .spec
+                .as_ref()
+                .ok_or("the spec could not be compiled")?;
+            Ok(stowage::ir::lower(spec, &l.label, &l.checked.files))
+        })
+        .collect::<Result<_, String>>()?;
+    if let Some(e) = env
+        && !irs
+            .iter()
+            .any(|ir| ir.environments.iter().any(|x| x.name == e))
+    {
+        let mut names: Vec<&str> = irs
+            .iter()
+            .flat_map(|ir| ir.environments.iter().map(|x| x.name.as_str()))
+            .collect();
+        names.sort();
+        names.dedup();
+        return Err(format!(
+            "no environment `{e}` in either version (environments: {})",
+            names.join(", ")
+        ));
+    }
+    let diffs = diff::diff_irs(&irs[0], &irs[1], env);
+    let text = match format {
+        DiffFormat::Human => diff_format::human(&diffs, stdout_color()),
+        DiffFormat::Markdown => diff_format::markdown(&diffs, &loaded[0].label, &loaded[1].label),
+        DiffFormat::Json => {
+            serde_json::to_string_pretty(&diff_format::json(
+                &diffs,
+                &loaded[0].label,
+                &loaded[1].label,
+            ))
+            .expect("JSON values serialize")
+                + "\n"
+        }
+    };
+    print!("{text}");
+    Ok(if diffs.iter().all(diff::EnvDiff::is_equal) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn run_fmt(cli: &Cli, spec: &Path, check: bool) -> Result<ExitCode, String> {
+    let source = compile::read_source(spec).map_err(|e| e.to_string())?;
+    let formatted = match format::format(&source.text) {
+        Ok(f) => f,
+        Err(FormatError::Syntax) => {
+            let (_, diags) = stowage::syntax::parse(&source.text);
+            report(cli, &source, &diags);
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(format!("{}: {e}", spec.display())),
+    };
+    let shown = spec.display().to_string();
+    if formatted == source.text {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if check {
+        let text_diff = similar::TextDiff::from_lines(source.text.as_str(), formatted.as_str());
+        let mut stdout = std::io::stdout().lock();
+        if cli.message_format == MessageFormat::Github {
+            let line = text_diff
+                .ops()
+                .iter()
+                .find(|op| !matches!(op, similar::DiffOp::Equal { .. }))
+                .map_or(1, |op| op.old_range().start + 1);
+            let _ = writeln!(
+                stdout,
+                "{}",
+                diagnostic::github_annotation(
+                    "error",
+                    &shown,
+                    line,
+                    1,
+                    "stowage fmt",
+                    &format!("{shown} is not formatted: run `stowage fmt -f {shown}`"),
+                )
+            );
+        }
+        let _ = write!(
+            stdout,
+            "{}",
+            text_diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{shown}"), &format!("b/{shown}"))
+        );
+        eprintln!("{shown} is not formatted: run `stowage fmt -f {shown}`");
+        return Ok(ExitCode::from(1));
+    }
+    write_in_place(spec, &formatted).map_err(|e| format!("cannot write {shown}: {e}"))?;
+    eprintln!("formatted {shown}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Replace a file's contents atomically, keeping its permissions (and writing through a
+/// symbolic link to its target).
+fn write_in_place(path: &Path, text: &str) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.stowage-tmp"));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::set_permissions(&tmp, std::fs::metadata(&target)?.permissions())?;
+        std::fs::rename(&tmp, &target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }

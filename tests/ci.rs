@@ -160,3 +160,49 @@ fn secrets_command_lists_what_the_pipeline_needs() {
         "{out}"
     );
 }
+
+#[test]
+fn the_diff_comment_job_runs_on_pull_requests_only_with_least_privilege() {
+    let workflow = |name: &str| {
+        let dir = root().join("golden").join(name).join(".github/workflows");
+        let file = std::fs::read_dir(&dir)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(!text.contains("pull_request_target"), "{name}");
+        parse_yaml(&text).remove(0)
+    };
+    // video-ingest asks for it (`diff-comment #true`), revrx does not.
+    assert!(workflow("revrx")["jobs"].get("diff").is_none());
+    let w = workflow("video-ingest");
+    let job = &w["jobs"]["diff"];
+    assert!(
+        job["if"]
+            .as_str()
+            .unwrap()
+            .starts_with("github.event_name == 'pull_request'"),
+        "{job:#}"
+    );
+    assert_eq!(
+        job["permissions"],
+        serde_json::json!({"contents": "read", "pull-requests": "write"})
+    );
+    let steps = job["steps"].as_array().unwrap();
+    assert_eq!(steps[0]["with"]["fetch-depth"], 0);
+    let post = steps.last().unwrap();
+    let script = post["run"].as_str().unwrap();
+    assert!(!script.contains("${{"), "event text interpolated: {script}");
+    assert!(
+        script.contains("stowage diff --format markdown \"git:$BASE_SHA\" "),
+        "{script}"
+    );
+    assert!(script.contains("gh pr comment \"$PR_NUMBER\""), "{script}");
+    assert_eq!(
+        post["env"]["BASE_SHA"],
+        "${{ github.event.pull_request.base.sha }}"
+    );
+    assert_eq!(post["env"]["GH_TOKEN"], "${{ github.token }}");
+}

@@ -62,6 +62,10 @@ fn every_command_has_help() {
         vec!["check", "--help"],
         vec!["validate", "--help"],
         vec!["render", "--help"],
+        vec!["diff", "--help"],
+        vec!["fmt", "--help"],
+        vec!["completions", "--help"],
+        vec!["man", "--help"],
     ] {
         let o = run(stowage().args(&cmd));
         assert!(o.status.success(), "{cmd:?}");
@@ -367,4 +371,90 @@ fn symlinks_out_of_the_output_folder_are_refused() {
         text(&o.stderr)
     );
     assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn shell_completions_and_the_man_page() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run(stowage().args(["completions", shell]));
+        assert!(o.status.success(), "{shell}: {}", text(&o.stderr));
+        let out = text(&o.stdout);
+        for word in ["stowage", "diff", "fmt", "render", "message-format"] {
+            assert!(out.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    let o = run(stowage().args(["completions", "tcsh"]));
+    assert_eq!(o.status.code(), Some(2));
+
+    let o = run(stowage().arg("man"));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let page = text(&o.stdout);
+    assert!(page.contains(".TH stowage 1"), "{page}");
+    for section in [".SH NAME", ".SH SYNOPSIS", ".SH SUBCOMMANDS"] {
+        assert!(page.contains(section), "no {section}:\n{page}");
+    }
+    assert!(page.contains("stowage\\-diff(1)"), "{page}");
+    // The pages it refers to.
+    let o = run(stowage().args(["man", "diff"]));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let page = text(&o.stdout);
+    assert!(page.contains(".TH stowage-diff 1"), "{page}");
+    assert!(page.contains("git:REV"), "{page}");
+    let o = run(stowage().args(["man", "nope"]));
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn check_annotates_drift_and_diagnostics_relative_to_the_current_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    let spec = write_spec(&dir.path().join("sub"), GOOD);
+    assert!(
+        run(stowage().arg("build").arg("-f").arg(&spec))
+            .status
+            .success()
+    );
+    let web = dir.path().join("sub/deploy/kustomize/base/web.yaml");
+    fs::write(&web, fs::read_to_string(&web).unwrap() + "# edited\n").unwrap();
+
+    let o = run(stowage()
+        .args(["check", "-f", "sub/stowage.kdl"])
+        .current_dir(dir.path()));
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains(
+            "--- a/sub/deploy/kustomize/base/web.yaml\n+++ b/sub/deploy/kustomize/base/web.yaml"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("-# edited"), "{out}");
+
+    // Given an absolute path, annotations still name files from the current folder.
+    let o = run(stowage()
+        .args(["--message-format", "github", "check", "-f"])
+        .arg(&spec)
+        .current_dir(dir.path()));
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o.stdout),
+        "::error file=sub/deploy/kustomize/base/web.yaml,line=1,col=1,title=stowage drift::sub/deploy/kustomize/base/web.yaml differs from the spec: run `stowage build`\n"
+    );
+
+    write_spec(
+        &dir.path().join("sub"),
+        &GOOD.replace("replicas 2", "replicaz 2"),
+    );
+    let o = run(stowage()
+        .args(["--message-format", "github", "check", "-f"])
+        .arg(&spec)
+        .current_dir(dir.path()));
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert!(
+        out.lines().any(|l| l.starts_with(
+            "::error file=sub/stowage.kdl,line=15,col=5,title=stowage%3A%3Asyntax%3A%3Aunknown-node::"
+        )),
+        "{out}"
+    );
 }

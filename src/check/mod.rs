@@ -1195,8 +1195,10 @@ impl Cx<'_> {
                 .with_help("write `rollout \"blue-green\" auto-promote=#false`"),
             );
         }
-        if strategy == Some("blue-green") && r.max_surge.is_some() {
-            let s = r.max_surge.as_ref().expect("checked").span;
+        if strategy == Some("blue-green")
+            && let Some(surge) = &r.max_surge
+        {
+            let s = surge.span;
             diags.push(
                 Diagnostic::error(
                     "stowage::rollout::blue-green",

@@ -4,7 +4,8 @@
 //! one image build per service (matrix) pushed to the registry with BuildKit cache and an
 //! optional Trivy scan, and a deploy job per environment with its trigger, environment (for
 //! protection rules and approvals), concurrency group, rollout wait, smoke test, rollback and
-//! Slack notification. Permissions are least privilege per job; no untrusted event text ever
+//! Slack notification; optionally (`diff-comment #true`) a job that comments a pull request
+//! with the `stowage diff` of its deployed objects. Permissions are least privilege per job; no untrusted event text ever
 //! reaches a `run:` script.
 
 use super::{FileSet, header, yaml};
@@ -95,6 +96,9 @@ fn workflow(p: &PipelineIr) -> Value {
         jobs.insert("drift".into(), drift_job(p));
         gate.push("drift".into());
     }
+    if p.diff_comment {
+        jobs.insert("diff".into(), diff_job(p));
+    }
     if let Some(t) = &p.test {
         jobs.insert("test".into(), test_job(t));
         gate.push("test".into());
@@ -123,6 +127,62 @@ fn drift_job(p: &PipelineIr) -> Value {
             {"uses": "actions/checkout@v5"},
             step("Install stowage", format!("cargo install stowage --locked --version {}", env!("CARGO_PKG_VERSION"))),
             step("stowage check", format!("stowage --message-format github check -f {} -o .", p.spec_file)),
+        ],
+    })
+}
+
+/// `s` as one shell word.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/-+:@%".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// On pull requests from the repository itself: the semantic diff of the deployed objects
+/// between the base and the head, posted (or updated) as a comment. The base SHA reaches the
+/// script through the environment.
+fn diff_job(p: &PipelineIr) -> Value {
+    let file = "\"$RUNNER_TEMP/stowage-diff.md\"";
+    let script = [
+        "set +e".to_string(),
+        format!(
+            "stowage diff --format markdown \"git:$BASE_SHA\" {} > {file}",
+            shell_word(&p.spec_file)
+        ),
+        "status=$?".into(),
+        "set -e".into(),
+        "if [ \"$status\" -gt 1 ]; then exit \"$status\"; fi".into(),
+        "if [ \"$status\" -eq 0 ]; then".into(),
+        "  # No changes: update an earlier comment if there is one, post none otherwise.".into(),
+        format!("  gh pr comment \"$PR_NUMBER\" --edit-last --body-file {file} || true"),
+        "else".into(),
+        format!("  gh pr comment \"$PR_NUMBER\" --edit-last --create-if-none --body-file {file}"),
+        "fi\n".into(),
+    ]
+    .join("\n");
+    json!({
+        "name": "Deployment diff",
+        "if": "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
+        "runs-on": "ubuntu-latest",
+        "permissions": {"contents": "read", "pull-requests": "write"},
+        "steps": [
+            {"uses": "actions/checkout@v5", "with": {"fetch-depth": 0, "persist-credentials": false}},
+            step("Install stowage", format!("cargo install stowage --locked --version {}", env!("CARGO_PKG_VERSION"))),
+            {
+                "name": "Comment the deployment diff",
+                "env": {
+                    "BASE_SHA": "${{ github.event.pull_request.base.sha }}",
+                    "PR_NUMBER": "${{ github.event.pull_request.number }}",
+                    "GH_TOKEN": "${{ github.token }}",
+                    "GH_REPO": "${{ github.repository }}",
+                },
+                "run": script,
+            },
         ],
     })
 }

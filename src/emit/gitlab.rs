@@ -390,7 +390,11 @@ fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
     verify.extend(d.promote_commands());
     if !verify.is_empty() {
         let undo: Vec<String> = match d.method {
-            Method::Kustomize => d.undo_commands().into_iter().map(|c| format!("  {c}")).collect(),
+            Method::Kustomize => d
+                .undo_commands()
+                .into_iter()
+                .map(|c| format!("  {c}"))
+                .collect(),
             Method::Helm => vec![format!("  helm rollback {} --namespace {ns} --wait", p.app)],
         };
         if d.rollback && !undo.is_empty() {

@@ -9,7 +9,7 @@
 use super::{FileSet, header, yaml};
 use crate::ir::{EnvIr, Ir, Object, kind_rank};
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub const ROOT: &str = crate::ir::layout::KUSTOMIZE_ROOT;
 
@@ -63,12 +63,17 @@ fn group_files(objects: &[Object]) -> BTreeMap<String, Vec<Value>> {
 /// The images of every container of an object, with their JSON pointers.
 fn container_images(v: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for pod in [
-        "/spec/template/spec",
-        "/spec/jobTemplate/spec/template/spec",
+    for (pod, path) in [
+        ("/spec/template/spec", &["spec", "template", "spec"][..]),
+        (
+            "/spec/jobTemplate/spec/template/spec",
+            &["spec", "jobTemplate", "spec", "template", "spec"][..],
+        ),
     ] {
-        if let Some(cs) = v
-            .pointer(&format!("{pod}/containers"))
+        // Walked key by key: `Value::pointer` unescapes (allocates) every segment.
+        let pod_spec = path.iter().try_fold(v, |v, k| v.get(k));
+        if let Some(cs) = pod_spec
+            .and_then(|p| p.get("containers"))
             .and_then(Value::as_array)
         {
             for (i, c) in cs.iter().enumerate() {
@@ -129,6 +134,16 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
             }
         }
     }
+    // Every image the base uses, by repository (computed once: one lookup per repository).
+    let mut base_images: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for b in base.values() {
+        for (_, img) in container_images(&b.value) {
+            base_images
+                .entry(split_image(&img).0)
+                .or_default()
+                .insert(img);
+        }
+    }
     let mut images: BTreeMap<String, String> = BTreeMap::new();
     let mut image_entries = Vec::new();
     for (repo, targets) in &uses {
@@ -137,11 +152,9 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
         }
         let new = targets.iter().next().expect("one target");
         let (nrepo, ntag, ndigest) = split_image(new);
-        let base_image_same = base
-            .values()
-            .flat_map(|b| container_images(&b.value))
-            .filter(|(_, img)| &split_image(img).0 == repo)
-            .all(|(_, img)| &img == new);
+        let base_image_same = base_images
+            .get(repo)
+            .is_none_or(|imgs| imgs.iter().all(|img| img == new));
         if base_image_same {
             continue;
         }

@@ -542,7 +542,14 @@ impl Cx<'_> {
                 metadata: self.meta(env, &w.name.v, &labels),
                 spec: Some(hpa::HorizontalPodAutoscalerSpec {
                     scale_target_ref: hpa::CrossVersionObjectReference {
-                        api_version: Some(if progressive(env, w).is_some() { "argoproj.io/v1alpha1" } else { "apps/v1" }.into()),
+                        api_version: Some(
+                            if progressive(env, w).is_some() {
+                                "argoproj.io/v1alpha1"
+                            } else {
+                                "apps/v1"
+                            }
+                            .into(),
+                        ),
                         kind: if w.kind == WorkloadKind::Stateful {
                             "StatefulSet".into()
                         } else if progressive(env, w).is_some() {
@@ -966,18 +973,28 @@ fn progressive(env: &Env, w: &Workload) -> Option<Value> {
             canary.insert("canaryService".into(), json!(format!("{name}-canary")));
             canary.insert("stableService".into(), json!(name));
             if let Some(v) = r.max_surge.as_ref() {
-                canary.insert("maxSurge".into(), serde_json::to_value(int_or(&v.v)).expect("serializes"));
+                canary.insert(
+                    "maxSurge".into(),
+                    serde_json::to_value(int_or(&v.v)).expect("serializes"),
+                );
             }
             if let Some(v) = r.max_unavailable.as_ref() {
-                canary.insert("maxUnavailable".into(), serde_json::to_value(int_or(&v.v)).expect("serializes"));
+                canary.insert(
+                    "maxUnavailable".into(),
+                    serde_json::to_value(int_or(&v.v)).expect("serializes"),
+                );
             }
             canary.insert("steps".into(), Value::Array(steps));
             // With an NGINX ingress in front, weights are exact traffic percentages.
             let nginx = env.items.ingresses.iter().find(|i| {
-                i.routes.iter().any(|r| &r.service.v == name) && i.class.as_ref().is_none_or(|c| c.v.contains("nginx"))
+                i.routes.iter().any(|r| &r.service.v == name)
+                    && i.class.as_ref().is_none_or(|c| c.v.contains("nginx"))
             });
             if let Some(i) = nginx {
-                canary.insert("trafficRouting".into(), json!({"nginx": {"stableIngress": i.name.v}}));
+                canary.insert(
+                    "trafficRouting".into(),
+                    json!({"nginx": {"stableIngress": i.name.v}}),
+                );
             }
             Some(json!({"canary": canary}))
         }
@@ -985,8 +1002,14 @@ fn progressive(env: &Env, w: &Workload) -> Option<Value> {
             let mut bg = serde_json::Map::new();
             bg.insert("activeService".into(), json!(name));
             bg.insert("previewService".into(), json!(format!("{name}-preview")));
-            bg.insert("autoPromotionEnabled".into(), json!(r.auto_promote.as_ref().is_some_and(|a| a.v)));
-            bg.insert("scaleDownDelaySeconds".into(), json!(r.scale_down_delay.as_ref().map(|d| d.v).unwrap_or(30)));
+            bg.insert(
+                "autoPromotionEnabled".into(),
+                json!(r.auto_promote.as_ref().is_some_and(|a| a.v)),
+            );
+            bg.insert(
+                "scaleDownDelaySeconds".into(),
+                json!(r.scale_down_delay.as_ref().map(|d| d.v).unwrap_or(30)),
+            );
             Some(json!({"blueGreen": bg}))
         }
         _ => None,

@@ -143,9 +143,16 @@ impl DeployIr {
             .iter()
             .map(|r| {
                 if r.is_argo() {
-                    format!("kubectl argo rollouts status {} --namespace {ns} --timeout {}", r.name, self.timeout)
+                    format!(
+                        "kubectl argo rollouts status {} --namespace {ns} --timeout {}",
+                        r.name, self.timeout
+                    )
                 } else {
-                    format!("kubectl --namespace {ns} rollout status {} --timeout={}", r.kubectl_ref(), self.timeout)
+                    format!(
+                        "kubectl --namespace {ns} rollout status {} --timeout={}",
+                        r.kubectl_ref(),
+                        self.timeout
+                    )
                 }
             })
             .collect()
@@ -160,7 +167,10 @@ impl DeployIr {
             .flat_map(|r| {
                 [
                     format!("kubectl argo rollouts promote {} --namespace {ns}", r.name),
-                    format!("kubectl argo rollouts status {} --namespace {ns} --timeout {}", r.name, self.timeout),
+                    format!(
+                        "kubectl argo rollouts status {} --namespace {ns} --timeout {}",
+                        r.name, self.timeout
+                    ),
                 ]
             })
             .collect()
@@ -179,7 +189,10 @@ impl DeployIr {
                         format!("kubectl argo rollouts undo {} --namespace {ns}", r.name),
                     ]
                 } else {
-                    vec![format!("kubectl --namespace {ns} rollout undo {}", r.kubectl_ref())]
+                    vec![format!(
+                        "kubectl --namespace {ns} rollout undo {}",
+                        r.kubectl_ref()
+                    )]
                 }
             })
             .collect()
@@ -337,14 +350,21 @@ pub(super) fn lower(
                         || built.is_empty()
                 })
                 .map(|w| {
-                    let strategy = w.rollout.as_ref().and_then(|r| r.strategy.as_ref()).map(|s| s.v.as_str());
+                    let strategy = w
+                        .rollout
+                        .as_ref()
+                        .and_then(|r| r.strategy.as_ref())
+                        .map(|s| s.v.as_str());
                     let kind = match (w.kind, strategy) {
                         (WorkloadKind::Stateful, _) => RolloutKind::StatefulSet,
                         (_, Some("canary")) => RolloutKind::Canary,
                         (_, Some("blue-green")) => RolloutKind::BlueGreen,
                         _ => RolloutKind::Deployment,
                     };
-                    RolloutTarget { name: format!("{}{}", env.prefix, w.name.v), kind }
+                    RolloutTarget {
+                        name: format!("{}{}", env.prefix, w.name.v),
+                        kind,
+                    }
                 })
                 .collect();
             Some(DeployIr {

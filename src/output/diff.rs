@@ -17,6 +17,7 @@ use std::fmt;
 /// every element has, with values unique on each side, is used.
 pub const IDENTITY_FIELDS: &[&str] = &[
     "name",
+    "metadata.name",
     "mountPath",
     "containerPort",
     "devicePath",
@@ -48,7 +49,8 @@ pub enum Segment {
     /// An element of a list without identity, by its position (in the new list when it is in
     /// both, else in the list it is in).
     Index(usize),
-    /// An element of a list of named things: `containers[api]`, `volumeMounts[mountPath=/tmp]`.
+    /// An element of a list of named things: `containers[api]`, `volumeMounts[mountPath=/tmp]`
+    /// (the field is `name` or `metadata.name` when not shown).
     Named { field: String, value: String },
 }
 
@@ -80,7 +82,9 @@ impl fmt::Display for FieldPath {
                 }
                 Segment::Key(k) => write!(f, "[{}]", Value::String(k.clone()))?,
                 Segment::Index(n) => write!(f, "[{n}]")?,
-                Segment::Named { field, value } if field == "name" => write!(f, "[{value}]")?,
+                Segment::Named { field, value } if field == "name" || field == "metadata.name" => {
+                    write!(f, "[{value}]")?
+                }
                 Segment::Named { field, value } => write!(f, "[{field}={value}]")?,
             }
         }
@@ -196,7 +200,10 @@ fn object_key(v: &Value) -> (u8, String, String) {
     (
         kind_rank(&kind),
         kind,
-        v["metadata"]["name"].as_str().unwrap_or_default().to_string(),
+        v["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
     )
 }
 
@@ -237,7 +244,13 @@ pub fn diff_values(old: &Value, new: &Value) -> Vec<FieldChange> {
     out
 }
 
-fn diff_at(path: &FieldPath, field: Option<&str>, old: &Value, new: &Value, out: &mut Vec<FieldChange>) {
+fn diff_at(
+    path: &FieldPath,
+    field: Option<&str>,
+    old: &Value,
+    new: &Value,
+    out: &mut Vec<FieldChange>,
+) {
     if old == new {
         return;
     }
@@ -267,16 +280,17 @@ fn diff_at(path: &FieldPath, field: Option<&str>, old: &Value, new: &Value, out:
     }
 }
 
+/// The value of an identity field (`metadata.name` is a path) when it is a string or number.
+fn id_of<'v>(v: &'v Value, field: &str) -> Option<&'v Value> {
+    let found = field.split('.').try_fold(v, |v, k| v.get(k))?;
+    (found.is_string() || found.is_number()).then_some(found)
+}
+
 /// The field that identifies the elements of both lists, if there is one.
 fn identity(a: &[Value], b: &[Value]) -> Option<&'static str> {
-    let scalar = |v: &Value| match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    };
     IDENTITY_FIELDS.iter().copied().find(|f| {
         [a, b].iter().all(|list| {
-            let ids: Option<Vec<String>> = list.iter().map(|v| scalar(&v[*f])).collect();
+            let ids: Option<Vec<String>> = list.iter().map(|v| id_of(v, f).map(id_text)).collect();
             ids.is_some_and(|mut ids| {
                 let n = ids.len();
                 ids.sort();
@@ -294,15 +308,22 @@ fn id_text(v: &Value) -> String {
     }
 }
 
-fn diff_list(path: &FieldPath, field: Option<&str>, a: &[Value], b: &[Value], out: &mut Vec<FieldChange>) {
+fn diff_list(
+    path: &FieldPath,
+    field: Option<&str>,
+    a: &[Value],
+    b: &[Value],
+    out: &mut Vec<FieldChange>,
+) {
     let objects = a.iter().chain(b).all(Value::is_object);
     if objects && let Some(id) = identity(a, b) {
+        let key = |v: &Value| id_of(v, id).map(id_text).unwrap_or_default();
         let seg = |v: &Value| Segment::Named {
             field: id.to_string(),
-            value: id_text(&v[id]),
+            value: key(v),
         };
         for x in a {
-            match b.iter().find(|y| y[id] == x[id]) {
+            match b.iter().find(|y| key(y) == key(x)) {
                 Some(y) => diff_at(&path.with(seg(x)), None, x, y, out),
                 None => out.push(FieldChange {
                     path: path.with(seg(x)),
@@ -311,7 +332,7 @@ fn diff_list(path: &FieldPath, field: Option<&str>, a: &[Value], b: &[Value], ou
                 }),
             }
         }
-        for y in b.iter().filter(|y| !a.iter().any(|x| x[id] == y[id])) {
+        for y in b.iter().filter(|y| !a.iter().any(|x| key(x) == key(y))) {
             out.push(FieldChange {
                 path: path.with(seg(y)),
                 old: None,
@@ -411,7 +432,10 @@ mod tests {
             {"name": "a", "env": [{"name": "Y", "value": "2"}, {"name": "Z", "value": "1"}], "args": ["q", "p"]}
         ], "rules": [{"port": 2}, {"port": 1}], "policyTypes": ["Egress", "Ingress"]}});
         let d = diff_values(&old, &new);
-        let shown: Vec<String> = d.iter().map(|c| format!("{} {}", c.sign(), c.path)).collect();
+        let shown: Vec<String> = d
+            .iter()
+            .map(|c| format!("{} {}", c.sign(), c.path))
+            .collect();
         assert_eq!(
             shown,
             [

@@ -42,6 +42,9 @@ fn field_line(c: &FieldChange) -> String {
 
 /// For a terminal: a summary line per environment, then its objects and changed fields.
 pub fn human(diffs: &[EnvDiff], color: bool) -> String {
+    if diffs.is_empty() {
+        return "no environments to compare\n".into();
+    }
     let mut out = String::new();
     for d in diffs {
         out.push_str(&paint(color, "1", &d.summary_line()));
@@ -71,11 +74,7 @@ pub fn human(diffs: &[EnvDiff], color: bool) -> String {
 
 /// A code fence longer than any run of backticks in `text`.
 fn fence(text: &str) -> String {
-    let longest = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     "`".repeat(longest.max(2) + 1)
 }
 
@@ -85,7 +84,18 @@ fn html(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-fn markdown_object(out: &mut String, o: &ObjectDiff) {
+/// Longest Markdown printing: GitHub refuses comments over 65,536 characters.
+pub const MARKDOWN_LIMIT: usize = 60_000;
+
+/// One object's block. `brief` leaves out the YAML of added and removed objects.
+fn markdown_object(out: &mut String, o: &ObjectDiff, brief: bool) {
+    let yaml = |v: &Value| {
+        if brief {
+            "# left out to keep the comment short: see `stowage render`\n".to_string()
+        } else {
+            crate::emit::yaml::to_yaml(v)
+        }
+    };
     let (what, lang, body) = match &o.change {
         ObjectChange::Changed(fields) => {
             let mut body = String::new();
@@ -105,12 +115,12 @@ fn markdown_object(out: &mut String, o: &ObjectDiff) {
                 body,
             )
         }
-        ObjectChange::Added(v) => ("added".into(), "yaml", crate::emit::yaml::to_yaml(v)),
-        ObjectChange::Removed(v) => ("removed".into(), "yaml", crate::emit::yaml::to_yaml(v)),
+        ObjectChange::Added(v) => ("added".into(), "yaml", yaml(v)),
+        ObjectChange::Removed(v) => ("removed".into(), "yaml", yaml(v)),
     };
     let f = fence(&body);
     out.push_str(&format!(
-        "<details>\n<summary><code>{} {}/{}</code> {}</summary>\n\n{f}{lang}\n{body}",
+        "<details>\n<summary><code>{} {}/{}</code> ({})</summary>\n\n{f}{lang}\n{body}",
         o.sign(),
         html(&o.kind),
         html(&o.name),
@@ -122,8 +132,32 @@ fn markdown_object(out: &mut String, o: &ObjectDiff) {
     out.push_str(&format!("{f}\n\n</details>\n\n"));
 }
 
-/// For a pull-request comment: the summary, then a collapsible block per object.
+/// For a pull-request comment: the summary, then a collapsible block per object. Kept under
+/// [`MARKDOWN_LIMIT`]: without the YAML of added and removed objects if need be, then cut after
+/// the last object that fits.
 pub fn markdown(diffs: &[EnvDiff], old: &str, new: &str) -> String {
+    let full = markdown_with(diffs, old, new, false);
+    if full.len() <= MARKDOWN_LIMIT {
+        return full;
+    }
+    let brief = markdown_with(diffs, old, new, true);
+    if brief.len() <= MARKDOWN_LIMIT {
+        return brief;
+    }
+    let note = "\n**The diff is too long for a comment**: run `stowage diff` to see all of it.\n";
+    let mut end = MARKDOWN_LIMIT - note.len();
+    while !brief.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &brief[..end];
+    let cut = match head.rfind("</details>\n") {
+        Some(i) => i + "</details>\n".len(),
+        None => head.rfind("\n\n").unwrap_or(0),
+    };
+    format!("{}{note}", &brief[..cut])
+}
+
+fn markdown_with(diffs: &[EnvDiff], old: &str, new: &str, brief: bool) -> String {
     let mut out = format!(
         "{MARKDOWN_MARKER}\n### stowage diff\n\nDeployed objects of `{}` compared with `{}`.\n\n",
         old.replace('`', "'"),
@@ -147,7 +181,7 @@ pub fn markdown(diffs: &[EnvDiff], old: &str, new: &str) -> String {
     for d in diffs.iter().filter(|d| !d.objects.is_empty()) {
         out.push_str(&format!("#### {}\n\n", html(&d.summary_line())));
         for o in &d.objects {
-            markdown_object(&mut out, o);
+            markdown_object(&mut out, o, brief);
         }
     }
     out
@@ -214,4 +248,41 @@ pub fn json(diffs: &[EnvDiff], old: &str, new: &str) -> Value {
         "equal": diffs.iter().all(EnvDiff::is_equal),
         "environments": envs,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::diff::{EnvDiff, ObjectChange, ObjectDiff, Presence};
+
+    fn big_env(n: usize) -> EnvDiff {
+        let objects = (0..n)
+            .map(|i| ObjectDiff {
+                kind: "ConfigMap".into(),
+                name: format!("c{i}"),
+                change: ObjectChange::Added(json!({"data": {"k": "v".repeat(2000)}})),
+            })
+            .collect();
+        EnvDiff {
+            env: "production".into(),
+            presence: Presence::Both,
+            objects,
+        }
+    }
+
+    #[test]
+    fn markdown_stays_under_the_comment_limit() {
+        let small = markdown(&[big_env(3)], "a", "b");
+        assert!(small.contains("vvvv"), "{small}");
+        let brief = markdown(&[big_env(100)], "a", "b");
+        assert!(brief.len() <= MARKDOWN_LIMIT);
+        assert!(brief.contains("left out to keep the comment short") && !brief.contains("vvvv"));
+        let cut = markdown(&[big_env(1000)], "a", "b");
+        assert!(cut.len() <= MARKDOWN_LIMIT, "{}", cut.len());
+        assert!(cut.ends_with("run `stowage diff` to see all of it.\n"));
+        assert_eq!(
+            cut.matches("<details>").count(),
+            cut.matches("</details>").count()
+        );
+    }
 }

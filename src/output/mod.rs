@@ -4,6 +4,11 @@
 //! everything is staged first, and only when every file is staged are they moved into place;
 //! files stowage generated before and no longer does are removed (it knows them from its
 //! manifest, and never removes anything else). [`drift`] compares a file set with the disk.
+//! [`diff`] compares two versions of the deployed objects (`stowage diff`), and [`diff_format`]
+//! prints that comparison.
+
+pub mod diff;
+pub mod diff_format;
 
 use crate::emit::FileSet;
 use std::fs;

@@ -1446,7 +1446,12 @@ impl Decoder<'_> {
             &Shape {
                 what: "`rollout`",
                 args: 1,
-                props: &["max-surge", "max-unavailable", "auto-promote", "scale-down-delay"],
+                props: &[
+                    "max-surge",
+                    "max-unavailable",
+                    "auto-promote",
+                    "scale-down-delay",
+                ],
                 children: &["step"],
                 free_children: false,
             },
@@ -1475,7 +1480,13 @@ impl Decoder<'_> {
         for s in c.children.iter().filter(|s| s.name == "step") {
             self.shape(
                 s,
-                &Shape { what: "a canary step", args: 0, props: &["weight", "pause", "analysis"], children: &[], free_children: false },
+                &Shape {
+                    what: "a canary step",
+                    args: 0,
+                    props: &["weight", "pause", "analysis"],
+                    children: &[],
+                    free_children: false,
+                },
             );
             if s.props.is_empty() {
                 self.err(

@@ -10,8 +10,8 @@ mod cst;
 mod lex;
 mod print;
 
-pub use lex::Tok;
 use kdl::{KdlDocument, KdlNode, KdlValue};
+pub use lex::Tok;
 
 /// Why a spec could not be formatted.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -348,7 +348,10 @@ impl Walker<'_> {
             "CronJob" => &["spec", "jobTemplate", "spec", "template"],
             _ => &["spec", "template"],
         };
-        let is_workload = matches!(obj.kind, "Deployment" | "StatefulSet" | "CronJob" | "Rollout");
+        let is_workload = matches!(
+            obj.kind,
+            "Deployment" | "StatefulSet" | "CronJob" | "Rollout"
+        );
         match p.as_slice() {
             ["metadata", "name"] => {
                 return self.name_ref(obj, vs, obj.kind).map(|n| (n, Guard::Always));

@@ -14,7 +14,7 @@ use super::{FileSet, header, yaml};
 use crate::ir::{EnvIr, Ir, Object, kind_rank};
 use build::{Obj, VPath, Values, Walker, camel};
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tpl::{Field, Guard, Node};
 
 pub const ROOT: &str = crate::ir::layout::HELM_ROOT;
@@ -45,9 +45,14 @@ fn roots(o: &Object) -> (VPath, VPath, bool) {
         g => {
             let w = VPath(vec![camel(g)]);
             let r = match kind {
-                "Deployment" | "StatefulSet" | "CronJob" | "Rollout" => return (w.clone(), w, false),
+                "Deployment" | "StatefulSet" | "CronJob" | "Rollout" => {
+                    return (w.clone(), w, false);
+                }
                 // The canary or preview Service of a progressive rollout.
-                "Service" if name != g => w.child(&format!("{}Service", camel(name.strip_prefix(&format!("{g}-")).unwrap_or(name)))),
+                "Service" if name != g => w.child(&format!(
+                    "{}Service",
+                    camel(name.strip_prefix(&format!("{g}-")).unwrap_or(name))
+                )),
                 "Service" => w.child("service"),
                 "HorizontalPodAutoscaler" => w.child("autoscaling"),
                 "PodDisruptionBudget" => w.child("podDisruptionBudget"),
@@ -92,14 +97,28 @@ pub fn emit(ir: &Ir) -> FileSet {
         let mut m = BTreeMap::new();
         for o in c.objects.iter().filter(|o| o.kind() != "Namespace") {
             let id = o.id();
-            names.insert(id.clone());
-            if !ids.iter().any(|(_, x)| *x == id) {
+            if names.insert(id.clone()) {
                 ids.push((o.group.clone(), id.clone()));
             }
             m.insert(id, o);
         }
         by_config.push(m);
     }
+    const MAIN: &[&str] = &["Deployment", "StatefulSet", "CronJob", "Rollout"];
+    // Per configuration and group: whether it has a main object, and whether that is a Rollout.
+    let group_flags: Vec<HashMap<&str, (bool, bool)>> = by_config
+        .iter()
+        .map(|m| {
+            let mut flags: HashMap<&str, (bool, bool)> = HashMap::new();
+            for o in m.values() {
+                let f = flags.entry(o.group.as_str()).or_default();
+                f.0 |= MAIN.contains(&o.kind());
+                f.1 |= o.kind() == "Rollout";
+            }
+            flags
+        })
+        .collect();
+    let flag = |i: usize, group: &str| group_flags[i].get(group).copied().unwrap_or_default();
     let common: Map<String, Value> = ir
         .base
         .common_labels
@@ -127,17 +146,16 @@ pub fn emit(ir: &Ir) -> FileSet {
                 .find_map(|m| m.get(&id))
                 .expect("object exists somewhere");
             let (root, workload, in_workload) = roots(sample);
-            const MAIN: &[&str] = &["Deployment", "StatefulSet", "CronJob", "Rollout"];
             let is_main = MAIN.contains(&id.0.as_str());
-            let has_rollout = by_config.iter().any(|m| m.values().any(|o| o.group == group && o.kind() == "Rollout"));
+            let has_rollout = (0..by_config.len()).any(|i| flag(i, &group).1);
             let rollout_flag = workload.child("rollout").child("enabled");
             for (i, v) in variants.iter().enumerate() {
                 if in_workload || is_main {
-                    let main = by_config[i].values().any(|o| o.group == group && MAIN.contains(&o.kind()));
+                    let main = flag(i, &group).0;
                     values.set(i, &workload.child("enabled"), Value::Bool(main));
                 }
                 if is_main && has_rollout {
-                    let rollout = by_config[i].values().any(|o| o.group == group && o.kind() == "Rollout");
+                    let rollout = flag(i, &group).1;
                     values.set(i, &rollout_flag, Value::Bool(rollout));
                 } else if !is_main {
                     values.set(i, &root.child("enabled"), Value::Bool(v.is_some()));
@@ -148,7 +166,11 @@ pub fn emit(ir: &Ir) -> FileSet {
                 if id.0 == "Rollout" {
                     format!("and {}.enabled {}", workload.expr(), rollout_flag.expr())
                 } else {
-                    format!("and {}.enabled (not {})", workload.expr(), rollout_flag.expr())
+                    format!(
+                        "and {}.enabled (not {})",
+                        workload.expr(),
+                        rollout_flag.expr()
+                    )
                 }
             } else if is_main {
                 format!("{}.enabled", workload.expr())
@@ -366,12 +388,8 @@ fn type_of(v: &Value) -> &'static str {
 /// JSON schema of the values: known keys only (a misspelt key is an error), each with the
 /// types it takes in any environment.
 fn schema(per: &[Map<String, Value>]) -> Value {
-    let mut s = schema_of(
-        &per.iter()
-            .map(|m| Value::Object(m.clone()))
-            .collect::<Vec<_>>(),
-        "",
-    );
+    let samples: Vec<Value> = per.iter().map(|m| Value::Object(m.clone())).collect();
+    let mut s = schema_of(&samples.iter().collect::<Vec<_>>(), "");
     if let Value::Object(m) = &mut s {
         m.insert(
             "$schema".into(),
@@ -387,8 +405,8 @@ fn schema(per: &[Map<String, Value>]) -> Value {
     s
 }
 
-fn schema_of(samples: &[Value], key: &str) -> Value {
-    let types: BTreeSet<&str> = samples.iter().map(type_of).collect();
+fn schema_of(samples: &[&Value], key: &str) -> Value {
+    let types: BTreeSet<&str> = samples.iter().map(|v| type_of(v)).collect();
     if FREE_FORM.contains(&key) {
         let ty: Vec<&str> = types.iter().copied().collect();
         return if key == "env" || key == "labels" {
@@ -401,17 +419,13 @@ fn schema_of(samples: &[Value], key: &str) -> Value {
     }
     if types.len() == 1 && types.contains("object") {
         let mut props = Map::new();
-        let mut keys: Vec<String> = Vec::new();
+        let mut keys: indexmap::IndexSet<&String> = indexmap::IndexSet::new();
         for s in samples {
-            for k in s.as_object().expect("objects").keys() {
-                if !keys.contains(k) {
-                    keys.push(k.clone());
-                }
-            }
+            keys.extend(s.as_object().expect("objects").keys());
         }
         for k in keys {
-            let sub: Vec<Value> = samples.iter().filter_map(|s| s.get(&k).cloned()).collect();
-            props.insert(k.clone(), schema_of(&sub, &k));
+            let sub: Vec<&Value> = samples.iter().filter_map(|s| s.get(k.as_str())).collect();
+            props.insert(k.clone(), schema_of(&sub, k));
         }
         return json!({"type": "object", "additionalProperties": false, "properties": props});
     }

@@ -42,7 +42,10 @@ pub enum Piece {
     Comment(String),
     /// A line continuation (`\`), with its comment.
     Break(Option<String>),
-    Children { slashdash: bool, block: Block },
+    Children {
+        slashdash: bool,
+        block: Block,
+    },
 }
 
 /// Why the tokens could not be read as a document.
@@ -51,7 +54,10 @@ pub struct ParseError(pub String);
 
 /// Read a whole document.
 pub fn parse(tokens: &[Tok]) -> Result<Block, ParseError> {
-    let mut p = Parser { toks: tokens, pos: 0 };
+    let mut p = Parser {
+        toks: tokens,
+        pos: 0,
+    };
     let items = p.items(false)?;
     Ok(Block {
         open_comment: items.1,
@@ -83,9 +89,10 @@ fn name_repr(t: &Tok) -> Option<String> {
     Some(match t {
         Tok::Word(w) => w.clone(),
         Tok::Str { value: Some(v), .. } if is_bare_identifier(v) => v.clone(),
-        Tok::Str { raw, value: Some(v) } if raw.starts_with('#') && v.contains(['"', '\\']) => {
-            raw.clone()
-        }
+        Tok::Str {
+            raw,
+            value: Some(v),
+        } if raw.starts_with('#') && v.contains(['"', '\\']) => raw.clone(),
         Tok::Str { value: Some(v), .. } => quote(v),
         Tok::Str { raw, value: None } => raw.clone(),
         _ => return None,
@@ -98,9 +105,10 @@ fn value_repr(t: &Tok) -> Option<String> {
     Some(match t {
         Tok::Word(w) if is_number(w) => w.clone(),
         Tok::Word(w) => quote(w),
-        Tok::Str { raw, value: Some(v) } if raw.starts_with('#') && v.contains(['"', '\\']) => {
-            raw.clone()
-        }
+        Tok::Str {
+            raw,
+            value: Some(v),
+        } if raw.starts_with('#') && v.contains(['"', '\\']) => raw.clone(),
         Tok::Str { value: Some(v), .. } => quote(v),
         Tok::Str { raw, value: None } => raw.clone(),
         Tok::Keyword(k) => k.clone(),
@@ -155,7 +163,9 @@ impl Parser<'_> {
                     let ends_line = is_line
                         || matches!(self.peek(), None | Some(Tok::Newline) | Some(Tok::RBrace));
                     match items.last_mut() {
-                        Some(Item::Node(n)) if node_on_line && ends_line && n.trailing.is_none() => {
+                        Some(Item::Node(n))
+                            if node_on_line && ends_line && n.trailing.is_none() =>
+                        {
                             n.trailing = Some(c)
                         }
                         None if in_block
@@ -287,7 +297,8 @@ impl Parser<'_> {
                         ""
                     };
                     if !have_name {
-                        let name = name_repr(&t).ok_or(ParseError("expected a node name".into()))?;
+                        let name =
+                            name_repr(&t).ok_or(ParseError("expected a node name".into()))?;
                         node.pieces.push(Piece::Atom(format!("{ty}{name}")));
                         have_name = true;
                     } else if self.prop_follows() {

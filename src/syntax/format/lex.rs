@@ -26,7 +26,10 @@ pub enum Tok {
     /// A bare word: an identifier string or a number.
     Word(String),
     /// A quoted or raw string: its text, and its value when it is a single-line string.
-    Str { raw: String, value: Option<String> },
+    Str {
+        raw: String,
+        value: Option<String>,
+    },
     /// `#true`, `#false`, `#null`, `#inf`, `#-inf`, `#nan`.
     Keyword(String),
 }
@@ -199,11 +202,7 @@ impl Lexer<'_> {
         let open = if multi { 3 } else { 1 };
         self.pos += hashes + open;
         let body_start = self.pos;
-        let end = if multi {
-            format!("\"\"{close}")
-        } else {
-            close
-        };
+        let end = if multi { format!("\"\"{close}") } else { close };
         match self.rest().find(&end) {
             Some(i) => {
                 let body = &self.text[body_start..body_start + i];
@@ -354,7 +353,8 @@ mod tests {
 
     #[test]
     fn strings_comments_and_continuations() {
-        let t = tokens("a \"x\\ty\" #\"r\\\"# // c \nb /* x /* y */ */ \\ // more\n  c=#true").unwrap();
+        let t =
+            tokens("a \"x\\ty\" #\"r\\\"# // c \nb /* x /* y */ */ \\ // more\n  c=#true").unwrap();
         assert_eq!(
             t,
             vec![
@@ -381,7 +381,13 @@ mod tests {
 
     #[test]
     fn quoting_round_trips() {
-        for s in ["plain", "with \"quotes\"", "back\\slash", "tab\tnew\nline", "\u{7f}"] {
+        for s in [
+            "plain",
+            "with \"quotes\"",
+            "back\\slash",
+            "tab\tnew\nline",
+            "\u{7f}",
+        ] {
             let q = quote(s);
             assert_eq!(unescape(&q[1..q.len() - 1]).as_deref(), Some(s));
         }

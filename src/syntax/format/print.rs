@@ -128,7 +128,11 @@ fn inline_node(n: &Node) -> Option<String> {
         parts.push(match p {
             Piece::Atom(t) => t.clone(),
             Piece::Children { slashdash, block } => {
-                format!("{}{{{}", if *slashdash { "/-" } else { "" }, inline_block(block)?)
+                format!(
+                    "{}{{{}",
+                    if *slashdash { "/-" } else { "" },
+                    inline_block(block)?
+                )
             }
             Piece::Comment(_) | Piece::Break(_) => return None,
         });

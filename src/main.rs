@@ -44,6 +44,9 @@ enum Command {
         /// The output folder (default: the spec's folder).
         #[arg(short = 'o', long = "out")]
         out: Option<PathBuf>,
+        /// Overwrite files that were edited by hand or not written by stowage.
+        #[arg(long)]
+        force: bool,
     },
     /// Regenerate in memory and compare with OUT; exit 1 when they differ.
     Check {
@@ -240,7 +243,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Build { spec, out } => {
+        Command::Build { spec, out, force } => {
             let out = out_dir(spec, out);
             let source = compile::read_source(spec).map_err(|e| e.to_string())?;
             let checked = compile::check(&source);
@@ -253,7 +256,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 generated.files,
                 &stowage::emit::header(&generated.ir.spec_file),
             );
-            let written = output::write(&out, &files).map_err(|e| e.to_string())?;
+            let written = output::write(&out, &files, *force).map_err(|e| e.to_string())?;
             eprintln!(
                 "wrote {} file{} to {} ({} unchanged, {} removed)",
                 written.written.len(),
@@ -291,6 +294,9 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                         let what = match d {
                             Drift::Missing(_) => "is missing: run `stowage build`",
                             Drift::Changed(..) => "differs from the spec: run `stowage build`",
+                            Drift::Edited(..) => {
+                                "was edited by hand: change stowage.kdl instead, then run `stowage build --force`"
+                            }
                             Drift::Stale(_) => {
                                 "is no longer generated: run `stowage build` to remove it"
                             }
@@ -312,6 +318,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                         let kind = match d {
                             Drift::Missing(_) => "missing",
                             Drift::Changed(..) => "changed",
+                            Drift::Edited(..) => "edited",
                             Drift::Stale(_) => "stale",
                         };
                         let _ = writeln!(
@@ -321,6 +328,13 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                         );
                     }
                     (MessageFormat::Human, Drift::Changed(_, diff)) => {
+                        let _ = write!(stdout, "{diff}");
+                    }
+                    (MessageFormat::Human, Drift::Edited(_, diff)) => {
+                        let _ = writeln!(
+                            stdout,
+                            "edited by hand: {shown} (stowage build will not overwrite it without --force)"
+                        );
                         let _ = write!(stdout, "{diff}");
                     }
                     (MessageFormat::Human, Drift::Missing(_)) => {

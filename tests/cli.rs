@@ -215,9 +215,31 @@ fn build_then_check_then_drift() {
         text(&o.stdout)
     );
 
-    // Building again repairs both.
+    // The hand edit is reported as such, and a build refuses to overwrite it...
     assert!(
-        run(stowage().arg("build").arg("-f").arg(&spec))
+        out.contains("edited by hand: deploy/kustomize/overlays/production/kustomization.yaml"),
+        "{out}"
+    );
+    let o = run(stowage().arg("build").arg("-f").arg(&spec));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("refusing to overwrite 1 file"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(
+        text(&o.stderr).contains("deploy/kustomize/overlays/production/kustomization.yaml"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(
+        fs::read_to_string(&overlay).unwrap().contains("9.9.9"),
+        "the refused build changed the file"
+    );
+    assert!(!base_file.exists(), "the refused build wrote files");
+    // ...until told to: building with --force repairs both.
+    assert!(
+        run(stowage().arg("build").arg("--force").arg("-f").arg(&spec))
             .status
             .success()
     );
@@ -312,7 +334,7 @@ fn an_interrupted_write_leaves_the_previous_output() {
     let checked = stowage::compile::check(&source);
     let generated = stowage::compile::generate(&source, &checked, dir.path()).unwrap();
     let mut n = 0;
-    let result = stowage::output::write_with(dir.path(), &generated.files, |_| {
+    let result = stowage::output::write_with(dir.path(), &generated.files, false, |_| {
         n += 1;
         if n == 2 {
             Err(std::io::Error::other("disk full"))
@@ -438,7 +460,7 @@ fn check_annotates_drift_and_diagnostics_relative_to_the_current_folder() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         text(&o.stdout),
-        "::error file=sub/deploy/kustomize/base/web.yaml,line=1,col=1,title=stowage drift::sub/deploy/kustomize/base/web.yaml differs from the spec: run `stowage build`\n"
+        "::error file=sub/deploy/kustomize/base/web.yaml,line=1,col=1,title=stowage drift::sub/deploy/kustomize/base/web.yaml was edited by hand: change stowage.kdl instead, then run `stowage build --force`\n"
     );
 
     write_spec(

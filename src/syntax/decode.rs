@@ -5,7 +5,7 @@
 //! mean"), missing or surplus arguments, values of the wrong type, nodes given twice.
 
 use super::ast::*;
-use super::tree::{NAMED_KINDS, Node, Prop, Value};
+use super::tree::{LIST_KINDS, NAMED_KINDS, Node, Prop, Value};
 use crate::diagnostic::{Diagnostic, Diagnostics, Span, suggest};
 use kdl::KdlValue;
 
@@ -250,6 +250,7 @@ impl Decoder<'_> {
                 continue;
             }
             if !NAMED_KINDS.contains(&c.name.as_str())
+                && !LIST_KINDS.contains(&c.name.as_str())
                 && let Some(first) = seen_children.iter().find(|f| f.name == c.name)
             {
                 self.err(

@@ -356,7 +356,7 @@ impl Walker<'_> {
             ["metadata", "name"] => {
                 return self.name_ref(obj, vs, obj.kind).map(|n| (n, Guard::Always));
             }
-            ["metadata", "namespace"] => {
+            ["metadata", "namespace"] | [.., "template", "metadata", "namespace"] => {
                 return Some((
                     Node::Expr("{{ $.Release.Namespace }}".into()),
                     Guard::Always,

@@ -345,6 +345,10 @@ fn diff_values(base: &Map<String, Value>, target: &Map<String, Value>) -> Map<St
             }
         }
     }
+    // Something switched off keeps its values: nothing renders them.
+    if target.get("enabled") == Some(&Value::Bool(false)) {
+        return out;
+    }
     for k in base.keys() {
         if !target.contains_key(k) {
             out.insert(k.clone(), Value::Null);

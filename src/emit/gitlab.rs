@@ -399,8 +399,8 @@ fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
         };
         if d.rollback && !undo.is_empty() {
             script.push(json!(format!(
-                "if ! {{ {}; }}; then\n  echo \"Rollout failed: rolling back\"\n{}\n  exit 1\nfi\n",
-                verify.join(" && "),
+                "# Any failing step rolls back (errexit must stay on inside the subshell, so its\n# status is taken outside any condition).\nset +e\n(\n  set -e\n{}\n)\nstatus=$?\nset -e\nif [ \"$status\" -ne 0 ]; then\n  echo \"Rollout failed: rolling back\"\n{}\n  exit 1\nfi\n",
+                verify.iter().map(|v| format!("  {v}")).collect::<Vec<_>>().join("\n"),
                 undo.join("\n")
             )));
         } else {

@@ -8,7 +8,7 @@
 pub mod pipeline;
 pub mod values;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Span, suggest};
+use crate::diagnostic::{Diagnostic, Diagnostics, Label, Severity, Span, suggest};
 use crate::policy::{self, Rule};
 use crate::syntax::ast::*;
 use std::collections::{HashMap, HashSet};
@@ -55,11 +55,21 @@ pub fn check(spec: &Spec) -> Diagnostics {
 /// the rule: report it once, as its most severe form, with a label for each environment.
 fn merge_environments(diags: Diagnostics) -> Diagnostics {
     let mut out: Vec<Diagnostic> = Vec::new();
+    // The first policy finding of each (code, primary label, message), by position in `out`.
+    let mut first_of: HashMap<(&'static str, Label, String), usize> = HashMap::new();
     for d in diags {
-        let same = out.iter_mut().find(|f| {
-            f.code.starts_with("stowage::policy::")
-                && (f.code, &f.primary, &f.message) == (d.code, &d.primary, &d.message)
-        });
+        let same = if d.code.starts_with("stowage::policy::") {
+            let key = (d.code, d.primary.clone(), d.message.clone());
+            match first_of.get(&key) {
+                Some(&i) => Some(&mut out[i]),
+                None => {
+                    first_of.insert(key, out.len());
+                    None
+                }
+            }
+        } else {
+            None
+        };
         match same {
             Some(first) => {
                 first.severity = first.severity.min(d.severity);

@@ -13,7 +13,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub const DEFAULT_KUBERNETES: &str = "1.33";
 
@@ -90,6 +90,10 @@ pub(super) struct Env<'a> {
     pub app: &'a str,
     pub app_labels: &'a BTreeMap<String, String>,
     pub items: &'a Items,
+    /// The environment's workloads by name (the first of a name), for reference lookups.
+    pub workloads: HashMap<&'a str, &'a Workload>,
+    /// Names of the environment's configs.
+    pub configs: HashSet<&'a str>,
 }
 
 fn to_value<T: serde::Serialize>(t: &T) -> Value {
@@ -178,12 +182,18 @@ impl Cx<'_> {
         let mut app_labels = kv(&self.spec.app.labels);
         app_labels.insert("app.kubernetes.io/part-of".into(), app.to_string());
         app_labels.insert("app.kubernetes.io/managed-by".into(), "stowage".into());
+        let mut workloads = HashMap::new();
+        for w in &items.workloads {
+            workloads.entry(w.name.v.as_str()).or_insert(w);
+        }
         let env = Env {
             level,
             namespace,
             app,
             app_labels: &app_labels,
             items,
+            workloads,
+            configs: items.configs.iter().map(|c| c.name.v.as_str()).collect(),
         };
         let mut objects = Vec::new();
         objects.push(Object {
@@ -710,7 +720,7 @@ impl Cx<'_> {
             .env_from
             .iter()
             .map(|f| {
-                if env.items.configs.iter().any(|c| c.name.v == f.v) {
+                if env.configs.contains(f.v.as_str()) {
                     core::EnvFromSource {
                         config_map_ref: Some(core::ConfigMapEnvSource {
                             name: f.v.clone(),
@@ -1100,13 +1110,12 @@ fn ingress(env: &Env, i: &ast::Ingress) -> Value {
         }
     }
     let mut rules: Vec<net::IngressRule> = Vec::new();
+    let mut rule_of_host: HashMap<&str, usize> = HashMap::new();
     let mut hosts: Vec<String> = Vec::new();
     for r in &i.routes {
         let port_name = env
-            .items
             .workloads
-            .iter()
-            .find(|w| w.name.v == r.service.v)
+            .get(r.service.v.as_str())
             .and_then(|w| match &r.port {
                 Some(p) => w.ports.iter().find(|x| match &p.v {
                     PortRef::Name(n) => &x.name.v == n,
@@ -1139,16 +1148,14 @@ fn ingress(env: &Env, i: &ast::Ingress) -> Value {
                 ..Default::default()
             },
         };
-        match rules
-            .iter_mut()
-            .find(|x| x.host.as_deref() == Some(r.host.v.as_str()))
-        {
-            Some(rule) => rule
+        match rule_of_host.get(r.host.v.as_str()) {
+            Some(&i) => rules[i]
                 .http
                 .get_or_insert_with(Default::default)
                 .paths
                 .push(path),
             None => {
+                rule_of_host.insert(r.host.v.as_str(), rules.len());
                 hosts.push(r.host.v.clone());
                 rules.push(net::IngressRule {
                     host: Some(r.host.v.clone()),

@@ -2,12 +2,12 @@
 //! the ingresses that route to it.
 
 use super::lower::{Env, selector};
-use crate::syntax::ast::{Peer, PortRef, S, Spec, Workload, WorkloadKind};
+use crate::syntax::ast::{Peer, PortRef, Route, S, Spec, Workload, WorkloadKind};
 use k8s_openapi::api::networking::v1 as net;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 fn meta(env: &Env, name: &str) -> ObjectMeta {
     ObjectMeta {
@@ -97,9 +97,26 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
         }),
     ));
     let workloads = &env.items.workloads;
+    // Who reaches each workload (each source once, in the order of the workloads), and the
+    // routes to each workload (in the order of the ingresses): hash lookups, not a scan of
+    // every workload for every workload.
+    let mut reached_by: HashMap<&str, Vec<&Workload>> = HashMap::new();
+    for source in workloads {
+        for r in &source.reach {
+            let sources = reached_by.entry(r.v.target.as_str()).or_default();
+            if !sources.last().is_some_and(|s| std::ptr::eq(*s, source)) {
+                sources.push(source);
+            }
+        }
+    }
+    let mut routes_to: HashMap<&str, Vec<&Route>> = HashMap::new();
+    for r in env.items.ingresses.iter().flat_map(|i| i.routes.iter()) {
+        routes_to.entry(r.service.v.as_str()).or_default().push(r);
+    }
     for w in workloads {
         let mut ingress = Vec::new();
-        for source in workloads {
+        let sources = reached_by.get(w.name.v.as_str()).map(Vec::as_slice);
+        for source in sources.unwrap_or_default() {
             let allowed: Vec<net::NetworkPolicyPort> = source
                 .reach
                 .iter()
@@ -116,12 +133,11 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
                 });
             }
         }
-        let routed: Vec<net::NetworkPolicyPort> = env
-            .items
-            .ingresses
+        let routed: Vec<net::NetworkPolicyPort> = routes_to
+            .get(w.name.v.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
-            .flat_map(|i| i.routes.iter())
-            .filter(|r| r.service.v == w.name.v)
             .flat_map(|r| match &r.port {
                 Some(p) => target_ports(w, Some(&p.v)),
                 None => target_ports(w, None).into_iter().take(1).collect(),
@@ -187,7 +203,7 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
             });
         }
         for r in &w.reach {
-            if let Some(t) = workloads.iter().find(|t| t.name.v == r.v.target) {
+            if let Some(t) = env.workloads.get(r.v.target.as_str()) {
                 let ports = target_ports(t, r.v.port.as_ref());
                 if ports.is_empty() {
                     continue;

@@ -7,6 +7,7 @@
 
 use crate::diagnostic::Span;
 use kdl::{KdlDocument, KdlEntry, KdlNode, KdlValue};
+use std::collections::HashMap;
 
 /// A KDL value with its span (the value's text, without a property's `key=`).
 #[derive(Debug, Clone, PartialEq)]
@@ -149,16 +150,25 @@ pub fn merge(base: &[Node], over: &[Node]) -> Vec<Node> {
         }
     }
     let base_len = out.len();
+    // Many overrides of many nodes (an environment's items): find the base node by a hash of
+    // its key rather than by a scan, so that merging stays linear.
+    let mut index = (base_len * over.len() > 64).then(|| KeyIndex::new(&out[..base_len]));
     for o in over {
         let key = key_of(o);
         let list = LIST_KINDS.contains(&o.name.as_str());
-        match out[..base_len]
-            .iter()
-            .rposition(|b| !list && key_of(b) == key)
-        {
+        let found = match &index {
+            _ if list => None,
+            Some(index) => index.last(key),
+            None => out[..base_len].iter().rposition(|b| key_of(b) == key),
+        };
+        match found {
             Some(i) => {
                 let merged = merge_node(&out[i], o);
+                let same_key = key_of(&merged) == key_of(&out[i]);
                 out[i] = merged;
+                if !same_key && let Some(index) = &mut index {
+                    *index = KeyIndex::new(&out[..base_len]);
+                }
             }
             None => {
                 let mut added = o.clone();
@@ -168,6 +178,26 @@ pub fn merge(base: &[Node], over: &[Node]) -> Vec<Node> {
         }
     }
     out
+}
+
+/// The position of the last node of each [`key_of`] in a list of nodes.
+struct KeyIndex(HashMap<(String, Option<String>), usize>);
+
+impl KeyIndex {
+    fn new(nodes: &[Node]) -> Self {
+        let mut m = HashMap::with_capacity(nodes.len());
+        for (i, n) in nodes.iter().enumerate() {
+            let (name, label) = key_of(n);
+            m.insert((name.to_string(), label.map(str::to_string)), i);
+        }
+        KeyIndex(m)
+    }
+
+    fn last(&self, (name, label): (&str, Option<&str>)) -> Option<usize> {
+        self.0
+            .get(&(name.to_string(), label.map(str::to_string)))
+            .copied()
+    }
 }
 
 fn merge_node(base: &Node, over: &Node) -> Node {

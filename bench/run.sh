@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# The end-to-end benchmark: stowage against kustomize and Helm on the same machine, in one run.
+#
+#   bash bench/run.sh                 # N = 10, 100, 1000; writes bench/RESULTS.md
+#   BENCH_SIZES="10 100" BENCH_RUNS=7 bash bench/run.sh
+#
+# For each N, bench/gen.py writes a spec of N services and 3 environments; stowage builds it
+# once, and then each command is run BENCH_WARMUP times (not counted) and BENCH_RUNS times
+# (default 5): the table shows the median wall time, CPU time (user + system) and peak RSS
+# (/usr/bin/time). Measured: `stowage build` into an empty folder (every output: kustomize,
+# Helm, CI) and into an up-to-date one, `stowage check` on an up-to-date tree, `stowage
+# validate`; and on stowage's own output, `kubectl kustomize overlays/production` and `helm
+# template -f values-production.yaml` (.tools/bin/helm, the Helm Go library). A peer whose
+# warm-up run takes longer than BENCH_SLOW seconds (default 60) is run once more only (the
+# table says so); one that takes longer than BENCH_TIMEOUT seconds (default 600) is stopped
+# and shown as "> BENCH_TIMEOUT s". Not part of the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SIZES=${BENCH_SIZES:-"10 100 1000"}
+RUNS=${BENCH_RUNS:-5}
+WARMUP=${BENCH_WARMUP:-1}
+SLOW=${BENCH_SLOW:-60}
+TIMEOUT=${BENCH_TIMEOUT:-600}
+OUT=${BENCH_OUT:-$ROOT/bench/RESULTS.md}
+
+if [ ! -x /usr/bin/time ]; then
+    echo "installing GNU time (for peak RSS)" >&2
+    apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
+fi
+KUBECTL=$(command -v kubectl || true)
+HELM=$ROOT/.tools/bin/helm
+if [ ! -x "$HELM" ]; then
+    echo "installing the test tools (.tools/bin/helm)" >&2
+    bash scripts/setup-tools.sh >&2
+fi
+
+cargo build --release --quiet
+BIN=$ROOT/target/release/stowage
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# measure NAME PREPARE CMD...: appends "NAME<TAB>wall_ms<TAB>cpu_ms<TAB>rss_kb<TAB>runs" to $ROWS.
+measure() {
+    local name=$1 prepare=$2
+    shift 2
+    local tf=$WORK/time.txt runs=$RUNS i walls=() cpus=() rsss=() t0 t1 rc
+    for ((i = 0; i < WARMUP + RUNS; i++)); do
+        eval "$prepare"
+        t0=$EPOCHREALTIME
+        rc=0
+        timeout "$TIMEOUT" /usr/bin/time -f '%M %U %S' -o "$tf" "$@" >/dev/null 2>"$WORK/stderr" || rc=$?
+        t1=$EPOCHREALTIME
+        if [ "$rc" = 124 ]; then
+            printf '%s\t>%s\t-\t-\t0\n' "$name" "$((TIMEOUT * 1000))" >>"$ROWS"
+            echo "  $name: stopped after ${TIMEOUT} s" >&2
+            return
+        fi
+        if [ "$rc" != 0 ]; then
+            echo "  $name failed (exit $rc):" >&2
+            cat "$WORK/stderr" >&2
+            exit 1
+        fi
+        local wall cpu rss
+        wall=$(python3 -c "print(round(($t1 - $t0) * 1000, 1))")
+        read -r rss user sys <"$tf"
+        cpu=$(python3 -c "print(round(($user + $sys) * 1000))")
+        if ((i < WARMUP)); then
+            # A slow peer is run once more only.
+            if python3 -c "import sys; sys.exit(0 if $wall > $SLOW * 1000 else 1)"; then
+                runs=1
+                ((i = WARMUP + RUNS - 2)) || true
+            fi
+            continue
+        fi
+        walls+=("$wall")
+        cpus+=("$cpu")
+        rsss+=("$rss")
+    done
+    python3 - "$name" "$runs" "${walls[*]}" "${cpus[*]}" "${rsss[*]}" >>"$ROWS" <<'EOF'
+import statistics, sys
+name, runs = sys.argv[1], sys.argv[2]
+w, c, r = ([float(x) for x in a.split()] for a in sys.argv[3:6])
+print(f"{name}\t{statistics.median(w):.1f}\t{statistics.median(c):.0f}\t{statistics.median(r):.0f}\t{len(w)}")
+EOF
+    echo "  $(tail -1 "$ROWS")" >&2
+}
+
+ROWS=$WORK/rows.tsv
+: >"$ROWS"
+for N in $SIZES; do
+    echo "N = $N" >&2
+    D=$WORK/n$N
+    python3 bench/gen.py "$N" "$D"
+    "$BIN" build -f "$D/stowage.kdl" -o "$D/out" 2>/dev/null
+    FILES=$(wc -l <"$D/out/.stowage-manifest")
+    BYTES=$(du -sb --apparent-size "$D/out" | cut -f1)
+    SPEC=$(wc -c <"$D/stowage.kdl")
+    printf '#\t%s\t%s\t%s\t%s\n' "$N" "$SPEC" "$FILES" "$BYTES" >>"$ROWS"
+    measure "$N stowage build (empty folder)" "rm -rf '$D/fresh'" "$BIN" build -f "$D/stowage.kdl" -o "$D/fresh"
+    measure "$N stowage build (up to date)" ":" "$BIN" build -f "$D/stowage.kdl" -o "$D/out"
+    measure "$N stowage check" ":" "$BIN" check -f "$D/stowage.kdl" -o "$D/out"
+    measure "$N stowage validate" ":" "$BIN" validate -f "$D/stowage.kdl"
+    if [ -n "$KUBECTL" ]; then
+        measure "$N kubectl kustomize overlays/production" ":" "$KUBECTL" kustomize "$D/out/deploy/kustomize/overlays/production"
+    fi
+    measure "$N helm template -f values-production.yaml" ":" "$HELM" template bench "$D/out/deploy/helm/bench" -f "$D/out/deploy/helm/bench/values-production.yaml"
+done
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+
+python3 - "$ROWS" "$OUT" "$ROOT/bench/NOTES.md" <<EOF
+import sys, os, re, subprocess
+rows_path, out_path, notes_path = sys.argv[1:4]
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
+    except Exception:
+        return "?"
+
+cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
+mem = sh("awk '/MemTotal/ {printf \"%.1f GiB\", \$2/1048576}' /proc/meminfo")
+sizes, rows = {}, {}
+for line in open(rows_path):
+    f = line.rstrip("\n").split("\t")
+    if f[0] == "#":
+        sizes[int(f[1])] = f[2:]
+        continue
+    n, cmd = f[0].split(" ", 1)
+    rows[(int(n), cmd)] = f[1:]
+
+def ms(v):
+    if v.startswith(">"):
+        return None
+    return float(v)
+
+def fmt_ms(v):
+    if v.startswith(">"):
+        return "> %d s" % (int(v[1:]) // 1000)
+    x = float(v)
+    return "%.0f ms" % x if x >= 100 else "%.1f ms" % x
+
+out = []
+w = out.append
+w("# Benchmark results")
+w("")
+w("Written by \`bash bench/run.sh\` (do not edit by hand; the notes at the end come from")
+w("bench/NOTES.md). Spec: \`bench/gen.py N\` (N services; per 10 services one worker, one")
+w("PostgreSQL stateful and one cron job; ingresses of 25 routes; 3 environments with overrides;")
+w("a GitHub + GitLab pipeline). Medians of the runs shown after %s warm-up run(s); CPU is user +" % "${WARMUP}")
+w("system time; RSS is the peak resident set (GNU time). Ratios are the peer's wall time over")
+w("\`stowage build\` into an empty folder (which writes every output: kustomize, Helm and CI).")
+w("")
+w("## Machine")
+w("")
+w("| | |")
+w("| --- | --- |")
+w("| date | %s |" % sh("date -u '+%Y-%m-%d %H:%M UTC'"))
+w("| CPU | %s, %s cores (\`nproc\`) |" % (cpu, sh("nproc")))
+w("| memory | %s |" % mem)
+w("| kernel | %s |" % sh("uname -sr"))
+w("| load average (1, 5, 15 min) at start / end | %s / %s |" % ("${LOAD_START}", "${LOAD_END}"))
+w("| rustc | %s |" % sh("rustc --version"))
+w("| kubectl / kustomize | %s |" % sh("kubectl version --client 2>/dev/null | tr '\n' ' '"))
+w("| helm | %s |" % sh("'${HELM}' version"))
+w("| stowage | %s (%s) |" % (sh("'${BIN}' --version"), sh("git -C '${ROOT}' rev-parse --short HEAD") + (" + uncommitted changes" if sh("git -C '${ROOT}' status --porcelain --untracked-files=no") else "")))
+w("")
+w("## Results")
+w("")
+w("| N | spec | output | command | wall (median) | CPU | peak RSS | runs | peer / stowage build |")
+w("| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+for n in sorted(sizes):
+    spec, files, nbytes = sizes[n]
+    build = ms(rows[(n, "stowage build (empty folder)")][0])
+    first = True
+    for (rn, cmd), (wall, cpu_ms, rss, runs) in rows.items():
+        if rn != n:
+            continue
+        peer = not cmd.startswith("stowage")
+        if peer:
+            t = ms(wall)
+            ratio = ("> %.0fx" % (int(wall[1:]) / build)) if t is None else "%.1fx" % (t / build)
+        else:
+            ratio = ""
+        lead = ("%d | %.0f kB | %s files, %.1f MB" % (n, int(spec) / 1000, files, int(nbytes) / 1e6)) if first else " | | "
+        first = False
+        rss_s = "-" if rss == "-" else "%.0f MB" % (int(rss) / 1024)
+        cpu_s = "-" if cpu_ms == "-" else "%s ms" % cpu_ms
+        w("| %s | \`%s\` | %s | %s | %s | %s | %s |" % (lead, cmd, fmt_ms(wall), cpu_s, rss_s, runs, ratio))
+w("")
+w("## Targets (N = 1000)")
+w("")
+def get(n, cmd):
+    r = rows.get((n, cmd))
+    return None if r is None else r
+if 1000 in sizes:
+    b = get(1000, "stowage build (empty folder)")
+    checks = []
+    def target(desc, ok, value):
+        checks.append("| %s | %s | %s |" % (desc, value, "met" if ok else "**not met**"))
+    bw, brss = float(b[0]), int(b[2]) / 1024
+    target("\`build\` under 300 ms wall", bw < 300, fmt_ms(b[0]))
+    target("\`build\` under 200 MB peak RSS", brss < 200, "%.0f MB" % brss)
+    for cmd in ["stowage check", "stowage validate"]:
+        r = get(1000, cmd)
+        target("\`%s\` under 300 ms" % cmd.split()[1], float(r[0]) < 300, fmt_ms(r[0]))
+    k = get(1000, "kubectl kustomize overlays/production")
+    if k:
+        kv = ms(k[0]) or float(k[0][1:])
+        target("at least 50x faster than \`kubectl kustomize\` (one overlay)", kv / bw >= 50, ("> " if ms(k[0]) is None else "") + "%.1fx" % (kv / bw))
+    h = get(1000, "helm template -f values-production.yaml")
+    if h:
+        hv = ms(h[0]) or float(h[0][1:])
+        target("faster than \`helm template\`", hv > bw, "%.1fx" % (hv / bw))
+    if 100 in sizes:
+        b100 = float(get(100, "stowage build (empty folder)")[0])
+        c100 = float(get(100, "stowage check")[0])
+        c1000 = float(get(1000, "stowage check")[0])
+        target("scaling: build time(1000) / time(100) at most 12", bw / b100 <= 12, "%.1f" % (bw / b100))
+        target("scaling: check time(1000) / time(100) at most 12", c1000 / c100 <= 12, "%.1f" % (c1000 / c100))
+    w("| target | measured | |")
+    w("| --- | --- | --- |")
+    out.extend(checks)
+    w("")
+if os.path.exists(notes_path):
+    out.append(open(notes_path).read().rstrip("\n"))
+open(out_path, "w").write("\n".join(out) + "\n")
+print("\n".join(out))
+EOF
+echo "wrote $OUT" >&2

@@ -30,8 +30,23 @@ impl std::fmt::Display for IoFailure {
 }
 
 pub fn read_source(path: &Path) -> Result<Source, IoFailure> {
-    let bytes = std::fs::read(path)
+    // Read at most one byte more than a spec may have: a huge file (or /dev/zero) is refused
+    // without being read into memory.
+    let limit = crate::syntax::limits::MAX_SPEC_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, limit as u64 + 1), &mut bytes)
+        })
         .map_err(|e| IoFailure(format!("cannot read {}: {e}", path.display())))?;
+    if bytes.len() > limit {
+        return Err(IoFailure(format!(
+            "{} is larger than {} MiB: stowage reads specs of at most {} bytes",
+            path.display(),
+            limit >> 20,
+            limit
+        )));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         IoFailure(format!(
             "{} is not UTF-8 text (invalid byte at offset {})",

@@ -6,7 +6,10 @@
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// A byte range in the spec source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -116,6 +119,8 @@ impl Diagnostic {
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// Positions in `items` by hash of the diagnostic: duplicates are found without a scan.
+    by_hash: HashMap<u64, Vec<usize>>,
 }
 
 impl Diagnostics {
@@ -123,7 +128,11 @@ impl Diagnostics {
         Self::default()
     }
     pub fn push(&mut self, d: Diagnostic) {
-        if !self.items.contains(&d) {
+        let mut h = std::hash::DefaultHasher::new();
+        d.hash(&mut h);
+        let same = self.by_hash.entry(h.finish()).or_default();
+        if !same.iter().any(|&i| self.items[i] == d) {
+            same.push(self.items.len());
             self.items.push(d);
         }
     }
@@ -175,7 +184,7 @@ impl IntoIterator for Diagnostics {
 /// A diagnostic bound to its source, so miette can draw it.
 struct Report<'a> {
     diag: &'a Diagnostic,
-    source: NamedSource<String>,
+    source: NamedSource<Arc<str>>,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -236,7 +245,104 @@ pub enum Style {
     Plain,
 }
 
-/// Render one diagnostic for humans.
+/// A spec's text prepared for printing many diagnostics: the excerpt text is made once and
+/// lines are found by binary search, so printing stays linear in the number of diagnostics.
+pub struct Renderer<'a> {
+    file: &'a str,
+    source: &'a str,
+    /// The text miette draws excerpts from (see [`displayable`]).
+    shown: Arc<str>,
+    /// Byte offset of the start of each line.
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(file: &'a str, source: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Renderer {
+            file,
+            source,
+            shown: displayable(source).into(),
+            line_starts,
+        }
+    }
+
+    /// Line and column (both 1-based, column in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.source.len());
+        while !self.source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        (line, self.source[start..offset].chars().count() + 1)
+    }
+
+    /// One diagnostic for humans: miette's report, `width` columns wide.
+    pub fn human(&self, diag: &Diagnostic, style: Style, width: usize) -> String {
+        let theme = match style {
+            Style::Color => GraphicalTheme::unicode(),
+            Style::Plain => GraphicalTheme::unicode_nocolor(),
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(width)
+            .with_links(false);
+        let report = Report {
+            diag,
+            source: NamedSource::new(self.file, self.shown.clone()),
+        };
+        let mut out = String::new();
+        handler
+            .render_report(&mut out, &report)
+            .expect("rendering to a String cannot fail");
+        out
+    }
+
+    /// One diagnostic as a single-line JSON object.
+    pub fn json(&self, diag: &Diagnostic) -> String {
+        let (line, column) = self.line_col(diag.primary.span.offset);
+        let (end_line, end_column) =
+            self.line_col(diag.primary.span.offset + diag.primary.span.len);
+        serde_json::to_string(&JsonDiagnostic {
+            file: self.file,
+            line,
+            column,
+            end_line,
+            end_column,
+            code: diag.code,
+            severity: diag.severity,
+            message: &diag.message,
+            label: &diag.primary.text,
+            help: diag.help.as_deref(),
+        })
+        .expect("diagnostics serialize")
+    }
+
+    /// One diagnostic as a GitHub Actions workflow command annotation.
+    pub fn github(&self, diag: &Diagnostic) -> String {
+        let (line, col) = self.line_col(diag.primary.span.offset);
+        let level = match diag.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut msg = diag.message.clone();
+        if let Some(h) = &diag.help {
+            msg.push_str(" (help: ");
+            msg.push_str(h);
+            msg.push(')');
+        }
+        format!(
+            "::{level} file={},line={line},col={col},title={}::{}",
+            escape_property(self.file),
+            escape_property(diag.code),
+            escape_data(&msg)
+        )
+    }
+}
+
+/// Render one diagnostic for humans (see [`Renderer`] for many).
 pub fn render_human(
     diag: &Diagnostic,
     file: &str,
@@ -244,40 +350,26 @@ pub fn render_human(
     style: Style,
     width: usize,
 ) -> String {
-    let theme = match style {
-        Style::Color => GraphicalTheme::unicode(),
-        Style::Plain => GraphicalTheme::unicode_nocolor(),
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(width)
-        .with_links(false);
-    let report = Report {
-        diag,
-        source: NamedSource::new(file, source.to_string()),
-    };
-    let mut out = String::new();
-    handler
-        .render_report(&mut out, &report)
-        .expect("rendering to a String cannot fail");
-    out
+    Renderer::new(file, source).human(diag, style, width)
 }
 
-/// Line and column (both 1-based, column in characters) of a byte offset.
-pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
-    let mut boundary = offset;
-    while !source.is_char_boundary(boundary) {
-        boundary -= 1;
+/// The source as shown in excerpts: characters KDL forbids (bidirectional overrides, control
+/// characters) replaced by as many bytes of U+FFFD or `?`, so that spans stay valid and the
+/// excerpt cannot display differently from what it is.
+fn displayable(source: &str) -> String {
+    use crate::syntax::limits::is_forbidden;
+    if !source.chars().any(is_forbidden) {
+        return source.to_string();
     }
-    let before = &source[..boundary];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
+    source
+        .char_indices()
+        .map(|(i, c)| match c {
+            '\u{FEFF}' if i == 0 => c.to_string(),
+            c if !is_forbidden(c) => c.to_string(),
+            c if c.len_utf8() == 3 => '\u{FFFD}'.to_string(),
+            c => "?".repeat(c.len_utf8()),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -295,44 +387,14 @@ struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
 }
 
-/// Render one diagnostic as a single-line JSON object.
+/// Render one diagnostic as a single-line JSON object (see [`Renderer`] for many).
 pub fn render_json(diag: &Diagnostic, file: &str, source: &str) -> String {
-    let (line, column) = line_col(source, diag.primary.span.offset);
-    let (end_line, end_column) = line_col(source, diag.primary.span.offset + diag.primary.span.len);
-    serde_json::to_string(&JsonDiagnostic {
-        file,
-        line,
-        column,
-        end_line,
-        end_column,
-        code: diag.code,
-        severity: diag.severity,
-        message: &diag.message,
-        label: &diag.primary.text,
-        help: diag.help.as_deref(),
-    })
-    .expect("diagnostics serialize")
+    Renderer::new(file, source).json(diag)
 }
 
-/// Render one diagnostic as a GitHub Actions workflow command annotation.
+/// Render one diagnostic as a GitHub Actions annotation (see [`Renderer`] for many).
 pub fn render_github(diag: &Diagnostic, file: &str, source: &str) -> String {
-    let (line, col) = line_col(source, diag.primary.span.offset);
-    let level = match diag.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let mut msg = diag.message.clone();
-    if let Some(h) = &diag.help {
-        msg.push_str(" (help: ");
-        msg.push_str(h);
-        msg.push(')');
-    }
-    format!(
-        "::{level} file={},line={line},col={col},title={}::{}",
-        escape_property(file),
-        escape_property(diag.code),
-        escape_data(&msg)
-    )
+    Renderer::new(file, source).github(diag)
 }
 
 /// A GitHub Actions workflow command (`::error file=...,line=...::message`), escaped.

@@ -151,6 +151,9 @@ fn out_dir(spec: &Path, out: &Option<PathBuf>) -> PathBuf {
     }
 }
 
+/// How many diagnostics the human format prints in full.
+const MAX_HUMAN_DIAGNOSTICS: usize = 50;
+
 /// Print diagnostics; returns whether there were errors.
 fn report(cli: &Cli, source: &Source, diags: &diagnostic::Diagnostics) -> bool {
     let mut file = source.path.display().to_string();
@@ -170,19 +173,33 @@ fn report(cli: &Cli, source: &Source, diags: &diagnostic::Diagnostics) -> bool {
         Box::new(stderr.lock())
     };
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && stderr.is_terminal();
-    for d in diags.sorted() {
+    let renderer = diagnostic::Renderer::new(&file, &source.text);
+    let mut sorted = diags.sorted();
+    if cli.message_format == MessageFormat::Human && sorted.len() > MAX_HUMAN_DIAGNOSTICS {
+        // Errors before warnings, so that the ones shown include every error they can.
+        sorted.sort_by_key(|d| d.severity != diagnostic::Severity::Error);
+    }
+    // A terminal gets the first screenfuls; the machine formats get every diagnostic.
+    let shown = match cli.message_format {
+        MessageFormat::Human => sorted.len().min(MAX_HUMAN_DIAGNOSTICS),
+        _ => sorted.len(),
+    };
+    for d in &sorted[..shown] {
         let text = match cli.message_format {
-            MessageFormat::Human => diagnostic::render_human(
-                d,
-                &file,
-                &source.text,
-                if color { Style::Color } else { Style::Plain },
-                100,
-            ),
-            MessageFormat::Json => diagnostic::render_json(d, &file, &source.text) + "\n",
-            MessageFormat::Github => diagnostic::render_github(d, &file, &source.text) + "\n",
+            MessageFormat::Human => {
+                renderer.human(d, if color { Style::Color } else { Style::Plain }, 100)
+            }
+            MessageFormat::Json => renderer.json(d) + "\n",
+            MessageFormat::Github => renderer.github(d) + "\n",
         };
         let _ = err.write_all(text.as_bytes());
+    }
+    if shown < sorted.len() {
+        let _ = writeln!(
+            err,
+            "... and {} more not shown (`--message-format json` lists every diagnostic)",
+            sorted.len() - shown
+        );
     }
     if cli.message_format == MessageFormat::Human && !diags.is_empty() {
         let _ = writeln!(

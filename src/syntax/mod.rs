@@ -8,6 +8,7 @@
 pub mod ast;
 pub mod decode;
 pub mod format;
+pub mod limits;
 pub mod tree;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
@@ -18,8 +19,13 @@ use tree::Node;
 /// Parse and decode a spec. Returns `None` when the spec is too broken to go further (a KDL
 /// syntax error, no `app`); the diagnostics say why.
 pub fn parse(source: &str) -> (Option<Spec>, Diagnostics) {
+    // Size, nesting and forbidden characters, before any parser sees the text.
+    let limited = match limits::check(source) {
+        Ok(l) => l,
+        Err(diags) => return (None, diags),
+    };
     let mut diags = Diagnostics::new();
-    let doc = match source.parse::<kdl::KdlDocument>() {
+    let doc = match limited.parse_kdl() {
         Ok(doc) => doc,
         Err(err) => {
             let mut unclosed: Option<Diagnostic> = None;
@@ -96,6 +102,22 @@ pub fn parse(source: &str) -> (Option<Spec>, Diagnostics) {
             return (None, diags);
         }
     };
+    if let Some(node) = doc.nodes().get(limits::MAX_TOP_LEVEL_NODES) {
+        diags.push(
+            Diagnostic::error(
+                "stowage::syntax::too-large",
+                format!(
+                    "the spec has {} top-level nodes; stowage compiles at most {}",
+                    doc.nodes().len(),
+                    limits::MAX_TOP_LEVEL_NODES
+                ),
+                Span::new(node.span().offset(), node.name().span().len()),
+                "the first node beyond the limit",
+            )
+            .with_help("one spec describes one application: split the system into several specs"),
+        );
+        return (None, diags);
+    }
     let nodes = tree::from_document(&doc);
     let spec = from_nodes(&nodes, &mut diags);
     (spec, diags)

@@ -1,0 +1,595 @@
+//! Limits on what is parsed at all: size, nesting and characters, checked before any parser
+//! runs, and the `kdl` crate run where its recursion cannot overflow the stack.
+//!
+//! A spec is a few kilobytes nested a few levels deep. The `kdl` crate's parser recurses once
+//! per `{`, per nested `/*`, per `*` or `/` inside a block comment, per `/-` following another
+//! `/-`, and, after a syntax error at the top level, once per remaining error (a JSON file
+//! given as a spec recurses thousands of times). Unchecked, deep or broken input aborts the
+//! process with a stack overflow. [`check`] scans the text once (strings, raw strings and
+//! comments understood) and refuses, with a diagnostic, what no spec needs: more than
+//! [`MAX_SPEC_BYTES`], blocks nested deeper than [`MAX_NESTING`], block comments nested deeper
+//! or with more than [`MAX_COMMENT_PARTS`] parts, runs of more than [`MAX_SLASHDASH_RUN`]
+//! slashdashes, and the characters KDL forbids (bidirectional overrides, control characters),
+//! which could make the spec read differently from what it is. [`Checked::parse_kdl`] then
+//! parses on a thread whose stack is sized for the worst case of the input it is given, one
+//! group of top-level nodes of at most [`CHUNK_BYTES`] at a time (a single top-level node larger
+//! than [`MAX_NODE_BYTES`] is refused), so the error recursion stays bounded too.
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Span};
+use kdl::{KdlDocument, KdlError, KdlNode};
+use std::sync::Arc;
+
+/// The largest spec read (4 MiB: a thousand services take about 2 MB).
+pub const MAX_SPEC_BYTES: usize = 4 << 20;
+/// How many top-level nodes (workloads, configs, secrets, environments, ...) a spec may have:
+/// a thousand services compile in seconds, a hundred thousand would take minutes and gigabytes.
+pub const MAX_TOP_LEVEL_NODES: usize = 5000;
+/// How deep `{ }` blocks may nest (a spec needs about four levels).
+pub const MAX_NESTING: usize = 64;
+/// How many `*`, `/` and runs of other text one block comment (nested ones included) may hold.
+pub const MAX_COMMENT_PARTS: usize = 2000;
+/// How many `/-` may follow each other with nothing but blanks and comments between them.
+pub const MAX_SLASHDASH_RUN: usize = 64;
+/// Top-level nodes are given to the `kdl` crate in groups of about this size.
+pub const CHUNK_BYTES: usize = 64 << 10;
+/// The largest single top-level node the `kdl` crate is given.
+pub const MAX_NODE_BYTES: usize = 256 << 10;
+/// How many characters KDL forbids are reported (then the scan stops).
+const MAX_CHARACTER_REPORTS: usize = 10;
+
+/// A spec that passed [`check`]: where its top-level nodes may be split.
+#[derive(Debug)]
+pub struct Checked<'a> {
+    source: &'a str,
+    /// Byte offsets where a top-level node starts (after a newline at depth 0).
+    boundaries: Vec<usize>,
+}
+
+/// Check the limits; `Err` holds the diagnostics of a spec that must not be parsed.
+pub fn check(source: &str) -> Result<Checked<'_>, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    if source.len() > MAX_SPEC_BYTES {
+        diags.push(
+            Diagnostic::error(
+                "stowage::syntax::too-large",
+                format!(
+                    "the spec is {} bytes long; stowage reads specs of at most {} MiB",
+                    source.len(),
+                    MAX_SPEC_BYTES >> 20
+                ),
+                Span::new(0, 0),
+                "this file",
+            )
+            .with_help(
+                "a spec describes one application in a few kilobytes: is this the right file?",
+            ),
+        );
+        return Err(diags);
+    }
+    forbidden_characters(source, &mut diags);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let scan = scan(source);
+    if !scan.problems.is_empty() {
+        diags.extend(scan.problems);
+        return Err(diags);
+    }
+    let checked = Checked {
+        source,
+        boundaries: scan.boundaries,
+    };
+    if let Some((start, end)) = checked
+        .chunks()
+        .into_iter()
+        .find(|(s, e)| e - s > MAX_NODE_BYTES)
+    {
+        let name_len = source[start..end]
+            .find(|c: char| c.is_whitespace() || c == '{')
+            .unwrap_or(0)
+            .min(64);
+        diags.push(
+            Diagnostic::error(
+                "stowage::syntax::too-large",
+                format!(
+                    "this top-level node is {} bytes long; stowage reads nodes of at most {} KiB",
+                    end - start,
+                    MAX_NODE_BYTES >> 10
+                ),
+                Span::new(start, name_len),
+                "this node",
+            )
+            .with_help("is the file a KDL spec? Each workload is a node of its own, of a few hundred bytes"),
+        );
+        return Err(diags);
+    }
+    Ok(checked)
+}
+
+impl Checked<'_> {
+    /// Groups of whole top-level nodes: (start, end) byte ranges covering the source.
+    fn chunks(&self) -> Vec<(usize, usize)> {
+        let len = self.source.len();
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut i = 0; // index into boundaries
+        while start < len {
+            // The last boundary within CHUNK_BYTES of start; else the first after it.
+            let mut end = None;
+            while i < self.boundaries.len() && self.boundaries[i] <= start {
+                i += 1;
+            }
+            while i < self.boundaries.len() && self.boundaries[i] - start <= CHUNK_BYTES {
+                end = Some(self.boundaries[i]);
+                i += 1;
+            }
+            let end = match end {
+                Some(e) => e,
+                None if len - start <= CHUNK_BYTES => len,
+                None => self.boundaries.get(i).copied().unwrap_or(len),
+            };
+            out.push((start, end));
+            start = end;
+        }
+        out
+    }
+
+    /// Parse with the `kdl` crate, as `source.parse::<KdlDocument>()` would, without
+    /// overflowing the stack: spans and errors are those of the whole text.
+    pub fn parse_kdl(&self) -> Result<KdlDocument, KdlError> {
+        let chunks = self.chunks();
+        let largest = chunks.iter().map(|(s, e)| e - s).max().unwrap_or(0);
+        // Measured worst cases per level: debug builds about 3.3 KiB per top-level error and
+        // 35 KiB per block level, release builds about a sixth of that.
+        let per_byte = if cfg!(debug_assertions) {
+            4 << 10
+        } else {
+            1 << 10
+        };
+        let stack = (64 << 20) + per_byte * largest;
+        let work = || self.parse_chunks(&chunks);
+        std::thread::scope(|s| {
+            match std::thread::Builder::new()
+                .name("stowage-kdl".into())
+                .stack_size(stack)
+                .spawn_scoped(s, work)
+            {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // No thread (resource limits): parse here, as before.
+                Err(_) => work(),
+            }
+        })
+    }
+
+    fn parse_chunks(&self, chunks: &[(usize, usize)]) -> Result<KdlDocument, KdlError> {
+        if chunks.len() <= 1 {
+            return self.source.parse::<KdlDocument>();
+        }
+        let input = Arc::new(self.source.to_string());
+        let mut doc = KdlDocument::new();
+        let mut errors = Vec::new();
+        for &(start, end) in chunks {
+            match self.source[start..end].parse::<KdlDocument>() {
+                Ok(mut part) => {
+                    for n in part.nodes_mut().iter_mut() {
+                        shift_node(n, start);
+                    }
+                    doc.nodes_mut().append(part.nodes_mut());
+                }
+                Err(e) => errors.extend(e.diagnostics.into_iter().map(|mut d| {
+                    d.span = (d.span.offset() + start, d.span.len()).into();
+                    d.input = input.clone();
+                    d
+                })),
+            }
+        }
+        if errors.is_empty() {
+            doc.set_span((0, self.source.len()));
+            Ok(doc)
+        } else {
+            Err(KdlError {
+                input,
+                diagnostics: errors,
+            })
+        }
+    }
+}
+
+fn shift_node(n: &mut KdlNode, by: usize) {
+    let shift = |s: miette::SourceSpan| -> miette::SourceSpan { (s.offset() + by, s.len()).into() };
+    n.set_span(shift(n.span()));
+    let name = n.name_mut();
+    name.set_span(shift(name.span()));
+    if let Some(ty) = n.ty_mut() {
+        ty.set_span(shift(ty.span()));
+    }
+    for e in n.entries_mut() {
+        e.set_span(shift(e.span()));
+        if let Some(k) = e.name_mut() {
+            k.set_span(shift(k.span()));
+        }
+        if let Some(t) = e.ty_mut() {
+            t.set_span(shift(t.span()));
+        }
+    }
+    if let Some(children) = n.children_mut() {
+        children.set_span(shift(children.span()));
+        for c in children.nodes_mut() {
+            shift_node(c, by);
+        }
+    }
+}
+
+/// Characters KDL forbids anywhere in a document, with what they are.
+fn forbidden(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{200E}' => "LEFT-TO-RIGHT MARK, a bidirectional control character",
+        '\u{200F}' => "RIGHT-TO-LEFT MARK, a bidirectional control character",
+        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING, a bidirectional control character",
+        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING, a bidirectional control character",
+        '\u{202C}' => "POP DIRECTIONAL FORMATTING, a bidirectional control character",
+        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE, a bidirectional control character",
+        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE, a bidirectional control character",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE, a bidirectional control character",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE, a bidirectional control character",
+        '\u{2068}' => "FIRST STRONG ISOLATE, a bidirectional control character",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE, a bidirectional control character",
+        '\u{FEFF}' => "ZERO WIDTH NO-BREAK SPACE (a byte order mark, allowed only first)",
+        '\u{0}'..='\u{8}' | '\u{E}'..='\u{1F}' | '\u{7F}' => "a control character",
+        // C1 controls (U+0085 is a KDL newline): terminals act on some of them.
+        '\u{80}'..='\u{84}' | '\u{86}'..='\u{9F}' => "a control character",
+        _ => return None,
+    })
+}
+
+/// Whether `c` is a character KDL forbids (the diagnostic renderer hides them, too).
+pub fn is_forbidden(c: char) -> bool {
+    forbidden(c).is_some()
+}
+
+fn forbidden_characters(source: &str, diags: &mut Diagnostics) {
+    let plain = source
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c));
+    if plain {
+        return;
+    }
+    let mut found = 0;
+    for (i, c) in source.char_indices() {
+        if c == '\u{FEFF}' && i == 0 {
+            continue;
+        }
+        let Some(what) = forbidden(c) else { continue };
+        found += 1;
+        if found > MAX_CHARACTER_REPORTS {
+            break;
+        }
+        diags.push(
+            Diagnostic::error(
+                "stowage::syntax::forbidden-character",
+                format!(
+                    "the spec contains U+{:04X} {what}: `{}`",
+                    c as u32,
+                    c.escape_unicode()
+                ),
+                Span::new(i, c.len_utf8()),
+                format!("`{}` here", c.escape_unicode()),
+            )
+            .with_help(
+                "KDL forbids bidirectional and control characters anywhere in a document, comments \
+                 included: they can make the text display differently from what it is. Delete it; \
+                 inside a string, an escape such as `\\u{202E}` is allowed",
+            ),
+        );
+    }
+}
+
+struct Scan {
+    boundaries: Vec<usize>,
+    problems: Vec<Diagnostic>,
+}
+
+/// One pass over the text: block depth, comments, slashdash runs, top-level node boundaries.
+fn scan(source: &str) -> Scan {
+    let s = source.as_bytes();
+    let n = s.len();
+    let mut out = Scan {
+        boundaries: Vec::new(),
+        problems: Vec::new(),
+    };
+    let mut depth = 0usize;
+    let mut slashdashes = 0usize; // `/-` in a row
+    let mut continued = false; // a `\` line continuation is open
+    let mut i = 0;
+    // Length of a KDL newline at i (0 if none).
+    let newline = |i: usize| -> usize {
+        match s[i] {
+            b'\r' if s.get(i + 1) == Some(&b'\n') => 2,
+            b'\n' | b'\r' | 0x0b | 0x0c => 1,
+            0xc2 if s.get(i + 1) == Some(&0x85) => 2,
+            0xe2 if s.get(i + 1) == Some(&0x80) && matches!(s.get(i + 2), Some(0xa8 | 0xa9)) => 3,
+            _ => 0,
+        }
+    };
+    while i < n {
+        let b = s[i];
+        let nl = newline(i);
+        if nl > 0 {
+            i += nl;
+            if depth == 0 && !continued && slashdashes == 0 && i < n {
+                out.boundaries.push(i);
+            }
+            continued = false;
+            continue;
+        }
+        match b {
+            b' ' | b'\t' => i += 1,
+            b'"' => {
+                slashdashes = 0;
+                continued = false;
+                i = skip_string(s, i, 0);
+            }
+            b'#' => {
+                slashdashes = 0;
+                continued = false;
+                let hashes = s[i..].iter().take_while(|&&c| c == b'#').count();
+                if s.get(i + hashes) == Some(&b'"') {
+                    i = skip_string(s, i + hashes, hashes);
+                } else {
+                    i += hashes;
+                }
+            }
+            b'/' if s.get(i + 1) == Some(&b'/') => {
+                // To the end of the line (the newline itself is handled above).
+                i += 2;
+                while i < n && newline(i) == 0 {
+                    i += 1;
+                }
+            }
+            b'/' if s.get(i + 1) == Some(&b'*') => {
+                let start = i;
+                let (end, deepest, parts) = skip_block_comment(s, i);
+                if deepest > MAX_NESTING || parts > MAX_COMMENT_PARTS {
+                    out.problems.push(
+                        Diagnostic::error(
+                            "stowage::syntax::too-deep",
+                            if deepest > MAX_NESTING {
+                                format!(
+                                    "block comments are nested {deepest} levels deep here; stowage reads at most {MAX_NESTING}"
+                                )
+                            } else {
+                                format!(
+                                    "this block comment has {parts} parts (each `*` and `/` is one); stowage reads at most {MAX_COMMENT_PARTS}"
+                                )
+                            },
+                            Span::new(start, 2),
+                            "this comment",
+                        )
+                        .with_help("comment lines out with `//`, or nodes with `/-`"),
+                    );
+                    return out;
+                }
+                i = end;
+            }
+            b'/' if s.get(i + 1) == Some(&b'-') => {
+                slashdashes += 1;
+                continued = false;
+                if slashdashes > MAX_SLASHDASH_RUN {
+                    out.problems.push(
+                        Diagnostic::error(
+                            "stowage::syntax::too-deep",
+                            format!("more than {MAX_SLASHDASH_RUN} `/-` follow each other here"),
+                            Span::new(i, 2),
+                            "one too many",
+                        )
+                        .with_help("one `/-` comments out the node, value or block after it"),
+                    );
+                    return out;
+                }
+                i += 2;
+            }
+            b'{' => {
+                slashdashes = 0;
+                continued = false;
+                depth += 1;
+                if depth > MAX_NESTING {
+                    out.problems.push(
+                        Diagnostic::error(
+                            "stowage::syntax::too-deep",
+                            format!("blocks are nested more than {MAX_NESTING} levels deep"),
+                            Span::new(i, 1),
+                            format!("level {depth}"),
+                        )
+                        .with_help(
+                            "a spec nests a few levels (environment, service, env): close the blocks left open",
+                        ),
+                    );
+                    return out;
+                }
+                i += 1;
+            }
+            b'}' => {
+                slashdashes = 0;
+                continued = false;
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'\\' => {
+                continued = true;
+                i += 1;
+            }
+            _ => {
+                // Other text: identifiers, numbers, `=`, `;`, `(type)`, other Unicode.
+                slashdashes = 0;
+                continued = false;
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Skip a quoted string starting at the `"` at i (raw when `hashes` > 0); returns the index after
+/// it, or the end of the text when it is not closed.
+fn skip_string(s: &[u8], i: usize, hashes: usize) -> usize {
+    let n = s.len();
+    let multi = s[i..].starts_with(b"\"\"\"");
+    let mut j = i + if multi { 3 } else { 1 };
+    let quotes = if multi { 3 } else { 1 };
+    while j < n {
+        match s[j] {
+            b'\\' if hashes == 0 => j += 2,
+            b'"' if s[j..].len() >= quotes + hashes
+                && s[j..j + quotes].iter().all(|&c| c == b'"')
+                && s[j + quotes..j + quotes + hashes]
+                    .iter()
+                    .all(|&c| c == b'#') =>
+            {
+                return j + quotes + hashes;
+            }
+            _ => j += 1,
+        }
+    }
+    n
+}
+
+/// Skip a block comment starting at the `/*` at i: (index after it, deepest nesting, parts).
+fn skip_block_comment(s: &[u8], i: usize) -> (usize, usize, usize) {
+    let n = s.len();
+    let mut depth = 1;
+    let mut deepest = 1;
+    let mut parts = 0;
+    let mut in_text = false;
+    let mut j = i + 2;
+    while j < n {
+        if s[j] == b'/' && s.get(j + 1) == Some(&b'*') {
+            depth += 1;
+            deepest = deepest.max(depth);
+            parts += 1;
+            in_text = false;
+            j += 2;
+        } else if s[j] == b'*' && s.get(j + 1) == Some(&b'/') {
+            depth -= 1;
+            j += 2;
+            in_text = false;
+            if depth == 0 {
+                return (j, deepest, parts);
+            }
+        } else if s[j] == b'*' || s[j] == b'/' {
+            parts += 1;
+            in_text = false;
+            j += 1;
+        } else {
+            if !in_text {
+                parts += 1;
+                in_text = true;
+            }
+            j += 1;
+        }
+    }
+    (n, deepest, parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(source: &str) -> Vec<&'static str> {
+        match check(source) {
+            Ok(_) => Vec::new(),
+            Err(d) => d.iter().map(|d| d.code).collect(),
+        }
+    }
+
+    #[test]
+    fn nesting() {
+        let ok = format!(
+            "a {}{}",
+            "{ b ".repeat(MAX_NESTING - 1),
+            "}".repeat(MAX_NESTING - 1)
+        );
+        assert!(codes(&ok).is_empty());
+        let deep = format!(
+            "a {}{}",
+            "{ b ".repeat(MAX_NESTING + 1),
+            "}".repeat(MAX_NESTING + 1)
+        );
+        let Err(d) = check(&deep) else { panic!() };
+        let d = d.iter().next().unwrap();
+        assert_eq!(d.code, "stowage::syntax::too-deep");
+        // The first brace beyond the limit: `a ` then 64 times `{ b `.
+        assert_eq!(d.primary.span, Span::new(2 + 4 * MAX_NESTING, 1));
+        // Braces in strings, raw strings and comments do not count.
+        let quoted = format!(
+            "a \"{0}\" #\"{0}\"# \"\"\"\n{0}\n\"\"\" // {0}\n/* {0} */ x",
+            "{".repeat(100)
+        );
+        assert!(codes(&quoted).is_empty());
+    }
+
+    #[test]
+    fn comments_and_slashdashes() {
+        assert!(
+            codes(&format!("/*{}*/", "* ".repeat(MAX_COMMENT_PARTS)))
+                == ["stowage::syntax::too-deep"]
+        );
+        assert!(
+            codes(&format!("{}{}", "/*".repeat(100), "*/".repeat(100)))
+                == ["stowage::syntax::too-deep"]
+        );
+        assert!(codes("/* a/b*c /* d */ */ x").is_empty());
+        assert!(codes(&format!("a {}1", "/- ".repeat(100))) == ["stowage::syntax::too-deep"]);
+        assert!(codes(&format!("a {}1", "/- 1 ".repeat(100))).is_empty());
+    }
+
+    #[test]
+    fn characters() {
+        assert!(codes("\u{FEFF}a 1").is_empty());
+        assert_eq!(
+            codes("a \"x\u{202E}\""),
+            ["stowage::syntax::forbidden-character"]
+        );
+        assert_eq!(
+            codes("// \u{2066}\na 1"),
+            ["stowage::syntax::forbidden-character"]
+        );
+        assert_eq!(codes("a 1\u{1b}"), ["stowage::syntax::forbidden-character"]);
+        assert_eq!(codes(&"\u{202E}".repeat(100)).len(), MAX_CHARACTER_REPORTS);
+    }
+
+    #[test]
+    fn chunks_split_at_top_level_newlines() {
+        let node = format!("n \"{}\" {{\n  x 1\n}}\n", "v".repeat(1000));
+        let text = node.repeat(200);
+        let c = check(&text).unwrap();
+        let chunks = c.chunks();
+        assert!(chunks.len() > 1);
+        assert_eq!(chunks.first().unwrap().0, 0);
+        assert_eq!(chunks.last().unwrap().1, text.len());
+        assert!(chunks.windows(2).all(|w| w[0].1 == w[1].0));
+        assert!(
+            chunks
+                .iter()
+                .all(|(s, e)| e - s <= CHUNK_BYTES && text[*s..].starts_with('n'))
+        );
+        let whole = text.parse::<KdlDocument>().unwrap();
+        let parts = c.parse_kdl().unwrap();
+        let spans = |d: &KdlDocument| -> Vec<_> {
+            d.nodes()
+                .iter()
+                .flat_map(|n| {
+                    std::iter::once(n.span())
+                        .chain(n.entries().iter().map(|e| e.span()))
+                        .chain(
+                            n.children()
+                                .into_iter()
+                                .flat_map(|c| c.nodes().iter().map(|n| n.span())),
+                        )
+                })
+                .collect()
+        };
+        assert_eq!(spans(&whole), spans(&parts));
+    }
+}

@@ -319,7 +319,14 @@ fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
     let mut needs: Vec<Value> = if p.images.is_empty() {
         gate.iter().map(|g| json!(g)).collect()
     } else {
-        vec![json!({"job": "build", "artifacts": false})]
+        let mut n = vec![json!({"job": "build", "artifacts": false})];
+        // With `needs`, GitLab starts a job as soon as what it needs is done: without the scan
+        // here, a deploy would not wait for (or be stopped by) the image scan. Optional: merge
+        // request pipelines have no scan job.
+        if p.scan.is_some() {
+            n.push(json!({"job": "scan", "artifacts": false, "optional": true}));
+        }
+        n
     };
     if let Some(a) = &d.after {
         needs.push(json!({"job": job_id(a), "optional": true}));

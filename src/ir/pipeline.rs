@@ -136,13 +136,34 @@ impl DeployIr {
         self.rollouts.iter().any(RolloutTarget::is_argo)
     }
 
+    /// The deploy timeout in seconds (`10m` is 600).
+    pub fn timeout_seconds(&self) -> u64 {
+        let t = self.timeout.trim();
+        let (number, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+        let n: u64 = number.parse().unwrap_or(600);
+        match unit {
+            "h" => n.saturating_mul(3600),
+            "m" => n.saturating_mul(60),
+            _ => n,
+        }
+    }
+
     /// Commands that wait until the new version runs (blue-green: until its preview is up).
     pub fn wait_commands(&self) -> Vec<String> {
         let ns = &self.namespace;
         self.rollouts
             .iter()
             .map(|r| {
-                if r.is_argo() {
+                if r.kind == RolloutKind::BlueGreen {
+                    // `status` would wait for `Healthy`, which a preview waiting for promotion
+                    // never is: poll until it is paused (or healthy, on a first release).
+                    let secs = self.timeout_seconds();
+                    format!(
+                        "waited=0; until s=$(kubectl argo rollouts status {name} --namespace {ns} --watch=false 2>&1); echo \"$s\"; case \"$s\" in Paused*|Healthy*) true;; Degraded*) exit 1;; *) false;; esac; do waited=$((waited + 5)); if [ \"$waited\" -ge {secs} ]; then echo \"{name}: preview not ready within {t}\"; exit 1; fi; sleep 5; done",
+                        name = r.name,
+                        t = self.timeout
+                    )
+                } else if r.is_argo() {
                     format!(
                         "kubectl argo rollouts status {} --namespace {ns} --timeout {}",
                         r.name, self.timeout

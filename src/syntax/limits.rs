@@ -75,6 +75,27 @@ pub fn check(source: &str) -> Result<Checked<'_>, Diagnostics> {
         diags.extend(scan.problems);
         return Err(diags);
     }
+    if let Some(at) = scan.beyond {
+        let name_len = source[at..]
+            .char_indices()
+            .take_while(|&(i, c)| i < 64 && !(c.is_whitespace() || c == '{' || c == ';'))
+            .map(|(i, c)| i + c.len_utf8())
+            .last()
+            .unwrap_or(0);
+        diags.push(
+            Diagnostic::error(
+                "stowage::syntax::too-large",
+                format!(
+                    "the spec has {} top-level nodes; stowage compiles at most {MAX_TOP_LEVEL_NODES}",
+                    scan.nodes
+                ),
+                Span::new(at, name_len),
+                "the first node beyond the limit",
+            )
+            .with_help("one spec describes one application: split the system into several specs"),
+        );
+        return Err(diags);
+    }
     let checked = Checked {
         source,
         boundaries: scan.boundaries,
@@ -289,6 +310,10 @@ fn forbidden_characters(source: &str, diags: &mut Diagnostics) {
 struct Scan {
     boundaries: Vec<usize>,
     problems: Vec<Diagnostic>,
+    /// Top-level nodes seen (slashdashed ones included).
+    nodes: usize,
+    /// Where the first top-level node beyond [`MAX_TOP_LEVEL_NODES`] starts.
+    beyond: Option<usize>,
 }
 
 /// One pass over the text: block depth, comments, slashdash runs, top-level node boundaries.
@@ -298,8 +323,11 @@ fn scan(source: &str) -> Scan {
     let mut out = Scan {
         boundaries: Vec::new(),
         problems: Vec::new(),
+        nodes: 0,
+        beyond: None,
     };
     let mut depth = 0usize;
+    let mut expecting = true; // a top-level node may start here
     let mut slashdashes = 0usize; // `/-` in a row
     let mut continued = false; // a `\` line continuation is open
     let mut i = 0;
@@ -321,8 +349,22 @@ fn scan(source: &str) -> Scan {
             if depth == 0 && !continued && slashdashes == 0 && i < n {
                 out.boundaries.push(i);
             }
+            if depth == 0 && !continued {
+                expecting = true;
+            }
             continued = false;
             continue;
+        }
+        if depth == 0 {
+            if b == b';' {
+                expecting = true;
+            } else if expecting && !matches!(b, b' ' | b'\t' | b'/' | b'{' | b'}' | b'\\') {
+                expecting = false;
+                out.nodes += 1;
+                if out.nodes == MAX_TOP_LEVEL_NODES + 1 {
+                    out.beyond = Some(i);
+                }
+            }
         }
         match b {
             b' ' | b'\t' => i += 1,
@@ -501,6 +543,28 @@ mod tests {
             Ok(_) => Vec::new(),
             Err(d) => d.iter().map(|d| d.code).collect(),
         }
+    }
+
+    #[test]
+    fn top_level_nodes() {
+        let nodes = |n: usize| "w { image a }\n// comment\n\nx 1; y 2\n".repeat(n);
+        // Three nodes per repetition.
+        assert!(codes(&nodes(MAX_TOP_LEVEL_NODES / 3)).is_empty());
+        let text = nodes(MAX_TOP_LEVEL_NODES / 3 + 1);
+        let Err(d) = check(&text) else { panic!() };
+        let d = d.iter().next().unwrap();
+        assert_eq!(d.code, "stowage::syntax::too-large");
+        // Node 5001 is the `y` of repetition 1667 (0-based 1666, nodes 4999..5001).
+        let at = d.primary.span.offset;
+        assert_eq!(&text[at..at + d.primary.span.len], "y");
+        // Nodes in blocks, strings and comments do not count.
+        let inside = format!(
+            "a {{\n{}}}\n/* {} */ \"{}\"",
+            "b\n".repeat(10000),
+            "c\n".repeat(10000),
+            "d\n".repeat(10000)
+        );
+        assert!(codes(&inside).is_empty());
     }
 
     #[test]

@@ -102,22 +102,6 @@ pub fn parse(source: &str) -> (Option<Spec>, Diagnostics) {
             return (None, diags);
         }
     };
-    if let Some(node) = doc.nodes().get(limits::MAX_TOP_LEVEL_NODES) {
-        diags.push(
-            Diagnostic::error(
-                "stowage::syntax::too-large",
-                format!(
-                    "the spec has {} top-level nodes; stowage compiles at most {}",
-                    doc.nodes().len(),
-                    limits::MAX_TOP_LEVEL_NODES
-                ),
-                Span::new(node.span().offset(), node.name().span().len()),
-                "the first node beyond the limit",
-            )
-            .with_help("one spec describes one application: split the system into several specs"),
-        );
-        return (None, diags);
-    }
     let nodes = tree::from_document(&doc);
     let spec = from_nodes(&nodes, &mut diags);
     (spec, diags)

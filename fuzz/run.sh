@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz stowage: `fuzz/run.sh SECONDS [TARGET...]` (default targets: frontend structured).
 #
-# Builds the targets with cargo-fuzz (nightly; `cargo install cargo-fuzz --locked`), then runs
+# Builds the targets with cargo-fuzz (nightly; installed into .tools/ when missing), then runs
 # every target for SECONDS at once, each on one core, and prints what each did: executions,
 # execs/s, corpus growth, peak memory, and whether it found a crash. The corpus libFuzzer grows
 # goes to fuzz/work/TARGET (git-ignored); the committed seeds in fuzz/corpus/TARGET are read
@@ -26,6 +26,15 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(frontend structured)
 fi
+
+# cargo-fuzz, pinned, in the git-ignored .tools/ (like the test tools); nightly Rust is needed.
+CARGO_FUZZ_VERSION=0.13.1
+tools=$(cd .. && pwd)/.tools/cargo
+if ! "$tools/bin/cargo-fuzz" --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
+    echo "installing cargo-fuzz $CARGO_FUZZ_VERSION into .tools/cargo (about a minute)"
+    cargo install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION" --root "$tools" --quiet
+fi
+export PATH="$tools/bin:$PATH"
 
 build_flags=${FUZZ_BUILD_FLAGS:--O -s none -a}
 for t in "${targets[@]}"; do cargo +nightly fuzz build $build_flags "$t"; done

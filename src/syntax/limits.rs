@@ -33,7 +33,7 @@ pub const MAX_SLASHDASH_RUN: usize = 64;
 /// Top-level nodes are given to the `kdl` crate in groups of about this size.
 pub const CHUNK_BYTES: usize = 64 << 10;
 /// The largest single top-level node the `kdl` crate is given.
-pub const MAX_NODE_BYTES: usize = 256 << 10;
+pub const MAX_NODE_BYTES: usize = 1 << 20;
 /// How many characters KDL forbids are reported (then the scan stops).
 const MAX_CHARACTER_REPORTS: usize = 10;
 

@@ -390,7 +390,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             for platform in &p.platforms {
                 let (title, kind) = match platform.as_str() {
                     "github" => ("GitHub Actions", "repository or environment secrets"),
-                    _ => ("GitLab CI", "CI/CD variables (protected, masked)"),
+                    _ => ("GitLab CI", "CI/CD variables (masked)"),
                 };
                 println!("{title}: {kind}");
                 for s in p.secrets(platform) {
@@ -402,6 +402,11 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                     .filter(|d| d.approval)
                     .map(|d| d.env.as_str())
                     .collect();
+                if platform == "gitlab" {
+                    println!(
+                        "  (mark a variable protected only if every deploy that uses it runs from a protected\n   branch or tag: elsewhere a protected variable is empty)"
+                    );
+                }
                 if !gated.is_empty() && platform == "github" {
                     println!(
                         "  (add required reviewers to the environment{} {} for approvals)",

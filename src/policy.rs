@@ -85,5 +85,18 @@ pub fn default_deny(level: PolicyLevel) -> bool {
     level >= PolicyLevel::Staging
 }
 
+/// The `imagePullPolicy` of an image whose `pull=` is not given. An image pinned by digest is
+/// immutable: `IfNotPresent`. A tag can be pushed again, so in staging and production the kubelet
+/// resolves it at every pod start (`Always`: every replica runs what the tag names now, and the
+/// pull credentials are checked); dev keeps images already on the node (`IfNotPresent`: images
+/// loaded into a local cluster). `latest` or no tag: `Always`.
+pub fn default_pull(level: PolicyLevel, digest: bool, tagged: bool) -> &'static str {
+    match (digest, tagged) {
+        (true, _) => "IfNotPresent",
+        (false, true) if level == PolicyLevel::Dev => "IfNotPresent",
+        _ => "Always",
+    }
+}
+
 /// Minimum replicas the replicas rule asks for.
 pub const MIN_REPLICAS: i64 = 2;

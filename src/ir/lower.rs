@@ -16,6 +16,9 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub const DEFAULT_KUBERNETES: &str = "1.33";
+/// The user (and group) a non-root pod runs as when the spec names none: above 10000, so it
+/// matches no user of the node.
+pub const DEFAULT_USER: i64 = 10001;
 
 pub(super) fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, String>) -> Ir {
     let app_ns = spec
@@ -618,10 +621,17 @@ impl Cx<'_> {
             .and_then(|s| s.non_root.as_ref())
             .map(|b| b.v)
             .unwrap_or(true);
+        // A non-root pod runs as a high UID unless the spec names one, and in the primary group
+        // of the same number unless it names one: never the image's user, nor group 0.
+        let user = sec
+            .and_then(|s| s.user.as_ref())
+            .map(|u| u.v)
+            .or(non_root.then_some(DEFAULT_USER));
+        let group = sec.and_then(|s| s.group.as_ref()).map(|u| u.v).or(user);
         let pod_security = core::PodSecurityContext {
             run_as_non_root: non_root.then_some(true),
-            run_as_user: sec.and_then(|s| s.user.as_ref()).map(|u| u.v),
-            run_as_group: sec.and_then(|s| s.group.as_ref()).map(|u| u.v),
+            run_as_user: user,
+            run_as_group: group,
             fs_group: sec.and_then(|s| s.fs_group.as_ref()).map(|u| u.v),
             seccomp_profile: Some(core::SeccompProfile {
                 type_: "RuntimeDefault".into(),
@@ -660,19 +670,13 @@ impl Cx<'_> {
             (Some(t), None) => format!("{repo}:{t}"),
             (None, None) => repo.clone(),
         };
-        let pinned = digest.is_some() || tag.as_deref().is_some_and(|t| t != "latest");
+        let tagged = tag.as_deref().is_some_and(|t| t != "latest");
         let pull = w
             .image
             .as_ref()
             .and_then(|i| i.pull.as_ref())
             .map(|p| p.v.clone())
-            .unwrap_or_else(|| {
-                if pinned {
-                    "IfNotPresent".into()
-                } else {
-                    "Always".into()
-                }
-            });
+            .unwrap_or_else(|| policy::default_pull(env.level, digest.is_some(), tagged).into());
         let mut env_vars = Vec::new();
         for e in &w.env {
             let (value, value_from) = match &e.source {

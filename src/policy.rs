@@ -57,7 +57,7 @@ impl Rule {
 
     /// The annotation that records a waiver on the object it applies to.
     pub fn waiver_annotation(self) -> String {
-        format!("waivers.stowage.dev/{}", self.name())
+        waiver_annotation(self.name())
     }
 }
 
@@ -100,3 +100,60 @@ pub fn default_pull(level: PolicyLevel, digest: bool, tagged: bool) -> &'static 
 
 /// Minimum replicas the replicas rule asks for.
 pub const MIN_REPLICAS: i64 = 2;
+
+/// A security scanner whose checks a spec can waive, by the scanner's own check id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scanner {
+    /// checkov's Kubernetes framework: `CKV_K8S_43`, `CKV2_K8S_6`.
+    Checkov,
+    /// `trivy config`: `KSV-0125`, also written `AVD-KSV-0125`.
+    Trivy,
+}
+
+impl Scanner {
+    pub fn name(self) -> &'static str {
+        match self {
+            Scanner::Checkov => "checkov",
+            Scanner::Trivy => "trivy",
+        }
+    }
+}
+
+/// The scanner a check id belongs to, when the id is well formed: `CKV_K8S_N` or `CKV2_K8S_N`
+/// (checkov), `KSV-NNNN` or `AVD-KSV-NNNN` with 4 or 5 digits (trivy).
+pub fn scanner_check(id: &str) -> Option<Scanner> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(n) = id
+        .strip_prefix("CKV_K8S_")
+        .or_else(|| id.strip_prefix("CKV2_K8S_"))
+    {
+        return (digits(n) && !n.starts_with('0')).then_some(Scanner::Checkov);
+    }
+    let n = id.strip_prefix("AVD-").unwrap_or(id).strip_prefix("KSV-")?;
+    (digits(n) && (4..=5).contains(&n.len())).then_some(Scanner::Trivy)
+}
+
+/// Whether a waived name is meant as a scanner's check id (well formed or not): it starts with
+/// `CKV`, `KSV` or `AVD`, in any case.
+pub fn looks_like_scanner_check(id: &str) -> bool {
+    let upper = id.to_ascii_uppercase();
+    ["CKV", "KSV", "AVD"].iter().any(|p| upper.starts_with(p))
+}
+
+/// The id trivy 0.76 reports a check under: `AVD-KSV-0125` is `KSV-0125`.
+pub fn trivy_id(id: &str) -> &str {
+    id.strip_prefix("AVD-").unwrap_or(id)
+}
+
+/// The annotation that records a waiver (of a policy rule or a scanner check) on the object it
+/// applies to: `waivers.stowage.dev/NAME`.
+pub fn waiver_annotation(name: &str) -> String {
+    format!("{WAIVER_ANNOTATION_PREFIX}{name}")
+}
+
+pub const WAIVER_ANNOTATION_PREFIX: &str = "waivers.stowage.dev/";
+
+/// The annotation keys checkov reads its skips from: `checkov.io/skip1`, `checkov.io/skip2`...
+pub fn checkov_skip_annotation(n: usize) -> String {
+    format!("checkov.io/skip{n}")
+}

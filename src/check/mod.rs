@@ -137,6 +137,143 @@ fn app(spec: &Spec, diags: &mut Diagnostics) {
     }
     labels(diags, &app.labels, true);
     labels(diags, &app.annotations, false);
+    waivers_of(&app.waivers, WaiverTarget::App, diags);
+}
+
+/// What a `waive` is a child of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WaiverTarget {
+    App,
+    Workload,
+    Ingress,
+    Config,
+}
+
+/// Check the waivers of one object (or of the app): each names a policy rule that applies to it
+/// or a well-formed scanner check id, and gives a reason the output can carry.
+fn waivers_of(waivers: &[Waiver], target: WaiverTarget, diags: &mut Diagnostics) {
+    for w in waivers {
+        let name = w.rule.v.as_str();
+        let scanner = policy::scanner_check(name);
+        match Rule::from_name(name) {
+            Some(rule) => {
+                let misplaced = match target {
+                    WaiverTarget::Workload => (rule == Rule::Tls).then_some((
+                        "a workload",
+                        "`tls` is waived on the ingress that serves the host",
+                    )),
+                    WaiverTarget::Ingress => (rule != Rule::Tls)
+                        .then_some(("an ingress", "an ingress can only waive `tls`")),
+                    WaiverTarget::Config => Some((
+                        "a config",
+                        "a config can only waive scanner checks (`KSV-01010`, `CKV_K8S_...`)",
+                    )),
+                    WaiverTarget::App => Some((
+                        "the app as a whole",
+                        "waive a policy rule on the workload or ingress it does not fit; the app \
+                         waives scanner checks only",
+                    )),
+                };
+                if let Some((what, help)) = misplaced {
+                    diags.push(
+                        Diagnostic::error(
+                            "stowage::policy::waiver",
+                            format!("`{name}` does not apply to {what}"),
+                            w.rule.span,
+                            "nothing to waive here",
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
+            None if scanner.is_some() => {}
+            None if policy::looks_like_scanner_check(name) => {
+                diags.push(check_id(&w.rule));
+            }
+            None => diags.push(unknown(
+                "stowage::policy::waiver",
+                "policy rule",
+                name,
+                w.rule.span,
+                Rule::ALL.iter().map(|r| r.name()),
+            )),
+        }
+        match &w.reason {
+            None => diags.push(
+                Diagnostic::error(
+                    "stowage::policy::waiver",
+                    format!("waiver of `{name}` gives no reason"),
+                    w.span,
+                    "no reason=",
+                )
+                .with_help(format!(
+                    "say why: `waive \"{name}\" reason=\"...\"`; the reason is kept in the output"
+                )),
+            ),
+            Some(r) if r.v.trim().is_empty() => diags.push(
+                Diagnostic::error(
+                    "stowage::policy::waiver",
+                    "the waiver's reason is empty",
+                    r.span,
+                    "empty reason",
+                )
+                .with_help("say why the rule does not apply to this object"),
+            ),
+            Some(r) if scanner == Some(policy::Scanner::Checkov) && r.v.contains('=') => diags
+                .push(
+                    Diagnostic::error(
+                        "stowage::policy::waiver",
+                        "checkov cannot read a reason that contains `=`",
+                        r.span,
+                        "contains `=`",
+                    )
+                    .with_help(
+                        "checkov splits `checkov.io/skipN: CHECK=REASON` at every `=` and \
+                         stops with an error on a second one: reword the reason without `=`",
+                    ),
+                ),
+            Some(_) => {}
+        }
+    }
+}
+
+/// A waived name that is meant as a scanner check id but is not one.
+fn check_id(id: &S<String>) -> Diagnostic {
+    let v = id.v.as_str();
+    let how = "check ids are written as the scanner prints them: checkov `CKV_K8S_N` or \
+               `CKV2_K8S_N`, trivy `KSV-NNNN` (or `AVD-KSV-NNNN`)";
+    let help = match fix_check_id(v) {
+        Some(f) if f != v && policy::scanner_check(&f).is_some() => {
+            format!("did you mean `{f}`? {how}")
+        }
+        _ => how.to_string(),
+    };
+    Diagnostic::error(
+        "stowage::scanner::check-id",
+        format!("`{v}` is not a checkov or trivy check id"),
+        id.span,
+        "malformed check id",
+    )
+    .with_help(help)
+}
+
+/// The check id a malformed one most likely means: case, separators and zero padding fixed
+/// (`ckv-k8s-043` is `CKV_K8S_43`, `KSV125` is `KSV-0125`).
+fn fix_check_id(v: &str) -> Option<String> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let u = v.trim().to_ascii_uppercase().replace(['-', ' '], "_");
+    for prefix in ["CKV2_K8S", "CKV_K8S"] {
+        if let Some(rest) = u.strip_prefix(prefix) {
+            let n = rest.trim_start_matches('_');
+            return digits(n).then(|| format!("{prefix}_{}", n.trim_start_matches('0')));
+        }
+    }
+    let (avd, rest) = match u.strip_prefix("AVD_") {
+        Some(r) => ("AVD-", r),
+        None => ("", u.as_str()),
+    };
+    let n = rest.strip_prefix("KSV")?.trim_start_matches('_');
+    (digits(n) && n.len() <= 5).then(|| format!("{avd}KSV-{n:0>4}"))
 }
 
 fn environments(spec: &Spec, diags: &mut Diagnostics) {
@@ -296,6 +433,7 @@ fn items(spec: &Spec, items: &Items, env: Option<&Environment>, diags: &mut Diag
     }
     for c in &items.configs {
         cx.config(c, diags);
+        cx.waivers(&c.waivers, WaiverTarget::Config, diags);
     }
     for s in &items.secrets {
         cx.secret(s, diags);
@@ -1092,7 +1230,7 @@ impl Cx<'_> {
                 &["Always", "IfNotPresent", "Never"],
             ));
         }
-        self.waivers(&w.waivers, false, diags);
+        self.waivers(&w.waivers, WaiverTarget::Workload, diags);
         self.workload_policy(w, diags);
     }
 
@@ -1459,63 +1597,8 @@ impl Cx<'_> {
         }
     }
 
-    fn waivers(&self, waivers: &[Waiver], ingress: bool, diags: &mut Diagnostics) {
-        for w in waivers {
-            if let Some(rule) = Rule::from_name(&w.rule.v)
-                && (rule == Rule::Tls) != ingress
-            {
-                let (what, help) = if ingress {
-                    ("an ingress", "an ingress can only waive `tls`")
-                } else {
-                    (
-                        "a workload",
-                        "`tls` is waived on the ingress that serves the host",
-                    )
-                };
-                diags.push(
-                    Diagnostic::error(
-                        "stowage::policy::waiver",
-                        format!("`{}` does not apply to {what}", w.rule.v),
-                        w.rule.span,
-                        "nothing to waive here",
-                    )
-                    .with_help(help),
-                );
-            }
-            if Rule::from_name(&w.rule.v).is_none() {
-                diags.push(unknown(
-                    "stowage::policy::waiver",
-                    "policy rule",
-                    &w.rule.v,
-                    w.rule.span,
-                    Rule::ALL.iter().map(|r| r.name()),
-                ));
-            }
-            match &w.reason {
-                None => diags.push(
-                    Diagnostic::error(
-                        "stowage::policy::waiver",
-                        format!("waiver of `{}` gives no reason", w.rule.v),
-                        w.span,
-                        "no reason=",
-                    )
-                    .with_help(format!(
-                        "say why: `waive \"{}\" reason=\"...\"`; the reason is kept in the output",
-                        w.rule.v
-                    )),
-                ),
-                Some(r) if r.v.trim().is_empty() => diags.push(
-                    Diagnostic::error(
-                        "stowage::policy::waiver",
-                        "the waiver's reason is empty",
-                        r.span,
-                        "empty reason",
-                    )
-                    .with_help("say why the rule does not apply to this object"),
-                ),
-                Some(_) => {}
-            }
-        }
+    fn waivers(&self, waivers: &[Waiver], target: WaiverTarget, diags: &mut Diagnostics) {
+        waivers_of(waivers, target, diags);
         let _ = self.level();
     }
 
@@ -1905,7 +1988,7 @@ impl Cx<'_> {
             name(diags, c, "ingress class", values::dns_subdomain);
         }
         labels(diags, &i.annotations, false);
-        self.waivers(&i.waivers, true, diags);
+        self.waivers(&i.waivers, WaiverTarget::Ingress, diags);
         if i.tls.is_none() && !i.routes.is_empty() {
             self.policy(
                 diags,

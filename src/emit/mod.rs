@@ -7,6 +7,7 @@ pub mod github;
 pub mod gitlab;
 pub mod helm;
 pub mod kustomize;
+pub mod trivy;
 pub mod yaml;
 
 use std::collections::BTreeMap;
@@ -25,5 +26,6 @@ pub fn all(ir: &crate::ir::Ir) -> FileSet {
     files.extend(helm::emit(ir));
     files.extend(github::emit(ir));
     files.extend(gitlab::emit(ir));
+    files.extend(trivy::emit(ir));
     files
 }

@@ -154,6 +154,38 @@ fn port_ref(w: &Workload, p: &PortRef) -> IntOrString {
     }
 }
 
+/// The annotations that record an object's waivers, the first waiver of each name winning:
+/// `waivers.stowage.dev/NAME: REASON` for every policy rule and scanner check, and
+/// `checkov.io/skipN: CHECK=REASON` (numbered from 1 in order of check id) for checkov's checks.
+/// Waivers without a reason or of unknown names are left out (the checker reports them).
+fn waiver_annotations<'a>(
+    waivers: impl IntoIterator<Item = &'a Waiver>,
+) -> BTreeMap<String, String> {
+    let mut by_name: BTreeMap<&str, &str> = BTreeMap::new();
+    for w in waivers {
+        let name = w.rule.v.as_str();
+        let Some(reason) = w.reason.as_ref().filter(|r| !r.v.trim().is_empty()) else {
+            continue;
+        };
+        if Rule::from_name(name).is_some() || policy::scanner_check(name).is_some() {
+            by_name.entry(name).or_insert(reason.v.as_str());
+        }
+    }
+    let mut out = BTreeMap::new();
+    let mut skips = 0;
+    for (name, reason) in by_name {
+        out.insert(policy::waiver_annotation(name), reason.to_string());
+        if policy::scanner_check(name) == Some(policy::Scanner::Checkov) {
+            skips += 1;
+            out.insert(
+                policy::checkov_skip_annotation(skips),
+                format!("{name}={reason}"),
+            );
+        }
+    }
+    out
+}
+
 /// The full image reference of a workload.
 pub(super) fn image_ref(spec: &Spec, img: &Image) -> (String, Option<String>, Option<String>) {
     let first = img.name.v.split('/').next().unwrap_or("");
@@ -299,8 +331,11 @@ impl Cx<'_> {
                 self.files.get(&f.path.v).cloned().unwrap_or_default(),
             );
         }
+        let mut metadata = self.meta(env, &c.name.v, &BTreeMap::new());
+        let waivers = waiver_annotations(&c.waivers);
+        metadata.annotations = (!waivers.is_empty()).then_some(waivers);
         to_value(&core::ConfigMap {
-            metadata: self.meta(env, &c.name.v, &BTreeMap::new()),
+            metadata,
             data: Some(data),
             ..Default::default()
         })
@@ -311,16 +346,8 @@ impl Cx<'_> {
         let mut labels = sel.clone();
         labels.extend(kv(&w.labels));
         let mut meta = self.meta(env, &w.name.v, &labels);
-        let waivers: BTreeMap<String, String> = w
-            .waivers
-            .iter()
-            .filter_map(|x| {
-                Some((
-                    Rule::from_name(&x.rule.v)?.waiver_annotation(),
-                    x.reason.as_ref()?.v.clone(),
-                ))
-            })
-            .collect();
+        // The workload's own waivers, and the app's scanner waivers it does not override.
+        let waivers = waiver_annotations(w.waivers.iter().chain(&self.spec.app.waivers));
         if !waivers.is_empty() {
             meta.annotations = Some(waivers);
         }
@@ -1108,11 +1135,7 @@ fn ingress(env: &Env, i: &ast::Ingress) -> Value {
         };
         annotations.insert(key.into(), issuer.v.clone());
     }
-    for w in &i.waivers {
-        if let (Some(rule), Some(reason)) = (Rule::from_name(&w.rule.v), &w.reason) {
-            annotations.insert(rule.waiver_annotation(), reason.v.clone());
-        }
-    }
+    annotations.extend(waiver_annotations(&i.waivers));
     let mut rules: Vec<net::IngressRule> = Vec::new();
     let mut rule_of_host: HashMap<&str, usize> = HashMap::new();
     let mut hosts: Vec<String> = Vec::new();

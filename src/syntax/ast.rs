@@ -43,6 +43,8 @@ pub struct App {
     pub labels: Vec<(S<String>, S<String>)>,
     pub annotations: Vec<(S<String>, S<String>)>,
     pub ingress_controller: Option<IngressController>,
+    /// Scanner checks waived for every workload of the app.
+    pub waivers: Vec<Waiver>,
 }
 
 /// Where the ingress controller's pods run, for network policies.
@@ -332,6 +334,8 @@ pub struct AllowFrom {
     pub span: Span,
 }
 
+/// `waive "NAME" reason="..."`: a policy rule (`replicas`) or a scanner check (`CKV_K8S_43`,
+/// `KSV-0125`) that does not apply to the object, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waiver {
     pub rule: S<String>,
@@ -352,6 +356,7 @@ pub struct Config {
     pub span: Span,
     pub data: Vec<(S<String>, S<String>)>,
     pub files: Vec<ConfigFile>,
+    pub waivers: Vec<Waiver>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

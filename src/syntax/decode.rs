@@ -533,6 +533,7 @@ impl Decoder<'_> {
                     "labels",
                     "annotations",
                     "ingress-controller",
+                    "waive",
                 ],
                 free_children: false,
             },
@@ -547,6 +548,7 @@ impl Decoder<'_> {
             labels: Vec::new(),
             annotations: Vec::new(),
             ingress_controller: None,
+            waivers: Vec::new(),
         };
         for c in &node.children {
             match c.name.as_str() {
@@ -555,6 +557,11 @@ impl Decoder<'_> {
                 "kubernetes" => app.kubernetes = self.str_arg(c, "kubernetes \"1.33\""),
                 "labels" => app.labels = self.string_map(c),
                 "annotations" => app.annotations = self.string_map(c),
+                "waive" => {
+                    if let Some(w) = self.waiver(c) {
+                        app.waivers.push(w);
+                    }
+                }
                 "ingress-controller" => {
                     self.shape(
                         c,
@@ -1620,7 +1627,7 @@ impl Decoder<'_> {
                 what: "a config",
                 args: 1,
                 props: &[],
-                children: &["data", "file"],
+                children: &["data", "file", "waive"],
                 free_children: false,
             },
         );
@@ -1630,10 +1637,16 @@ impl Decoder<'_> {
             span: node.name_span,
             data: Vec::new(),
             files: Vec::new(),
+            waivers: Vec::new(),
         };
         for c in &node.children {
             match c.name.as_str() {
                 "data" => cfg.data = self.string_map(c),
+                "waive" => {
+                    if let Some(w) = self.waiver(c) {
+                        cfg.waivers.push(w);
+                    }
+                }
                 "file" => {
                     self.shape(
                         c,

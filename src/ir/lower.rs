@@ -66,6 +66,7 @@ pub(super) fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, Strin
             .as_ref()
             .map(|k| k.v.clone())
             .unwrap_or_else(|| DEFAULT_KUBERNETES.to_string()),
+        description: spec.app.description.as_ref().map(|d| d.v.clone()),
         app_version: spec
             .items
             .workloads
@@ -517,6 +518,25 @@ impl Cx<'_> {
                 ..Default::default()
             };
             out.push(to_value(&service));
+            // Prometheus Operator: scrape the Service's named port.
+            if let Some(m) = &w.metrics {
+                let mut endpoint = json!({"port": m.port.v});
+                if let Some(p) = &m.path {
+                    endpoint["path"] = json!(p.v);
+                }
+                if let Some(i) = &m.interval {
+                    endpoint["interval"] = json!(i.v);
+                }
+                let o = json!({
+                    "apiVersion": "monitoring.coreos.com/v1",
+                    "kind": "ServiceMonitor",
+                    "spec": {
+                        "selector": {"matchLabels": sel},
+                        "endpoints": [endpoint],
+                    },
+                });
+                out.push(with_meta(o, &self.meta(env, &w.name.v, &labels)));
+            }
             // The canary or preview Service Argo Rollouts points at the new version.
             if let Some(suffix) = second_service(w) {
                 let mut extra = service.clone();
@@ -527,8 +547,93 @@ impl Cx<'_> {
                 out.push(to_value(&extra));
             }
         }
+        // Scale target of the autoscalers: the Deployment, StatefulSet or Rollout.
+        let target = json!({
+            "apiVersion": if progressive(env, w).is_some() { "argoproj.io/v1alpha1" } else { "apps/v1" },
+            "kind": match w.kind {
+                WorkloadKind::Stateful => "StatefulSet",
+                _ if progressive(env, w).is_some() => "Rollout",
+                _ => "Deployment",
+            },
+            "name": w.name.v,
+        });
+        // Queue-length autoscaling: a KEDA ScaledObject, which makes its own HPA.
+        if let Some(a) = &w.autoscale
+            && !a.queues.is_empty()
+            && w.kind != WorkloadKind::CronJob
+        {
+            let auth = a
+                .queues
+                .iter()
+                .find_map(|q| Some((q.password_secret.as_ref()?, q.password_key.as_ref()?)));
+            if let Some((secret, key)) = auth {
+                let o = json!({
+                    "apiVersion": "keda.sh/v1alpha1",
+                    "kind": "TriggerAuthentication",
+                    "spec": {"secretTargetRef": [
+                        {"parameter": "password", "name": secret.v, "key": key.v}
+                    ]},
+                });
+                out.push(with_meta(o, &self.meta(env, &w.name.v, &labels)));
+            }
+            let mut triggers: Vec<Value> = a
+                .queues
+                .iter()
+                .map(|q| {
+                    let mut t = json!({
+                        "type": "redis",
+                        "metadata": {
+                            "address": q.address.v,
+                            "listName": q.list.v,
+                            "listLength": q.target.v.to_string(),
+                        },
+                    });
+                    if q.password_secret.is_some() {
+                        t["authenticationRef"] = json!({"name": w.name.v});
+                    }
+                    t
+                })
+                .collect();
+            for (name, target) in [("cpu", &a.cpu), ("memory", &a.memory)] {
+                if let Some(t) = target {
+                    triggers.push(json!({
+                        "type": name,
+                        "metricType": "Utilization",
+                        "metadata": {"value": t.v.to_string()},
+                    }));
+                }
+            }
+            let o = json!({
+                "apiVersion": "keda.sh/v1alpha1",
+                "kind": "ScaledObject",
+                "spec": {
+                    "scaleTargetRef": target.clone(),
+                    "minReplicaCount": a.min.as_ref().map(|m| m.v).unwrap_or(1),
+                    "maxReplicaCount": a.max.v,
+                    "triggers": triggers,
+                },
+            });
+            out.push(with_meta(o, &self.meta(env, &w.name.v, &labels)));
+        }
+        // Vertical autoscaling (recommendations unless a mode says otherwise).
+        if let Some(v) = &w.vertical_autoscale
+            && w.kind != WorkloadKind::CronJob
+        {
+            let o = json!({
+                "apiVersion": "autoscaling.k8s.io/v1",
+                "kind": "VerticalPodAutoscaler",
+                "spec": {
+                    "targetRef": target.clone(),
+                    "updatePolicy": {
+                        "updateMode": v.mode.as_ref().map(|m| m.v.as_str()).unwrap_or("Off"),
+                    },
+                },
+            });
+            out.push(with_meta(o, &self.meta(env, &w.name.v, &labels)));
+        }
         // Autoscaling.
         if let Some(a) = &w.autoscale
+            && a.queues.is_empty()
             && w.kind != WorkloadKind::CronJob
         {
             let mut metrics = Vec::new();
@@ -934,6 +1039,17 @@ impl Cx<'_> {
             }]
         });
         let node_selector = kv(&w.node_selector);
+        let tolerations: Vec<core::Toleration> = w
+            .tolerations
+            .iter()
+            .map(|t| core::Toleration {
+                key: Some(t.key.v.clone()),
+                operator: Some(if t.value.is_some() { "Equal" } else { "Exists" }.into()),
+                value: t.value.as_ref().map(|v| v.v.clone()),
+                effect: t.effect.as_ref().map(|e| e.v.clone()),
+                ..Default::default()
+            })
+            .collect();
         let _ = env;
         core::PodSpec {
             service_account_name: w.service_account.as_ref().map(|s| s.v.clone()),
@@ -945,9 +1061,28 @@ impl Cx<'_> {
             affinity,
             topology_spread_constraints: spread,
             node_selector: (!node_selector.is_empty()).then_some(node_selector),
+            tolerations: (!tolerations.is_empty()).then_some(tolerations),
             ..Default::default()
         }
     }
+}
+
+/// A custom resource (written with `json!`) with its metadata after apiVersion and kind.
+fn with_meta(o: Value, meta: &ObjectMeta) -> Value {
+    let Value::Object(fields) = o else { return o };
+    let mut out = serde_json::Map::new();
+    for k in ["apiVersion", "kind"] {
+        if let Some(v) = fields.get(k) {
+            out.insert(k.to_string(), v.clone());
+        }
+    }
+    out.insert("metadata".into(), to_value(meta));
+    for (k, v) in fields {
+        if k != "apiVersion" && k != "kind" {
+            out.insert(k, v);
+        }
+    }
+    Value::Object(out)
 }
 
 /// The second Service of a progressive rollout: `canary` or `preview`.

@@ -55,6 +55,8 @@ pub struct Ir {
     pub kubernetes: String,
     /// The version of what is deployed: the image tag of the first workload.
     pub app_version: String,
+    /// The app's `description`: the Helm chart's.
+    pub description: Option<String>,
     pub base: EnvIr,
     pub environments: Vec<EnvIr>,
     pub pipeline: Option<pipeline::PipelineIr>,

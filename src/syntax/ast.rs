@@ -40,6 +40,8 @@ pub struct App {
     pub namespace: Option<S<String>>,
     pub registry: Option<S<String>>,
     pub kubernetes: Option<S<String>>,
+    /// One line about the app: the Helm chart's description.
+    pub description: Option<S<String>>,
     pub labels: Vec<(S<String>, S<String>)>,
     pub annotations: Vec<(S<String>, S<String>)>,
     pub ingress_controller: Option<IngressController>,
@@ -111,6 +113,7 @@ pub struct Workload {
     pub service_account: Option<S<String>>,
     pub replicas: Option<S<i64>>,
     pub autoscale: Option<Autoscale>,
+    pub vertical_autoscale: Option<VerticalAutoscale>,
     pub disruption: Option<Disruption>,
     pub rollout: Option<Rollout>,
     pub volumes: Vec<Volume>,
@@ -118,10 +121,12 @@ pub struct Workload {
     pub spread: Option<S<String>>,
     pub anti_affinity: Option<S<String>>,
     pub node_selector: Vec<(S<String>, S<String>)>,
+    pub tolerations: Vec<Toleration>,
     pub reach: Vec<S<Reach>>,
     pub egress: Vec<Egress>,
     pub allow_from: Vec<AllowFrom>,
     pub expose: Option<S<String>>,
+    pub metrics: Option<Metrics>,
     pub labels: Vec<(S<String>, S<String>)>,
     pub annotations: Vec<(S<String>, S<String>)>,
     pub waivers: Vec<Waiver>,
@@ -226,6 +231,47 @@ pub struct Autoscale {
     pub max: S<i64>,
     pub cpu: Option<S<i64>>,
     pub memory: Option<S<i64>>,
+    /// Queue-length triggers: with any, a KEDA ScaledObject replaces the HPA.
+    pub queues: Vec<RedisList>,
+    pub span: Span,
+}
+
+/// `redis-list "bull:jobs:wait" address="redis:6379" target=20`: scale on a Redis list's
+/// length (KEDA).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RedisList {
+    pub list: S<String>,
+    pub address: S<String>,
+    pub target: S<i64>,
+    /// The secret and key holding the Redis password (a KEDA TriggerAuthentication).
+    pub password_secret: Option<S<String>>,
+    pub password_key: Option<S<String>>,
+    pub span: Span,
+}
+
+/// `vertical-autoscale mode="Off"`: a VerticalPodAutoscaler.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerticalAutoscale {
+    pub mode: Option<S<String>>,
+    pub span: Span,
+}
+
+/// `tolerate "cloud.google.com/gke-spot" value="true" effect="NoSchedule"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toleration {
+    pub key: S<String>,
+    /// Without a value, the toleration matches any value (operator Exists).
+    pub value: Option<S<String>>,
+    pub effect: Option<S<String>>,
+    pub span: Span,
+}
+
+/// `metrics port="http" path="/metrics"`: a Prometheus Operator ServiceMonitor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metrics {
+    pub port: S<String>,
+    pub path: Option<S<String>>,
+    pub interval: Option<S<String>>,
     pub span: Span,
 }
 

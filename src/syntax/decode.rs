@@ -59,9 +59,12 @@ const SERVICE_CHILDREN: &[&str] = &[
     "waive",
     "replicas",
     "autoscale",
+    "vertical-autoscale",
     "disruption",
     "rollout",
     "expose",
+    "tolerate",
+    "metrics",
 ];
 const STATEFUL_CHILDREN: &[&str] = &[
     "image",
@@ -87,9 +90,12 @@ const STATEFUL_CHILDREN: &[&str] = &[
     "annotations",
     "waive",
     "replicas",
+    "vertical-autoscale",
     "disruption",
     "storage",
     "expose",
+    "tolerate",
+    "metrics",
 ];
 const CRONJOB_CHILDREN: &[&str] = &[
     "image",
@@ -102,6 +108,7 @@ const CRONJOB_CHILDREN: &[&str] = &[
     "service-account",
     "volume",
     "node-selector",
+    "tolerate",
     "reach",
     "egress",
     "allow-from",
@@ -530,6 +537,7 @@ impl Decoder<'_> {
                     "namespace",
                     "registry",
                     "kubernetes",
+                    "description",
                     "labels",
                     "annotations",
                     "ingress-controller",
@@ -544,6 +552,7 @@ impl Decoder<'_> {
             namespace: None,
             registry: None,
             kubernetes: None,
+            description: None,
             labels: Vec::new(),
             annotations: Vec::new(),
             ingress_controller: None,
@@ -553,6 +562,9 @@ impl Decoder<'_> {
                 "namespace" => app.namespace = self.str_arg(c, "namespace \"my-app\""),
                 "registry" => app.registry = self.str_arg(c, "registry \"ghcr.io/my-org\""),
                 "kubernetes" => app.kubernetes = self.str_arg(c, "kubernetes \"1.33\""),
+                "description" => {
+                    app.description = self.str_arg(c, "description \"What the app does\"")
+                }
                 "labels" => app.labels = self.string_map(c),
                 "annotations" => app.annotations = self.string_map(c),
                 "ingress-controller" => {
@@ -701,6 +713,7 @@ impl Decoder<'_> {
             service_account: None,
             replicas: None,
             autoscale: None,
+            vertical_autoscale: None,
             disruption: None,
             rollout: None,
             volumes: Vec::new(),
@@ -708,10 +721,12 @@ impl Decoder<'_> {
             spread: None,
             anti_affinity: None,
             node_selector: Vec::new(),
+            tolerations: Vec::new(),
             reach: Vec::new(),
             egress: Vec::new(),
             allow_from: Vec::new(),
             expose: None,
+            metrics: None,
             labels: Vec::new(),
             annotations: Vec::new(),
             waivers: Vec::new(),
@@ -762,6 +777,28 @@ impl Decoder<'_> {
                 }
                 "replicas" => w.replicas = self.int_arg(c, "replicas 2"),
                 "autoscale" => w.autoscale = self.autoscale(c),
+                "vertical-autoscale" => {
+                    self.shape(
+                        c,
+                        &Shape {
+                            what: "`vertical-autoscale`",
+                            args: 0,
+                            props: &["mode"],
+                            children: &[],
+                            free_children: false,
+                        },
+                    );
+                    w.vertical_autoscale = Some(VerticalAutoscale {
+                        mode: self.prop_str(c, "mode"),
+                        span: c.name_span,
+                    });
+                }
+                "tolerate" => {
+                    if let Some(t) = self.toleration(c) {
+                        w.tolerations.push(t);
+                    }
+                }
+                "metrics" => w.metrics = self.metrics(c),
                 "disruption" => {
                     self.shape(
                         c,
@@ -1225,7 +1262,7 @@ impl Decoder<'_> {
                 what: "`autoscale`",
                 args: 0,
                 props: &["min", "max", "cpu", "memory"],
-                children: &[],
+                children: &["redis-list"],
                 free_children: false,
             },
         );
@@ -1251,6 +1288,115 @@ impl Decoder<'_> {
             max,
             cpu: self.prop_int(c, "cpu"),
             memory: self.prop_int(c, "memory"),
+            queues: c
+                .children
+                .iter()
+                .filter(|q| q.name == "redis-list")
+                .filter_map(|q| self.redis_list(q))
+                .collect(),
+            span: c.name_span,
+        })
+    }
+
+    fn redis_list(&mut self, c: &Node) -> Option<RedisList> {
+        self.shape(
+            c,
+            &Shape {
+                what: "`redis-list`",
+                args: 1,
+                props: &["address", "target", "password-secret", "password-key"],
+                children: &[],
+                free_children: false,
+            },
+        );
+        let list = self.name_arg(c, "a Redis list")?;
+        let example = format!(
+            "write `redis-list \"{}\" address=\"redis:6379\" target=20`",
+            list.v
+        );
+        let missing = |d: &mut Self, key: &str| {
+            if c.prop(key).is_none() {
+                d.err(
+                    Diagnostic::error(
+                        "stowage::syntax::missing-property",
+                        format!("`redis-list` needs {key}="),
+                        c.name_span,
+                        format!("no {key}="),
+                    )
+                    .with_help(example.clone()),
+                );
+            }
+        };
+        let address = self.prop_str(c, "address");
+        if address.is_none() {
+            missing(self, "address");
+        }
+        let target = self.prop_int(c, "target");
+        if target.is_none() {
+            missing(self, "target");
+        }
+        Some(RedisList {
+            list,
+            address: address?,
+            target: target?,
+            password_secret: self.prop_str(c, "password-secret"),
+            password_key: self.prop_str(c, "password-key"),
+            span: c.name_span,
+        })
+    }
+
+    fn toleration(&mut self, c: &Node) -> Option<Toleration> {
+        self.shape(
+            c,
+            &Shape {
+                what: "`tolerate`",
+                args: 1,
+                props: &["value", "effect"],
+                children: &[],
+                free_children: false,
+            },
+        );
+        let key = self.name_arg(c, "a toleration")?;
+        Some(Toleration {
+            key,
+            value: self.prop_str(c, "value"),
+            effect: self.prop_str(c, "effect"),
+            span: c.name_span,
+        })
+    }
+
+    fn metrics(&mut self, c: &Node) -> Option<Metrics> {
+        self.shape(
+            c,
+            &Shape {
+                what: "`metrics`",
+                args: 0,
+                props: &["port", "path", "interval"],
+                children: &[],
+                free_children: false,
+            },
+        );
+        let port = match self.prop_str(c, "port") {
+            Some(p) => p,
+            None => {
+                if c.prop("port").is_none() {
+                    self.err(
+                        Diagnostic::error(
+                            "stowage::syntax::missing-property",
+                            "`metrics` needs the port to scrape",
+                            c.name_span,
+                            "no port=",
+                        )
+                        .with_help("write `metrics port=\"http\" path=\"/metrics\"`"),
+                    );
+                }
+                return None;
+            }
+        };
+        Some(Metrics {
+            port,
+            path: self.prop_str(c, "path"),
+            interval: self.prop_str(c, "interval"),
             span: c.name_span,
         })
     }

@@ -118,6 +118,8 @@ pub const NAMED_KINDS: &[&str] = &[
     "file",
     "egress",
     "allow-from",
+    "tolerate",
+    "redis-list",
     "deploy",
     "build",
     "run",

@@ -376,7 +376,7 @@ impl Walker<'_> {
                     .name_ref(obj, vs, "Service")
                     .map(|n| (n, Guard::Always));
             }
-            ["spec", "scaleTargetRef", "name"] => {
+            ["spec", "scaleTargetRef", "name"] if obj.kind == "HorizontalPodAutoscaler" => {
                 return self
                     .name_ref(obj, vs, "Deployment")
                     .or_else(|| self.name_ref(obj, vs, "StatefulSet"))

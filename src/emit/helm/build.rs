@@ -389,6 +389,14 @@ impl Walker<'_> {
             ["spec", "maxReplicas"] if obj.kind == "HorizontalPodAutoscaler" => {
                 return Some(self.value(vs, obj.root.child("maxReplicas")));
             }
+            ["spec", field @ ("minReplicaCount" | "maxReplicaCount")]
+                if obj.kind == "ScaledObject" =>
+            {
+                return Some(self.value(vs, obj.root.child(field)));
+            }
+            ["spec", "updatePolicy", "updateMode"] if obj.kind == "VerticalPodAutoscaler" => {
+                return Some(self.value(vs, obj.root.child("updateMode")));
+            }
             ["spec", "metrics"] if obj.kind == "HorizontalPodAutoscaler" => {
                 return self.metrics(obj, vs);
             }

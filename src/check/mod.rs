@@ -9,6 +9,7 @@ pub mod pipeline;
 pub mod values;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Label, Severity, Span, suggest};
+use crate::ir::JOB_HASH_LEN;
 use crate::policy::{self, Rule};
 use crate::syntax::ast::*;
 use std::collections::{HashMap, HashSet};
@@ -1077,10 +1078,37 @@ impl Cx<'_> {
                     &["Allow", "Forbid", "Replace"],
                 ));
             }
-            if let Some(r) = &w.restart
-                && !["OnFailure", "Never"].contains(&r.v.as_str())
-            {
-                diags.push(one_of(r, "restart policy", &["OnFailure", "Never"]));
+        }
+        if matches!(w.kind, WorkloadKind::CronJob | WorkloadKind::Job)
+            && let Some(r) = &w.restart
+            && !["OnFailure", "Never"].contains(&r.v.as_str())
+        {
+            diags.push(one_of(r, "restart policy", &["OnFailure", "Never"]));
+        }
+        // A Job's name carries the hash of its spec, and its pods carry the name as a label.
+        if w.kind == WorkloadKind::Job {
+            let prefix = self
+                .env
+                .and_then(|e| e.prefix.as_ref())
+                .filter(|p| !p.v.is_empty());
+            let len = prefix.map_or(0, |p| p.v.len()) + w.name.v.len() + JOB_HASH_LEN;
+            if len > 63 {
+                let room = 63 - JOB_HASH_LEN - prefix.map_or(0, |p| p.v.len());
+                let mut d = Diagnostic::error(
+                    "stowage::name::job",
+                    format!(
+                        "job `{}` would be deployed as a name of {len} characters",
+                        w.name.v
+                    ),
+                    w.name.span,
+                    format!("more than 63 with the {JOB_HASH_LEN}-character spec hash"),
+                );
+                if let Some(p) = prefix {
+                    d = d.with_label(p.span, "the environment's prefix counts too");
+                }
+                diags.push(d.with_help(format!(
+                    "shorten the job's name to at most {room} characters: a Job is named NAME-HASH, and Kubernetes puts that name in a label of its pods (at most 63)"
+                )));
             }
         }
         if let Some(img) = &w.image
@@ -1667,7 +1695,7 @@ impl Cx<'_> {
             let has_service = match w.kind {
                 WorkloadKind::Service | WorkloadKind::Stateful => true,
                 WorkloadKind::Worker => w.expose.is_some(),
-                WorkloadKind::CronJob => false,
+                WorkloadKind::CronJob | WorkloadKind::Job => false,
             };
             if !has_service {
                 diags.push(

@@ -17,6 +17,25 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub const DEFAULT_KUBERNETES: &str = "1.33";
 
+/// Seconds a finished Job is kept when the spec does not say (`ttlSecondsAfterFinished`).
+pub const JOB_TTL: i32 = 86400;
+
+/// Characters a Job's name gains: `-` and the hash of its spec.
+pub const JOB_HASH_LEN: usize = 9;
+
+/// The deployed name of a Job: the workload's name and a short hash of the Job's spec, so that
+/// a changed job (whose pod template Kubernetes will not update in place) is a new object.
+pub fn job_name(workload: &str, spec: &Value) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(spec.to_string().as_bytes());
+    let hex: String = digest
+        .iter()
+        .take((JOB_HASH_LEN - 1) / 2)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{workload}-{hex}")
+}
+
 pub(super) fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, String>) -> Ir {
     let app_ns = spec
         .app
@@ -473,13 +492,41 @@ impl Cx<'_> {
                     ..Default::default()
                 }));
             }
+            WorkloadKind::Job => {
+                let mut tpl = template;
+                if let Some(spec) = tpl.spec.as_mut() {
+                    spec.restart_policy = Some(
+                        w.restart
+                            .as_ref()
+                            .map(|r| r.v.clone())
+                            .unwrap_or_else(|| "Never".into()),
+                    );
+                }
+                let mut job = to_value(&batch::Job {
+                    metadata: meta.clone(),
+                    spec: Some(batch::JobSpec {
+                        backoff_limit: Some(w.retries.as_ref().map(|r| r.v as i32).unwrap_or(2)),
+                        active_deadline_seconds: w.deadline.as_ref().map(|d| d.v),
+                        ttl_seconds_after_finished: Some(
+                            w.ttl.as_ref().map(|t| t.v as i32).unwrap_or(JOB_TTL),
+                        ),
+                        template: tpl,
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                });
+                // A Job's pod template cannot be changed: a changed job is a new Job, named
+                // after a hash of its spec (the old one goes when its TTL runs out).
+                job["metadata"]["name"] = json!(job_name(&w.name.v, &job["spec"]));
+                out.push(job);
+            }
         }
         // Service.
         let wants_service = !w.ports.is_empty()
             && match w.kind {
                 WorkloadKind::Service | WorkloadKind::Stateful => true,
                 WorkloadKind::Worker => w.expose.is_some(),
-                WorkloadKind::CronJob => false,
+                WorkloadKind::CronJob | WorkloadKind::Job => false,
             };
         if wants_service {
             let ports = w

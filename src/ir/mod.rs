@@ -12,6 +12,8 @@ mod naming;
 mod network;
 pub mod pipeline;
 
+pub use lower::{JOB_HASH_LEN, JOB_TTL, job_name};
+
 use crate::syntax::ast::{PolicyLevel, Spec};
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -74,6 +74,8 @@ pub enum WorkloadKind {
     Stateful,
     /// CronJob.
     CronJob,
+    /// Job run once per deploy (a migration, an idempotent initialisation).
+    Job,
 }
 
 impl WorkloadKind {
@@ -83,10 +85,11 @@ impl WorkloadKind {
             WorkloadKind::Worker => "worker",
             WorkloadKind::Stateful => "stateful",
             WorkloadKind::CronJob => "cronjob",
+            WorkloadKind::Job => "job",
         }
     }
     pub fn is_long_running(self) -> bool {
-        !matches!(self, WorkloadKind::CronJob)
+        !matches!(self, WorkloadKind::CronJob | WorkloadKind::Job)
     }
 }
 
@@ -137,6 +140,8 @@ pub struct Workload {
     pub deadline: Option<S<i64>>,
     pub retries: Option<S<i64>>,
     pub restart: Option<S<String>>,
+    /// Jobs: seconds a finished Job is kept (`ttlSecondsAfterFinished`).
+    pub ttl: Option<S<i64>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

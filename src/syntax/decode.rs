@@ -123,12 +123,36 @@ const CRONJOB_CHILDREN: &[&str] = &[
     "retries",
     "restart",
 ];
+const JOB_CHILDREN: &[&str] = &[
+    "image",
+    "command",
+    "args",
+    "env",
+    "env-from",
+    "resources",
+    "security",
+    "service-account",
+    "volume",
+    "node-selector",
+    "tolerate",
+    "reach",
+    "egress",
+    "allow-from",
+    "labels",
+    "annotations",
+    "waive",
+    "deadline",
+    "retries",
+    "restart",
+    "ttl",
+];
 pub const TOP_LEVEL: &[&str] = &[
     "app",
     "service",
     "worker",
     "stateful",
     "cronjob",
+    "job",
     "config",
     "secret",
     "ingress",
@@ -136,7 +160,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "pipeline",
 ];
 pub const ITEM_KINDS: &[&str] = &[
-    "service", "worker", "stateful", "cronjob", "config", "secret", "ingress",
+    "service", "worker", "stateful", "cronjob", "job", "config", "secret", "ingress",
 ];
 const ENV_CHILDREN: &[&str] = &[
     "policy",
@@ -147,6 +171,7 @@ const ENV_CHILDREN: &[&str] = &[
     "worker",
     "stateful",
     "cronjob",
+    "job",
     "config",
     "secret",
     "ingress",
@@ -602,7 +627,7 @@ impl Decoder<'_> {
         let mut items = Items::default();
         for n in nodes {
             match n.name.as_str() {
-                "service" | "worker" | "stateful" | "cronjob" => {
+                "service" | "worker" | "stateful" | "cronjob" | "job" => {
                     if let Some(w) = self.workload(n) {
                         items.workloads.push(w);
                     }
@@ -633,6 +658,7 @@ impl Decoder<'_> {
             "service" => WorkloadKind::Service,
             "worker" => WorkloadKind::Worker,
             "stateful" => WorkloadKind::Stateful,
+            "job" => WorkloadKind::Job,
             _ => WorkloadKind::CronJob,
         };
         let (what, children) = match kind {
@@ -640,24 +666,35 @@ impl Decoder<'_> {
             WorkloadKind::Worker => ("a worker", SERVICE_CHILDREN),
             WorkloadKind::Stateful => ("a stateful workload", STATEFUL_CHILDREN),
             WorkloadKind::CronJob => ("a cronjob", CRONJOB_CHILDREN),
+            WorkloadKind::Job => ("a job", JOB_CHILDREN),
+        };
+        let known = |name: &str| {
+            SERVICE_CHILDREN.contains(&name)
+                || STATEFUL_CHILDREN.contains(&name)
+                || CRONJOB_CHILDREN.contains(&name)
+                || JOB_CHILDREN.contains(&name)
         };
         // Nodes that are valid in some workload but not this one get a specific message.
         for c in &node.children {
             let name = c.name.as_str();
-            if !children.contains(&name)
-                && (SERVICE_CHILDREN.contains(&name)
-                    || STATEFUL_CHILDREN.contains(&name)
-                    || CRONJOB_CHILDREN.contains(&name))
-            {
-                let owner = if CRONJOB_CHILDREN.contains(&name) && !SERVICE_CHILDREN.contains(&name)
+            if !children.contains(&name) && known(name) {
+                let in_cron = CRONJOB_CHILDREN.contains(&name);
+                let in_job = JOB_CHILDREN.contains(&name);
+                let owner = if SERVICE_CHILDREN.contains(&name) || STATEFUL_CHILDREN.contains(&name)
                 {
-                    "cronjobs"
-                } else if name == "storage" {
-                    "stateful workloads"
-                } else if name == "autoscale" || name == "rollout" {
-                    "services and workers"
+                    if name == "storage" {
+                        "stateful workloads"
+                    } else if name == "autoscale" || name == "rollout" {
+                        "services and workers"
+                    } else {
+                        "long-running workloads"
+                    }
+                } else if in_cron && in_job {
+                    "cronjobs and jobs"
+                } else if in_job {
+                    "jobs"
                 } else {
-                    "long-running workloads"
+                    "cronjobs"
                 };
                 self.err(
                     Diagnostic::error(
@@ -677,12 +714,9 @@ impl Decoder<'_> {
         let shape_children: &'static [&'static str] = children;
         let _ = filtered;
         let mut unknown_filtered = node.clone();
-        unknown_filtered.children.retain(|c| {
-            shape_children.contains(&c.name.as_str())
-                || !(SERVICE_CHILDREN.contains(&c.name.as_str())
-                    || STATEFUL_CHILDREN.contains(&c.name.as_str())
-                    || CRONJOB_CHILDREN.contains(&c.name.as_str()))
-        });
+        unknown_filtered
+            .children
+            .retain(|c| shape_children.contains(&c.name.as_str()) || !known(c.name.as_str()));
         self.shape(
             &unknown_filtered,
             &Shape {
@@ -737,6 +771,7 @@ impl Decoder<'_> {
             deadline: None,
             retries: None,
             restart: None,
+            ttl: None,
         };
         for c in &node.children {
             if !children.contains(&c.name.as_str()) {
@@ -872,6 +907,7 @@ impl Decoder<'_> {
                 "deadline" => w.deadline = self.int_arg(c, "deadline 3600"),
                 "retries" => w.retries = self.int_arg(c, "retries 2"),
                 "restart" => w.restart = self.str_arg(c, "restart \"OnFailure\""),
+                "ttl" => w.ttl = self.int_arg(c, "ttl 86400"),
                 _ => {}
             }
         }

@@ -104,6 +104,7 @@ pub const NAMED_KINDS: &[&str] = &[
     "worker",
     "stateful",
     "cronjob",
+    "job",
     "config",
     "secret",
     "ingress",

@@ -350,7 +350,7 @@ impl Walker<'_> {
         };
         let is_workload = matches!(
             obj.kind,
-            "Deployment" | "StatefulSet" | "CronJob" | "Rollout"
+            "Deployment" | "StatefulSet" | "CronJob" | "Job" | "Rollout"
         );
         match p.as_slice() {
             ["metadata", "name"] => {

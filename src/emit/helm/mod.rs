@@ -45,7 +45,7 @@ fn roots(o: &Object) -> (VPath, VPath, bool) {
         g => {
             let w = VPath(vec![camel(g)]);
             let r = match kind {
-                "Deployment" | "StatefulSet" | "CronJob" | "Rollout" => {
+                "Deployment" | "StatefulSet" | "CronJob" | "Job" | "Rollout" => {
                     return (w.clone(), w, false);
                 }
                 // The canary or preview Service of a progressive rollout.
@@ -68,11 +68,38 @@ fn roots(o: &Object) -> (VPath, VPath, bool) {
     }
 }
 
-fn configs(ir: &Ir) -> Vec<&EnvIr> {
+/// The base and every environment, with their Jobs made Helm hooks.
+///
+/// In kustomize a Job is named after a hash of its spec (its pod template cannot be changed in
+/// place). In the chart it keeps the workload's name and is a `post-install,post-upgrade` hook
+/// that Helm deletes before creating it again, so every install and upgrade runs it once.
+fn configs(ir: &Ir) -> Vec<EnvIr> {
     std::iter::once(&ir.base)
         .chain(ir.environments.iter())
+        .map(|c| {
+            let mut c = c.clone();
+            for o in c.objects.iter_mut().filter(|o| o.kind() == "Job") {
+                o.value["metadata"]["name"] = Value::String(o.group.clone());
+                let meta = o.value["metadata"].as_object_mut().expect("metadata");
+                let annotations = meta
+                    .entry("annotations")
+                    .or_insert_with(|| Value::Object(Map::new()))
+                    .as_object_mut()
+                    .expect("annotations");
+                for (k, v) in HOOK_ANNOTATIONS {
+                    annotations.insert(k.to_string(), Value::String(v.to_string()));
+                }
+            }
+            c
+        })
         .collect()
 }
+
+/// What makes a Job a Helm hook.
+pub const HOOK_ANNOTATIONS: &[(&str, &str)] = &[
+    ("helm.sh/hook", "post-install,post-upgrade"),
+    ("helm.sh/hook-delete-policy", "before-hook-creation"),
+];
 
 pub fn emit(ir: &Ir) -> FileSet {
     let chart = ir.app.as_str();
@@ -108,7 +135,7 @@ pub fn emit(ir: &Ir) -> FileSet {
         }
         by_config.push(m);
     }
-    const MAIN: &[&str] = &["Deployment", "StatefulSet", "CronJob", "Rollout"];
+    const MAIN: &[&str] = &["Deployment", "StatefulSet", "CronJob", "Job", "Rollout"];
     // Per configuration and group: whether it has a main object, and whether that is a Rollout.
     let group_flags: Vec<HashMap<&str, (bool, bool)>> = by_config
         .iter()

@@ -6,6 +6,13 @@
 //! the labels `helm.sh/chart` and `app.kubernetes.io/managed-by` (Helm sets it to `Helm`,
 //! kustomize output says `stowage`). Namespace objects are not part of the chart (Helm installs
 //! into `--namespace`), so the overlay's Namespace is left out.
+//!
+//! Jobs differ on purpose: in kustomize a Job is named `NAME-HASH` (a hash of its spec, since a
+//! Job cannot be changed in place), in the chart it is `NAME` and a Helm hook, which `helm
+//! template` does not print. So the chart's other objects are compared with the overlay's
+//! objects without its Jobs, and the Jobs separately: the chart's Job templates must carry the
+//! hook annotations, and rendered from a copy of the chart without them (so they are printed)
+//! they must equal the overlay's Jobs up to the hash in the name.
 
 mod common;
 
@@ -14,6 +21,40 @@ use serde_json::Value;
 use std::process::Command;
 
 const CONVENTION_LABELS: &[&str] = &["helm.sh/chart", "app.kubernetes.io/managed-by"];
+
+/// A copy of the chart whose Job templates are plain resources (no hook annotations).
+fn chart_without_hooks(chart: &std::path::Path, into: &std::path::Path) -> std::path::PathBuf {
+    let copy = into.join(chart.file_name().unwrap());
+    for entry in walkdir::WalkDir::new(chart) {
+        let entry = entry.unwrap();
+        let to = copy.join(entry.path().strip_prefix(chart).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+            continue;
+        }
+        let mut text = std::fs::read_to_string(entry.path()).unwrap();
+        if entry.path().parent().unwrap().ends_with("templates") {
+            for (k, v) in stowage::emit::helm::HOOK_ANNOTATIONS {
+                let line = format!("    {k}: {v}\n");
+                text = text.replace(&line, "");
+            }
+            text = text.replace("  annotations:\nspec:", "spec:");
+        }
+        std::fs::write(&to, text).unwrap();
+    }
+    copy
+}
+
+/// `NAME-HASH` without `-HASH` (eight hex digits), checking that the hash is there.
+fn strip_job_hash(job: &mut Value) {
+    let name = job["metadata"]["name"].as_str().unwrap().to_string();
+    let (base, hash) = name.rsplit_once('-').expect("a Job named NAME-HASH");
+    assert!(
+        hash.len() == stowage::ir::JOB_HASH_LEN - 1 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+        "Job `{name}` does not end in its spec hash"
+    );
+    job["metadata"]["name"] = Value::String(base.to_string());
+}
 
 fn strip_convention_labels(v: &mut Value) {
     match v {
@@ -72,10 +113,11 @@ fn helm_template_equals_kustomize_for_every_environment() {
             let overlay = golden.join("deploy/kustomize/overlays").join(&env.name);
             let k = run(Command::new(&kubectl).arg("kustomize").arg(&overlay));
             assert!(k.status.success(), "{}", text(&k.stderr));
-            let mut from_kustomize: Vec<Value> = parse_yaml(&text(&k.stdout))
-                .into_iter()
-                .filter(|v| v["kind"] != "Namespace")
-                .collect();
+            let (mut jobs_kustomize, mut from_kustomize): (Vec<Value>, Vec<Value>) =
+                parse_yaml(&text(&k.stdout))
+                    .into_iter()
+                    .filter(|v| v["kind"] != "Namespace")
+                    .partition(|v| v["kind"] == "Job");
             from_helm.iter_mut().for_each(strip_convention_labels);
             from_kustomize.iter_mut().for_each(strip_convention_labels);
             let report = compare_objects("kustomize", &from_kustomize, "helm", &from_helm);
@@ -84,6 +126,49 @@ fn helm_template_equals_kustomize_for_every_environment() {
                 "{name}/{}: helm and kustomize disagree:\n{report}",
                 env.name
             );
+
+            // The Jobs: hooks in the chart, rendered from a copy without the hook annotations.
+            if !jobs_kustomize.is_empty() {
+                let templates = std::fs::read_dir(chart.join("templates"))
+                    .unwrap()
+                    .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                for (k, v) in stowage::emit::helm::HOOK_ANNOTATIONS {
+                    assert_eq!(
+                        templates.matches(&format!("{k}: {v}\n")).count(),
+                        templates.matches("\nkind: Job\n").count(),
+                        "{name}: every Job template is a hook ({k}: {v})"
+                    );
+                }
+                let dir = tmp.path().join(format!("hookless-{name}-{}", env.name));
+                let plain = chart_without_hooks(&chart, &dir);
+                let o = run(Command::new(&helm)
+                    .args(["template", &ir.app])
+                    .arg(&plain)
+                    .arg("-f")
+                    .arg(&values)
+                    .args([
+                        "--namespace",
+                        &env.namespace,
+                        "--kube-version",
+                        &format!("{}.0", ir.kubernetes),
+                    ]));
+                assert!(o.status.success(), "{}", text(&o.stderr));
+                let mut jobs_helm: Vec<Value> = parse_yaml(&text(&o.stdout))
+                    .into_iter()
+                    .filter(|v| v["kind"] == "Job")
+                    .collect();
+                jobs_helm.iter_mut().for_each(strip_convention_labels);
+                jobs_kustomize.iter_mut().for_each(strip_convention_labels);
+                jobs_kustomize.iter_mut().for_each(strip_job_hash);
+                let report = compare_objects("kustomize", &jobs_kustomize, "helm", &jobs_helm);
+                assert!(
+                    report.is_empty(),
+                    "{name}/{}: helm and kustomize Jobs disagree:\n{report}",
+                    env.name
+                );
+            }
 
             let file = tmp.path().join(format!("{name}-{}.yaml", env.name));
             std::fs::write(&file, &rendered).unwrap();

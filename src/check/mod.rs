@@ -9,6 +9,7 @@ pub mod pipeline;
 pub mod values;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Label, Severity, Span, suggest};
+use crate::ir::JOB_HASH_LEN;
 use crate::policy::{self, Rule};
 use crate::syntax::ast::*;
 use std::collections::{HashMap, HashSet};
@@ -883,7 +884,7 @@ impl Cx<'_> {
                     );
                 }
             }
-            if a.cpu.is_none() && a.memory.is_none() {
+            if a.cpu.is_none() && a.memory.is_none() && a.queues.is_empty() {
                 diags.push(
                     Diagnostic::error(
                         "stowage::value::autoscale",
@@ -930,6 +931,7 @@ impl Cx<'_> {
                 }
             }
         }
+        self.scaling_extras(w, diags);
         for d in [
             &w.disruption.as_ref().and_then(|d| d.min_available.clone()),
             &w.disruption
@@ -1214,10 +1216,37 @@ impl Cx<'_> {
                     &["Allow", "Forbid", "Replace"],
                 ));
             }
-            if let Some(r) = &w.restart
-                && !["OnFailure", "Never"].contains(&r.v.as_str())
-            {
-                diags.push(one_of(r, "restart policy", &["OnFailure", "Never"]));
+        }
+        if matches!(w.kind, WorkloadKind::CronJob | WorkloadKind::Job)
+            && let Some(r) = &w.restart
+            && !["OnFailure", "Never"].contains(&r.v.as_str())
+        {
+            diags.push(one_of(r, "restart policy", &["OnFailure", "Never"]));
+        }
+        // A Job's name carries the hash of its spec, and its pods carry the name as a label.
+        if w.kind == WorkloadKind::Job {
+            let prefix = self
+                .env
+                .and_then(|e| e.prefix.as_ref())
+                .filter(|p| !p.v.is_empty());
+            let len = prefix.map_or(0, |p| p.v.len()) + w.name.v.len() + JOB_HASH_LEN;
+            if len > 63 {
+                let room = 63 - JOB_HASH_LEN - prefix.map_or(0, |p| p.v.len());
+                let mut d = Diagnostic::error(
+                    "stowage::name::job",
+                    format!(
+                        "job `{}` would be deployed as a name of {len} characters",
+                        w.name.v
+                    ),
+                    w.name.span,
+                    format!("more than 63 with the {JOB_HASH_LEN}-character spec hash"),
+                );
+                if let Some(p) = prefix {
+                    d = d.with_label(p.span, "the environment's prefix counts too");
+                }
+                diags.push(d.with_help(format!(
+                    "shorten the job's name to at most {room} characters: a Job is named NAME-HASH, and Kubernetes puts that name in a label of its pods (at most 63)"
+                )));
             }
         }
         if let Some(img) = &w.image
@@ -1600,6 +1629,193 @@ impl Cx<'_> {
     fn waivers(&self, waivers: &[Waiver], target: WaiverTarget, diags: &mut Diagnostics) {
         waivers_of(waivers, target, diags);
         let _ = self.level();
+    }
+
+    /// Queue triggers (KEDA), the VerticalPodAutoscaler, tolerations and the ServiceMonitor.
+    fn scaling_extras(&self, w: &Workload, diags: &mut Diagnostics) {
+        for q in w.autoscale.iter().flat_map(|a| &a.queues) {
+            if q.target.v < 1 {
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::value::redis-list",
+                        format!("list length target {} is below 1", q.target.v),
+                        q.target.span,
+                        "not a length to aim for",
+                    )
+                    .with_help("write the number of waiting jobs per replica, e.g. target=20"),
+                );
+            }
+            let port_ok = q
+                .address
+                .v
+                .rsplit_once(':')
+                .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok_and(|n| n > 0));
+            if !port_ok {
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::value::redis-list",
+                        format!("`{}` is not a Redis address", q.address.v),
+                        q.address.span,
+                        "expected HOST:PORT",
+                    )
+                    .with_help("write `address=\"redis.my-namespace.svc:6379\"`"),
+                );
+            }
+            match (&q.password_secret, &q.password_key) {
+                (Some(s), k) => {
+                    self.secret_ref(s, k.as_ref(), diags);
+                    if k.is_none() {
+                        diags.push(
+                            Diagnostic::error(
+                                "stowage::value::redis-list",
+                                "password-secret= without password-key=",
+                                s.span,
+                                "which key of the secret?",
+                            )
+                            .with_help("add `password-key=\"KEY\"`, the key holding the password"),
+                        );
+                    }
+                    let first = w
+                        .autoscale
+                        .iter()
+                        .flat_map(|a| &a.queues)
+                        .find_map(|x| x.password_secret.as_ref());
+                    if let Some(f) = first
+                        && f.v != s.v
+                    {
+                        diags.push(
+                            Diagnostic::error(
+                                "stowage::value::redis-list",
+                                "the lists of one workload share one password",
+                                s.span,
+                                "another secret",
+                            )
+                            .with_label(f.span, "the first list's")
+                            .with_help("give every `redis-list` the same password-secret= and password-key="),
+                        );
+                    }
+                }
+                (None, Some(k)) => diags.push(
+                    Diagnostic::error(
+                        "stowage::value::redis-list",
+                        "password-key= without password-secret=",
+                        k.span,
+                        "a key of which secret?",
+                    )
+                    .with_help("add `password-secret=\"NAME\"`, the secret holding the password"),
+                ),
+                (None, None) => {}
+            }
+        }
+        let keda = w.autoscale.as_ref().is_some_and(|a| !a.queues.is_empty());
+        if let Some(p) = self
+            .env
+            .and_then(|e| e.prefix.as_ref())
+            .filter(|p| !p.v.is_empty())
+            && let Some((what, span)) = w
+                .autoscale
+                .as_ref()
+                .filter(|_| keda)
+                .map(|a| ("a KEDA ScaledObject", a.span))
+                .or(w
+                    .vertical_autoscale
+                    .as_ref()
+                    .map(|v| ("a VerticalPodAutoscaler", v.span)))
+        {
+            diags.push(
+                Diagnostic::error(
+                    "stowage::autoscale::prefix",
+                    format!("{what} cannot be renamed by the prefix `{}`", p.v),
+                    p.span,
+                    "prefix",
+                )
+                .with_label(span, format!("`{}` gets {what} here", w.name.v))
+                .with_help(
+                    "its reference to the workload keeps the unprefixed name: deploy the environment to a namespace of its own instead of prefixing its names",
+                ),
+            );
+        }
+        if let Some(v) = &w.vertical_autoscale {
+            const MODES: &[&str] = &["Off", "Initial", "Recreate", "InPlaceOrRecreate", "Auto"];
+            let mode = v.mode.as_ref().map(|m| m.as_str()).unwrap_or("Off");
+            if let Some(m) = &v.mode
+                && !MODES.contains(&m.as_str())
+            {
+                diags.push(one_of(m, "VerticalPodAutoscaler update mode", MODES));
+            } else if mode != "Off"
+                && let Some(a) = &w.autoscale
+                && let Some(t) = a.cpu.as_ref().or(a.memory.as_ref())
+            {
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::autoscale::vertical-conflict",
+                        format!(
+                            "`{}` is scaled on cpu or memory both horizontally and vertically",
+                            w.name.v
+                        ),
+                        v.mode.as_ref().map(|m| m.span).unwrap_or(v.span),
+                        format!("mode {mode} changes the requests"),
+                    )
+                    .with_label(t.span, "the HPA's target is a share of those requests")
+                    .with_help(
+                        "keep `vertical-autoscale mode=\"Off\"` (recommendations only), or scale horizontally on a queue instead of cpu/memory",
+                    ),
+                );
+            }
+        }
+        for t in &w.tolerations {
+            if let Some(e) = &t.effect
+                && !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&e.as_str())
+            {
+                diags.push(one_of(
+                    e,
+                    "taint effect",
+                    &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+                ));
+            }
+        }
+        if let Some(m) = &w.metrics {
+            let has_service = match w.kind {
+                WorkloadKind::Service | WorkloadKind::Stateful => true,
+                WorkloadKind::Worker => w.expose.is_some(),
+                WorkloadKind::CronJob | WorkloadKind::Job => false,
+            };
+            if !has_service {
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::workload::metrics",
+                        format!(
+                            "{} `{}` has no Service to scrape",
+                            w.kind.keyword(),
+                            w.name.v
+                        ),
+                        m.span,
+                        "a ServiceMonitor selects a Service",
+                    )
+                    .with_label(w.span, format!("a {} has no Service", w.kind.keyword()))
+                    .with_help("declare it as a `service` with a named port, or remove `metrics`"),
+                );
+            } else {
+                self.port_ref(
+                    w,
+                    &S::new(PortRef::Name(m.port.v.clone()), m.port.span),
+                    diags,
+                );
+            }
+            if let Some(p) = &m.path
+                && !p.v.starts_with('/')
+            {
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::value::path",
+                        format!("metrics path `{}` must start with '/'", p.v),
+                        p.span,
+                        "not an absolute path",
+                    )
+                    .with_help(format!("write \"/{}\"", p.v)),
+                );
+            }
+        }
     }
 
     fn port_ref(&self, w: &Workload, p: &S<PortRef>, diags: &mut Diagnostics) {

@@ -407,6 +407,10 @@ fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
                 }
             }
             s.push_str("} > \"$dir/kustomization.yaml\"\n");
+            for c in d.job_cleanup_commands() {
+                s.push_str(&c);
+                s.push('\n');
+            }
             s.push_str("kubectl apply -k \"$dir\"\n");
             s
         }
@@ -430,6 +434,10 @@ fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
     let lines = |cmds: Vec<String>| cmds.into_iter().map(|c| c + "\n").collect::<String>();
     if !d.rollouts.is_empty() {
         steps.push(step("Wait for the rollout", lines(d.wait_commands())));
+    }
+    let jobs = d.job_wait_commands();
+    if !jobs.is_empty() {
+        steps.push(step("Wait for the jobs", lines(jobs)));
     }
     if let Some(smoke) = &d.smoke {
         steps.push(step("Smoke test", smoke.clone()));

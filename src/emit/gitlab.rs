@@ -371,7 +371,12 @@ fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
                     ));
                 }
             }
-            s.push_str("} > \"$dir/kustomization.yaml\"\nkubectl apply -k \"$dir\"\n");
+            s.push_str("} > \"$dir/kustomization.yaml\"\n");
+            for c in d.job_cleanup_commands() {
+                s.push_str(&c);
+                s.push('\n');
+            }
+            s.push_str("kubectl apply -k \"$dir\"\n");
             script.push(json!(s));
         }
         Method::Helm => {
@@ -391,6 +396,7 @@ fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
         }
     }
     let mut verify: Vec<String> = d.wait_commands();
+    verify.extend(d.job_wait_commands());
     if let Some(s) = &d.smoke {
         verify.push(s.clone());
     }

@@ -20,6 +20,25 @@ pub const DEFAULT_KUBERNETES: &str = "1.33";
 /// matches no user of the node.
 pub const DEFAULT_USER: i64 = 10001;
 
+/// Seconds a finished Job is kept when the spec does not say (`ttlSecondsAfterFinished`).
+pub const JOB_TTL: i32 = 86400;
+
+/// Characters a Job's name gains: `-` and the hash of its spec.
+pub const JOB_HASH_LEN: usize = 9;
+
+/// The deployed name of a Job: the workload's name and a short hash of the Job's spec, so that
+/// a changed job (whose pod template Kubernetes will not update in place) is a new object.
+pub fn job_name(workload: &str, spec: &Value) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(spec.to_string().as_bytes());
+    let hex: String = digest
+        .iter()
+        .take((JOB_HASH_LEN - 1) / 2)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{workload}-{hex}")
+}
+
 pub(super) fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, String>) -> Ir {
     let app_ns = spec
         .app
@@ -69,6 +88,7 @@ pub(super) fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, Strin
             .as_ref()
             .map(|k| k.v.clone())
             .unwrap_or_else(|| DEFAULT_KUBERNETES.to_string()),
+        description: spec.app.description.as_ref().map(|d| d.v.clone()),
         app_version: spec
             .items
             .workloads
@@ -502,13 +522,41 @@ impl Cx<'_> {
                     ..Default::default()
                 }));
             }
+            WorkloadKind::Job => {
+                let mut tpl = template;
+                if let Some(spec) = tpl.spec.as_mut() {
+                    spec.restart_policy = Some(
+                        w.restart
+                            .as_ref()
+                            .map(|r| r.v.clone())
+                            .unwrap_or_else(|| "Never".into()),
+                    );
+                }
+                let mut job = to_value(&batch::Job {
+                    metadata: meta.clone(),
+                    spec: Some(batch::JobSpec {
+                        backoff_limit: Some(w.retries.as_ref().map(|r| r.v as i32).unwrap_or(2)),
+                        active_deadline_seconds: w.deadline.as_ref().map(|d| d.v),
+                        ttl_seconds_after_finished: Some(
+                            w.ttl.as_ref().map(|t| t.v as i32).unwrap_or(JOB_TTL),
+                        ),
+                        template: tpl,
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                });
+                // A Job's pod template cannot be changed: a changed job is a new Job, named
+                // after a hash of its spec (the old one goes when its TTL runs out).
+                job["metadata"]["name"] = json!(job_name(&w.name.v, &job["spec"]));
+                out.push(job);
+            }
         }
         // Service.
         let wants_service = !w.ports.is_empty()
             && match w.kind {
                 WorkloadKind::Service | WorkloadKind::Stateful => true,
                 WorkloadKind::Worker => w.expose.is_some(),
-                WorkloadKind::CronJob => false,
+                WorkloadKind::CronJob | WorkloadKind::Job => false,
             };
         if wants_service {
             let ports = w
@@ -547,6 +595,25 @@ impl Cx<'_> {
                 ..Default::default()
             };
             out.push(to_value(&service));
+            // Prometheus Operator: scrape the Service's named port.
+            if let Some(m) = &w.metrics {
+                let mut endpoint = json!({"port": m.port.v});
+                if let Some(p) = &m.path {
+                    endpoint["path"] = json!(p.v);
+                }
+                if let Some(i) = &m.interval {
+                    endpoint["interval"] = json!(i.v);
+                }
+                let o = json!({
+                    "apiVersion": "monitoring.coreos.com/v1",
+                    "kind": "ServiceMonitor",
+                    "spec": {
+                        "selector": {"matchLabels": sel},
+                        "endpoints": [endpoint],
+                    },
+                });
+                out.push(with_meta(o, &self.meta(env, &w.name.v, &labels)));
+            }
             // The canary or preview Service Argo Rollouts points at the new version.
             if let Some(suffix) = second_service(w) {
                 let mut extra = service.clone();
@@ -557,8 +624,93 @@ impl Cx<'_> {
                 out.push(to_value(&extra));
             }
         }
+        // Scale target of the autoscalers: the Deployment, StatefulSet or Rollout.
+        let target = json!({
+            "apiVersion": if progressive(env, w).is_some() { "argoproj.io/v1alpha1" } else { "apps/v1" },
+            "kind": match w.kind {
+                WorkloadKind::Stateful => "StatefulSet",
+                _ if progressive(env, w).is_some() => "Rollout",
+                _ => "Deployment",
+            },
+            "name": w.name.v,
+        });
+        // Queue-length autoscaling: a KEDA ScaledObject, which makes its own HPA.
+        if let Some(a) = &w.autoscale
+            && !a.queues.is_empty()
+            && w.kind != WorkloadKind::CronJob
+        {
+            let auth = a
+                .queues
+                .iter()
+                .find_map(|q| Some((q.password_secret.as_ref()?, q.password_key.as_ref()?)));
+            if let Some((secret, key)) = auth {
+                let o = json!({
+                    "apiVersion": "keda.sh/v1alpha1",
+                    "kind": "TriggerAuthentication",
+                    "spec": {"secretTargetRef": [
+                        {"parameter": "password", "name": secret.v, "key": key.v}
+                    ]},
+                });
+                out.push(with_meta(o, &self.meta(env, &w.name.v, &labels)));
+            }
+            let mut triggers: Vec<Value> = a
+                .queues
+                .iter()
+                .map(|q| {
+                    let mut t = json!({
+                        "type": "redis",
+                        "metadata": {
+                            "address": q.address.v,
+                            "listName": q.list.v,
+                            "listLength": q.target.v.to_string(),
+                        },
+                    });
+                    if q.password_secret.is_some() {
+                        t["authenticationRef"] = json!({"name": w.name.v});
+                    }
+                    t
+                })
+                .collect();
+            for (name, target) in [("cpu", &a.cpu), ("memory", &a.memory)] {
+                if let Some(t) = target {
+                    triggers.push(json!({
+                        "type": name,
+                        "metricType": "Utilization",
+                        "metadata": {"value": t.v.to_string()},
+                    }));
+                }
+            }
+            let o = json!({
+                "apiVersion": "keda.sh/v1alpha1",
+                "kind": "ScaledObject",
+                "spec": {
+                    "scaleTargetRef": target.clone(),
+                    "minReplicaCount": a.min.as_ref().map(|m| m.v).unwrap_or(1),
+                    "maxReplicaCount": a.max.v,
+                    "triggers": triggers,
+                },
+            });
+            out.push(with_meta(o, &self.meta(env, &w.name.v, &labels)));
+        }
+        // Vertical autoscaling (recommendations unless a mode says otherwise).
+        if let Some(v) = &w.vertical_autoscale
+            && w.kind != WorkloadKind::CronJob
+        {
+            let o = json!({
+                "apiVersion": "autoscaling.k8s.io/v1",
+                "kind": "VerticalPodAutoscaler",
+                "spec": {
+                    "targetRef": target.clone(),
+                    "updatePolicy": {
+                        "updateMode": v.mode.as_ref().map(|m| m.v.as_str()).unwrap_or("Off"),
+                    },
+                },
+            });
+            out.push(with_meta(o, &self.meta(env, &w.name.v, &labels)));
+        }
         // Autoscaling.
         if let Some(a) = &w.autoscale
+            && a.queues.is_empty()
             && w.kind != WorkloadKind::CronJob
         {
             let mut metrics = Vec::new();
@@ -965,6 +1117,17 @@ impl Cx<'_> {
             }]
         });
         let node_selector = kv(&w.node_selector);
+        let tolerations: Vec<core::Toleration> = w
+            .tolerations
+            .iter()
+            .map(|t| core::Toleration {
+                key: Some(t.key.v.clone()),
+                operator: Some(if t.value.is_some() { "Equal" } else { "Exists" }.into()),
+                value: t.value.as_ref().map(|v| v.v.clone()),
+                effect: t.effect.as_ref().map(|e| e.v.clone()),
+                ..Default::default()
+            })
+            .collect();
         let _ = env;
         core::PodSpec {
             service_account_name: w.service_account.as_ref().map(|s| s.v.clone()),
@@ -976,9 +1139,28 @@ impl Cx<'_> {
             affinity,
             topology_spread_constraints: spread,
             node_selector: (!node_selector.is_empty()).then_some(node_selector),
+            tolerations: (!tolerations.is_empty()).then_some(tolerations),
             ..Default::default()
         }
     }
+}
+
+/// A custom resource (written with `json!`) with its metadata after apiVersion and kind.
+fn with_meta(o: Value, meta: &ObjectMeta) -> Value {
+    let Value::Object(fields) = o else { return o };
+    let mut out = serde_json::Map::new();
+    for k in ["apiVersion", "kind"] {
+        if let Some(v) = fields.get(k) {
+            out.insert(k.to_string(), v.clone());
+        }
+    }
+    out.insert("metadata".into(), to_value(meta));
+    for (k, v) in fields {
+        if k != "apiVersion" && k != "kind" {
+            out.insert(k, v);
+        }
+    }
+    Value::Object(out)
 }
 
 /// The second Service of a progressive rollout: `canary` or `preview`.

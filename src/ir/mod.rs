@@ -12,6 +12,8 @@ mod naming;
 mod network;
 pub mod pipeline;
 
+pub use lower::{JOB_HASH_LEN, JOB_TTL, job_name};
+
 use crate::syntax::ast::{PolicyLevel, Spec};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -55,6 +57,8 @@ pub struct Ir {
     pub kubernetes: String,
     /// The version of what is deployed: the image tag of the first workload.
     pub app_version: String,
+    /// The app's `description`: the Helm chart's.
+    pub description: Option<String>,
     pub base: EnvIr,
     pub environments: Vec<EnvIr>,
     pub pipeline: Option<pipeline::PipelineIr>,

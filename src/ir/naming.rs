@@ -45,7 +45,7 @@ pub(super) fn apply_prefix(
                 v["metadata"]["name"] = Value::String(format!("{prefix}{}", o.name()));
             }
             let pod_path = match o.kind() {
-                "Deployment" | "StatefulSet" => Some("/spec/template/spec"),
+                "Deployment" | "StatefulSet" | "Job" => Some("/spec/template/spec"),
                 "CronJob" => Some("/spec/jobTemplate/spec/template/spec"),
                 _ => None,
             };

@@ -67,6 +67,8 @@ pub struct ImageBuild {
 #[derive(Debug, Clone)]
 pub struct DeployIr {
     pub env: String,
+    /// The app's name (the `app.kubernetes.io/instance` label).
+    pub app: String,
     pub triggers: Vec<Trigger>,
     pub after: Option<String>,
     pub approval: bool,
@@ -84,6 +86,8 @@ pub struct DeployIr {
     pub values_file: String,
     /// What to wait for, promote or roll back after applying.
     pub rollouts: Vec<RolloutTarget>,
+    /// Jobs run at each deploy: (workload name, deployed Job name with prefix and hash).
+    pub jobs: Vec<(String, String)>,
 }
 
 /// A workload whose rollout the deploy job follows.
@@ -175,6 +179,40 @@ impl DeployIr {
                         self.timeout
                     )
                 }
+            })
+            .collect()
+    }
+
+    /// Commands run before a kustomize apply: delete the previous runs of every job, so that
+    /// each deploy runs it again, with the images the deploy sets (a Job cannot be changed).
+    pub fn job_cleanup_commands(&self) -> Vec<String> {
+        let ns = &self.namespace;
+        self.jobs
+            .iter()
+            .map(|(workload, _)| {
+                format!(
+                    "kubectl --namespace {ns} delete job --selector app.kubernetes.io/instance={app},app.kubernetes.io/name={workload} --ignore-not-found --wait=true",
+                    app = self.app
+                )
+            })
+            .collect()
+    }
+
+    /// Commands that wait until every job has completed, and fail (with its logs) as soon as
+    /// one has failed. Helm deploys need none: the jobs are hooks `helm upgrade` waits for.
+    pub fn job_wait_commands(&self) -> Vec<String> {
+        if self.method == Method::Helm {
+            return Vec::new();
+        }
+        let ns = &self.namespace;
+        let secs = self.timeout_seconds();
+        self.jobs
+            .iter()
+            .map(|(_, job)| {
+                format!(
+                    "waited=0; until s=$(kubectl --namespace {ns} get job {job} -o jsonpath='{{.status.conditions[?(@.status==\"True\")].type}}'); case \" $s \" in *\" Complete \"*) true;; *\" Failed \"*) kubectl --namespace {ns} logs job/{job} --all-containers --tail=100 || true; echo \"job {job} failed\"; exit 1;; *) false;; esac; do waited=$((waited + 5)); if [ \"$waited\" -ge {secs} ]; then echo \"job {job}: not complete within {t}\"; exit 1; fi; sleep 5; done",
+                    t = self.timeout
+                )
             })
             .collect()
     }
@@ -363,7 +401,7 @@ pub(super) fn lower(
             let rollouts = items
                 .workloads
                 .iter()
-                .filter(|w| w.kind != WorkloadKind::CronJob)
+                .filter(|w| w.kind.is_long_running())
                 .filter(|w| {
                     w.image
                         .as_ref()
@@ -388,8 +426,15 @@ pub(super) fn lower(
                     }
                 })
                 .collect();
+            let jobs = env
+                .objects
+                .iter()
+                .filter(|o| o.kind() == "Job")
+                .map(|o| (o.group.clone(), format!("{}{}", env.prefix, o.name())))
+                .collect();
             Some(DeployIr {
                 env: d.env.v.clone(),
+                app: app.clone(),
                 triggers: d.on.iter().map(|t| t.v.clone()).collect(),
                 after: d.after.as_ref().map(|a| a.v.clone()),
                 approval: d.approval.as_ref().is_some_and(|a| a.v),
@@ -418,6 +463,7 @@ pub(super) fn lower(
                     env.name
                 ),
                 rollouts,
+                jobs,
             })
         })
         .collect();

@@ -40,6 +40,8 @@ pub struct App {
     pub namespace: Option<S<String>>,
     pub registry: Option<S<String>>,
     pub kubernetes: Option<S<String>>,
+    /// One line about the app: the Helm chart's description.
+    pub description: Option<S<String>>,
     pub labels: Vec<(S<String>, S<String>)>,
     pub annotations: Vec<(S<String>, S<String>)>,
     pub ingress_controller: Option<IngressController>,
@@ -74,6 +76,8 @@ pub enum WorkloadKind {
     Stateful,
     /// CronJob.
     CronJob,
+    /// Job run once per deploy (a migration, an idempotent initialisation).
+    Job,
 }
 
 impl WorkloadKind {
@@ -83,10 +87,11 @@ impl WorkloadKind {
             WorkloadKind::Worker => "worker",
             WorkloadKind::Stateful => "stateful",
             WorkloadKind::CronJob => "cronjob",
+            WorkloadKind::Job => "job",
         }
     }
     pub fn is_long_running(self) -> bool {
-        !matches!(self, WorkloadKind::CronJob)
+        !matches!(self, WorkloadKind::CronJob | WorkloadKind::Job)
     }
 }
 
@@ -113,6 +118,7 @@ pub struct Workload {
     pub service_account: Option<S<String>>,
     pub replicas: Option<S<i64>>,
     pub autoscale: Option<Autoscale>,
+    pub vertical_autoscale: Option<VerticalAutoscale>,
     pub disruption: Option<Disruption>,
     pub rollout: Option<Rollout>,
     pub volumes: Vec<Volume>,
@@ -120,10 +126,12 @@ pub struct Workload {
     pub spread: Option<S<String>>,
     pub anti_affinity: Option<S<String>>,
     pub node_selector: Vec<(S<String>, S<String>)>,
+    pub tolerations: Vec<Toleration>,
     pub reach: Vec<S<Reach>>,
     pub egress: Vec<Egress>,
     pub allow_from: Vec<AllowFrom>,
     pub expose: Option<S<String>>,
+    pub metrics: Option<Metrics>,
     pub labels: Vec<(S<String>, S<String>)>,
     pub annotations: Vec<(S<String>, S<String>)>,
     pub waivers: Vec<Waiver>,
@@ -134,6 +142,8 @@ pub struct Workload {
     pub deadline: Option<S<i64>>,
     pub retries: Option<S<i64>>,
     pub restart: Option<S<String>>,
+    /// Jobs: seconds a finished Job is kept (`ttlSecondsAfterFinished`).
+    pub ttl: Option<S<i64>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -228,6 +238,47 @@ pub struct Autoscale {
     pub max: S<i64>,
     pub cpu: Option<S<i64>>,
     pub memory: Option<S<i64>>,
+    /// Queue-length triggers: with any, a KEDA ScaledObject replaces the HPA.
+    pub queues: Vec<RedisList>,
+    pub span: Span,
+}
+
+/// `redis-list "bull:jobs:wait" address="redis:6379" target=20`: scale on a Redis list's
+/// length (KEDA).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RedisList {
+    pub list: S<String>,
+    pub address: S<String>,
+    pub target: S<i64>,
+    /// The secret and key holding the Redis password (a KEDA TriggerAuthentication).
+    pub password_secret: Option<S<String>>,
+    pub password_key: Option<S<String>>,
+    pub span: Span,
+}
+
+/// `vertical-autoscale mode="Off"`: a VerticalPodAutoscaler.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerticalAutoscale {
+    pub mode: Option<S<String>>,
+    pub span: Span,
+}
+
+/// `tolerate "cloud.google.com/gke-spot" value="true" effect="NoSchedule"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toleration {
+    pub key: S<String>,
+    /// Without a value, the toleration matches any value (operator Exists).
+    pub value: Option<S<String>>,
+    pub effect: Option<S<String>>,
+    pub span: Span,
+}
+
+/// `metrics port="http" path="/metrics"`: a Prometheus Operator ServiceMonitor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metrics {
+    pub port: S<String>,
+    pub path: Option<S<String>>,
+    pub interval: Option<S<String>>,
     pub span: Span,
 }
 

@@ -59,9 +59,12 @@ const SERVICE_CHILDREN: &[&str] = &[
     "waive",
     "replicas",
     "autoscale",
+    "vertical-autoscale",
     "disruption",
     "rollout",
     "expose",
+    "tolerate",
+    "metrics",
 ];
 const STATEFUL_CHILDREN: &[&str] = &[
     "image",
@@ -87,9 +90,12 @@ const STATEFUL_CHILDREN: &[&str] = &[
     "annotations",
     "waive",
     "replicas",
+    "vertical-autoscale",
     "disruption",
     "storage",
     "expose",
+    "tolerate",
+    "metrics",
 ];
 const CRONJOB_CHILDREN: &[&str] = &[
     "image",
@@ -102,6 +108,7 @@ const CRONJOB_CHILDREN: &[&str] = &[
     "service-account",
     "volume",
     "node-selector",
+    "tolerate",
     "reach",
     "egress",
     "allow-from",
@@ -116,12 +123,36 @@ const CRONJOB_CHILDREN: &[&str] = &[
     "retries",
     "restart",
 ];
+const JOB_CHILDREN: &[&str] = &[
+    "image",
+    "command",
+    "args",
+    "env",
+    "env-from",
+    "resources",
+    "security",
+    "service-account",
+    "volume",
+    "node-selector",
+    "tolerate",
+    "reach",
+    "egress",
+    "allow-from",
+    "labels",
+    "annotations",
+    "waive",
+    "deadline",
+    "retries",
+    "restart",
+    "ttl",
+];
 pub const TOP_LEVEL: &[&str] = &[
     "app",
     "service",
     "worker",
     "stateful",
     "cronjob",
+    "job",
     "config",
     "secret",
     "ingress",
@@ -129,7 +160,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "pipeline",
 ];
 pub const ITEM_KINDS: &[&str] = &[
-    "service", "worker", "stateful", "cronjob", "config", "secret", "ingress",
+    "service", "worker", "stateful", "cronjob", "job", "config", "secret", "ingress",
 ];
 const ENV_CHILDREN: &[&str] = &[
     "policy",
@@ -140,6 +171,7 @@ const ENV_CHILDREN: &[&str] = &[
     "worker",
     "stateful",
     "cronjob",
+    "job",
     "config",
     "secret",
     "ingress",
@@ -530,6 +562,7 @@ impl Decoder<'_> {
                     "namespace",
                     "registry",
                     "kubernetes",
+                    "description",
                     "labels",
                     "annotations",
                     "ingress-controller",
@@ -545,6 +578,7 @@ impl Decoder<'_> {
             namespace: None,
             registry: None,
             kubernetes: None,
+            description: None,
             labels: Vec::new(),
             annotations: Vec::new(),
             ingress_controller: None,
@@ -555,6 +589,9 @@ impl Decoder<'_> {
                 "namespace" => app.namespace = self.str_arg(c, "namespace \"my-app\""),
                 "registry" => app.registry = self.str_arg(c, "registry \"ghcr.io/my-org\""),
                 "kubernetes" => app.kubernetes = self.str_arg(c, "kubernetes \"1.33\""),
+                "description" => {
+                    app.description = self.str_arg(c, "description \"What the app does\"")
+                }
                 "labels" => app.labels = self.string_map(c),
                 "annotations" => app.annotations = self.string_map(c),
                 "waive" => {
@@ -597,7 +634,7 @@ impl Decoder<'_> {
         let mut items = Items::default();
         for n in nodes {
             match n.name.as_str() {
-                "service" | "worker" | "stateful" | "cronjob" => {
+                "service" | "worker" | "stateful" | "cronjob" | "job" => {
                     if let Some(w) = self.workload(n) {
                         items.workloads.push(w);
                     }
@@ -628,6 +665,7 @@ impl Decoder<'_> {
             "service" => WorkloadKind::Service,
             "worker" => WorkloadKind::Worker,
             "stateful" => WorkloadKind::Stateful,
+            "job" => WorkloadKind::Job,
             _ => WorkloadKind::CronJob,
         };
         let (what, children) = match kind {
@@ -635,24 +673,35 @@ impl Decoder<'_> {
             WorkloadKind::Worker => ("a worker", SERVICE_CHILDREN),
             WorkloadKind::Stateful => ("a stateful workload", STATEFUL_CHILDREN),
             WorkloadKind::CronJob => ("a cronjob", CRONJOB_CHILDREN),
+            WorkloadKind::Job => ("a job", JOB_CHILDREN),
+        };
+        let known = |name: &str| {
+            SERVICE_CHILDREN.contains(&name)
+                || STATEFUL_CHILDREN.contains(&name)
+                || CRONJOB_CHILDREN.contains(&name)
+                || JOB_CHILDREN.contains(&name)
         };
         // Nodes that are valid in some workload but not this one get a specific message.
         for c in &node.children {
             let name = c.name.as_str();
-            if !children.contains(&name)
-                && (SERVICE_CHILDREN.contains(&name)
-                    || STATEFUL_CHILDREN.contains(&name)
-                    || CRONJOB_CHILDREN.contains(&name))
-            {
-                let owner = if CRONJOB_CHILDREN.contains(&name) && !SERVICE_CHILDREN.contains(&name)
+            if !children.contains(&name) && known(name) {
+                let in_cron = CRONJOB_CHILDREN.contains(&name);
+                let in_job = JOB_CHILDREN.contains(&name);
+                let owner = if SERVICE_CHILDREN.contains(&name) || STATEFUL_CHILDREN.contains(&name)
                 {
-                    "cronjobs"
-                } else if name == "storage" {
-                    "stateful workloads"
-                } else if name == "autoscale" || name == "rollout" {
-                    "services and workers"
+                    if name == "storage" {
+                        "stateful workloads"
+                    } else if name == "autoscale" || name == "rollout" {
+                        "services and workers"
+                    } else {
+                        "long-running workloads"
+                    }
+                } else if in_cron && in_job {
+                    "cronjobs and jobs"
+                } else if in_job {
+                    "jobs"
                 } else {
-                    "long-running workloads"
+                    "cronjobs"
                 };
                 self.err(
                     Diagnostic::error(
@@ -672,12 +721,9 @@ impl Decoder<'_> {
         let shape_children: &'static [&'static str] = children;
         let _ = filtered;
         let mut unknown_filtered = node.clone();
-        unknown_filtered.children.retain(|c| {
-            shape_children.contains(&c.name.as_str())
-                || !(SERVICE_CHILDREN.contains(&c.name.as_str())
-                    || STATEFUL_CHILDREN.contains(&c.name.as_str())
-                    || CRONJOB_CHILDREN.contains(&c.name.as_str()))
-        });
+        unknown_filtered
+            .children
+            .retain(|c| shape_children.contains(&c.name.as_str()) || !known(c.name.as_str()));
         self.shape(
             &unknown_filtered,
             &Shape {
@@ -708,6 +754,7 @@ impl Decoder<'_> {
             service_account: None,
             replicas: None,
             autoscale: None,
+            vertical_autoscale: None,
             disruption: None,
             rollout: None,
             volumes: Vec::new(),
@@ -715,10 +762,12 @@ impl Decoder<'_> {
             spread: None,
             anti_affinity: None,
             node_selector: Vec::new(),
+            tolerations: Vec::new(),
             reach: Vec::new(),
             egress: Vec::new(),
             allow_from: Vec::new(),
             expose: None,
+            metrics: None,
             labels: Vec::new(),
             annotations: Vec::new(),
             waivers: Vec::new(),
@@ -729,6 +778,7 @@ impl Decoder<'_> {
             deadline: None,
             retries: None,
             restart: None,
+            ttl: None,
         };
         for c in &node.children {
             if !children.contains(&c.name.as_str()) {
@@ -769,6 +819,28 @@ impl Decoder<'_> {
                 }
                 "replicas" => w.replicas = self.int_arg(c, "replicas 2"),
                 "autoscale" => w.autoscale = self.autoscale(c),
+                "vertical-autoscale" => {
+                    self.shape(
+                        c,
+                        &Shape {
+                            what: "`vertical-autoscale`",
+                            args: 0,
+                            props: &["mode"],
+                            children: &[],
+                            free_children: false,
+                        },
+                    );
+                    w.vertical_autoscale = Some(VerticalAutoscale {
+                        mode: self.prop_str(c, "mode"),
+                        span: c.name_span,
+                    });
+                }
+                "tolerate" => {
+                    if let Some(t) = self.toleration(c) {
+                        w.tolerations.push(t);
+                    }
+                }
+                "metrics" => w.metrics = self.metrics(c),
                 "disruption" => {
                     self.shape(
                         c,
@@ -842,6 +914,7 @@ impl Decoder<'_> {
                 "deadline" => w.deadline = self.int_arg(c, "deadline 3600"),
                 "retries" => w.retries = self.int_arg(c, "retries 2"),
                 "restart" => w.restart = self.str_arg(c, "restart \"OnFailure\""),
+                "ttl" => w.ttl = self.int_arg(c, "ttl 86400"),
                 _ => {}
             }
         }
@@ -1232,7 +1305,7 @@ impl Decoder<'_> {
                 what: "`autoscale`",
                 args: 0,
                 props: &["min", "max", "cpu", "memory"],
-                children: &[],
+                children: &["redis-list"],
                 free_children: false,
             },
         );
@@ -1258,6 +1331,115 @@ impl Decoder<'_> {
             max,
             cpu: self.prop_int(c, "cpu"),
             memory: self.prop_int(c, "memory"),
+            queues: c
+                .children
+                .iter()
+                .filter(|q| q.name == "redis-list")
+                .filter_map(|q| self.redis_list(q))
+                .collect(),
+            span: c.name_span,
+        })
+    }
+
+    fn redis_list(&mut self, c: &Node) -> Option<RedisList> {
+        self.shape(
+            c,
+            &Shape {
+                what: "`redis-list`",
+                args: 1,
+                props: &["address", "target", "password-secret", "password-key"],
+                children: &[],
+                free_children: false,
+            },
+        );
+        let list = self.name_arg(c, "a Redis list")?;
+        let example = format!(
+            "write `redis-list \"{}\" address=\"redis:6379\" target=20`",
+            list.v
+        );
+        let missing = |d: &mut Self, key: &str| {
+            if c.prop(key).is_none() {
+                d.err(
+                    Diagnostic::error(
+                        "stowage::syntax::missing-property",
+                        format!("`redis-list` needs {key}="),
+                        c.name_span,
+                        format!("no {key}="),
+                    )
+                    .with_help(example.clone()),
+                );
+            }
+        };
+        let address = self.prop_str(c, "address");
+        if address.is_none() {
+            missing(self, "address");
+        }
+        let target = self.prop_int(c, "target");
+        if target.is_none() {
+            missing(self, "target");
+        }
+        Some(RedisList {
+            list,
+            address: address?,
+            target: target?,
+            password_secret: self.prop_str(c, "password-secret"),
+            password_key: self.prop_str(c, "password-key"),
+            span: c.name_span,
+        })
+    }
+
+    fn toleration(&mut self, c: &Node) -> Option<Toleration> {
+        self.shape(
+            c,
+            &Shape {
+                what: "`tolerate`",
+                args: 1,
+                props: &["value", "effect"],
+                children: &[],
+                free_children: false,
+            },
+        );
+        let key = self.name_arg(c, "a toleration")?;
+        Some(Toleration {
+            key,
+            value: self.prop_str(c, "value"),
+            effect: self.prop_str(c, "effect"),
+            span: c.name_span,
+        })
+    }
+
+    fn metrics(&mut self, c: &Node) -> Option<Metrics> {
+        self.shape(
+            c,
+            &Shape {
+                what: "`metrics`",
+                args: 0,
+                props: &["port", "path", "interval"],
+                children: &[],
+                free_children: false,
+            },
+        );
+        let port = match self.prop_str(c, "port") {
+            Some(p) => p,
+            None => {
+                if c.prop("port").is_none() {
+                    self.err(
+                        Diagnostic::error(
+                            "stowage::syntax::missing-property",
+                            "`metrics` needs the port to scrape",
+                            c.name_span,
+                            "no port=",
+                        )
+                        .with_help("write `metrics port=\"http\" path=\"/metrics\"`"),
+                    );
+                }
+                return None;
+            }
+        };
+        Some(Metrics {
+            port,
+            path: self.prop_str(c, "path"),
+            interval: self.prop_str(c, "interval"),
             span: c.name_span,
         })
     }

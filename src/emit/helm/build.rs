@@ -350,7 +350,7 @@ impl Walker<'_> {
         };
         let is_workload = matches!(
             obj.kind,
-            "Deployment" | "StatefulSet" | "CronJob" | "Rollout"
+            "Deployment" | "StatefulSet" | "CronJob" | "Job" | "Rollout"
         );
         match p.as_slice() {
             ["metadata", "name"] => {
@@ -376,7 +376,7 @@ impl Walker<'_> {
                     .name_ref(obj, vs, "Service")
                     .map(|n| (n, Guard::Always));
             }
-            ["spec", "scaleTargetRef", "name"] => {
+            ["spec", "scaleTargetRef", "name"] if obj.kind == "HorizontalPodAutoscaler" => {
                 return self
                     .name_ref(obj, vs, "Deployment")
                     .or_else(|| self.name_ref(obj, vs, "StatefulSet"))
@@ -388,6 +388,14 @@ impl Walker<'_> {
             }
             ["spec", "maxReplicas"] if obj.kind == "HorizontalPodAutoscaler" => {
                 return Some(self.value(vs, obj.root.child("maxReplicas")));
+            }
+            ["spec", field @ ("minReplicaCount" | "maxReplicaCount")]
+                if obj.kind == "ScaledObject" =>
+            {
+                return Some(self.value(vs, obj.root.child(field)));
+            }
+            ["spec", "updatePolicy", "updateMode"] if obj.kind == "VerticalPodAutoscaler" => {
+                return Some(self.value(vs, obj.root.child("updateMode")));
             }
             ["spec", "metrics"] if obj.kind == "HorizontalPodAutoscaler" => {
                 return self.metrics(obj, vs);

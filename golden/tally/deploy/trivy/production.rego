@@ -89,6 +89,13 @@ waivers := [
     "name": "redis",
     "reason": "our GitLab registry and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
     "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?redis('|\\s|$)"
+  },
+  {
+    "check": "KSV-0125",
+    "kind": "Job",
+    "name": "mongo-init-be5ce6cd",
+    "reason": "our GitLab registry and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
+    "message": "(?i)(^|[^a-z0-9.-])Job '?mongo-init-be5ce6cd('|\\s|$)"
   }
 ]
 

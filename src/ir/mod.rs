@@ -88,6 +88,15 @@ impl EnvIr {
 /// Lower a checked spec. `files` holds the contents of every config file, by the path written
 /// in the spec.
 pub fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, String>) -> Ir {
+    // The order of workloads, configs, secrets, ingresses and environments in the spec means
+    // nothing: the output is the same for any order.
+    let mut spec = spec.clone();
+    spec.items.sort_by_name();
+    spec.environments.sort_by(|a, b| a.name.v.cmp(&b.name.v));
+    for e in &mut spec.environments {
+        e.items.sort_by_name();
+    }
+    let spec = &spec;
     let mut ir = lower::lower(spec, spec_file, files);
     ir.pipeline = pipeline::lower(spec, spec_file, &ir.kubernetes, &ir.environments);
     ir

@@ -66,6 +66,16 @@ pub struct Items {
     pub ingresses: Vec<Ingress>,
 }
 
+impl Items {
+    /// Each list in name order (stable: same-named items keep their order).
+    pub fn sort_by_name(&mut self) {
+        self.workloads.sort_by(|a, b| a.name.v.cmp(&b.name.v));
+        self.configs.sort_by(|a, b| a.name.v.cmp(&b.name.v));
+        self.secrets.sort_by(|a, b| a.name.v.cmp(&b.name.v));
+        self.ingresses.sort_by(|a, b| a.name.v.cmp(&b.name.v));
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WorkloadKind {
     /// Deployment + Service.

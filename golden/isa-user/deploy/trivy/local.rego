@@ -30,51 +30,37 @@ waivers := [
   {
     "check": "KSV-0125",
     "kind": "Deployment",
-    "name": "photo-sharing",
-    "reason": "our registry ghcr.io/isa-cloud and official docker.io and quay.io images; trivy trusts only ACR, ECR, GCR",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?photo-sharing('|\\s|$)"
-  },
-  {
-    "check": "KSV-0125",
-    "kind": "Deployment",
     "name": "billing",
     "reason": "our registry ghcr.io/isa-cloud and official docker.io and quay.io images; trivy trusts only ACR, ECR, GCR",
     "message": "(?i)(^|[^a-z0-9.-])Deployment '?billing('|\\s|$)"
   },
   {
-    "check": "KSV-0125",
-    "kind": "Deployment",
-    "name": "notification",
-    "reason": "our registry ghcr.io/isa-cloud and official docker.io and quay.io images; trivy trusts only ACR, ECR, GCR",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?notification('|\\s|$)"
-  },
-  {
     "check": "KSV-0020",
     "kind": "StatefulSet",
-    "name": "postgres",
-    "reason": "runs as the official image's postgres user (UID 70), which owns PGDATA",
-    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?postgres('|\\s|$)"
+    "name": "consul",
+    "reason": "runs as the image's consul user (UID 100), which owns /consul",
+    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?consul('|\\s|$)"
   },
   {
     "check": "KSV-0021",
     "kind": "StatefulSet",
-    "name": "postgres",
-    "reason": "GID 70, the postgres user's group, owns the data volume (fs-group)",
-    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?postgres('|\\s|$)"
+    "name": "consul",
+    "reason": "GID 1000, the consul user's group, owns the data volume (fs-group)",
+    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?consul('|\\s|$)"
   },
   {
     "check": "KSV-0125",
     "kind": "StatefulSet",
-    "name": "postgres",
+    "name": "consul",
     "reason": "our registry ghcr.io/isa-cloud and official docker.io and quay.io images; trivy trusts only ACR, ECR, GCR",
-    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?postgres('|\\s|$)"
+    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?consul('|\\s|$)"
   },
   {
     "check": "KSV-0125",
     "kind": "StatefulSet",
-    "name": "nats",
+    "name": "minio",
     "reason": "our registry ghcr.io/isa-cloud and official docker.io and quay.io images; trivy trusts only ACR, ECR, GCR",
-    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?nats('|\\s|$)"
+    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?minio('|\\s|$)"
   },
   {
     "check": "KSV-0020",
@@ -100,30 +86,44 @@ waivers := [
   {
     "check": "KSV-0125",
     "kind": "StatefulSet",
-    "name": "minio",
+    "name": "nats",
     "reason": "our registry ghcr.io/isa-cloud and official docker.io and quay.io images; trivy trusts only ACR, ECR, GCR",
-    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?minio('|\\s|$)"
+    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?nats('|\\s|$)"
+  },
+  {
+    "check": "KSV-0125",
+    "kind": "Deployment",
+    "name": "notification",
+    "reason": "our registry ghcr.io/isa-cloud and official docker.io and quay.io images; trivy trusts only ACR, ECR, GCR",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?notification('|\\s|$)"
+  },
+  {
+    "check": "KSV-0125",
+    "kind": "Deployment",
+    "name": "photo-sharing",
+    "reason": "our registry ghcr.io/isa-cloud and official docker.io and quay.io images; trivy trusts only ACR, ECR, GCR",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?photo-sharing('|\\s|$)"
   },
   {
     "check": "KSV-0020",
     "kind": "StatefulSet",
-    "name": "consul",
-    "reason": "runs as the image's consul user (UID 100), which owns /consul",
-    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?consul('|\\s|$)"
+    "name": "postgres",
+    "reason": "runs as the official image's postgres user (UID 70), which owns PGDATA",
+    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?postgres('|\\s|$)"
   },
   {
     "check": "KSV-0021",
     "kind": "StatefulSet",
-    "name": "consul",
-    "reason": "GID 1000, the consul user's group, owns the data volume (fs-group)",
-    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?consul('|\\s|$)"
+    "name": "postgres",
+    "reason": "GID 70, the postgres user's group, owns the data volume (fs-group)",
+    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?postgres('|\\s|$)"
   },
   {
     "check": "KSV-0125",
     "kind": "StatefulSet",
-    "name": "consul",
+    "name": "postgres",
     "reason": "our registry ghcr.io/isa-cloud and official docker.io and quay.io images; trivy trusts only ACR, ECR, GCR",
-    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?consul('|\\s|$)"
+    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?postgres('|\\s|$)"
   }
 ]
 

@@ -16,6 +16,48 @@ waivers := [
   {
     "check": "KSV-0020",
     "kind": "Deployment",
+    "name": "backend",
+    "reason": "the write-up runs the backend image as uid 1000, its app user",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?backend('|\\s|$)"
+  },
+  {
+    "check": "KSV-0021",
+    "kind": "Deployment",
+    "name": "backend",
+    "reason": "GID 1000 goes with the backend image's app user (uid 1000)",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?backend('|\\s|$)"
+  },
+  {
+    "check": "KSV-0125",
+    "kind": "Deployment",
+    "name": "backend",
+    "reason": "our registry ghcr.io/revrx and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?backend('|\\s|$)"
+  },
+  {
+    "check": "KSV-0020",
+    "kind": "Deployment",
+    "name": "celery-worker",
+    "reason": "the write-up runs the backend image as uid 1000, its app user",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?celery-worker('|\\s|$)"
+  },
+  {
+    "check": "KSV-0021",
+    "kind": "Deployment",
+    "name": "celery-worker",
+    "reason": "GID 1000 goes with the backend image's app user (uid 1000)",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?celery-worker('|\\s|$)"
+  },
+  {
+    "check": "KSV-0125",
+    "kind": "Deployment",
+    "name": "celery-worker",
+    "reason": "our registry ghcr.io/revrx and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?celery-worker('|\\s|$)"
+  },
+  {
+    "check": "KSV-0020",
+    "kind": "Deployment",
     "name": "frontend",
     "reason": "the write-up runs the frontend as uid 1001, the image's nextjs user",
     "message": "(?i)(^|[^a-z0-9.-])Deployment '?frontend('|\\s|$)"
@@ -33,48 +75,6 @@ waivers := [
     "name": "frontend",
     "reason": "our registry ghcr.io/revrx and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
     "message": "(?i)(^|[^a-z0-9.-])Deployment '?frontend('|\\s|$)"
-  },
-  {
-    "check": "KSV-0020",
-    "kind": "Deployment",
-    "name": "backend",
-    "reason": "the write-up runs the backend image as uid 1000, its app user",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?backend('|\\s|$)"
-  },
-  {
-    "check": "KSV-0021",
-    "kind": "Deployment",
-    "name": "backend",
-    "reason": "GID 1000 goes with the backend image's app user (uid 1000)",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?backend('|\\s|$)"
-  },
-  {
-    "check": "KSV-0125",
-    "kind": "Deployment",
-    "name": "backend",
-    "reason": "our registry ghcr.io/revrx and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?backend('|\\s|$)"
-  },
-  {
-    "check": "KSV-0020",
-    "kind": "Deployment",
-    "name": "celery-worker",
-    "reason": "the write-up runs the backend image as uid 1000, its app user",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?celery-worker('|\\s|$)"
-  },
-  {
-    "check": "KSV-0021",
-    "kind": "Deployment",
-    "name": "celery-worker",
-    "reason": "GID 1000 goes with the backend image's app user (uid 1000)",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?celery-worker('|\\s|$)"
-  },
-  {
-    "check": "KSV-0125",
-    "kind": "Deployment",
-    "name": "celery-worker",
-    "reason": "our registry ghcr.io/revrx and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?celery-worker('|\\s|$)"
   },
   {
     "check": "KSV-0020",
@@ -98,6 +98,13 @@ waivers := [
     "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?postgres('|\\s|$)"
   },
   {
+    "check": "KSV-0125",
+    "kind": "CronJob",
+    "name": "postgres-backup",
+    "reason": "our registry ghcr.io/revrx and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
+    "message": "(?i)(^|[^a-z0-9.-])CronJob '?postgres-backup('|\\s|$)"
+  },
+  {
     "check": "KSV-0020",
     "kind": "StatefulSet",
     "name": "redis",
@@ -117,13 +124,6 @@ waivers := [
     "name": "redis",
     "reason": "our registry ghcr.io/revrx and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
     "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?redis('|\\s|$)"
-  },
-  {
-    "check": "KSV-0125",
-    "kind": "CronJob",
-    "name": "postgres-backup",
-    "reason": "our registry ghcr.io/revrx and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
-    "message": "(?i)(^|[^a-z0-9.-])CronJob '?postgres-backup('|\\s|$)"
   }
 ]
 

@@ -23,6 +23,13 @@ waivers := [
   {
     "check": "KSV-0125",
     "kind": "Deployment",
+    "name": "accounts",
+    "reason": "our GitLab registry and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?accounts('|\\s|$)"
+  },
+  {
+    "check": "KSV-0125",
+    "kind": "Deployment",
     "name": "gateway",
     "reason": "our GitLab registry and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
     "message": "(?i)(^|[^a-z0-9.-])Deployment '?gateway('|\\s|$)"
@@ -33,20 +40,6 @@ waivers := [
     "name": "ledger",
     "reason": "our GitLab registry and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
     "message": "(?i)(^|[^a-z0-9.-])Deployment '?ledger('|\\s|$)"
-  },
-  {
-    "check": "KSV-0125",
-    "kind": "Deployment",
-    "name": "accounts",
-    "reason": "our GitLab registry and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?accounts('|\\s|$)"
-  },
-  {
-    "check": "KSV-0125",
-    "kind": "Deployment",
-    "name": "notifications",
-    "reason": "our GitLab registry and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?notifications('|\\s|$)"
   },
   {
     "check": "KSV-0020",
@@ -70,6 +63,20 @@ waivers := [
     "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?mongo('|\\s|$)"
   },
   {
+    "check": "KSV-0125",
+    "kind": "Job",
+    "name": "mongo-init-e502945f",
+    "reason": "our GitLab registry and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
+    "message": "(?i)(^|[^a-z0-9.-])Job '?mongo-init-e502945f('|\\s|$)"
+  },
+  {
+    "check": "KSV-0125",
+    "kind": "Deployment",
+    "name": "notifications",
+    "reason": "our GitLab registry and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?notifications('|\\s|$)"
+  },
+  {
     "check": "KSV-0020",
     "kind": "StatefulSet",
     "name": "redis",
@@ -89,13 +96,6 @@ waivers := [
     "name": "redis",
     "reason": "our GitLab registry and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
     "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?redis('|\\s|$)"
-  },
-  {
-    "check": "KSV-0125",
-    "kind": "Job",
-    "name": "mongo-init-e502945f",
-    "reason": "our GitLab registry and official docker.io images; trivy trusts only ACR, ECR and GCR hosts",
-    "message": "(?i)(^|[^a-z0-9.-])Job '?mongo-init-e502945f('|\\s|$)"
   }
 ]
 

@@ -15,48 +15,6 @@ import rego.v1
 waivers := [
   {
     "check": "KSV-0020",
-    "kind": "Deployment",
-    "name": "vibeyard",
-    "reason": "runs as uid 1001, the non-root nextjs user of the write-up's Dockerfile",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?vibeyard('|\\s|$)"
-  },
-  {
-    "check": "KSV-0021",
-    "kind": "Deployment",
-    "name": "vibeyard",
-    "reason": "gid 1001 goes with the Dockerfile's nextjs user (uid 1001)",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?vibeyard('|\\s|$)"
-  },
-  {
-    "check": "KSV-0125",
-    "kind": "Deployment",
-    "name": "vibeyard",
-    "reason": "our registry ghcr.io/your-org and official docker.io images; trivy trusts only ACR, ECR, GCR",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?vibeyard('|\\s|$)"
-  },
-  {
-    "check": "KSV-0020",
-    "kind": "Deployment",
-    "name": "worker",
-    "reason": "runs as uid 1001, the non-root nextjs user of the write-up's Dockerfile",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?worker('|\\s|$)"
-  },
-  {
-    "check": "KSV-0021",
-    "kind": "Deployment",
-    "name": "worker",
-    "reason": "gid 1001 goes with the Dockerfile's nextjs user (uid 1001)",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?worker('|\\s|$)"
-  },
-  {
-    "check": "KSV-0125",
-    "kind": "Deployment",
-    "name": "worker",
-    "reason": "our registry ghcr.io/your-org and official docker.io images; trivy trusts only ACR, ECR, GCR",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?worker('|\\s|$)"
-  },
-  {
-    "check": "KSV-0020",
     "kind": "StatefulSet",
     "name": "redis",
     "reason": "runs as the official image's redis user (UID 999), which owns /data",
@@ -75,6 +33,48 @@ waivers := [
     "name": "redis",
     "reason": "our registry ghcr.io/your-org and official docker.io images; trivy trusts only ACR, ECR, GCR",
     "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?redis('|\\s|$)"
+  },
+  {
+    "check": "KSV-0020",
+    "kind": "Deployment",
+    "name": "vibeyard",
+    "reason": "runs as uid 1001, the non-root nextjs user of the write-up's Dockerfile",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?vibeyard('|\\s|$)"
+  },
+  {
+    "check": "KSV-0021",
+    "kind": "Deployment",
+    "name": "vibeyard",
+    "reason": "gid 1001 goes with the Dockerfile's nextjs user (uid 1001)",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?vibeyard('|\\s|$)"
+  },
+  {
+    "check": "KSV-0125",
+    "kind": "Deployment",
+    "name": "vibeyard",
+    "reason": "our registry ghcr.io/your-org and official docker.io images; trivy trusts only ACR, ECR, GCR",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?vibeyard('|\\s|$)"
+  },
+  {
+    "check": "KSV-0020",
+    "kind": "Deployment",
+    "name": "worker",
+    "reason": "runs as uid 1001, the non-root nextjs user of the write-up's Dockerfile",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?worker('|\\s|$)"
+  },
+  {
+    "check": "KSV-0021",
+    "kind": "Deployment",
+    "name": "worker",
+    "reason": "gid 1001 goes with the Dockerfile's nextjs user (uid 1001)",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?worker('|\\s|$)"
+  },
+  {
+    "check": "KSV-0125",
+    "kind": "Deployment",
+    "name": "worker",
+    "reason": "our registry ghcr.io/your-org and official docker.io images; trivy trusts only ACR, ECR, GCR",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?worker('|\\s|$)"
   }
 ]
 

@@ -15,45 +15,24 @@ import rego.v1
 waivers := [
   {
     "check": "KSV-0020",
-    "kind": "Deployment",
-    "name": "vibeyard",
-    "reason": "runs as uid 1001, the non-root nextjs user of the write-up's Dockerfile",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?vibeyard('|\\s|$)"
+    "kind": "StatefulSet",
+    "name": "postgres",
+    "reason": "runs as the official image's postgres user (UID 70), which owns PGDATA",
+    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?postgres('|\\s|$)"
   },
   {
     "check": "KSV-0021",
-    "kind": "Deployment",
-    "name": "vibeyard",
-    "reason": "gid 1001 goes with the Dockerfile's nextjs user (uid 1001)",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?vibeyard('|\\s|$)"
+    "kind": "StatefulSet",
+    "name": "postgres",
+    "reason": "GID 70, the postgres user's group, owns the data volume (fs-group)",
+    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?postgres('|\\s|$)"
   },
   {
     "check": "KSV-0125",
-    "kind": "Deployment",
-    "name": "vibeyard",
+    "kind": "StatefulSet",
+    "name": "postgres",
     "reason": "our registry ghcr.io/your-org and official docker.io images; trivy trusts only ACR, ECR, GCR",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?vibeyard('|\\s|$)"
-  },
-  {
-    "check": "KSV-0020",
-    "kind": "Deployment",
-    "name": "worker",
-    "reason": "runs as uid 1001, the non-root nextjs user of the write-up's Dockerfile",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?worker('|\\s|$)"
-  },
-  {
-    "check": "KSV-0021",
-    "kind": "Deployment",
-    "name": "worker",
-    "reason": "gid 1001 goes with the Dockerfile's nextjs user (uid 1001)",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?worker('|\\s|$)"
-  },
-  {
-    "check": "KSV-0125",
-    "kind": "Deployment",
-    "name": "worker",
-    "reason": "our registry ghcr.io/your-org and official docker.io images; trivy trusts only ACR, ECR, GCR",
-    "message": "(?i)(^|[^a-z0-9.-])Deployment '?worker('|\\s|$)"
+    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?postgres('|\\s|$)"
   },
   {
     "check": "KSV-0020",
@@ -78,24 +57,45 @@ waivers := [
   },
   {
     "check": "KSV-0020",
-    "kind": "StatefulSet",
-    "name": "postgres",
-    "reason": "runs as the official image's postgres user (UID 70), which owns PGDATA",
-    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?postgres('|\\s|$)"
+    "kind": "Deployment",
+    "name": "vibeyard",
+    "reason": "runs as uid 1001, the non-root nextjs user of the write-up's Dockerfile",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?vibeyard('|\\s|$)"
   },
   {
     "check": "KSV-0021",
-    "kind": "StatefulSet",
-    "name": "postgres",
-    "reason": "GID 70, the postgres user's group, owns the data volume (fs-group)",
-    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?postgres('|\\s|$)"
+    "kind": "Deployment",
+    "name": "vibeyard",
+    "reason": "gid 1001 goes with the Dockerfile's nextjs user (uid 1001)",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?vibeyard('|\\s|$)"
   },
   {
     "check": "KSV-0125",
-    "kind": "StatefulSet",
-    "name": "postgres",
+    "kind": "Deployment",
+    "name": "vibeyard",
     "reason": "our registry ghcr.io/your-org and official docker.io images; trivy trusts only ACR, ECR, GCR",
-    "message": "(?i)(^|[^a-z0-9.-])StatefulSet '?postgres('|\\s|$)"
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?vibeyard('|\\s|$)"
+  },
+  {
+    "check": "KSV-0020",
+    "kind": "Deployment",
+    "name": "worker",
+    "reason": "runs as uid 1001, the non-root nextjs user of the write-up's Dockerfile",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?worker('|\\s|$)"
+  },
+  {
+    "check": "KSV-0021",
+    "kind": "Deployment",
+    "name": "worker",
+    "reason": "gid 1001 goes with the Dockerfile's nextjs user (uid 1001)",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?worker('|\\s|$)"
+  },
+  {
+    "check": "KSV-0125",
+    "kind": "Deployment",
+    "name": "worker",
+    "reason": "our registry ghcr.io/your-org and official docker.io images; trivy trusts only ACR, ECR, GCR",
+    "message": "(?i)(^|[^a-z0-9.-])Deployment '?worker('|\\s|$)"
   }
 ]
 

@@ -9,8 +9,8 @@ a volume, autoscaling, annotations, an ingress route (ingresses of 25 routes) an
 other services and its database. Three environments (development/dev, staging, production)
 override replicas, autoscaling, resources, env, image tags and ingress hosts. A pipeline builds
 one image per service group and deploys to the three environments. The spec is valid
-(`stowage validate` exits 0). Output is deterministic. benches/phases.rs has a Rust port of this
-script (keep them in step).
+(`stowage validate` exits 0). Output is deterministic. benches/phases.rs benchmarks each phase on the
+spec this script writes.
 """
 import os
 import sys

@@ -46,6 +46,27 @@ fn chart_without_hooks(chart: &std::path::Path, into: &std::path::Path) -> std::
 }
 
 /// `NAME-HASH` without `-HASH` (eight hex digits), checking that the hash is there.
+/// `helm template APP CHART -f VALUES --namespace NS --kube-version` of the spec's version.
+fn template(
+    helm: &std::path::Path,
+    ir: &stowage::ir::Ir,
+    chart: &std::path::Path,
+    values: &std::path::Path,
+    namespace: &str,
+) -> std::process::Output {
+    run(Command::new(helm)
+        .args(["template", &ir.app])
+        .arg(chart)
+        .arg("-f")
+        .arg(values)
+        .args([
+            "--namespace",
+            namespace,
+            "--kube-version",
+            &format!("{}.0", ir.kubernetes),
+        ]))
+}
+
 fn strip_job_hash(job: &mut Value) {
     let name = job["metadata"]["name"].as_str().unwrap().to_string();
     let (base, hash) = name.rsplit_once('-').expect("a Job named NAME-HASH");
@@ -91,17 +112,7 @@ fn helm_template_equals_kustomize_for_every_environment() {
         let chart = golden.join("deploy/helm").join(&ir.app);
         for env in &ir.environments {
             let values = chart.join(format!("values-{}.yaml", env.name));
-            let o = run(Command::new(&helm)
-                .args(["template", &ir.app])
-                .arg(&chart)
-                .arg("-f")
-                .arg(&values)
-                .args([
-                    "--namespace",
-                    &env.namespace,
-                    "--kube-version",
-                    &format!("{}.0", ir.kubernetes),
-                ]));
+            let o = template(&helm, &ir, &chart, &values, &env.namespace);
             assert!(
                 o.status.success(),
                 "{name}/{}: helm template failed:\n{}",
@@ -143,17 +154,7 @@ fn helm_template_equals_kustomize_for_every_environment() {
                 }
                 let dir = tmp.path().join(format!("hookless-{name}-{}", env.name));
                 let plain = chart_without_hooks(&chart, &dir);
-                let o = run(Command::new(&helm)
-                    .args(["template", &ir.app])
-                    .arg(&plain)
-                    .arg("-f")
-                    .arg(&values)
-                    .args([
-                        "--namespace",
-                        &env.namespace,
-                        "--kube-version",
-                        &format!("{}.0", ir.kubernetes),
-                    ]));
+                let o = template(&helm, &ir, &plain, &values, &env.namespace);
                 assert!(o.status.success(), "{}", text(&o.stderr));
                 let mut jobs_helm: Vec<Value> = parse_yaml(&text(&o.stdout))
                     .into_iter()

@@ -119,6 +119,23 @@ pub(super) struct Env<'a> {
     pub configs: HashSet<&'a str>,
 }
 
+/// A run-to-completion pod template with the workload's `restart` policy, or `default`.
+fn with_restart(
+    mut tpl: core::PodTemplateSpec,
+    w: &Workload,
+    default: &str,
+) -> core::PodTemplateSpec {
+    if let Some(spec) = tpl.spec.as_mut() {
+        spec.restart_policy = Some(
+            w.restart
+                .as_ref()
+                .map(|r| r.v.clone())
+                .unwrap_or_else(|| default.into()),
+        );
+    }
+    tpl
+}
+
 fn to_value<T: serde::Serialize>(t: &T) -> Value {
     let mut v = serde_json::to_value(t).expect("Kubernetes objects serialize");
     strip_empty(&mut v);
@@ -472,15 +489,7 @@ impl Cx<'_> {
                 }));
             }
             WorkloadKind::CronJob => {
-                let mut tpl = template;
-                if let Some(spec) = tpl.spec.as_mut() {
-                    spec.restart_policy = Some(
-                        w.restart
-                            .as_ref()
-                            .map(|r| r.v.clone())
-                            .unwrap_or_else(|| "OnFailure".into()),
-                    );
-                }
+                let tpl = with_restart(template, w, "OnFailure");
                 out.push(to_value(&batch::CronJob {
                     metadata: meta.clone(),
                     spec: Some(batch::CronJobSpec {
@@ -523,15 +532,7 @@ impl Cx<'_> {
                 }));
             }
             WorkloadKind::Job => {
-                let mut tpl = template;
-                if let Some(spec) = tpl.spec.as_mut() {
-                    spec.restart_policy = Some(
-                        w.restart
-                            .as_ref()
-                            .map(|r| r.v.clone())
-                            .unwrap_or_else(|| "Never".into()),
-                    );
-                }
+                let tpl = with_restart(template, w, "Never");
                 let mut job = to_value(&batch::Job {
                     metadata: meta.clone(),
                     spec: Some(batch::JobSpec {

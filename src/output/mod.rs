@@ -83,8 +83,13 @@ impl std::fmt::Display for WriteError {
     }
 }
 
-/// A path inside the output folder, refusing anything that could leave it.
-fn inside(out: &Path, rel: &str) -> Result<PathBuf, WriteError> {
+/// A path inside the output folder, refusing anything that could leave it. `checked` holds
+/// folders already known not to be symbolic links (a build checks each folder once).
+fn inside(
+    out: &Path,
+    rel: &str,
+    checked: &mut std::collections::HashSet<PathBuf>,
+) -> Result<PathBuf, WriteError> {
     let p = Path::new(rel);
     if rel.is_empty()
         || p.is_absolute()
@@ -94,19 +99,31 @@ fn inside(out: &Path, rel: &str) -> Result<PathBuf, WriteError> {
             "refusing to write `{rel}`: not a plain path inside the output folder"
         )));
     }
+    let target = out.join(p);
     let mut cur = out.to_path_buf();
-    for c in p.components() {
+    let count = p.components().count();
+    for (i, c) in p.components().enumerate() {
         cur.push(c);
-        if let Ok(meta) = fs::symlink_metadata(&cur)
-            && meta.file_type().is_symlink()
-        {
-            return Err(WriteError(format!(
-                "refusing to write through the symbolic link {}",
-                cur.display()
-            )));
+        let is_dir = i + 1 < count;
+        if is_dir && checked.contains(&cur) {
+            continue;
+        }
+        match fs::symlink_metadata(&cur) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(WriteError(format!(
+                    "refusing to write through the symbolic link {}",
+                    cur.display()
+                )));
+            }
+            Ok(_) => {}
+            // Nothing below a missing folder exists either.
+            Err(_) => break,
+        }
+        if is_dir {
+            checked.insert(cur.clone());
         }
     }
-    Ok(out.join(p))
+    Ok(target)
 }
 
 /// Outcome of a write.
@@ -132,15 +149,22 @@ pub fn write_with(
 ) -> Result<Written, WriteError> {
     let mut result = Written::default();
     let manifest = read_manifest(out);
+    let mut checked = std::collections::HashSet::new();
+    // Each target read once: None when it does not exist, else whether it is up to date.
+    let mut targets: Vec<(&String, &String, PathBuf, Option<bool>)> =
+        Vec::with_capacity(files.len());
+    for (rel, contents) in files {
+        let target = inside(out, rel, &mut checked)?;
+        let same = fs::read(&target).ok().map(|old| old == contents.as_bytes());
+        targets.push((rel, contents, target, same));
+    }
     // Never overwrite what someone else wrote or edited, unless told to.
     if !force {
-        let mut theirs: Vec<String> = Vec::new();
-        for (rel, contents) in files {
-            let differs = fs::read(out.join(rel)).is_ok_and(|old| old != contents.as_bytes());
-            if differs && edited_by_hand(out, rel, &manifest) {
-                theirs.push(rel.clone());
-            }
-        }
+        let theirs: Vec<String> = targets
+            .iter()
+            .filter(|(rel, _, _, same)| *same == Some(false) && edited_by_hand(out, rel, &manifest))
+            .map(|(rel, ..)| (*rel).clone())
+            .collect();
         if !theirs.is_empty() {
             return Err(WriteError(format!(
                 "refusing to overwrite {} file{} not written by stowage or edited since it was (use --force to overwrite):\n  {}",
@@ -151,6 +175,8 @@ pub fn write_with(
         }
     }
     let mut created_dirs: Vec<PathBuf> = Vec::new();
+    // Folders known to exist (created by this write or found on disk).
+    let mut present: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     let cleanup = |staged: &[(PathBuf, PathBuf)], dirs: &[PathBuf]| {
         for (tmp, _) in staged {
@@ -161,32 +187,34 @@ pub fn write_with(
             let _ = fs::remove_dir(d);
         }
     };
-    for (rel, contents) in files {
-        let target = match inside(out, rel) {
-            Ok(t) => t,
-            Err(e) => {
-                cleanup(&staged, &created_dirs);
-                return Err(e);
-            }
-        };
-        if fs::read(&target).is_ok_and(|old| old == contents.as_bytes()) {
+    for (rel, contents, target, same) in targets {
+        if same == Some(true) {
             result.unchanged.push(rel.clone());
             continue;
         }
         let mut stage = || -> std::io::Result<PathBuf> {
             before_stage(rel)?;
             let dir = target.parent().expect("files are inside the output folder");
-            let mut missing = Vec::new();
-            let mut d = Some(dir);
-            while let Some(x) = d {
-                if x.exists() {
-                    break;
+            if !present.contains(dir) {
+                let mut missing = Vec::new();
+                let mut d = Some(dir);
+                while let Some(x) = d {
+                    if present.contains(x) || x.exists() {
+                        break;
+                    }
+                    missing.push(x.to_path_buf());
+                    d = x.parent();
                 }
-                missing.push(x.to_path_buf());
-                d = x.parent();
+                fs::create_dir_all(dir)?;
+                created_dirs.extend(missing.into_iter().rev());
+                let mut d = Some(dir);
+                while let Some(x) = d {
+                    if !present.insert(x.to_path_buf()) {
+                        break;
+                    }
+                    d = x.parent();
+                }
             }
-            fs::create_dir_all(dir)?;
-            created_dirs.extend(missing);
             let name = target
                 .file_name()
                 .expect("files have names")
@@ -232,7 +260,7 @@ pub fn write_with(
         }
     }
     for rel in stale {
-        if let Ok(p) = inside(out, &rel)
+        if let Ok(p) = inside(out, &rel, &mut checked)
             && p.is_file()
             && fs::remove_file(&p).is_ok()
         {

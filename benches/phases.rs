@@ -33,7 +33,7 @@ fn phases(c: &mut Criterion) {
     let spec = spec.expect("the benchmark spec parses");
     assert!(!diags.has_errors() && !stowage::check::check(&spec).has_errors());
     let files = BTreeMap::new();
-    let ir = stowage::ir::lower(&spec, "stowage.kdl", &files);
+    let ir = stowage::ir::lower(spec.clone(), "stowage.kdl", &files);
 
     let mut g = c.benchmark_group(format!("n{n}"));
     g.sample_size(10);
@@ -44,7 +44,11 @@ fn phases(c: &mut Criterion) {
         b.iter(|| stowage::check::check(black_box(&spec)))
     });
     g.bench_function("lower", |b| {
-        b.iter(|| stowage::ir::lower(black_box(&spec), "stowage.kdl", &files))
+        b.iter_batched(
+            || spec.clone(),
+            |spec| stowage::ir::lower(black_box(spec), "stowage.kdl", &files),
+            criterion::BatchSize::LargeInput,
+        )
     });
     g.bench_function("emit_kustomize", |b| {
         b.iter(|| stowage::emit::kustomize::emit(black_box(&ir)))

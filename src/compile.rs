@@ -81,7 +81,7 @@ pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>
     let (spec, mut diagnostics) = syntax::parse(&source.text);
     let mut files = BTreeMap::new();
     if let Some(spec) = &spec {
-        diagnostics.extend(crate::check::check(spec));
+        diagnostics.extend(crate::timings::phase("check", || crate::check::check(spec)));
         let all_configs = spec.items.configs.iter().chain(
             spec.environments
                 .iter()
@@ -128,15 +128,15 @@ pub struct Generated {
     pub files: FileSet,
 }
 
-/// Lower and emit a checked spec (None when it has errors).
-pub fn generate(source: &Source, checked: &Checked, out: &Path) -> Option<Generated> {
+/// Lower and emit a checked spec (None when it has errors). The spec is dropped once lowered.
+pub fn generate(source: &Source, checked: Checked, out: &Path) -> Option<Generated> {
     if checked.diagnostics.has_errors() {
         return None;
     }
-    let spec = checked.spec.as_ref()?;
+    let spec = checked.spec?;
     let spec_file = relative_path(out, &source.path);
-    let ir = ir::lower(spec, &spec_file, &checked.files);
-    let files = emit::all(&ir);
+    let ir = crate::timings::phase("lower", || ir::lower(spec, &spec_file, &checked.files));
+    let files = crate::timings::phase("emit", || emit::all(&ir));
     Some(Generated { ir, files })
 }
 

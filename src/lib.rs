@@ -12,3 +12,4 @@ pub mod output;
 pub mod policy;
 pub mod revision;
 pub mod syntax;
+pub mod timings;

@@ -1,5 +1,11 @@
 //! The `stowage` command line.
 
+// jemalloc: the pipeline builds and frees millions of small JSON values; glibc's allocator
+// spends about a third of the run on them (bench/NOTES.md).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -267,13 +273,14 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             if report(cli, &source, &checked.diagnostics) {
                 return Ok(ExitCode::from(1));
             }
-            let generated = compile::generate(&source, &checked, &out)
+            let generated = compile::generate(&source, checked, &out)
                 .ok_or("the spec could not be compiled")?;
             let files = output::with_manifest(
                 generated.files,
                 &stowage::emit::header(&generated.ir.spec_file),
             );
-            let written = output::write(&out, &files, *force).map_err(|e| e.to_string())?;
+            let written = stowage::timings::phase("write", || output::write(&out, &files, *force))
+                .map_err(|e| e.to_string())?;
             eprintln!(
                 "wrote {} file{} to {} ({} unchanged, {} removed)",
                 written.written.len(),
@@ -291,14 +298,14 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             if report(cli, &source, &checked.diagnostics) {
                 return Ok(ExitCode::from(1));
             }
-            let generated = compile::generate(&source, &checked, &out)
+            let generated = compile::generate(&source, checked, &out)
                 .ok_or("the spec could not be compiled")?;
             let files = output::with_manifest(
                 generated.files,
                 &stowage::emit::header(&generated.ir.spec_file),
             );
             let label = display_prefix(&out);
-            let drift = output::drift(&out, &files, &label);
+            let drift = stowage::timings::phase("compare", || output::drift(&out, &files, &label));
             if drift.is_empty() {
                 eprintln!("{} generated files are up to date", files.len());
                 return Ok(ExitCode::SUCCESS);
@@ -378,7 +385,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 return Ok(ExitCode::from(1));
             }
             let out = out_dir(spec, &None);
-            let generated = compile::generate(&source, &checked, &out)
+            let generated = compile::generate(&source, checked, &out)
                 .ok_or("the spec could not be compiled")?;
             let Some(p) = &generated.ir.pipeline else {
                 println!(
@@ -424,7 +431,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 return Ok(ExitCode::from(1));
             }
             let out = out_dir(spec, &None);
-            let generated = compile::generate(&source, &checked, &out)
+            let generated = compile::generate(&source, checked, &out)
                 .ok_or("the spec could not be compiled")?;
             let Some(e) = generated.ir.environments.iter().find(|e| &e.name == env) else {
                 let names: Vec<&str> = generated
@@ -526,7 +533,7 @@ fn run_diff(
                 .spec
                 .as_ref()
                 .ok_or("the spec could not be compiled")?;
-            Ok(stowage::ir::lower(spec, &l.label, &l.checked.files))
+            Ok(stowage::ir::lower(spec.clone(), &l.label, &l.checked.files))
         })
         .collect::<Result<_, String>>()?;
     if let Some(e) = env

@@ -332,7 +332,7 @@ fn an_interrupted_write_leaves_the_previous_output() {
     );
     let source = stowage::compile::read_source(&spec).unwrap();
     let checked = stowage::compile::check(&source);
-    let generated = stowage::compile::generate(&source, &checked, dir.path()).unwrap();
+    let generated = stowage::compile::generate(&source, checked, dir.path()).unwrap();
     let mut n = 0;
     let result = stowage::output::write_with(dir.path(), &generated.files, false, |_| {
         n += 1;
@@ -348,6 +348,37 @@ fn an_interrupted_write_leaves_the_previous_output() {
     let mut expected = before;
     expected.retain(|(p, _)| p != "stowage.kdl");
     assert_eq!(after, expected, "the failed write changed files");
+}
+
+#[test]
+fn a_failed_first_build_leaves_no_folders_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write_spec(dir.path(), GOOD);
+    let out = dir.path().join("out");
+    let source = stowage::compile::read_source(&spec).unwrap();
+    let checked = stowage::compile::check(&source);
+    let generated = stowage::compile::generate(&source, checked, &out).unwrap();
+    let total = generated.files.len();
+    assert!(total > 10, "{total} files");
+    // Fail late, after files in several folders were staged.
+    let mut n = 0;
+    let result = stowage::output::write_with(&out, &generated.files, false, |_| {
+        n += 1;
+        if n == total - 1 {
+            Err(std::io::Error::other("disk full"))
+        } else {
+            Ok(())
+        }
+    });
+    assert!(result.is_err());
+    let left: Vec<_> = walkdir::WalkDir::new(&out)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().display().to_string())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert!(!out.exists(), "the output folder it created is left behind");
 }
 
 #[test]

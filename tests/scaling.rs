@@ -43,7 +43,7 @@ fn objects() -> Vec<Value> {
         "{:?}",
         checked.diagnostics
     );
-    let generated = generate(&source, &checked, std::path::Path::new(".")).unwrap();
+    let generated = generate(&source, checked, std::path::Path::new(".")).unwrap();
     assert!(
         generated.files.iter().any(
             |(path, text)| path.ends_with("Chart.yaml") && text.contains("description: A shop")

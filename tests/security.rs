@@ -150,7 +150,7 @@ fn generate(spec: &Path, text: &str) -> BTreeMap<String, String> {
     let checked = stowage::compile::check(&source);
     assert!(!checked.diagnostics.has_errors(), "{}", spec.display());
     let out = spec.parent().unwrap().join("out");
-    stowage::compile::generate(&source, &checked, &out)
+    stowage::compile::generate(&source, checked, &out)
         .expect("compiles")
         .files
         .into_iter()

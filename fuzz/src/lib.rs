@@ -46,7 +46,7 @@ pub fn pipeline(text: &str) {
     let Some(spec) = spec else {
         panic!("no spec and no error diagnostic");
     };
-    let ir = stowage::ir::lower(&spec, "stowage.kdl", &files);
+    let ir = stowage::ir::lower(spec, "stowage.kdl", &files);
     for env in &ir.environments {
         let mut objects = env.render();
         stowage::ir::sort_objects(&mut objects);

@@ -8,6 +8,7 @@
 
 use super::{FileSet, header, yaml};
 use crate::ir::{EnvIr, Ir, Object, kind_rank};
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -29,8 +30,18 @@ pub fn emit(ir: &Ir) -> FileSet {
         format!("{ROOT}/base/kustomization.yaml"),
         yaml::documents(&head, &[kustomization]),
     );
-    for env in &ir.environments {
-        overlay(ir, env, &head, &mut files);
+    // Overlays are independent of each other: built in parallel, merged in a fixed order.
+    let overlays: Vec<FileSet> = ir
+        .environments
+        .par_iter()
+        .map(|env| {
+            let mut files = FileSet::new();
+            overlay(ir, env, &head, &mut files);
+            files
+        })
+        .collect();
+    for o in overlays {
+        files.extend(o);
     }
     files
 }
@@ -40,7 +51,7 @@ fn file_name(group: &str) -> String {
 }
 
 /// Objects grouped into files, each file's objects in creation order.
-fn group_files(objects: &[Object]) -> BTreeMap<String, Vec<Value>> {
+fn group_files(objects: &[Object]) -> BTreeMap<String, Vec<&Value>> {
     let mut files: BTreeMap<String, Vec<&Object>> = BTreeMap::new();
     for o in objects {
         files.entry(file_name(&o.group)).or_default().push(o);
@@ -55,7 +66,7 @@ fn group_files(objects: &[Object]) -> BTreeMap<String, Vec<Value>> {
                     b.name(),
                 ))
             });
-            (f, objs.into_iter().map(|o| o.value.clone()).collect())
+            (f, objs.into_iter().map(|o| &o.value).collect())
         })
         .collect()
 }

@@ -33,12 +33,12 @@ pub fn emit(ir: &Ir) -> FileSet {
 /// pattern that finds the object in a finding's message.
 fn waivers(env: &EnvIr) -> Vec<Value> {
     let mut out = Vec::new();
-    for o in env.render() {
-        let kind = o["kind"].as_str().unwrap_or_default();
-        let name = o["metadata"]["name"].as_str().unwrap_or_default();
-        let Some(annotations) = o["metadata"]["annotations"].as_object() else {
+    for o in &env.objects {
+        let kind = o.kind();
+        let Some(annotations) = o.value["metadata"]["annotations"].as_object() else {
             continue;
         };
+        let name = &env.deployed_name(o);
         for (key, reason) in annotations {
             let Some(check) = key.strip_prefix(policy::WAIVER_ANNOTATION_PREFIX) else {
                 continue;

@@ -12,6 +12,7 @@ use k8s_openapi::api::policy::v1 as pol;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -53,32 +54,39 @@ pub(super) fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, Strin
         .min()
         .unwrap_or(PolicyLevel::Production);
     let cx = Cx { spec, files };
-    let base = cx.env(
-        "base",
-        base_level,
-        &app_ns,
-        "",
-        BTreeMap::new(),
-        &spec.items,
+    // The base and every environment are lowered independently, in parallel (the result
+    // keeps their order).
+    let (base, environments) = rayon::join(
+        || {
+            cx.env(
+                "base",
+                base_level,
+                &app_ns,
+                "",
+                BTreeMap::new(),
+                &spec.items,
+            )
+        },
+        || {
+            spec.environments
+                .par_iter()
+                .map(|e| {
+                    let ns = e
+                        .namespace
+                        .as_ref()
+                        .map(|n| n.v.clone())
+                        .unwrap_or_else(|| app_ns.clone());
+                    let prefix = e.prefix.as_ref().map(|p| p.v.clone()).unwrap_or_default();
+                    let labels = e
+                        .labels
+                        .iter()
+                        .map(|(k, v)| (k.v.clone(), v.v.clone()))
+                        .collect();
+                    cx.env(&e.name.v, e.policy.v, &ns, &prefix, labels, &e.items)
+                })
+                .collect::<Vec<_>>()
+        },
     );
-    let environments = spec
-        .environments
-        .iter()
-        .map(|e| {
-            let ns = e
-                .namespace
-                .as_ref()
-                .map(|n| n.v.clone())
-                .unwrap_or_else(|| app_ns.clone());
-            let prefix = e.prefix.as_ref().map(|p| p.v.clone()).unwrap_or_default();
-            let labels = e
-                .labels
-                .iter()
-                .map(|(k, v)| (k.v.clone(), v.v.clone()))
-                .collect();
-            cx.env(&e.name.v, e.policy.v, &ns, &prefix, labels, &e.items)
-        })
-        .collect();
     Ir {
         app: spec.app.name.v.clone(),
         spec_file: spec_file.to_string(),

@@ -83,14 +83,17 @@ impl EnvIr {
     pub fn render(&self) -> Vec<Value> {
         naming::apply_prefix(&self.objects, &self.prefix, &self.labels)
     }
+    /// The name `o` (one of this environment's objects) is deployed under.
+    pub fn deployed_name(&self, o: &Object) -> String {
+        naming::deployed_name(o, &self.prefix)
+    }
 }
 
 /// Lower a checked spec. `files` holds the contents of every config file, by the path written
 /// in the spec.
-pub fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, String>) -> Ir {
+pub fn lower(mut spec: Spec, spec_file: &str, files: &BTreeMap<String, String>) -> Ir {
     // The order of workloads, configs, secrets, ingresses and environments in the spec means
     // nothing: the output is the same for any order.
-    let mut spec = spec.clone();
     spec.items.sort_by_name();
     spec.environments.sort_by(|a, b| a.name.v.cmp(&b.name.v));
     for e in &mut spec.environments {

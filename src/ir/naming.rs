@@ -10,6 +10,15 @@ use super::Object;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
+/// The name an object is deployed under: the prefix added, except to the Namespace.
+pub(super) fn deployed_name(o: &Object, prefix: &str) -> String {
+    if o.kind() == "Namespace" {
+        o.name().to_string()
+    } else {
+        format!("{prefix}{}", o.name())
+    }
+}
+
 pub(super) fn apply_prefix(
     objects: &[Object],
     prefix: &str,
@@ -41,9 +50,7 @@ pub(super) fn apply_prefix(
             if prefix.is_empty() {
                 return v;
             }
-            if o.kind() != "Namespace" {
-                v["metadata"]["name"] = Value::String(format!("{prefix}{}", o.name()));
-            }
+            v["metadata"]["name"] = Value::String(deployed_name(o, prefix));
             let pod_path = match o.kind() {
                 "Deployment" | "StatefulSet" | "Job" => Some("/spec/template/spec"),
                 "CronJob" => Some("/spec/jobTemplate/spec/template/spec"),

@@ -158,6 +158,22 @@ impl Checked<'_> {
     /// Parse with the `kdl` crate, as `source.parse::<KdlDocument>()` would, without
     /// overflowing the stack: spans and errors are those of the whole text.
     pub fn parse_kdl(&self) -> Result<KdlDocument, KdlError> {
+        let nodes = self.parse_kdl_with(|doc| doc.nodes().to_vec())?;
+        let mut doc = KdlDocument::new();
+        *doc.nodes_mut() = nodes;
+        doc.set_span((0, self.source.len()));
+        Ok(doc)
+    }
+
+    /// [`Self::parse_kdl`], converting each group of top-level nodes with `convert` as soon as
+    /// it is parsed (the `kdl` crate's documents, which keep every token's formatting, take
+    /// about sixty times the size of the text). Groups are parsed on up to
+    /// [`available_parallelism`](std::thread::available_parallelism) threads; the results are
+    /// in source order, and so are the errors.
+    pub fn parse_kdl_with<T: Send>(
+        &self,
+        convert: impl Fn(&KdlDocument) -> Vec<T> + Sync,
+    ) -> Result<Vec<T>, KdlError> {
         let chunks = self.chunks();
         let largest = chunks.iter().map(|(s, e)| e - s).max().unwrap_or(0);
         // Measured worst cases per level: debug builds about 3.3 KiB per top-level error and
@@ -168,52 +184,97 @@ impl Checked<'_> {
             1 << 10
         };
         let stack = (64 << 20) + per_byte * largest;
-        let work = || self.parse_chunks(&chunks);
-        std::thread::scope(|s| {
-            match std::thread::Builder::new()
-                .name("stowage-kdl".into())
-                .stack_size(stack)
-                .spawn_scoped(s, work)
-            {
-                Ok(handle) => handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                // No thread (resource limits): parse here, as before.
-                Err(_) => work(),
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4)
+            .min(chunks.len().max(1));
+        // Contiguous groups of chunks of about equal size, one per thread.
+        let share = self.source.len().div_ceil(threads).max(1);
+        let mut groups: Vec<&[(usize, usize)]> = Vec::new();
+        let mut first = 0;
+        for (i, &(_, end)) in chunks.iter().enumerate() {
+            if end >= share * (groups.len() + 1) || i + 1 == chunks.len() {
+                groups.push(&chunks[first..=i]);
+                first = i + 1;
             }
+        }
+        let convert = &convert;
+        let results: Vec<Result<Vec<T>, Vec<kdl::KdlDiagnostic>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = groups
+                .iter()
+                .map(|group| {
+                    let work = move || self.parse_chunks(group, convert);
+                    match std::thread::Builder::new()
+                        .name("stowage-kdl".into())
+                        .stack_size(stack)
+                        .spawn_scoped(s, work)
+                    {
+                        Ok(handle) => Err(handle),
+                        // No thread (resource limits): parse here.
+                        Err(_) => Ok(work()),
+                    }
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.unwrap_or_else(|handle| {
+                        handle
+                            .join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                })
+                .collect()
+        });
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok(mut nodes) => out.append(&mut nodes),
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        if errors.is_empty() {
+            return Ok(out);
+        }
+        let input = Arc::new(self.source.to_string());
+        for d in &mut errors {
+            d.input = input.clone();
+        }
+        Err(KdlError {
+            input,
+            diagnostics: errors,
         })
     }
 
-    fn parse_chunks(&self, chunks: &[(usize, usize)]) -> Result<KdlDocument, KdlError> {
-        if chunks.len() <= 1 {
-            return self.source.parse::<KdlDocument>();
-        }
-        let input = Arc::new(self.source.to_string());
-        let mut doc = KdlDocument::new();
+    /// Parse consecutive chunks and convert them; the errors with spans of the whole text.
+    fn parse_chunks<T>(
+        &self,
+        chunks: &[(usize, usize)],
+        convert: &impl Fn(&KdlDocument) -> Vec<T>,
+    ) -> Result<Vec<T>, Vec<kdl::KdlDiagnostic>> {
+        let mut out = Vec::new();
         let mut errors = Vec::new();
         for &(start, end) in chunks {
             match self.source[start..end].parse::<KdlDocument>() {
                 Ok(mut part) => {
-                    for n in part.nodes_mut().iter_mut() {
-                        shift_node(n, start);
+                    if errors.is_empty() {
+                        for n in part.nodes_mut().iter_mut() {
+                            shift_node(n, start);
+                        }
+                        out.append(&mut convert(&part));
                     }
-                    doc.nodes_mut().append(part.nodes_mut());
                 }
                 Err(e) => errors.extend(e.diagnostics.into_iter().map(|mut d| {
                     d.span = (d.span.offset() + start, d.span.len()).into();
-                    d.input = input.clone();
                     d
                 })),
             }
         }
         if errors.is_empty() {
-            doc.set_span((0, self.source.len()));
-            Ok(doc)
+            Ok(out)
         } else {
-            Err(KdlError {
-                input,
-                diagnostics: errors,
-            })
+            Err(errors)
         }
     }
 }

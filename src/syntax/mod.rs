@@ -25,8 +25,12 @@ pub fn parse(source: &str) -> (Option<Spec>, Diagnostics) {
         Err(diags) => return (None, diags),
     };
     let mut diags = Diagnostics::new();
-    let doc = match limited.parse_kdl() {
-        Ok(doc) => doc,
+    let r = crate::timings::phase("parse (kdl)", || {
+        limited.parse_kdl_with(tree::from_document)
+    });
+    // Each group of top-level nodes becomes stowage's tree as soon as it is parsed.
+    let nodes = match r {
+        Ok(nodes) => nodes,
         Err(err) => {
             let mut unclosed: Option<Diagnostic> = None;
             for d in &err.diagnostics {
@@ -102,8 +106,7 @@ pub fn parse(source: &str) -> (Option<Spec>, Diagnostics) {
             return (None, diags);
         }
     };
-    let nodes = tree::from_document(&doc);
-    let spec = from_nodes(&nodes, &mut diags);
+    let spec = crate::timings::phase("decode", || from_nodes(&nodes, &mut diags));
     (spec, diags)
 }
 

@@ -74,7 +74,7 @@ pub fn ir(spec: &Path, out: &Path) -> stowage::ir::Ir {
         spec.display(),
         checked.diagnostics
     );
-    stowage::compile::generate(&source, &checked, out)
+    stowage::compile::generate(&source, checked, out)
         .expect("spec compiles")
         .ir
 }

@@ -14,6 +14,7 @@ use super::{FileSet, header, yaml};
 use crate::ir::{EnvIr, Ir, Object, kind_rank};
 use build::{Obj, VPath, Values, Walker, camel};
 use serde_json::{Map, Value, json};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tpl::{Field, Guard, Node};
 
@@ -73,26 +74,41 @@ fn roots(o: &Object) -> (VPath, VPath, bool) {
 /// In kustomize a Job is named after a hash of its spec (its pod template cannot be changed in
 /// place). In the chart it keeps the workload's name and is a `post-install,post-upgrade` hook
 /// that Helm deletes before creating it again, so every install and upgrade runs it once.
-fn configs(ir: &Ir) -> Vec<EnvIr> {
+fn configs(ir: &Ir) -> Vec<Config<'_>> {
     std::iter::once(&ir.base)
         .chain(ir.environments.iter())
-        .map(|c| {
-            let mut c = c.clone();
-            for o in c.objects.iter_mut().filter(|o| o.kind() == "Job") {
-                o.value["metadata"]["name"] = Value::String(o.group.clone());
-                let meta = o.value["metadata"].as_object_mut().expect("metadata");
-                let annotations = meta
-                    .entry("annotations")
-                    .or_insert_with(|| Value::Object(Map::new()))
-                    .as_object_mut()
-                    .expect("annotations");
-                for (k, v) in HOOK_ANNOTATIONS {
-                    annotations.insert(k.to_string(), Value::String(v.to_string()));
-                }
-            }
-            c
+        .map(|env| Config {
+            env,
+            objects: env
+                .objects
+                .iter()
+                .map(|o| {
+                    if o.kind() != "Job" {
+                        return Cow::Borrowed(o);
+                    }
+                    let mut o = o.clone();
+                    o.value["metadata"]["name"] = Value::String(o.group.clone());
+                    let meta = o.value["metadata"].as_object_mut().expect("metadata");
+                    let annotations = meta
+                        .entry("annotations")
+                        .or_insert_with(|| Value::Object(Map::new()))
+                        .as_object_mut()
+                        .expect("annotations");
+                    for (k, v) in HOOK_ANNOTATIONS {
+                        annotations.insert(k.to_string(), Value::String(v.to_string()));
+                    }
+                    Cow::Owned(o)
+                })
+                .collect(),
         })
         .collect()
+}
+
+/// The base or an environment, as the chart sees it: its objects, Jobs made hooks (borrowed
+/// from the IR where unchanged).
+struct Config<'a> {
+    env: &'a EnvIr,
+    objects: Vec<Cow<'a, Object>>,
 }
 
 /// What makes a Job a Helm hook.
@@ -111,9 +127,10 @@ pub fn emit(ir: &Ir) -> FileSet {
         values.set(
             i,
             &VPath::new(&["namePrefix"]),
-            Value::String(c.prefix.clone()),
+            Value::String(c.env.prefix.clone()),
         );
         let labels: Map<String, Value> = c
+            .env
             .labels
             .iter()
             .map(|(k, v)| (k.clone(), Value::String(v.clone())))
@@ -126,7 +143,12 @@ pub fn emit(ir: &Ir) -> FileSet {
     let mut names: BTreeSet<(String, String)> = BTreeSet::new();
     for c in &cfgs {
         let mut m = BTreeMap::new();
-        for o in c.objects.iter().filter(|o| o.kind() != "Namespace") {
+        for o in c
+            .objects
+            .iter()
+            .map(|o| o.as_ref())
+            .filter(|o| o.kind() != "Namespace")
+        {
             let id = o.id();
             if names.insert(id.clone()) {
                 ids.push((o.group.clone(), id.clone()));
@@ -259,10 +281,9 @@ pub fn emit(ir: &Ir) -> FileSet {
     for per in values.per.iter_mut() {
         order_values(per, 0);
     }
-    let base_values = Value::Object(values.per[0].clone());
     files.insert(
         format!("{dir}/values.yaml"),
-        yaml::documents(&head, &[&base_values]),
+        yaml::documents(&head, &[&values.per[0]]),
     );
     for (i, env) in ir.environments.iter().enumerate() {
         let d = diff_values(&values.per[0], &values.per[i + 1]);
@@ -273,7 +294,7 @@ pub fn emit(ir: &Ir) -> FileSet {
         };
         files.insert(format!("{dir}/values-{}.yaml", env.name), text);
     }
-    let schema = schema(&values.per);
+    let schema = schema(values.per.iter().collect());
     files.insert(
         format!("{dir}/values.schema.json"),
         serde_json::to_string_pretty(&schema).expect("schema serializes") + "\n",
@@ -422,9 +443,8 @@ fn type_of(v: &Value) -> &'static str {
 
 /// JSON schema of the values: known keys only (a misspelt key is an error), each with the
 /// types it takes in any environment.
-fn schema(per: &[Map<String, Value>]) -> Value {
-    let samples: Vec<Value> = per.iter().map(|m| Value::Object(m.clone())).collect();
-    let mut s = schema_of(&samples.iter().collect::<Vec<_>>(), "");
+fn schema(per: Vec<&Map<String, Value>>) -> Value {
+    let mut s = object_schema(&per);
     if let Value::Object(m) = &mut s {
         m.insert(
             "$schema".into(),
@@ -453,16 +473,8 @@ fn schema_of(samples: &[&Value], key: &str) -> Value {
         };
     }
     if types.len() == 1 && types.contains("object") {
-        let mut props = Map::new();
-        let mut keys: indexmap::IndexSet<&String> = indexmap::IndexSet::new();
-        for s in samples {
-            keys.extend(s.as_object().expect("objects").keys());
-        }
-        for k in keys {
-            let sub: Vec<&Value> = samples.iter().filter_map(|s| s.get(k.as_str())).collect();
-            props.insert(k.clone(), schema_of(&sub, k));
-        }
-        return json!({"type": "object", "additionalProperties": false, "properties": props});
+        let maps: Vec<&Map<String, Value>> = samples.iter().filter_map(|s| s.as_object()).collect();
+        return object_schema(&maps);
     }
     let ty: Vec<&str> = types.iter().copied().collect();
     if ty.len() == 1 {
@@ -470,6 +482,20 @@ fn schema_of(samples: &[&Value], key: &str) -> Value {
     } else {
         json!({"type": ty})
     }
+}
+
+/// Schema of a map that is an object in every sample: its keys, each with its own schema.
+fn object_schema(samples: &[&Map<String, Value>]) -> Value {
+    let mut props = Map::new();
+    let mut keys: indexmap::IndexSet<&String> = indexmap::IndexSet::new();
+    for s in samples {
+        keys.extend(s.keys());
+    }
+    for k in keys {
+        let sub: Vec<&Value> = samples.iter().filter_map(|s| s.get(k.as_str())).collect();
+        props.insert(k.clone(), schema_of(&sub, k));
+    }
+    json!({"type": "object", "additionalProperties": false, "properties": props})
 }
 
 fn chart_yaml(ir: &Ir, head: &str) -> String {

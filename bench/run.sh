@@ -98,10 +98,22 @@ for N in $SIZES; do
     BYTES=$(du -sb --apparent-size "$D/out" | cut -f1)
     SPEC=$(wc -c <"$D/stowage.kdl")
     printf '#\t%s\t%s\t%s\t%s\n' "$N" "$SPEC" "$FILES" "$BYTES" >>"$ROWS"
-    measure "$N stowage build (empty folder)" "rm -rf '$D/fresh'" "$BIN" build -f "$D/stowage.kdl" -o "$D/fresh"
+    # The previous run's output is moved aside, not deleted, before each empty-folder build:
+    # deleting 11,000 files right before the run made the kernel's clean-up part of the
+    # measurement (file creation 5 to 10 times slower). It is deleted after the last run.
+    measure "$N stowage build (empty folder)" "[ ! -e '$D/fresh' ] || mv '$D/fresh' \"\$(mktemp -d '$D/old.XXXXXX')/\"" "$BIN" build -f "$D/stowage.kdl" -o "$D/fresh"
+    rm -rf "$D"/old.*
+    sync
     measure "$N stowage build (up to date)" ":" "$BIN" build -f "$D/stowage.kdl" -o "$D/out"
     measure "$N stowage check" ":" "$BIN" check -f "$D/stowage.kdl" -o "$D/out"
     measure "$N stowage validate" ":" "$BIN" validate -f "$D/stowage.kdl"
+    # Where the time goes: one build with phase timings (not a median).
+    rm -rf "$D/phases"
+    STOWAGE_TIMINGS=1 "$BIN" build -f "$D/stowage.kdl" -o "$D/phases" 2>&1 >/dev/null |
+        sed -n 's/^stowage: \(.*\) \([0-9]*\) ms, peak \([0-9]*\) MiB$/\1\t\2\t\3/p' |
+        sed "s/^/@\t$N\t/" >>"$ROWS"
+    rm -rf "$D/phases"
+    sync
     if [ -n "$KUBECTL" ]; then
         measure "$N kubectl kustomize overlays/production" ":" "$KUBECTL" kustomize "$D/out/deploy/kustomize/overlays/production"
     fi
@@ -121,11 +133,14 @@ def sh(cmd):
 
 cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
 mem = sh("awk '/MemTotal/ {printf \"%.1f GiB\", \$2/1048576}' /proc/meminfo")
-sizes, rows = {}, {}
+sizes, rows, phases = {}, {}, {}
 for line in open(rows_path):
     f = line.rstrip("\n").split("\t")
     if f[0] == "#":
         sizes[int(f[1])] = f[2:]
+        continue
+    if f[0] == "@":
+        phases.setdefault(int(f[1]), []).append(f[2:])
         continue
     n, cmd = f[0].split(" ", 1)
     rows[(int(n), cmd)] = f[1:]
@@ -189,6 +204,28 @@ for n in sorted(sizes):
         cpu_s = "-" if cpu_ms == "-" else "%s ms" % cpu_ms
         w("| %s | \`%s\` | %s | %s | %s | %s | %s |" % (lead, cmd, fmt_ms(wall), cpu_s, rss_s, runs, ratio))
 w("")
+if phases:
+    w("## Phases of one \`stowage build\` (empty folder)")
+    w("")
+    w("\`STOWAGE_TIMINGS=1 stowage build\`, one run: wall time of each phase and the peak RSS when it")
+    w("ended. The emitters run in parallel (their sum exceeds \`emit\`), as do the kdl parser's")
+    w("groups of nodes and the lowering of environments.")
+    w("")
+    ns = sorted(phases)
+    w("| phase | " + " | ".join("N = %d" % n for n in ns) + " |")
+    w("| --- | " + " | ".join("---:" for _ in ns) + " |")
+    names = []
+    for n in ns:
+        for name, _, _ in phases[n]:
+            if name not in names:
+                names.append(name)
+    for name in names:
+        cells = []
+        for n in ns:
+            hit = [(t, p) for (nm, t, p) in phases[n] if nm == name]
+            cells.append("%s ms, %s MiB" % hit[0] if hit else "")
+        w("| %s | %s |" % (name, " | ".join(cells)))
+    w("")
 w("## Targets (N = 1000)")
 w("")
 def get(n, cmd):

@@ -511,3 +511,53 @@ fn check_annotates_drift_and_diagnostics_relative_to_the_current_folder() {
         "{out}"
     );
 }
+
+#[test]
+fn stowage_timings_prints_every_phase_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write_spec(dir.path(), GOOD);
+    let o = run(stowage()
+        .env("STOWAGE_TIMINGS", "1")
+        .arg("build")
+        .arg("-f")
+        .arg(&spec));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    for phase in [
+        "parse (kdl)",
+        "decode",
+        "check",
+        "lower",
+        "emit helm",
+        "emit kustomize",
+        "emit github",
+        "emit gitlab",
+        "emit trivy",
+        "emit",
+        "write",
+    ] {
+        // `stowage: PHASE N ms, peak M MiB`
+        let timing = |l: &str| -> Option<(u64, u64)> {
+            let rest = l.strip_prefix("stowage: ")?.strip_prefix(phase)?;
+            let (ms, peak) = rest.strip_prefix(' ')?.split_once(" ms, peak ")?;
+            Some((ms.parse().ok()?, peak.strip_suffix(" MiB")?.parse().ok()?))
+        };
+        let (_, peak) = err
+            .lines()
+            .find_map(timing)
+            .unwrap_or_else(|| panic!("no timing for `{phase}` in:\n{err}"));
+        assert!(peak > 0, "{phase}: peak memory 0 MiB");
+    }
+    for value in ["", "0"] {
+        let o = run(stowage()
+            .env("STOWAGE_TIMINGS", value)
+            .arg("check")
+            .arg("-f")
+            .arg(&spec));
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert!(
+            !text(&o.stderr).contains(" ms, peak "),
+            "timings printed with STOWAGE_TIMINGS={value:?}"
+        );
+    }
+}

@@ -34,6 +34,8 @@ pub const MAX_SLASHDASH_RUN: usize = 64;
 pub const CHUNK_BYTES: usize = 64 << 10;
 /// The largest single top-level node the `kdl` crate is given.
 pub const MAX_NODE_BYTES: usize = 1 << 20;
+/// The most stack the parsing threads reserve together.
+const STACKS_BYTES: usize = 512 << 20;
 /// How many characters KDL forbids are reported (then the scan stops).
 const MAX_CHARACTER_REPORTS: usize = 10;
 
@@ -167,9 +169,10 @@ impl Checked<'_> {
 
     /// [`Self::parse_kdl`], converting each group of top-level nodes with `convert` as soon as
     /// it is parsed (the `kdl` crate's documents, which keep every token's formatting, take
-    /// about sixty times the size of the text). Groups are parsed on up to
-    /// [`available_parallelism`](std::thread::available_parallelism) threads; the results are
-    /// in source order, and so are the errors.
+    /// about sixty times the size of the text). Groups are parsed on up to four threads (no
+    /// more than [`available_parallelism`](std::thread::available_parallelism), and no more
+    /// stack than `STACKS_BYTES` in all); the results are in source order, and so are the
+    /// errors.
     pub fn parse_kdl_with<T: Send>(
         &self,
         convert: impl Fn(&KdlDocument) -> Vec<T> + Sync,
@@ -184,10 +187,24 @@ impl Checked<'_> {
             1 << 10
         };
         let stack = (64 << 20) + per_byte * largest;
+        // At most STACKS_BYTES of stacks reserved in all (address-space limits), so debug
+        // builds, whose stacks are larger, parse on one thread.
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 4)
-            .min(chunks.len().max(1));
+            .min((STACKS_BYTES / stack).max(1));
+        self.parse_on(&chunks, threads, stack, convert)
+    }
+
+    /// Parse `chunks` on up to `threads` threads of `stack` bytes each.
+    fn parse_on<T: Send>(
+        &self,
+        chunks: &[(usize, usize)],
+        threads: usize,
+        stack: usize,
+        convert: impl Fn(&KdlDocument) -> Vec<T> + Sync,
+    ) -> Result<Vec<T>, KdlError> {
+        let threads = threads.clamp(1, chunks.len().max(1));
         // Contiguous groups of chunks of about equal size, one per thread.
         let share = self.source.len().div_ceil(threads).max(1);
         let mut groups: Vec<&[(usize, usize)]> = Vec::new();
@@ -716,5 +733,57 @@ mod tests {
                 .collect()
         };
         assert_eq!(spans(&whole), spans(&parts));
+    }
+
+    #[test]
+    fn parsing_on_several_threads_keeps_nodes_and_errors_in_order() {
+        // Many small groups, with syntax errors in the first and the last.
+        let mut text = String::from("2broken x\n");
+        for i in 0..3000 {
+            text.push_str(&format!(
+                "node{i} \"a value long enough to fill the chunks\" k=#true\n"
+            ));
+        }
+        text.push_str("9last y\n");
+        let c = check(&text).unwrap();
+        let chunks = c.chunks();
+        assert!(chunks.len() >= 3, "{} chunks", chunks.len());
+        let names = |d: &KdlDocument| -> Vec<String> {
+            d.nodes()
+                .iter()
+                .map(|n| n.name().value().to_string())
+                .collect()
+        };
+        let errors = |threads| {
+            c.parse_on(&chunks, threads, 64 << 20, names)
+                .unwrap_err()
+                .diagnostics
+                .iter()
+                .map(|d| d.span.offset())
+                .collect::<Vec<_>>()
+        };
+        let one = errors(1);
+        assert!(
+            one.len() >= 2 && one.windows(2).all(|w| w[0] <= w[1]),
+            "{one:?}"
+        );
+        assert!(
+            *one.first().unwrap() < 20 && *one.last().unwrap() > text.len() - 20,
+            "{one:?}"
+        );
+        for threads in [2, 3, 4] {
+            assert_eq!(errors(threads), one, "{threads} threads");
+        }
+        // Without the errors: the same nodes, in order, however many threads.
+        let good = text.replacen("2broken x\n", "", 1).replace("9last y\n", "");
+        let c = check(&good).unwrap();
+        let chunks = c.chunks();
+        let nodes = |threads| c.parse_on(&chunks, threads, 64 << 20, names).unwrap();
+        let one = nodes(1);
+        assert_eq!(one.len(), 3000);
+        assert_eq!(one[2999], "node2999");
+        for threads in [2, 3, 4] {
+            assert_eq!(nodes(threads), one, "{threads} threads");
+        }
     }
 }

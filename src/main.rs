@@ -526,14 +526,14 @@ fn run_diff(
         return Ok(ExitCode::from(1));
     }
     let irs: Vec<stowage::ir::Ir> = loaded
-        .iter()
+        .iter_mut()
         .map(|l| {
             let spec = l
                 .checked
                 .spec
-                .as_ref()
+                .take()
                 .ok_or("the spec could not be compiled")?;
-            Ok(stowage::ir::lower(spec.clone(), &l.label, &l.checked.files))
+            Ok(stowage::ir::lower(spec, &l.label, &l.checked.files))
         })
         .collect::<Result<_, String>>()?;
     if let Some(e) = env

@@ -11,7 +11,7 @@ pub mod diff;
 pub mod diff_format;
 
 use crate::emit::FileSet;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -83,13 +83,9 @@ impl std::fmt::Display for WriteError {
     }
 }
 
-/// A path inside the output folder, refusing anything that could leave it. `checked` holds
-/// folders already known not to be symbolic links (a build checks each folder once).
-fn inside(
-    out: &Path,
-    rel: &str,
-    checked: &mut std::collections::HashSet<PathBuf>,
-) -> Result<PathBuf, WriteError> {
+/// A path inside the output folder, refusing anything that could leave it. `folders` holds
+/// folders known to exist and not to be symbolic links (a build looks at each folder once).
+fn inside(out: &Path, rel: &str, folders: &mut HashSet<PathBuf>) -> Result<PathBuf, WriteError> {
     let p = Path::new(rel);
     if rel.is_empty()
         || p.is_absolute()
@@ -105,7 +101,7 @@ fn inside(
     for (i, c) in p.components().enumerate() {
         cur.push(c);
         let is_dir = i + 1 < count;
-        if is_dir && checked.contains(&cur) {
+        if is_dir && folders.contains(&cur) {
             continue;
         }
         match fs::symlink_metadata(&cur) {
@@ -120,7 +116,7 @@ fn inside(
             Err(_) => break,
         }
         if is_dir {
-            checked.insert(cur.clone());
+            folders.insert(cur.clone());
         }
     }
     Ok(target)
@@ -149,12 +145,13 @@ pub fn write_with(
 ) -> Result<Written, WriteError> {
     let mut result = Written::default();
     let manifest = read_manifest(out);
-    let mut checked = std::collections::HashSet::new();
+    // Folders known to exist and not to be symbolic links: checked or created by this write.
+    let mut folders = HashSet::new();
     // Each target read once: None when it does not exist, else whether it is up to date.
     let mut targets: Vec<(&String, &String, PathBuf, Option<bool>)> =
         Vec::with_capacity(files.len());
     for (rel, contents) in files {
-        let target = inside(out, rel, &mut checked)?;
+        let target = inside(out, rel, &mut folders)?;
         let same = fs::read(&target).ok().map(|old| old == contents.as_bytes());
         targets.push((rel, contents, target, same));
     }
@@ -175,8 +172,6 @@ pub fn write_with(
         }
     }
     let mut created_dirs: Vec<PathBuf> = Vec::new();
-    // Folders known to exist (created by this write or found on disk).
-    let mut present: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     let cleanup = |staged: &[(PathBuf, PathBuf)], dirs: &[PathBuf]| {
         for (tmp, _) in staged {
@@ -195,25 +190,20 @@ pub fn write_with(
         let mut stage = || -> std::io::Result<PathBuf> {
             before_stage(rel)?;
             let dir = target.parent().expect("files are inside the output folder");
-            if !present.contains(dir) {
-                let mut missing = Vec::new();
-                let mut d = Some(dir);
-                while let Some(x) = d {
-                    if present.contains(x) || x.exists() {
-                        break;
-                    }
-                    missing.push(x.to_path_buf());
-                    d = x.parent();
+            // The missing folders, deepest first, created from the top down.
+            let mut missing = Vec::new();
+            let mut d = dir;
+            while !folders.contains(d) && !d.exists() {
+                missing.push(d.to_path_buf());
+                match d.parent() {
+                    Some(p) => d = p,
+                    None => break,
                 }
-                fs::create_dir_all(dir)?;
-                created_dirs.extend(missing.into_iter().rev());
-                let mut d = Some(dir);
-                while let Some(x) = d {
-                    if !present.insert(x.to_path_buf()) {
-                        break;
-                    }
-                    d = x.parent();
-                }
+            }
+            for m in missing.into_iter().rev() {
+                fs::create_dir(&m)?;
+                created_dirs.push(m.clone());
+                folders.insert(m);
             }
             let name = target
                 .file_name()
@@ -260,7 +250,7 @@ pub fn write_with(
         }
     }
     for rel in stale {
-        if let Ok(p) = inside(out, &rel, &mut checked)
+        if let Ok(p) = inside(out, &rel, &mut folders)
             && p.is_file()
             && fs::remove_file(&p).is_ok()
         {

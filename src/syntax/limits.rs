@@ -10,7 +10,7 @@
 //! [`MAX_SPEC_BYTES`], blocks nested deeper than [`MAX_NESTING`], block comments nested deeper
 //! or with more than [`MAX_COMMENT_PARTS`] parts, runs of more than [`MAX_SLASHDASH_RUN`]
 //! slashdashes, and the characters KDL forbids (bidirectional overrides, control characters),
-//! which could make the spec read differently from what it is. [`Checked::parse_kdl`] then
+//! which could make the spec read differently from what it is. [`Checked::parse_kdl_with`] then
 //! parses on a thread whose stack is sized for the worst case of the input it is given, one
 //! group of top-level nodes of at most [`CHUNK_BYTES`] at a time (a single top-level node larger
 //! than [`MAX_NODE_BYTES`] is refused), so the error recursion stays bounded too.
@@ -158,18 +158,10 @@ impl Checked<'_> {
     }
 
     /// Parse with the `kdl` crate, as `source.parse::<KdlDocument>()` would, without
-    /// overflowing the stack: spans and errors are those of the whole text.
-    pub fn parse_kdl(&self) -> Result<KdlDocument, KdlError> {
-        let nodes = self.parse_kdl_with(|doc| doc.nodes().to_vec())?;
-        let mut doc = KdlDocument::new();
-        *doc.nodes_mut() = nodes;
-        doc.set_span((0, self.source.len()));
-        Ok(doc)
-    }
-
-    /// [`Self::parse_kdl`], converting each group of top-level nodes with `convert` as soon as
-    /// it is parsed (the `kdl` crate's documents, which keep every token's formatting, take
-    /// about sixty times the size of the text). Groups are parsed on up to four threads (no
+    /// overflowing the stack (spans and errors are those of the whole text), converting each
+    /// group of top-level nodes with `convert` as soon as it is parsed (the `kdl` crate's
+    /// documents, which keep every token's formatting, take about sixty times the size of the
+    /// text). Groups are parsed on up to four threads (no
     /// more than [`available_parallelism`](std::thread::available_parallelism), and no more
     /// stack than `STACKS_BYTES` in all); the results are in source order, and so are the
     /// errors.
@@ -220,26 +212,19 @@ impl Checked<'_> {
             let handles: Vec<_> = groups
                 .iter()
                 .map(|group| {
-                    let work = move || self.parse_chunks(group, convert);
-                    match std::thread::Builder::new()
+                    let handle = std::thread::Builder::new()
                         .name("stowage-kdl".into())
                         .stack_size(stack)
-                        .spawn_scoped(s, work)
-                    {
-                        Ok(handle) => Err(handle),
-                        // No thread (resource limits): parse here.
-                        Err(_) => Ok(work()),
-                    }
+                        .spawn_scoped(s, move || self.parse_chunks(group, convert));
+                    (group, handle.ok())
                 })
                 .collect();
             handles
                 .into_iter()
-                .map(|h| {
-                    h.unwrap_or_else(|handle| {
-                        handle
-                            .join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
+                .map(|(group, handle)| match handle {
+                    Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                    // No thread (resource limits): parse here.
+                    None => self.parse_chunks(group, convert),
                 })
                 .collect()
         });
@@ -717,7 +702,8 @@ mod tests {
                 .all(|(s, e)| e - s <= CHUNK_BYTES && text[*s..].starts_with('n'))
         );
         let whole = text.parse::<KdlDocument>().unwrap();
-        let parts = c.parse_kdl().unwrap();
+        let mut parts = KdlDocument::new();
+        *parts.nodes_mut() = c.parse_kdl_with(|d| d.nodes().to_vec()).unwrap();
         let spans = |d: &KdlDocument| -> Vec<_> {
             d.nodes()
                 .iter()

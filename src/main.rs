@@ -273,22 +273,21 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             if report(cli, &source, &checked.diagnostics) {
                 return Ok(ExitCode::from(1));
             }
+            let protected = compile::inputs(&source, &checked);
             let generated = compile::generate(&source, checked, &out)
                 .ok_or("the spec could not be compiled")?;
             let files = output::with_manifest(
                 generated.files,
                 &stowage::emit::header(&generated.ir.spec_file),
             );
-            let written = stowage::timings::phase("write", || output::write(&out, &files, *force))
+            let opts = output::Options {
+                force: *force,
+                protected,
+                on_wait: &|m| eprintln!("{m}"),
+            };
+            let written = stowage::timings::phase("write", || output::write(&out, &files, &opts))
                 .map_err(|e| e.to_string())?;
-            eprintln!(
-                "wrote {} file{} to {} ({} unchanged, {} removed)",
-                written.written.len(),
-                if written.written.len() == 1 { "" } else { "s" },
-                out.display(),
-                written.unchanged.len(),
-                written.removed.len()
-            );
+            print_written(&out, &written);
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { spec, out } => {
@@ -305,6 +304,8 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 &stowage::emit::header(&generated.ir.spec_file),
             );
             let label = display_prefix(&out);
+            let _lock = output::lock::shared(&out, &|m| eprintln!("{m}"))
+                .map_err(|e| format!("cannot lock {}: {e}", out.display()))?;
             let drift = stowage::timings::phase("compare", || output::drift(&out, &files, &label));
             if drift.is_empty() {
                 eprintln!("{} generated files are up to date", files.len());
@@ -323,6 +324,9 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                             }
                             Drift::Stale(_) => {
                                 "is no longer generated: run `stowage build` to remove it"
+                            }
+                            Drift::Unfinished(_) => {
+                                "is the journal of a build that was stopped: run `stowage build` to finish it"
                             }
                         };
                         let _ = writeln!(
@@ -344,6 +348,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                             Drift::Changed(..) => "changed",
                             Drift::Edited(..) => "edited",
                             Drift::Stale(_) => "stale",
+                            Drift::Unfinished(_) => "unfinished",
                         };
                         let _ = writeln!(
                             stdout,
@@ -366,6 +371,12 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                     }
                     (MessageFormat::Human, Drift::Stale(_)) => {
                         let _ = writeln!(stdout, "stale: {shown} (no longer generated)");
+                    }
+                    (MessageFormat::Human, Drift::Unfinished(_)) => {
+                        let _ = writeln!(
+                            stdout,
+                            "unfinished: a build was stopped while writing here ({shown}); `stowage build` finishes it"
+                        );
                     }
                 }
             }
@@ -462,6 +473,36 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
     }
 }
 
+/// The summary of a build on standard error.
+fn print_written(out: &Path, written: &output::Written) {
+    use stowage::output::journal::Recovery;
+    match written.recovered {
+        Recovery::Nothing | Recovery::Discarded => {}
+        Recovery::RolledForward => eprintln!(
+            "finished the build that was stopped while writing to {}",
+            out.display()
+        ),
+        Recovery::RolledBack => eprintln!(
+            "undid the build that was stopped while undoing a failure in {}",
+            out.display()
+        ),
+    }
+    for (path, why) in &written.kept {
+        eprintln!(
+            "kept {}: no longer generated, but not removed ({why})",
+            out.join(path).display()
+        );
+    }
+    eprintln!(
+        "wrote {} file{} to {} ({} unchanged, {} removed)",
+        written.written.len(),
+        if written.written.len() == 1 { "" } else { "s" },
+        out.display(),
+        written.unchanged.len(),
+        written.removed.len()
+    );
+}
+
 /// How the output folder is shown before generated paths: relative to the current folder.
 fn display_prefix(out: &Path) -> String {
     let rel = compile::relative_path(Path::new("."), out);
@@ -528,12 +569,13 @@ fn run_diff(
     let irs: Vec<stowage::ir::Ir> = loaded
         .iter_mut()
         .map(|l| {
-            let spec = l
+            let mut ir = l
                 .checked
-                .spec
+                .ir
                 .take()
                 .ok_or("the spec could not be compiled")?;
-            Ok(stowage::ir::lower(spec, &l.label, &l.checked.files))
+            ir.set_spec_file(&l.label);
+            Ok(ir)
         })
         .collect::<Result<_, String>>()?;
     if let Some(e) = env

@@ -41,6 +41,7 @@ fn write_spec(dir: &Path, text: &str) -> std::path::PathBuf {
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
         .into_iter()
+        .filter_entry(|e| e.file_name() != ".stowage")
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
         .map(|e| {
@@ -334,14 +335,19 @@ fn an_interrupted_write_leaves_the_previous_output() {
     let checked = stowage::compile::check(&source);
     let generated = stowage::compile::generate(&source, checked, dir.path()).unwrap();
     let mut n = 0;
-    let result = stowage::output::write_with(dir.path(), &generated.files, false, |_| {
-        n += 1;
-        if n == 2 {
-            Err(std::io::Error::other("disk full"))
-        } else {
-            Ok(())
-        }
-    });
+    let result = stowage::output::write_with(
+        dir.path(),
+        &generated.files,
+        &Default::default(),
+        &mut |_| {
+            n += 1;
+            if n == 2 {
+                Err(std::io::Error::other("disk full"))
+            } else {
+                Ok(())
+            }
+        },
+    );
     assert!(result.is_err());
     let mut after = snapshot(dir.path());
     after.retain(|(p, _)| p != "stowage.kdl");
@@ -362,14 +368,15 @@ fn a_failed_first_build_leaves_no_folders_behind() {
     assert!(total > 10, "{total} files");
     // Fail late, after files in several folders were staged.
     let mut n = 0;
-    let result = stowage::output::write_with(&out, &generated.files, false, |_| {
-        n += 1;
-        if n == total - 1 {
-            Err(std::io::Error::other("disk full"))
-        } else {
-            Ok(())
-        }
-    });
+    let result =
+        stowage::output::write_with(&out, &generated.files, &Default::default(), &mut |_| {
+            n += 1;
+            if n == total - 1 {
+                Err(std::io::Error::other("disk full"))
+            } else {
+                Ok(())
+            }
+        });
     assert!(result.is_err());
     let left: Vec<_> = walkdir::WalkDir::new(&out)
         .min_depth(1)

@@ -1,20 +1,26 @@
 //! Phase 5, output: generated files on disk.
 //!
-//! Takes a [`FileSet`] and an output folder. [`write`] replaces the generated files atomically:
-//! everything is staged first, and only when every file is staged are they moved into place;
-//! files stowage generated before and no longer does are removed (it knows them from its
-//! manifest, and never removes anything else). [`drift`] compares a file set with the disk.
+//! Takes a [`FileSet`] and an output folder. [`write`] changes the folder all at once or not at
+//! all, through a journal ([`journal`]), one build at a time ([`lock`]); it replaces or
+//! removes only files whose contents are what stowage recorded in its manifest when it wrote
+//! them ([`paths`] says which paths it may touch at all). [`drift`] compares a file set with
+//! the disk.
 //! [`diff`] compares two versions of the deployed objects (`stowage diff`), and [`diff_format`]
 //! prints that comparison.
 
 pub mod diff;
 pub mod diff_format;
+pub mod journal;
+pub mod lock;
+pub mod paths;
+mod write;
+
+pub use write::{Options, WriteError, Written, recover, write, write_with};
 
 use crate::emit::FileSet;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 /// The list of generated files, kept in the output folder.
 pub const MANIFEST: &str = ".stowage-manifest";
@@ -74,218 +80,6 @@ fn edited_by_hand(out: &Path, rel: &str, manifest: &BTreeMap<String, Option<Stri
     }
 }
 
-#[derive(Debug)]
-pub struct WriteError(pub String);
-
-impl std::fmt::Display for WriteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// A path inside the output folder, refusing anything that could leave it. `folders` holds
-/// folders known to exist and not to be symbolic links (a build looks at each folder once).
-fn inside(out: &Path, rel: &str, folders: &mut HashSet<PathBuf>) -> Result<PathBuf, WriteError> {
-    let p = Path::new(rel);
-    if rel.is_empty()
-        || p.is_absolute()
-        || p.components().any(|c| !matches!(c, Component::Normal(_)))
-    {
-        return Err(WriteError(format!(
-            "refusing to write `{rel}`: not a plain path inside the output folder"
-        )));
-    }
-    let target = out.join(p);
-    let mut cur = out.to_path_buf();
-    let count = p.components().count();
-    for (i, c) in p.components().enumerate() {
-        cur.push(c);
-        let is_dir = i + 1 < count;
-        if is_dir && folders.contains(&cur) {
-            continue;
-        }
-        match fs::symlink_metadata(&cur) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                return Err(WriteError(format!(
-                    "refusing to write through the symbolic link {}",
-                    cur.display()
-                )));
-            }
-            Ok(_) => {}
-            // Nothing below a missing folder exists either.
-            Err(_) => break,
-        }
-        if is_dir {
-            folders.insert(cur.clone());
-        }
-    }
-    Ok(target)
-}
-
-/// Outcome of a write.
-#[derive(Debug, Default)]
-pub struct Written {
-    pub written: Vec<String>,
-    pub unchanged: Vec<String>,
-    pub removed: Vec<String>,
-}
-
-/// Write `files` under `out`, atomically as a whole: on any error before the final moves, the
-/// folder is left as it was.
-pub fn write(out: &Path, files: &FileSet, force: bool) -> Result<Written, WriteError> {
-    write_with(out, files, force, |_| Ok(()))
-}
-
-/// [`write`] with a hook called before each file is staged (tests use it to inject failures).
-pub fn write_with(
-    out: &Path,
-    files: &FileSet,
-    force: bool,
-    mut before_stage: impl FnMut(&str) -> std::io::Result<()>,
-) -> Result<Written, WriteError> {
-    let mut result = Written::default();
-    let manifest = read_manifest(out);
-    // Folders known to exist and not to be symbolic links: checked or created by this write.
-    let mut folders = HashSet::new();
-    // Each target read once: None when it does not exist, else whether it is up to date.
-    let mut targets: Vec<(&String, &String, PathBuf, Option<bool>)> =
-        Vec::with_capacity(files.len());
-    for (rel, contents) in files {
-        let target = inside(out, rel, &mut folders)?;
-        let same = fs::read(&target).ok().map(|old| old == contents.as_bytes());
-        targets.push((rel, contents, target, same));
-    }
-    // Never overwrite what someone else wrote or edited, unless told to.
-    if !force {
-        let theirs: Vec<String> = targets
-            .iter()
-            .filter(|(rel, _, _, same)| *same == Some(false) && edited_by_hand(out, rel, &manifest))
-            .map(|(rel, ..)| (*rel).clone())
-            .collect();
-        if !theirs.is_empty() {
-            return Err(WriteError(format!(
-                "refusing to overwrite {} file{} not written by stowage or edited since it was (use --force to overwrite):\n  {}",
-                theirs.len(),
-                if theirs.len() == 1 { "" } else { "s" },
-                theirs.join("\n  ")
-            )));
-        }
-    }
-    let mut created_dirs: Vec<PathBuf> = Vec::new();
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let cleanup = |staged: &[(PathBuf, PathBuf)], dirs: &[PathBuf]| {
-        for (tmp, _) in staged {
-            let _ = fs::remove_file(tmp);
-        }
-        // Folders this write created, deepest first.
-        for d in dirs.iter().rev() {
-            let _ = fs::remove_dir(d);
-        }
-    };
-    for (rel, contents, target, same) in targets {
-        if same == Some(true) {
-            result.unchanged.push(rel.clone());
-            continue;
-        }
-        let mut stage = || -> std::io::Result<PathBuf> {
-            before_stage(rel)?;
-            let dir = target.parent().expect("files are inside the output folder");
-            // The missing folders, deepest first, created from the top down.
-            let mut missing = Vec::new();
-            let mut d = dir;
-            while !folders.contains(d) && !d.exists() {
-                missing.push(d.to_path_buf());
-                match d.parent() {
-                    Some(p) => d = p,
-                    None => break,
-                }
-            }
-            for m in missing.into_iter().rev() {
-                fs::create_dir(&m)?;
-                created_dirs.push(m.clone());
-                folders.insert(m);
-            }
-            let name = target
-                .file_name()
-                .expect("files have names")
-                .to_string_lossy();
-            let tmp = dir.join(format!(".{name}.stowage-tmp"));
-            let mut f = fs::File::create(&tmp)?;
-            f.write_all(contents.as_bytes())?;
-            Ok(tmp)
-        };
-        match stage() {
-            Ok(tmp) => staged.push((tmp, target)),
-            Err(e) => {
-                cleanup(&staged, &created_dirs);
-                return Err(WriteError(format!(
-                    "cannot write {}: {e}",
-                    target.display()
-                )));
-            }
-        }
-        result.written.push(rel.clone());
-    }
-    // Files stowage generated before and no longer does; a hand-edited one is kept.
-    let stale: Vec<String> = manifest
-        .keys()
-        .filter(|p| !files.contains_key(*p) && (force || !edited_by_hand(out, p, &manifest)))
-        .cloned()
-        .collect();
-    // Every staged file reaches the disk before any is moved into place.
-    if let Err(e) = sync_staged(out, &staged) {
-        cleanup(&staged, &created_dirs);
-        return Err(WriteError(format!(
-            "cannot flush the new files under {} to disk: {e}",
-            out.display()
-        )));
-    }
-    for (tmp, target) in &staged {
-        if let Err(e) = fs::rename(tmp, target) {
-            cleanup(&staged, &created_dirs);
-            return Err(WriteError(format!(
-                "cannot move {} into place: {e}",
-                target.display()
-            )));
-        }
-    }
-    for rel in stale {
-        if let Ok(p) = inside(out, &rel, &mut folders)
-            && p.is_file()
-            && fs::remove_file(&p).is_ok()
-        {
-            result.removed.push(rel);
-            let mut dir = p.parent();
-            while let Some(d) = dir {
-                if d == out || fs::remove_dir(d).is_err() {
-                    break;
-                }
-                dir = d.parent();
-            }
-        }
-    }
-    Ok(result)
-}
-
-/// Flush staged files to disk: on Linux one `syncfs` of the output's file system (thousands of
-/// files cost one call, not one `fsync` each), elsewhere each file.
-#[cfg(target_os = "linux")]
-fn sync_staged(out: &Path, staged: &[(PathBuf, PathBuf)]) -> std::io::Result<()> {
-    if staged.is_empty() {
-        return Ok(());
-    }
-    let dir = fs::File::open(out)?;
-    rustix::fs::syncfs(&dir).map_err(std::io::Error::from)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn sync_staged(_out: &Path, staged: &[(PathBuf, PathBuf)]) -> std::io::Result<()> {
-    for (tmp, _) in staged {
-        fs::File::open(tmp)?.sync_all()?;
-    }
-    Ok(())
-}
-
 /// One difference between generated files and the disk.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Drift {
@@ -297,12 +91,19 @@ pub enum Drift {
     Edited(String, String),
     /// Generated before (listed in the manifest), no longer generated, still on disk.
     Stale(String),
+    /// A build was stopped while it changed the folder (its journal is this path): the next
+    /// build finishes it.
+    Unfinished(String),
 }
 
 impl Drift {
     pub fn path(&self) -> &str {
         match self {
-            Drift::Missing(p) | Drift::Changed(p, _) | Drift::Edited(p, _) | Drift::Stale(p) => p,
+            Drift::Missing(p)
+            | Drift::Changed(p, _)
+            | Drift::Edited(p, _)
+            | Drift::Stale(p)
+            | Drift::Unfinished(p) => p,
         }
     }
 }
@@ -310,6 +111,9 @@ impl Drift {
 /// Compare generated files with the disk. `label` prefixes paths in the diffs.
 pub fn drift(out: &Path, files: &FileSet, label: &str) -> Vec<Drift> {
     let mut found = Vec::new();
+    if journal::unfinished(out) {
+        found.push(Drift::Unfinished(format!("{}/txn", lock::STATE_DIR)));
+    }
     let manifest = read_manifest(out);
     for (rel, contents) in files {
         match fs::read(out.join(rel)) {
@@ -333,7 +137,10 @@ pub fn drift(out: &Path, files: &FileSet, label: &str) -> Vec<Drift> {
         }
     }
     for rel in manifest.keys() {
-        if !files.contains_key(rel) && out.join(rel).is_file() {
+        if !files.contains_key(rel)
+            && paths::is_generated_path(rel)
+            && fs::symlink_metadata(out.join(rel)).is_ok_and(|m| m.is_file())
+        {
             found.push(Drift::Stale(rel.clone()));
         }
     }

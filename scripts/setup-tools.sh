@@ -139,6 +139,7 @@ write_wrapper helm                "exec \"$V/bin/python\" \"$SCRIPTS/tools/helm.
 write_wrapper kubernetes-validate "exec \"$V/bin/kubernetes-validate\" \"\$@\""
 write_wrapper check-jsonschema    "exec \"$V/bin/check-jsonschema\" \"\$@\""
 write_wrapper gitlab-ci-local     "exec \"$TOOLS/npm/node_modules/.bin/gitlab-ci-local\" \"\$@\""
+write_wrapper ci-conditions       "STOWAGE_NPM_TOOLS=\"$TOOLS/npm\" exec node \"$SCRIPTS/tools/ci-conditions.mjs\" \"\$@\""
 write_wrapper trivy "# Offline defaults (override by exporting them): embedded checks, no update/telemetry calls.
 : \"\${TRIVY_SKIP_CHECK_UPDATE:=true}\" \"\${TRIVY_SKIP_VERSION_CHECK:=true}\" \"\${TRIVY_DISABLE_TELEMETRY:=true}\"
 : \"\${TRIVY_CACHE_DIR:=$TOOLS/cache/trivy}\"

@@ -21,6 +21,37 @@ fn secret_name(diags: &mut Diagnostics, s: &S<String>, what: &str) {
     }
 }
 
+/// A value CI files take as written, in places where `$`, quotes, spaces or `${{` would mean
+/// something (GitLab expands variables in images and paths, GitHub evaluates expressions):
+/// versions, cache kinds, images, paths, build targets, URLs.
+fn plain_value(diags: &mut Diagnostics, v: &S<String>, what: &str, extra: &str) {
+    let bad =
+        v.v.chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || "._-/:@+".contains(*c) || extra.contains(*c)));
+    if v.v.is_empty() || bad.is_some() {
+        let why = match bad {
+            Some(c) => format!("{} cannot be part of it", crate::diagnostic::show_char(c)),
+            None => "it is empty".to_string(),
+        };
+        diags.push(
+            Diagnostic::error(
+                "stowage::pipeline::value",
+                format!("`{}` is not a usable {what}: {why}", v.v),
+                v.span,
+                format!("not a {what}"),
+            )
+            .with_help(format!(
+                "a {what} is written into the CI files as it is: letters, digits and `._-/:@+`{}",
+                if extra.is_empty() {
+                    String::new()
+                } else {
+                    format!(" and `{extra}`")
+                }
+            )),
+        );
+    }
+}
+
 fn duration(s: &str) -> bool {
     let digits = s.trim_end_matches(['s', 'm', 'h']);
     !digits.is_empty() && digits.len() + 1 == s.len() && digits.chars().all(|c| c.is_ascii_digit())
@@ -89,6 +120,9 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
             );
         }
         secret_name(diags, &d.credentials, "credentials");
+        if let Some(u) = &d.url {
+            plain_value(diags, u, "URL", "?&=%#~");
+        }
         let is_production = spec
             .environments
             .iter()
@@ -149,6 +183,15 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
             if let Some(first) = seen.insert(i.name.as_str(), i.name.span) {
                 diags.push(duplicate("build", &i.name, first));
             }
+            for (v, what) in [
+                (&i.context, "build context"),
+                (&i.dockerfile, "Dockerfile path"),
+                (&i.target, "build target"),
+            ] {
+                if let Some(v) = v {
+                    plain_value(diags, v, what, "");
+                }
+            }
             if !images.contains(&i.name.as_str()) {
                 diags.push(
                     unknown(
@@ -187,6 +230,18 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
     }
     if let Some(t) = &p.test {
         for s in &t.setup {
+            plain_value(diags, &s.version, "version", "");
+            if let Some(c) = &s.cache {
+                plain_value(diags, c, "cache", "");
+            }
+        }
+        for s in &t.services {
+            plain_value(diags, &s.image, "service image", "");
+        }
+        for r in &t.reports {
+            plain_value(diags, r, "report path", "*");
+        }
+        for s in &t.setup {
             if !["node", "python", "go", "java", "rust"].contains(&s.language.as_str()) {
                 diags.push(
                     Diagnostic::error(
@@ -208,10 +263,6 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
                 EnvSource::Value(v) if !v.v.is_empty() && super::values::looks_secret_name(&e.name.v) => diags.push(
                     Diagnostic::error("stowage::secret::plaintext", format!("`{}` looks like a secret but its value is written in the spec", e.name.v), v.span, "plaintext secret")
                         .with_help(format!("use a CI secret: `{} secret=\"CI_SECRET_NAME\"`; test databases can use trust authentication instead", e.name.v)),
-                ),
-                EnvSource::Value(v) if super::values::has_url_password(&v.v) => diags.push(
-                    Diagnostic::error("stowage::secret::plaintext", format!("`{}` holds a URL with a password in it", e.name.v), v.span, "password in URL")
-                        .with_help("drop the password (test databases can trust local connections) or use a CI secret"),
                 ),
                 EnvSource::Secret { name, .. } => secret_name(diags, name, "a test secret"),
                 EnvSource::Config { name, .. } | EnvSource::Field(name) => diags.push(

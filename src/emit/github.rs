@@ -8,7 +8,8 @@
 //! with the `stowage diff` of its deployed objects. Permissions are least privilege per job; no untrusted event text ever
 //! reaches a `run:` script.
 
-use super::{FileSet, header, yaml};
+use super::{FileSet, header, shell_word, yaml};
+use crate::git_ref::RefPattern;
 use crate::ir::Ir;
 use crate::ir::pipeline::{DeployIr, EnvValue, Method, PipelineIr};
 use crate::syntax::ast::Trigger;
@@ -22,16 +23,98 @@ fn job_id(env: &str) -> String {
     format!("deploy-{env}")
 }
 
-fn trigger_condition(t: &Trigger) -> String {
+/// The condition under which a trigger fires, when GitHub's expressions can test its pattern
+/// exactly (a whole name, or a name's start): `None` for other patterns, which the plan job
+/// tests with a regular expression.
+fn trigger_condition(t: &Trigger) -> Option<String> {
+    let test = |pattern: &RefPattern, refs: &str| {
+        if pattern.is_literal() {
+            Some(format!("github.ref == '{refs}{pattern}'"))
+        } else {
+            pattern
+                .prefix()
+                .map(|p| format!("startsWith(github.ref, '{refs}{p}')"))
+        }
+    };
     match t {
         Trigger::Branch(b) => {
-            format!("(github.event_name == 'push' && github.ref == 'refs/heads/{b}')")
+            test(b, "refs/heads/").map(|c| format!("(github.event_name == 'push' && {c})"))
         }
-        Trigger::Tag(p) => match p.strip_suffix('*') {
-            Some(prefix) => format!("startsWith(github.ref, 'refs/tags/{prefix}')"),
-            None => format!("github.ref == 'refs/tags/{p}'"),
-        },
-        Trigger::Manual => "github.event_name == 'workflow_dispatch'".to_string(),
+        Trigger::Tag(p) => {
+            test(p, "refs/tags/").map(|c| format!("(github.event_name == 'push' && {c})"))
+        }
+        Trigger::Manual => Some("github.event_name == 'workflow_dispatch'".to_string()),
+    }
+}
+
+/// Triggers whose pattern GitHub's expressions cannot test, each with the plan job's output
+/// that says whether it matches the pushed ref.
+fn planned_triggers(p: &PipelineIr) -> Vec<(&Trigger, String)> {
+    let mut out: Vec<(&Trigger, String)> = Vec::new();
+    for d in &p.deploys {
+        for t in &d.triggers {
+            if trigger_condition(t).is_none() && !out.iter().any(|(x, _)| *x == t) {
+                let id = format!("match{}", out.len() + 1);
+                out.push((t, id));
+            }
+        }
+    }
+    out
+}
+
+/// The plan job: matches the pushed ref against the patterns expressions cannot test, with
+/// the same regular expressions as GitLab's rules. The ref reaches the script through the
+/// environment.
+fn plan_job(planned: &[(&Trigger, String)]) -> Value {
+    let mut script = String::from(
+        "matches() { if [[ \"$EVENT\" == push && \"$REF\" =~ $2 ]]; then echo \"$1=true\"; else echo \"$1=false\"; fi >> \"$GITHUB_OUTPUT\"; }\n",
+    );
+    let mut outputs = Map::new();
+    for (t, id) in planned {
+        let re = match t {
+            Trigger::Branch(b) => b.regex("refs/heads/"),
+            Trigger::Tag(p) => p.regex("refs/tags/"),
+            Trigger::Manual => continue,
+        };
+        script.push_str(&format!("matches {id} '{re}'\n"));
+        outputs.insert(id.clone(), json!(gh(&format!("steps.match.outputs.{id}"))));
+    }
+    json!({
+        "name": "Plan deploys",
+        "runs-on": "ubuntu-latest",
+        "permissions": {},
+        "outputs": outputs,
+        "steps": [{
+            "name": "Match the ref",
+            "id": "match",
+            "env": {"REF": gh("github.ref"), "EVENT": gh("github.event_name")},
+            "run": script,
+        }],
+    })
+}
+
+/// Marks the `${{` of stowage's own expressions until [`literal_text`] has made every other
+/// `${{` literal: neither spec text (no control characters) nor a path (no NUL) can hold it.
+const MARK: &str = "\u{0}{{";
+
+/// A GitHub expression of stowage's own: `${{ BODY }}`.
+fn gh(body: &str) -> String {
+    format!("{MARK} {body} }}}}")
+}
+
+/// Make every `${{` that stowage did not write literal (`${{ '${{' }}`), in keys and values,
+/// then unmark stowage's own expressions: text from the spec is never evaluated.
+fn literal_text(v: Value) -> Value {
+    let fix = |s: &str| s.replace("${{", "${{ '${{' }}").replace(MARK, "${{");
+    match v {
+        Value::String(s) => Value::String(fix(&s)),
+        Value::Array(a) => Value::Array(a.into_iter().map(literal_text).collect()),
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (fix(&k), literal_text(v)))
+                .collect(),
+        ),
+        v => v,
     }
 }
 
@@ -40,7 +123,7 @@ fn env_map(vars: &[(String, EnvValue)]) -> Map<String, Value> {
         .map(|(k, v)| {
             let value = match v {
                 EnvValue::Literal(s) => Value::String(s.clone()),
-                EnvValue::Secret(s) => Value::String(format!("${{{{ secrets.{s} }}}}")),
+                EnvValue::Secret(s) => Value::String(gh(&format!("secrets.{s}"))),
             };
             (k.clone(), value)
         })
@@ -58,21 +141,33 @@ pub fn emit(ir: &Ir) -> FileSet {
         return files;
     }
     let head = header(&ir.spec_file);
-    files.insert(path(&p.app), yaml::documents(&head, &[workflow(p)]));
+    files.insert(
+        path(&p.app),
+        yaml::documents(&head, &[literal_text(workflow(p))]),
+    );
     files
 }
 
 fn workflow(p: &PipelineIr) -> Value {
-    let mut push_branches: Vec<String> = p.branches.clone();
+    let mut push_branches: Vec<String> = p.branches.iter().map(RefPattern::github_filter).collect();
     let mut tags: Vec<String> = Vec::new();
     let mut manual: Vec<String> = Vec::new();
     for d in &p.deploys {
         for t in &d.triggers {
             match t {
-                Trigger::Branch(b) if !push_branches.contains(b) => push_branches.push(b.clone()),
-                Trigger::Tag(t) if !tags.contains(t) => tags.push(t.clone()),
+                Trigger::Branch(b) => {
+                    let f = b.github_filter();
+                    if !push_branches.contains(&f) {
+                        push_branches.push(f);
+                    }
+                }
+                Trigger::Tag(t) => {
+                    let f = t.github_filter();
+                    if !tags.contains(&f) {
+                        tags.push(f);
+                    }
+                }
                 Trigger::Manual => manual.push(d.env.clone()),
-                _ => {}
             }
         }
     }
@@ -83,7 +178,8 @@ fn workflow(p: &PipelineIr) -> Value {
         push.insert("tags".into(), json!(tags));
     }
     on.insert("push".into(), Value::Object(push));
-    on.insert("pull_request".into(), json!({"branches": p.branches}));
+    let pr_branches: Vec<String> = p.branches.iter().map(RefPattern::github_filter).collect();
+    on.insert("pull_request".into(), json!({"branches": pr_branches}));
     if !manual.is_empty() {
         on.insert(
             "workflow_dispatch".into(),
@@ -106,14 +202,18 @@ fn workflow(p: &PipelineIr) -> Value {
     if !p.images.is_empty() {
         jobs.insert("build".into(), build_job(p, &gate));
     }
+    let planned = planned_triggers(p);
+    if !planned.is_empty() {
+        jobs.insert("plan".into(), plan_job(&planned));
+    }
     for d in &p.deploys {
-        jobs.insert(job_id(&d.env), deploy_job(p, d, &gate));
+        jobs.insert(job_id(&d.env), deploy_job(p, d, &gate, &planned));
     }
     json!({
         "name": p.app,
         "on": on,
         "permissions": {"contents": "read"},
-        "concurrency": {"group": "${{ github.workflow }}-${{ github.ref }}", "cancel-in-progress": "${{ github.event_name == 'pull_request' }}"},
+        "concurrency": {"group": format!("{}-{}", gh("github.workflow"), gh("github.ref")), "cancel-in-progress": gh("github.event_name == 'pull_request'")},
         "jobs": jobs,
     })
 }
@@ -126,21 +226,9 @@ fn drift_job(p: &PipelineIr) -> Value {
         "steps": [
             {"uses": "actions/checkout@v5"},
             step("Install stowage", format!("cargo install stowage --locked --version {}", env!("CARGO_PKG_VERSION"))),
-            step("stowage check", format!("stowage --message-format github check -f {} -o .", p.spec_file)),
+            step("stowage check", format!("stowage --message-format github check -f {} -o .", shell_word(&p.spec_file))),
         ],
     })
-}
-
-/// `s` as one shell word.
-fn shell_word(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._/-+:@%".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
 }
 
 /// On pull requests from the repository itself: the semantic diff of the deployed objects
@@ -176,10 +264,10 @@ fn diff_job(p: &PipelineIr) -> Value {
             {
                 "name": "Comment the deployment diff",
                 "env": {
-                    "BASE_SHA": "${{ github.event.pull_request.base.sha }}",
-                    "PR_NUMBER": "${{ github.event.pull_request.number }}",
-                    "GH_TOKEN": "${{ github.token }}",
-                    "GH_REPO": "${{ github.repository }}",
+                    "BASE_SHA": gh("github.event.pull_request.base.sha"),
+                    "PR_NUMBER": gh("github.event.pull_request.number"),
+                    "GH_TOKEN": gh("github.token"),
+                    "GH_REPO": gh("github.repository"),
                 },
                 "run": script,
             },
@@ -262,14 +350,11 @@ fn build_job(p: &PipelineIr, gate: &[String]) -> Value {
         .collect();
     let host = p.registry_host();
     let (user, password) = if host == "ghcr.io" {
-        (
-            "${{ github.actor }}".to_string(),
-            "${{ secrets.GITHUB_TOKEN }}".to_string(),
-        )
+        (gh("github.actor"), gh("secrets.GITHUB_TOKEN"))
     } else {
         (
-            "${{ secrets.REGISTRY_USERNAME }}".to_string(),
-            "${{ secrets.REGISTRY_PASSWORD }}".to_string(),
+            gh("secrets.REGISTRY_USERNAME"),
+            gh("secrets.REGISTRY_PASSWORD"),
         )
     };
     let mut steps = vec![
@@ -286,7 +371,7 @@ fn build_job(p: &PipelineIr, gate: &[String]) -> Value {
             "id": "meta",
             "uses": "docker/metadata-action@v6",
             "with": {
-                "images": "${{ matrix.repository }}",
+                "images": gh("matrix.repository"),
                 "tags": "type=ref,event=branch\ntype=semver,pattern={{version}}\ntype=sha,format=long,prefix=\n",
             },
         }),
@@ -294,14 +379,14 @@ fn build_job(p: &PipelineIr, gate: &[String]) -> Value {
             "name": "Build and push",
             "uses": "docker/build-push-action@v7",
             "with": {
-                "context": "${{ matrix.context }}",
-                "file": "${{ matrix.dockerfile }}",
-                "target": "${{ matrix.target }}",
-                "push": "${{ github.event_name != 'pull_request' }}",
-                "tags": "${{ steps.meta.outputs.tags }}",
-                "labels": "${{ steps.meta.outputs.labels }}",
-                "cache-from": "type=gha,scope=${{ matrix.image }}",
-                "cache-to": "type=gha,mode=max,scope=${{ matrix.image }}",
+                "context": gh("matrix.context"),
+                "file": gh("matrix.dockerfile"),
+                "target": gh("matrix.target"),
+                "push": gh("github.event_name != 'pull_request'"),
+                "tags": gh("steps.meta.outputs.tags"),
+                "labels": gh("steps.meta.outputs.labels"),
+                "cache-from": format!("type=gha,scope={}", gh("matrix.image")),
+                "cache-to": format!("type=gha,mode=max,scope={}", gh("matrix.image")),
             },
         }),
     ];
@@ -311,7 +396,7 @@ fn build_job(p: &PipelineIr, gate: &[String]) -> Value {
             "if": "github.event_name != 'pull_request'",
             "uses": "aquasecurity/trivy-action@0.33.1",
             "with": {
-                "image-ref": "${{ matrix.repository }}:${{ github.sha }}",
+                "image-ref": format!("{}:{}", gh("matrix.repository"), gh("github.sha")),
                 "severity": severity,
                 "exit-code": if *fail { "1" } else { "0" },
                 "ignore-unfixed": true,
@@ -319,7 +404,10 @@ fn build_job(p: &PipelineIr, gate: &[String]) -> Value {
         }));
     }
     let mut job = Map::new();
-    job.insert("name".into(), json!("Build ${{ matrix.image }}"));
+    job.insert(
+        "name".into(),
+        json!(format!("Build {}", gh("matrix.image"))),
+    );
     if !gate.is_empty() {
         job.insert("needs".into(), json!(gate));
     }
@@ -336,12 +424,25 @@ fn build_job(p: &PipelineIr, gate: &[String]) -> Value {
     Value::Object(job)
 }
 
-fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
+fn deploy_job(
+    p: &PipelineIr,
+    d: &DeployIr,
+    gate: &[String],
+    planned: &[(&Trigger, String)],
+) -> Value {
     let mut needs: Vec<String> = if p.images.is_empty() {
         gate.to_vec()
     } else {
         vec!["build".into()]
     };
+    let plans: Vec<&String> = planned
+        .iter()
+        .filter(|(t, _)| d.triggers.contains(t))
+        .map(|(_, id)| id)
+        .collect();
+    if !plans.is_empty() {
+        needs.push("plan".into());
+    }
     if let Some(a) = &d.after {
         needs.push(job_id(a));
     }
@@ -358,13 +459,13 @@ fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
     let triggers: Vec<String> = d
         .triggers
         .iter()
-        .map(|t| match t {
-            Trigger::Manual => format!(
-                "({} && inputs.environment == '{}')",
-                trigger_condition(t),
-                d.env
-            ),
-            t => trigger_condition(t),
+        .map(|t| match (t, trigger_condition(t)) {
+            (Trigger::Manual, Some(c)) => format!("({c} && inputs.environment == '{}')", d.env),
+            (_, Some(c)) => c,
+            (t, None) => {
+                let id = &planned.iter().find(|(x, _)| *x == t).expect("planned").1;
+                format!("needs.plan.outputs.{id} == 'true'")
+            }
         })
         .collect();
     cond.push(format!("({})", triggers.join(" || ")));
@@ -385,7 +486,7 @@ fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
     }
     steps.push(json!({
         "name": "Cluster credentials",
-        "env": {"KUBECONFIG_DATA": format!("${{{{ secrets.{} }}}}", d.credentials)},
+        "env": {"KUBECONFIG_DATA": gh(&format!("secrets.{}", d.credentials))},
         "run": "umask 077\necho \"$KUBECONFIG_DATA\" | base64 -d > \"$RUNNER_TEMP/kubeconfig\"\necho \"KUBECONFIG=$RUNNER_TEMP/kubeconfig\" >> \"$GITHUB_ENV\"\n",
     }));
     if let Some(b) = &d.before {
@@ -459,7 +560,7 @@ fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
         steps.push(json!({
             "name": "Create release",
             "if": "startsWith(github.ref, 'refs/tags/')",
-            "env": {"GH_TOKEN": "${{ github.token }}"},
+            "env": {"GH_TOKEN": gh("github.token")},
             "run": "gh release create \"$GITHUB_REF_NAME\" --generate-notes --verify-tag\n",
         }));
     }
@@ -467,7 +568,7 @@ fn deploy_job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
         steps.push(json!({
             "name": "Notify Slack",
             "if": "always()",
-            "env": {"SLACK_WEBHOOK_URL": format!("${{{{ secrets.{slack} }}}}"), "STATUS": "${{ job.status }}"},
+            "env": {"SLACK_WEBHOOK_URL": gh(&format!("secrets.{slack}")), "STATUS": gh("job.status")},
             "run": format!(
                 "[ -n \"$SLACK_WEBHOOK_URL\" ] || exit 0\ncurl -fsS -X POST -H 'Content-Type: application/json' \\\n  --data \"{{\\\"text\\\": \\\"{app}: deploy to {env} $STATUS ($GITHUB_SHA)\\\"}}\" \"$SLACK_WEBHOOK_URL\"\n",
                 app = p.app,

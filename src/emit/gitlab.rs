@@ -6,7 +6,8 @@
 //! Trivy scan, and a deploy job per environment with `rules`, `environment`, `resource_group`,
 //! `needs`, `when: manual` for approvals, rollback and Slack notification.
 
-use super::{FileSet, header, yaml};
+use super::{FileSet, header, shell_word, yaml};
+use crate::git_ref::RefPattern;
 use crate::ir::Ir;
 use crate::ir::pipeline::{DeployIr, EnvValue, Method, PipelineIr, TestIr};
 use crate::syntax::ast::Trigger;
@@ -18,28 +19,22 @@ fn job_id(env: &str) -> String {
     format!("deploy-{env}")
 }
 
-/// A GitLab `rules:if` regular expression for a glob (`v*` -> `/^v.*$/`).
-fn glob_regex(glob: &str) -> String {
-    let mut out = String::from("/^");
-    for c in glob.chars() {
-        match c {
-            '*' => out.push_str(".*"),
-            '?' => out.push('.'),
-            c if c.is_ascii_alphanumeric() || c == '-' || c == '_' => out.push(c),
-            c => {
-                out.push('\\');
-                out.push(c);
-            }
-        }
-    }
-    out.push_str("$/");
-    out
-}
-
+/// A GitLab `rules:if` expression: whether a trigger fires. Patterns become regular
+/// expressions built from the parsed pattern.
 fn trigger_rule(t: &Trigger, env: &str) -> String {
+    let test = |var: &str, p: &RefPattern| {
+        if p.is_literal() {
+            format!("{var} == \"{p}\"")
+        } else {
+            format!("{var} =~ /{}/", p.regex(""))
+        }
+    };
+    // Pushes only, as on GitHub: a pipeline run by hand or on a schedule for a branch or tag
+    // does not deploy through that branch's or tag's trigger.
+    let push = "$CI_PIPELINE_SOURCE == \"push\"";
     match t {
-        Trigger::Branch(b) => format!("$CI_COMMIT_BRANCH == \"{b}\""),
-        Trigger::Tag(p) => format!("$CI_COMMIT_TAG =~ {}", glob_regex(p)),
+        Trigger::Branch(b) => format!("{push} && {}", test("$CI_COMMIT_BRANCH", b)),
+        Trigger::Tag(p) => format!("{push} && {}", test("$CI_COMMIT_TAG", p)),
         Trigger::Manual => {
             format!("$CI_PIPELINE_SOURCE == \"web\" && $DEPLOY_ENVIRONMENT == \"{env}\"")
         }
@@ -75,23 +70,36 @@ fn pipeline(p: &PipelineIr) -> Value {
     }
     stages.push("deploy");
     root.insert("stages".into(), json!(stages));
-    let mut branches: Vec<String> = p.branches.clone();
+    let mut branches: Vec<RefPattern> = p.branches.clone();
+    let mut deploy_branches: Vec<RefPattern> = Vec::new();
     let mut rules = vec![json!({"if": "$CI_PIPELINE_SOURCE == \"merge_request_event\""})];
     let mut has_tags = false;
     let mut manual = false;
     for d in &p.deploys {
         for t in &d.triggers {
             match t {
-                Trigger::Branch(b) if !branches.contains(b) => branches.push(b.clone()),
+                Trigger::Branch(b) => {
+                    if !branches.contains(b) {
+                        branches.push(b.clone());
+                    }
+                    deploy_branches.push(b.clone());
+                }
                 Trigger::Tag(_) => has_tags = true,
                 Trigger::Manual => manual = true,
-                _ => {}
             }
         }
     }
-    rules.push(json!({"if": "$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS", "when": "never"}));
-    let alternatives: Vec<String> = branches.iter().map(|b| regex_escape(b)).collect();
-    rules.push(json!({"if": format!("$CI_COMMIT_BRANCH =~ /^({})$/", alternatives.join("|"))}));
+    // A push to a branch with an open merge request runs as the merge request's pipeline
+    // only, unless a deploy is triggered by that branch: GitHub deploys on every push too.
+    let mut open_mr = "$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS".to_string();
+    if !deploy_branches.is_empty() {
+        open_mr.push_str(&format!(
+            " && $CI_COMMIT_BRANCH !~ {}",
+            alternation(&deploy_branches)
+        ));
+    }
+    rules.push(json!({"if": open_mr, "when": "never"}));
+    rules.push(json!({"if": format!("$CI_COMMIT_BRANCH =~ {}", alternation(&branches))}));
     if has_tags {
         rules.push(json!({"if": "$CI_COMMIT_TAG"}));
     }
@@ -124,7 +132,7 @@ fn pipeline(p: &PipelineIr) -> Value {
                 "image": "rust:1-bookworm",
                 "script": [
                     format!("cargo install stowage --locked --version {}", env!("CARGO_PKG_VERSION")),
-                    format!("stowage check -f {} -o .", p.spec_file),
+                    format!("stowage check -f {} -o .", shell_word(&p.spec_file)),
                 ],
             }),
         );
@@ -158,16 +166,16 @@ fn pipeline(p: &PipelineIr) -> Value {
     Value::Object(root)
 }
 
-fn regex_escape(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c.to_string()
-            } else {
-                format!("\\{c}")
-            }
+/// One regular expression for several patterns: `/^(main|release\/.*)$/`.
+fn alternation(patterns: &[RefPattern]) -> String {
+    let bodies: Vec<String> = patterns
+        .iter()
+        .map(|p| {
+            let r = p.regex("");
+            r[1..r.len() - 1].to_string()
         })
-        .collect()
+        .collect();
+    format!("/^({})$/", bodies.join("|"))
 }
 
 fn registry_user(p: &PipelineIr) -> &'static str {
@@ -246,7 +254,12 @@ fn test_job(t: &TestIr) -> Value {
     let script: Vec<Value> = t
         .runs
         .iter()
-        .map(|(name, cmd)| json!(format!("echo \"== {name}\" && {cmd}")))
+        .map(|(name, cmd)| {
+            json!(format!(
+                "echo {} && {cmd}",
+                shell_word(&format!("== {name}"))
+            ))
+        })
         .collect();
     job.insert("script".into(), Value::Array(script));
     if !t.reports.is_empty() {
@@ -282,7 +295,8 @@ fn variables(vars: &[(String, EnvValue)], t: &TestIr) -> Map<String, Value> {
                             );
                         }
                     }
-                    s
+                    // GitLab expands `$` in variables: `$$` is a literal one.
+                    s.replace('$', "$$")
                 }
                 EnvValue::Secret(s) => format!("${s}"),
             };

@@ -12,7 +12,7 @@ use crate::syntax::ast::{EnvSource, Spec, Trigger, WorkloadKind};
 pub struct PipelineIr {
     pub app: String,
     pub platforms: Vec<String>,
-    pub branches: Vec<String>,
+    pub branches: Vec<crate::git_ref::RefPattern>,
     /// The spec, relative to the repository root (where the CI files live).
     pub spec_file: String,
     pub registry: String,
@@ -475,7 +475,7 @@ pub(super) fn lower(
         app,
         platforms,
         branches: if p.branches.is_empty() {
-            vec!["main".into()]
+            vec![crate::git_ref::RefPattern::parse("main").expect("a valid name")]
         } else {
             p.branches.iter().map(|b| b.v.clone()).collect()
         },

@@ -523,7 +523,7 @@ pub struct Pipeline {
     /// CI systems to emit for: `github`, `gitlab`.
     pub platforms: Vec<S<String>>,
     /// Branches whose pushes and pull requests run the pipeline.
-    pub branches: Vec<S<String>>,
+    pub branches: Vec<S<crate::git_ref::RefPattern>>,
     pub test: Option<TestStage>,
     pub build: Option<BuildStage>,
     pub deploys: Vec<Deploy>,
@@ -601,8 +601,8 @@ pub struct Scan {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Trigger {
-    Branch(String),
-    Tag(String),
+    Branch(crate::git_ref::RefPattern),
+    Tag(crate::git_ref::RefPattern),
     Manual,
 }
 

@@ -2,6 +2,7 @@
 
 use super::{Decoder, Shape};
 use crate::diagnostic::{Diagnostic, suggest};
+use crate::git_ref::RefPattern;
 use crate::syntax::ast::*;
 use crate::syntax::tree::Node;
 
@@ -23,6 +24,32 @@ impl Decoder<'_> {
             .iter()
             .filter_map(|a| self.str_value(a, &format!("an argument of `{}`", node.name)))
             .collect()
+    }
+
+    /// A branch or tag name or pattern, or a diagnostic at `span`.
+    fn ref_pattern(
+        &mut self,
+        s: &str,
+        span: crate::diagnostic::Span,
+        what: &str,
+    ) -> Option<RefPattern> {
+        match RefPattern::parse(s) {
+            Ok(r) => Some(r),
+            Err(why) => {
+                self.err(
+                    Diagnostic::error(
+                        "stowage::pipeline::ref",
+                        format!("`{s}` is not a {what} name: {why}"),
+                        span,
+                        format!("not a {what} name"),
+                    )
+                    .with_help(format!(
+                        "{what} names follow git's rules; `*` matches any characters: `main`, `release/*`, `v*.*.*`"
+                    )),
+                );
+                None
+            }
+        }
     }
 
     fn bool_arg(&mut self, node: &Node, example: &str) -> Option<S<bool>> {
@@ -100,7 +127,14 @@ impl Decoder<'_> {
                             free_children: false,
                         },
                     );
-                    p.branches = self.string_list(c);
+                    p.branches = self
+                        .string_list(c)
+                        .into_iter()
+                        .filter_map(|b| {
+                            self.ref_pattern(&b.v, b.span, "branch")
+                                .map(|r| S::new(r, b.span))
+                        })
+                        .collect();
                 }
                 "slack" => {
                     self.shape(
@@ -380,8 +414,14 @@ impl Decoder<'_> {
                 let span = crate::diagnostic::Span::new(o.span.offset + 1 + offset, part.len());
                 offset += part.len() + 1;
                 let trigger = match trimmed.split_once(':') {
-                    Some(("branch", b)) if !b.is_empty() => Trigger::Branch(b.to_string()),
-                    Some(("tag", t)) if !t.is_empty() => Trigger::Tag(t.to_string()),
+                    Some(("branch", b)) => match self.ref_pattern(b, span, "branch") {
+                        Some(r) => Trigger::Branch(r),
+                        None => continue,
+                    },
+                    Some(("tag", t)) => match self.ref_pattern(t, span, "tag") {
+                        Some(r) => Trigger::Tag(r),
+                        None => continue,
+                    },
                     None if trimmed == "manual" => Trigger::Manual,
                     _ => {
                         self.err(

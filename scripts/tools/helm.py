@@ -9,6 +9,10 @@ Supported subset:
                 [-n|--namespace NS] [--kube-version V] [--api-versions G/V]...
   helm lint CHART [-f|--values FILE]... [--set K=V]... [--strict] [-n NS]
                 [--kube-version V] [--skip-schema-validation]
+  helm template-batch JOBS.json
+                (JOBS.json: a list of {"name", "chart", "values": [FILE...], "namespace",
+                "kube_version"}; prints a JSON list of {"manifest"} or {"error"}, one per
+                job, in order: one process renders many charts)
   helm version
 
 Exit codes: 0 ok, 1 render/lint failure, 2 usage error.
@@ -116,9 +120,53 @@ VALUE_LIST_FLAGS = {"-f": "values", "--values": "values", "--set": "values",
                     "--set-string": "values"}
 
 
-def cmd_template(h: Any, argv: list[str]) -> int:
+def render(h: Any, name: str, chart: str, values: dict[str, Any], namespace: str | None,
+           kube_version: str | None, api_versions: list[str]) -> str:
+    """The manifest `helm template` prints (hooks, NOTES and crds/ excluded)."""
     from helm_python import _native
 
+    cfg = h.Config(storage_driver="memory")
+    try:
+        # Same call as Config.install(chart, name, values, dry_run="client",
+        # namespace=...), but through the native entry point, because the
+        # Python wrapper does not expose the native options `kube_version` and
+        # `api_versions` (the native side rejects unknown option names).
+        opts: dict[str, Any] = {"dry_run": "client"}
+        if namespace:
+            opts["namespace"] = namespace
+        if kube_version:
+            opts["kube_version"] = kube_version
+        if api_versions:
+            opts["api_versions"] = api_versions
+        payload = _native.call_string(
+            "helm_install", cfg._raw(), _native.HANDLE(0), _native.HANDLE(0),
+            chart, name, json.dumps(values), json.dumps(opts),
+        )
+    finally:
+        cfg.close()
+    return json.loads(payload).get("manifest", "")
+
+
+def cmd_template_batch(h: Any, argv: list[str]) -> int:
+    if len(argv) != 1:
+        raise UsageError("template-batch needs exactly one JOBS.json")
+    with open(argv[0], encoding="utf-8") as fh:
+        jobs = json.load(fh)
+    results = []
+    for job in jobs:
+        try:
+            values = user_values(h, [("-f", v) for v in job.get("values", [])])
+            manifest = render(h, job["name"], job["chart"], values, job.get("namespace"),
+                              job.get("kube_version"), [])
+            results.append({"manifest": manifest})
+        except h.HelmError as e:
+            results.append({"error": str(e).rstrip()})
+    json.dump(results, sys.stdout)
+    sys.stdout.write("\n")
+    return 0
+
+
+def cmd_template(h: Any, argv: list[str]) -> int:
     pos, o = parse_args(
         argv,
         bool_flags=set(),
@@ -130,26 +178,8 @@ def cmd_template(h: Any, argv: list[str]) -> int:
         raise UsageError("template needs exactly NAME and CHART")
     name, chart = pos
     values = user_values(h, o["values"])
-    cfg = h.Config(storage_driver="memory")
-    try:
-        # Same call as Config.install(chart, name, values, dry_run="client",
-        # namespace=...), but through the native entry point, because the
-        # Python wrapper does not expose the native options `kube_version` and
-        # `api_versions` (the native side rejects unknown option names).
-        opts: dict[str, Any] = {"dry_run": "client"}
-        if o.get("namespace"):
-            opts["namespace"] = o["namespace"]
-        if o.get("kube_version"):
-            opts["kube_version"] = o["kube_version"]
-        if o["api_versions"]:
-            opts["api_versions"] = [v for _, v in o["api_versions"]]
-        payload = _native.call_string(
-            "helm_install", cfg._raw(), _native.HANDLE(0), _native.HANDLE(0),
-            chart, name, json.dumps(values), json.dumps(opts),
-        )
-    finally:
-        cfg.close()
-    manifest = json.loads(payload).get("manifest", "")
+    manifest = render(h, name, chart, values, o.get("namespace"), o.get("kube_version"),
+                      [v for _, v in o["api_versions"]])
     sys.stdout.write(manifest)
     if manifest and not manifest.endswith("\n"):
         sys.stdout.write("\n")
@@ -217,9 +247,11 @@ def main(argv: list[str]) -> int:
             return 0
         if cmd == "template":
             return cmd_template(h, rest)
+        if cmd == "template-batch":
+            return cmd_template_batch(h, rest)
         if cmd == "lint":
             return cmd_lint(h, rest)
-        raise UsageError(f"unsupported command {cmd!r} (supported: template, lint, version)")
+        raise UsageError(f"unsupported command {cmd!r} (supported: template, template-batch, lint, version)")
     except UsageError as e:
         sys.stderr.write(f"Error: {e}\nUsage:{USAGE}")
         return 2

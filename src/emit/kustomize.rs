@@ -132,9 +132,15 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
         .collect();
 
     // images: one entry per base repository whose every use moves to the same new reference.
+    // The transformer also rewrites the overlay's own resources, so their images count as uses.
     let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (id, t) in &target {
-        let Some(b) = base.get(id) else { continue };
+        let Some(b) = base.get(id) else {
+            for (_, img) in container_images(&t.value) {
+                uses.entry(split_image(&img).0).or_default().insert(img);
+            }
+            continue;
+        };
         let bi = container_images(&b.value);
         let ti = container_images(&t.value);
         for ((bp, bimg), (tp, timg)) in bi.iter().zip(ti.iter()) {

@@ -5,9 +5,46 @@
 
 use serde::Serialize;
 
-/// One YAML document.
+/// One YAML document. Multi-line strings are block scalars (`|`), unless one would start with a
+/// tab: Go's YAML reader (kubectl, kustomize, Helm) takes that tab for indentation and refuses
+/// the file, so such a document is written with quoted strings instead.
 pub fn to_yaml<T: Serialize>(value: &T) -> String {
-    serde_saphyr::to_string(value).expect("generated values serialize to YAML")
+    let text = serde_saphyr::to_string(value).expect("generated values serialize to YAML");
+    if go_readable(&text) {
+        text
+    } else {
+        to_yaml_inline(value)
+    }
+}
+
+/// Whether no block scalar of `text` starts (after its indentation) with a tab.
+fn go_readable(text: &str) -> bool {
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let core = line
+            .trim_end()
+            .trim_end_matches(|c: char| c == '-' || c == '+' || c.is_ascii_digit());
+        let header = (core.ends_with(" |") || core.ends_with(" >")) || core == "|" || core == ">";
+        if !header {
+            continue;
+        }
+        let first = lines
+            .clone()
+            .find(|l| !l.trim_start_matches(' ').is_empty());
+        if first.is_some_and(|l| l.trim_start_matches(' ').starts_with('\t')) {
+            return false;
+        }
+    }
+    true
+}
+
+/// One YAML document without block scalars (`|`, `>`): strings with line breaks are written
+/// double-quoted on one line. Chart templates use it for the text they hold literally, which
+/// is indented and guarded by template actions that trim whitespace: a block scalar's lines
+/// (and trailing empty lines) would not survive that.
+pub fn to_yaml_inline<T: Serialize>(value: &T) -> String {
+    let opts = serde_saphyr::ser_options! { prefer_block_scalars: false };
+    serde_saphyr::to_string_with_options(value, opts).expect("generated values serialize to YAML")
 }
 
 /// A file of one or more documents, starting with `header`.
@@ -30,6 +67,20 @@ pub fn documents<T: Serialize>(header: &str, docs: &[T]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_scalar_never_starts_with_a_tab() {
+        for s in ["\tfoo\nbar", "\n\n\tfoo\nbar", "a\n\t\nb"] {
+            let v = serde_json::json!({"data": {"k": s}, "list": [s]});
+            let out = to_yaml(&v);
+            assert!(go_readable(&out), "{out}");
+            let back: serde_json::Value = serde_saphyr::from_str(&out).unwrap();
+            assert_eq!(back, v);
+        }
+        // Tabs further down keep the block style.
+        let out = to_yaml(&serde_json::json!({"k": "foo\n\tbar"}));
+        assert!(out.contains("k: |-"), "{out}");
+    }
 
     #[test]
     fn yaml_1_1_booleans_and_octals_are_quoted() {

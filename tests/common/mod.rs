@@ -154,3 +154,59 @@ pub fn compare_objects(
     }
     report
 }
+
+pub const CONVENTION_LABELS: &[&str] = &["helm.sh/chart", "app.kubernetes.io/managed-by"];
+
+/// A copy of the chart whose Job templates are plain resources (no hook annotations).
+pub fn chart_without_hooks(chart: &std::path::Path, into: &std::path::Path) -> std::path::PathBuf {
+    let copy = into.join(chart.file_name().unwrap());
+    for entry in walkdir::WalkDir::new(chart) {
+        let entry = entry.unwrap();
+        let to = copy.join(entry.path().strip_prefix(chart).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+            continue;
+        }
+        let mut text = std::fs::read_to_string(entry.path()).unwrap();
+        if entry.path().parent().unwrap().ends_with("templates") {
+            for (k, v) in stowage::emit::helm::HOOK_ANNOTATIONS {
+                let line = format!("    {k}: {v}\n");
+                text = text.replace(&line, "");
+            }
+            text = text.replace("  annotations:\nspec:", "spec:");
+        }
+        std::fs::write(&to, text).unwrap();
+    }
+    copy
+}
+
+/// `NAME-HASH` without `-HASH` (eight hex digits), checking that the hash is there.
+pub fn strip_job_hash(job: &mut Value) {
+    let name = job["metadata"]["name"].as_str().unwrap().to_string();
+    let (base, hash) = name.rsplit_once('-').expect("a Job named NAME-HASH");
+    assert!(
+        hash.len() == stowage::ir::JOB_HASH_LEN - 1 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+        "Job `{name}` does not end in its spec hash"
+    );
+    job["metadata"]["name"] = Value::String(base.to_string());
+}
+
+/// Remove the labels Helm adds by convention (`helm.sh/chart`, `app.kubernetes.io/managed-by`).
+pub fn strip_convention_labels(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if k == "labels"
+                    && let Value::Object(labels) = x
+                {
+                    for l in CONVENTION_LABELS {
+                        labels.remove(*l);
+                    }
+                }
+                strip_convention_labels(x);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_convention_labels),
+        _ => {}
+    }
+}

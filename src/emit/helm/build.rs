@@ -8,7 +8,7 @@
 //! `values.yaml` (the base) and `values-<env>.yaml` (the difference) render exactly that
 //! configuration's objects.
 
-use super::tpl::{Field, Guard, Item, Node};
+use super::tpl::{Field, Guard, Item, Node, go_string};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
@@ -39,7 +39,7 @@ impl VPath {
                 out.push('.');
                 out.push_str(p);
             } else {
-                out = format!("(index {out} {:?})", p);
+                out = format!("(index {out} {})", go_string(p));
                 plain = false;
             }
         }
@@ -48,7 +48,11 @@ impl VPath {
     /// `hasKey PARENT "last"`.
     pub fn has_key(&self) -> String {
         let (last, parent) = self.0.split_last().expect("non-empty value path");
-        format!("hasKey {} {:?}", VPath(parent.to_vec()).expr(), last)
+        format!(
+            "hasKey {} {}",
+            VPath(parent.to_vec()).expr(),
+            go_string(last)
+        )
     }
 }
 
@@ -76,6 +80,17 @@ impl Values {
             cur = e.as_object_mut().expect("just made an object");
         }
         cur.insert(last.clone(), v);
+    }
+    /// Make `path` a map in `config` unless it is one already, so that `hasKey` on it works
+    /// in every configuration (an absent map is nil, and `hasKey nil` fails).
+    pub fn ensure_map(&mut self, config: usize, path: &VPath) {
+        let mut cur = &self.per[config];
+        for p in &path.0 {
+            match cur.get(p) {
+                Some(Value::Object(m)) => cur = m,
+                _ => return self.set(config, path, Value::Object(Map::new())),
+            }
+        }
     }
 }
 
@@ -148,11 +163,20 @@ impl Walker<'_> {
             let guard = if always {
                 Guard::Always
             } else {
+                self.ensure_parent(&path);
                 Guard::If(path.has_key())
             };
             (node, guard)
         } else {
             (Node::ToYaml, Guard::With(path.expr()))
+        }
+    }
+
+    /// The map holding `path` exists wherever the object does (a `hasKey` guard reads it).
+    fn ensure_parent(&mut self, path: &VPath) {
+        let parent = VPath(path.0[..path.0.len() - 1].to_vec());
+        for c in self.configs.clone() {
+            self.values.ensure_map(c, &parent);
         }
     }
 
@@ -174,48 +198,70 @@ impl Walker<'_> {
         }
     }
 
-    /// The labels helper for a label map, when the map is the standard labels plus extras.
-    fn labels(&self, obj: &Obj, vs: &[Option<&Value>], helper: &str) -> Option<Node> {
-        if !all_equal(
-            &vs.iter()
-                .filter(|v| v.is_some())
-                .copied()
-                .collect::<Vec<_>>(),
-        ) {
+    /// The labels helper for a label map that holds the app's labels (the object's own labels
+    /// may override their values): the extras are a literal dict when every configuration has
+    /// the same, else values (`ROOT.labels` or `ROOT.podLabels`, after the helper).
+    fn labels(&mut self, obj: &Obj, vs: &[Option<&Value>], helper: &str) -> Option<Node> {
+        let maps: Vec<(usize, &Map<String, Value>)> = present(vs)
+            .map(|(i, v)| v.as_object().map(|m| (i, m)))
+            .collect::<Option<_>>()?;
+        if maps
+            .iter()
+            .any(|(_, m)| !obj.common_labels.keys().all(|k| m.contains_key(k)))
+        {
             return None;
         }
-        let m = present(vs).next()?.1.as_object()?;
-        if !obj.common_labels.iter().all(|(k, v)| m.get(k) == Some(v)) {
-            return None;
-        }
-        let name = match (
-            m.get("app.kubernetes.io/name"),
-            m.get("app.kubernetes.io/instance"),
-        ) {
+        let (name_key, instance_key) = ("app.kubernetes.io/name", "app.kubernetes.io/instance");
+        let name_of = |m: &Map<String, Value>| match (m.get(name_key), m.get(instance_key)) {
             (Some(Value::String(n)), Some(Value::String(i))) if i == obj.app => Some(n.clone()),
             _ => None,
         };
-        let mut extra = Vec::new();
-        for (k, v) in m {
-            let standard = obj.common_labels.contains_key(k)
-                || k == "app.kubernetes.io/managed-by"
-                || (name.is_some()
-                    && (k == "app.kubernetes.io/name" || k == "app.kubernetes.io/instance"));
-            if !standard {
-                extra.push(Field {
-                    key: k.clone(),
-                    node: Node::Lit(v.clone()),
-                    guard: Guard::Always,
-                });
-            }
+        let name = name_of(maps[0].1);
+        if maps.iter().any(|(_, m)| name_of(m) != name) {
+            return None;
         }
-        let args = match &name {
-            Some(n) => format!("(dict \"name\" {n:?} \"root\" $)"),
-            None => "(dict \"root\" $)".to_string(),
+        let standard = |k: &String, v: &Value| {
+            obj.common_labels.get(k) == Some(v)
+                || k == "app.kubernetes.io/managed-by"
+                || (name.is_some() && (k == name_key || k == instance_key))
         };
+        let extras: Vec<(usize, Map<String, Value>)> = maps
+            .iter()
+            .map(|(i, m)| {
+                let extra = m
+                    .iter()
+                    .filter(|(k, v)| !standard(k, v))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                (*i, extra)
+            })
+            .collect();
+        let mut args = String::from("(dict");
+        if let Some(n) = &name {
+            args.push_str(&format!(" \"name\" {}", go_string(n)));
+        }
+        args.push_str(" \"root\" $");
+        if extras.windows(2).all(|w| w[0].1 == w[1].1) {
+            let literal: Vec<String> = extras[0]
+                .1
+                .iter()
+                .map(|(k, v)| Some(format!("{} {}", go_string(k), go_string(v.as_str()?))))
+                .collect::<Option<_>>()?;
+            if !literal.is_empty() {
+                args.push_str(&format!(" \"extra\" (dict {})", literal.join(" ")));
+            }
+        } else {
+            let path = obj.root.child(helper);
+            for (i, extra) in extras {
+                self.values
+                    .set(self.configs[i], &path, Value::Object(extra));
+            }
+            args.push_str(&format!(" \"extra\" {}", path.expr()));
+        }
+        args.push(')');
         Some(Node::Include(
             format!("\"{}.{helper}\" {args}", obj.chart),
-            extra,
+            Vec::new(),
         ))
     }
 
@@ -238,8 +284,9 @@ impl Walker<'_> {
         let name = m.get("app.kubernetes.io/name")?.as_str()?;
         Some(Node::Include(
             format!(
-                "\"{}.selectorLabels\" (dict \"name\" {name:?} \"root\" $)",
-                obj.chart
+                "\"{}.selectorLabels\" (dict \"name\" {} \"root\" $)",
+                obj.chart,
+                go_string(name)
             ),
             Vec::new(),
         ))
@@ -629,6 +676,7 @@ impl Walker<'_> {
                 let guard = if everywhere {
                     Guard::Always
                 } else {
+                    self.ensure_parent(&path);
                     Guard::If(path.has_key())
                 };
                 items.push(Item {

@@ -26,16 +26,17 @@ pub use super::kustomize::split_image;
 fn roots(o: &Object) -> (VPath, VPath, bool) {
     let kind = o.kind();
     let name = o.name();
+    use crate::ir::layout::{CONFIG_GROUP, NETWORK_GROUP, SECRETS_GROUP};
     match o.group.as_str() {
-        "config" => {
+        CONFIG_GROUP => {
             let r = VPath(vec!["configMaps".into(), camel(name)]);
             (r.clone(), r, false)
         }
-        "secrets" => {
+        SECRETS_GROUP => {
             let r = VPath(vec!["secrets".into(), camel(name)]);
             (r.clone(), r, false)
         }
-        "network" => {
+        NETWORK_GROUP => {
             let r = VPath(vec!["networkPolicies".into(), camel(name)]);
             (r.clone(), r, false)
         }
@@ -188,7 +189,7 @@ pub fn emit(ir: &Ir) -> FileSet {
     let mut files = FileSet::new();
     for (group, mut members) in groups {
         members.sort_by(|a, b| (kind_rank(&a.0), &a.0, &a.1).cmp(&(kind_rank(&b.0), &b.0, &b.1)));
-        let mut text = format!("{{{{/* {} */}}}}\n", head.trim_start_matches("# "));
+        let mut text = format!("{}\n", tpl::comment(&head));
         for id in members {
             let variants: Vec<Option<&Value>> = by_config
                 .iter()
@@ -271,7 +272,8 @@ pub fn emit(ir: &Ir) -> FileSet {
                 out
             };
             text.push_str(&format!(
-                "{{{{- if {cond} }}}}\n---\n{body}{{{{- end }}}}\n"
+                "{{{{- if {cond} }}}}\n---\n{body}{}{{{{- end }}}}\n",
+                end_marker(&body, &id)
             ));
         }
         files.insert(format!("{dir}/templates/{group}.yaml"), text);
@@ -313,6 +315,22 @@ pub fn emit(ir: &Ir) -> FileSet {
         format!("{head}\n.DS_Store\n*.swp\n*.bak\n*.tmp\n"),
     );
     files
+}
+
+/// A comment closing a document whose last field comes from `toYaml`. Helm puts a line break
+/// after every document, and a block scalar that keeps its trailing line breaks (`|+`, a value
+/// ending in blank lines) at the end of a document would take it in; the comment ends the
+/// scalar first.
+fn end_marker(body: &str, id: &(String, String)) -> String {
+    let last = body
+        .lines()
+        .rev()
+        .find(|l| !l.trim_start().starts_with("{{- end"));
+    if last.is_some_and(|l| l.contains("toYaml")) {
+        format!("# end of {} {}\n", id.0, id.1)
+    } else {
+        String::new()
+    }
 }
 
 /// The order keys are shown in values files: settings first, then each workload's values in
@@ -425,6 +443,7 @@ const FREE_FORM: &[&str] = &[
     "annotations",
     "data",
     "labels",
+    "podLabels",
     "env",
     "envRefs",
 ];
@@ -519,12 +538,13 @@ fn helpers(chart: &str, head: &str, common: &Map<String, Value>) -> String {
     let mut fixed = String::new();
     for (k, v) in common {
         fixed.push_str(&format!(
-            "{k}: {}\n",
-            v.as_str().map(|s| format!("{s:?}")).unwrap_or_default()
+            " {} {}",
+            tpl::go_string(k),
+            tpl::go_string(v.as_str().unwrap_or_default())
         ));
     }
     format!(
-        r#"{{{{/* {comment} */}}}}
+        r#"{comment}
 
 {{{{/* Chart name and version, as in the helm.sh/chart label. */}}}}
 {{{{- define "{chart}.chart" -}}}}
@@ -537,30 +557,37 @@ app.kubernetes.io/name: {{{{ .name }}}}
 app.kubernetes.io/instance: {app}
 {{{{- end }}}}
 
-{{{{/* Labels of an object's metadata: (dict "name" NAME "root" $), name optional. */}}}}
-{{{{- define "{chart}.labels" -}}}}
-{{{{ include "{chart}.podLabels" . }}}}
-{{{{- with .root.Values.labels }}}}
-{{{{ toYaml . }}}}
+{{{{/* Labels of pods: (dict "name" NAME "root" $ "extra" (dict KEY VALUE ...)), name and extra
+optional. */}}}}
+{{{{- define "{chart}.podLabels" -}}}}
+{{{{- $labels := dict "helm.sh/chart" (include "{chart}.chart" .root) "app.kubernetes.io/managed-by" .root.Release.Service{fixed} }}}}
+{{{{- if .name }}}}
+{{{{- $_ := set $labels "app.kubernetes.io/name" .name }}}}
+{{{{- $_ := set $labels "app.kubernetes.io/instance" {app_go} }}}}
 {{{{- end }}}}
+{{{{- range $k, $v := .extra }}}}
+{{{{- $_ := set $labels $k $v }}}}
+{{{{- end }}}}
+{{{{- toYaml $labels }}}}
 {{{{- end }}}}
 
-{{{{/* Labels of pods. */}}}}
-{{{{- define "{chart}.podLabels" -}}}}
-{{{{- if .name }}}}
-{{{{ include "{chart}.selectorLabels" . }}}}
-{{{{ end -}}}}
-helm.sh/chart: {{{{ include "{chart}.chart" .root }}}}
-app.kubernetes.io/managed-by: {{{{ .root.Release.Service }}}}
-{fixed}{{{{- end }}}}
+{{{{/* Labels of an object's metadata: its pod labels, the environment's labels over them. */}}}}
+{{{{- define "{chart}.labels" -}}}}
+{{{{- $labels := include "{chart}.podLabels" . | fromYaml }}}}
+{{{{- range $k, $v := .root.Values.labels }}}}
+{{{{- $_ := set $labels $k $v }}}}
+{{{{- end }}}}
+{{{{- toYaml $labels }}}}
+{{{{- end }}}}
 "#,
-        comment = head.trim_start_matches("# "),
+        comment = tpl::comment(head),
         app = chart,
+        app_go = tpl::go_string(chart),
     )
 }
 
 fn notes(ir: &Ir, head: &str, base: &Map<String, Value>) -> String {
-    let mut out = format!("{{{{/* {} */}}}}\n", head.trim_start_matches("# "));
+    let mut out = format!("{}\n", tpl::comment(head));
     out.push_str(&format!(
         "{} is installed in namespace {{{{ .Release.Namespace }}}}.\n",
         ir.app

@@ -44,14 +44,50 @@ fn pad(n: usize) -> String {
     " ".repeat(n)
 }
 
-fn key_text(k: &str) -> String {
-    // Keys are rendered by the YAML serializer so that odd ones are quoted.
-    let v = yaml::to_yaml(&Value::String(k.to_string()));
-    v.trim_end().to_string()
+/// Text from the spec, made literal for Go templates: every `{{` becomes an action that prints
+/// `{{`, so Helm renders exactly the text (kustomize's rendering of the same value).
+pub fn literal(text: &str) -> String {
+    text.replace("{{", "{{ \"{{\" }}")
 }
 
-fn scalar_text(v: &Value) -> String {
-    yaml::to_yaml(v).trim_end_matches('\n').to_string()
+/// The generated-file header as a template comment (which ends at the first `*/`).
+pub fn comment(head: &str) -> String {
+    format!(
+        "{{{{/* {} */}}}}",
+        head.trim_start_matches("# ").replace("*/", "* /")
+    )
+}
+
+/// A Go string literal (for template actions): quotes, backslashes and anything not printable
+/// escaped.
+pub fn go_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                out.push_str(&format!("\\U{:08x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn key_text(k: &str) -> String {
+    // Keys are rendered by the YAML serializer so that odd ones are quoted.
+    let v = yaml::to_yaml_inline(&Value::String(k.to_string()));
+    literal(v.trim_end())
+}
+
+/// A scalar on one line, literal for templates.
+pub fn scalar_text(v: &Value) -> String {
+    literal(yaml::to_yaml_inline(v).trim_end_matches('\n'))
 }
 
 fn open(out: &mut String, guard: &Guard, ind: usize) {
@@ -70,7 +106,7 @@ fn close(out: &mut String, guard: &Guard, ind: usize) {
 
 /// A literal value as lines indented by `ind`.
 fn lit_lines(v: &Value, ind: usize) -> String {
-    let text = yaml::to_yaml(v);
+    let text = literal(&yaml::to_yaml_inline(v));
     let mut out = String::new();
     for line in text.lines() {
         if line.is_empty() {
@@ -95,21 +131,7 @@ pub fn render_map(out: &mut String, fields: &[Field], ind: usize) {
         let key = key_text(&f.key);
         match &f.node {
             Node::Lit(v) if is_scalar(v) => {
-                let s = scalar_text(v);
-                if s.contains('\n') {
-                    // Block scalar: its lines are indented relative to the key.
-                    let mut lines = s.lines();
-                    out.push_str(&format!(
-                        "{}{key}: {}\n",
-                        pad(ind),
-                        lines.next().unwrap_or_default()
-                    ));
-                    for l in lines {
-                        out.push_str(&format!("{}{l}\n", pad(ind)));
-                    }
-                } else {
-                    out.push_str(&format!("{}{key}: {s}\n", pad(ind)));
-                }
+                out.push_str(&format!("{}{key}: {}\n", pad(ind), scalar_text(v)));
             }
             Node::Lit(Value::Object(m)) if m.is_empty() => {
                 out.push_str(&format!("{}{key}: {{}}\n", pad(ind)))

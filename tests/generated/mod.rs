@@ -1,0 +1,970 @@
+//! A generator of random valid specs, for property-based tests.
+//!
+//! A generated spec has workloads of every kind, configs, secrets, ingresses and one to three
+//! environments that override, disable and add items. Names are drawn from a pool that holds
+//! near-collisions (`a-b`, `a--b`, `a.b`); the strings a spec passes through to Kubernetes
+//! (command, args, env values, annotations, config data, descriptions) are drawn from a hostile
+//! alphabet: YAML specials, Go template and GitHub expression syntax, quotes, backslashes,
+//! unicode, line breaks, long lines. Every generated spec is valid: a diagnostic on one is a
+//! failure (of the generator or of the compiler).
+#![allow(dead_code)]
+
+use proptest::prelude::*;
+use proptest::sample::select;
+
+/// Pieces hostile strings are made of.
+pub const HOSTILE: &[&str] = &[
+    "{{ .Release.Name }}",
+    "{{- fail \"x\" -}}",
+    "{{ lookup \"v1\" \"Secret\" \"\" \"\" }}",
+    "{{",
+    "}}",
+    "{{/* c */}}",
+    "${{ secrets.PROD_KUBECONFIG }}",
+    "${{ github.event.pull_request.title }}",
+    "$(id)",
+    "`id`",
+    "$HOME",
+    "%{x}",
+    "<%= x %>",
+    "'",
+    "\"",
+    "\\",
+    "\\n",
+    ": ",
+    " #",
+    "# ",
+    "- ",
+    "? ",
+    "&a",
+    "*a",
+    "!tag",
+    "!!str",
+    "|",
+    ">",
+    "%",
+    "@",
+    "---",
+    "...",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "~",
+    "null",
+    "true",
+    "0755",
+    "1e3",
+    "0x1F",
+    ".inf",
+    "-.5",
+    "é",
+    "中文",
+    "🚀",
+    "\u{200b}",
+    "\u{a0}",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    "  ",
+    " ",
+    "a",
+    "word",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "=",
+    ";",
+    "/",
+    "//",
+];
+
+/// A hostile string: up to 6 pieces, sometimes a 200-character line, sometimes with leading or
+/// trailing blanks.
+pub fn hostile() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => prop::collection::vec(select(HOSTILE), 0..6).prop_map(|v| v.concat()),
+        1 => (select(HOSTILE), 0usize..3).prop_map(|(p, n)| {
+            let line = "lorem ipsum dolor sit amet ".repeat(8);
+            format!("{}{}{}", " ".repeat(n), &line[..200], p)
+        }),
+        1 => prop::collection::vec(select(HOSTILE), 1..4)
+            .prop_map(|v| format!("line one\n  indented {}\n\nlast\n\n", v.concat())),
+    ]
+}
+
+/// Kubernetes label values that YAML would read as something else, and ordinary ones.
+pub const LABEL_VALUES: &[&str] = &[
+    "", "yes", "no", "on", "off", "true", "null", "0755", "1e3", "1.0", "0x1F", "a-b_c.d", "v1",
+    "tier",
+];
+
+pub const LABEL_KEYS: &[&str] = &[
+    "team",
+    "tier",
+    "yes",
+    "on",
+    "example.com/owner",
+    "a.b-c/x_y.z",
+    "1-2",
+    "0.1.2",
+];
+
+pub const ANNOTATION_KEYS: &[&str] = &[
+    "note",
+    "example.com/text",
+    "yes",
+    "on",
+    "a.b/c",
+    "config.example.io/json",
+    "12",
+    "1e3",
+];
+
+pub const CONFIG_KEYS: &[&str] = &[
+    "LOG_LEVEL",
+    "yes",
+    "on",
+    "1e3",
+    "0755",
+    ".env",
+    "a..b",
+    "9000",
+    "app.properties",
+    "-x",
+    "_y",
+    "null",
+];
+
+/// Names that come close to each other and to stowage's own file and values names without
+/// colliding (`a-b` and `ab`; `network-x`, `ingress-public-x`, `config-maps-x`); colliding
+/// names are diagnostics (tests/bad).
+pub const NAMES: &[&str] = &[
+    "api",
+    "web",
+    "a-b",
+    "ab",
+    "db",
+    "job-1",
+    "x",
+    "worker",
+    "network-x",
+    "ingress-public-x",
+    "config-maps-x",
+    "name-prefix1",
+];
+
+/// Config names may hold dots.
+pub const CONFIG_NAMES: &[&str] = &["settings", "a.b", "app.config", "flags", "c"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Service,
+    Worker,
+    Stateful,
+    Cronjob,
+    Job,
+}
+
+impl Kind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Kind::Service => "service",
+            Kind::Worker => "worker",
+            Kind::Stateful => "stateful",
+            Kind::Cronjob => "cronjob",
+            Kind::Job => "job",
+        }
+    }
+    fn long_running(self) -> bool {
+        matches!(self, Kind::Service | Kind::Worker | Kind::Stateful)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum EnvVar {
+    Literal(String, String),
+    Secret(String, usize),
+    Config(String, usize),
+    Field(String, &'static str),
+}
+
+#[derive(Debug, Clone)]
+pub struct Workload {
+    pub kind: Kind,
+    pub name: String,
+    pub image: String,
+    pub tag: String,
+    pub command: Vec<String>,
+    pub args: Vec<String>,
+    pub env: Vec<EnvVar>,
+    pub port: Option<u16>,
+    pub replicas: u8,
+    pub labels: Vec<(String, String)>,
+    pub annotations: Vec<(String, String)>,
+    pub enabled: bool,
+    pub env_from_config: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub name: String,
+    pub data: Vec<(String, String)>,
+    /// A key read from a file beside the spec, and the file's contents.
+    pub file: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub workload: usize,
+    pub replicas: Option<u8>,
+    pub tag: Option<String>,
+    pub args: Option<Vec<String>>,
+    pub env: Vec<(String, String)>,
+    pub annotations: Vec<(String, String)>,
+    pub enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub name: String,
+    pub policy: &'static str,
+    pub namespace: Option<String>,
+    pub prefix: Option<String>,
+    pub labels: Vec<(String, String)>,
+    pub overrides: Vec<Override>,
+    pub config_data: Vec<(usize, String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub app: String,
+    pub labels: Vec<(String, String)>,
+    pub description: Option<String>,
+    pub configs: Vec<Config>,
+    pub secrets: Vec<(String, Vec<String>)>,
+    pub workloads: Vec<Workload>,
+    /// Routes: (host, path, workload index).
+    pub ingress: Vec<(String, String, usize)>,
+    pub envs: Vec<Env>,
+}
+
+/// A KDL 2 quoted string holding exactly `s`.
+pub fn kdl(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn props(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!(" {}={}", kdl(k), kdl(v)))
+        .collect()
+}
+
+fn args(v: &[String]) -> String {
+    v.iter().map(|a| format!(" {}", kdl(a))).collect()
+}
+
+fn label_pairs() -> impl Strategy<Value = Vec<(String, String)>> {
+    prop::collection::btree_map(select(LABEL_KEYS), select(LABEL_VALUES), 0..3).prop_map(|m| {
+        m.into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    })
+}
+
+fn annotation_pairs() -> impl Strategy<Value = Vec<(String, String)>> {
+    prop::collection::btree_map(select(ANNOTATION_KEYS), hostile(), 0..3)
+        .prop_map(|m| m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+fn tag() -> impl Strategy<Value = String> {
+    select(
+        &[
+            "1.0.0",
+            "2",
+            "v1.2.3-rc.1",
+            "0755",
+            "1e3",
+            "yes",
+            "sha-abc_1",
+        ][..],
+    )
+    .prop_map(String::from)
+}
+
+fn workload(name: String) -> impl Strategy<Value = Workload> {
+    (
+        select(
+            &[
+                Kind::Service,
+                Kind::Service,
+                Kind::Worker,
+                Kind::Stateful,
+                Kind::Cronjob,
+                Kind::Job,
+            ][..],
+        ),
+        select(&["api", "ghcr.io/acme/api", "library/nginx", "a.b/c-d"][..]),
+        tag(),
+        prop::collection::vec(hostile(), 0..3),
+        prop::collection::vec(hostile(), 0..4),
+        prop::collection::vec((0u8..4, hostile(), 0usize..4), 0..4),
+        1u8..4,
+        label_pairs(),
+        annotation_pairs(),
+        prop::bool::weighted(0.85),
+        any::<bool>(),
+    )
+        .prop_map(
+            move |(
+                kind,
+                image,
+                tag,
+                command,
+                args,
+                env,
+                replicas,
+                labels,
+                annotations,
+                enabled,
+                env_from_config,
+            )| {
+                let env = env
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (form, value, n))| {
+                        let var = format!("VAR_{i}");
+                        match form {
+                            0 | 1 => EnvVar::Literal(var, value),
+                            2 => EnvVar::Config(var, n),
+                            _ => EnvVar::Field(var, ["metadata.name", "status.podIP"][n % 2]),
+                        }
+                    })
+                    .collect();
+                Workload {
+                    kind,
+                    name: name.clone(),
+                    image: image.to_string(),
+                    tag,
+                    command,
+                    args,
+                    env,
+                    port: kind.long_running().then_some(8080),
+                    replicas,
+                    labels,
+                    annotations,
+                    enabled,
+                    env_from_config,
+                }
+            },
+        )
+}
+
+fn config(name: &'static str) -> impl Strategy<Value = Config> {
+    (
+        prop::collection::btree_map(select(CONFIG_KEYS), hostile(), 0..4),
+        prop::option::weighted(0.3, hostile()),
+    )
+        .prop_map(move |(data, file)| Config {
+            name: name.to_string(),
+            data: data.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            file: file.map(|f| ("file.txt".to_string(), f)),
+        })
+}
+
+fn env_override(workloads: usize) -> impl Strategy<Value = Override> {
+    (
+        0..workloads,
+        prop::option::of(1u8..5),
+        prop::option::of(tag()),
+        prop::option::weighted(0.3, prop::collection::vec(hostile(), 0..3)),
+        prop::collection::vec((0usize..3, hostile()), 0..2),
+        annotation_pairs(),
+        prop::option::weighted(0.3, any::<bool>()),
+    )
+        .prop_map(
+            |(workload, replicas, tag, args, env, annotations, enabled)| Override {
+                workload,
+                replicas,
+                tag,
+                args,
+                env: env
+                    .into_iter()
+                    .map(|(i, v)| (format!("VAR_{i}"), v))
+                    .collect(),
+                annotations,
+                enabled,
+            },
+        )
+}
+
+fn environment(name: &'static str, workloads: usize, configs: usize) -> impl Strategy<Value = Env> {
+    (
+        select(&["dev", "staging", "production"][..]),
+        prop::option::of(select(&["ns-a", "other", "x1"][..])),
+        prop::option::of(select(&["", "p-", "dev-", "a1-"][..])),
+        label_pairs(),
+        prop::collection::vec(env_override(workloads), 0..4),
+        prop::collection::vec((0..configs.max(1), select(CONFIG_KEYS), hostile()), 0..3),
+    )
+        .prop_map(
+            move |(policy, namespace, prefix, labels, overrides, config_data)| Env {
+                name: name.to_string(),
+                policy,
+                namespace: namespace.map(|n| format!("{n}-{name}")),
+                prefix: prefix.map(String::from),
+                labels,
+                overrides,
+                config_data: if configs == 0 {
+                    Vec::new()
+                } else {
+                    config_data
+                        .into_iter()
+                        .map(|(c, k, v)| (c, k.to_string(), v))
+                        .collect()
+                },
+            },
+        )
+}
+
+/// Random valid specs.
+pub fn spec() -> impl Strategy<Value = Spec> {
+    (
+        select(&["shop", "a-b", "app1"][..]),
+        label_pairs(),
+        prop::option::weighted(0.5, hostile()),
+        prop::sample::subsequence(NAMES, 1..5),
+        prop::sample::subsequence(CONFIG_NAMES, 0..3),
+        prop::sample::subsequence(&["dev", "staging", "production", "qa"][..], 1..4),
+    )
+        .prop_flat_map(
+            |(app, labels, description, names, config_names, env_names)| {
+                let n = names.len();
+                let c = config_names.len();
+                let workloads: Vec<_> = names.iter().map(|w| workload(w.to_string())).collect();
+                let configs: Vec<_> = config_names.iter().map(|c| config(c)).collect();
+                let envs: Vec<_> = env_names.iter().map(|e| environment(e, n, c)).collect();
+                let routes = prop::collection::vec(
+                    (
+                        select(&["shop.example.com", "a.example.org", "x.y"][..]),
+                        select(&["/", "/api", "/a/b", "/x-y_z.1", "/~u"][..]),
+                        0..n,
+                    ),
+                    0..3,
+                );
+                (
+                    Just(app.to_string()),
+                    Just(labels),
+                    Just(description),
+                    configs,
+                    workloads,
+                    routes,
+                    envs,
+                )
+            },
+        )
+        .prop_map(
+            |(app, labels, description, configs, workloads, routes, envs)| {
+                let mut s = Spec {
+                    app,
+                    labels,
+                    description,
+                    configs,
+                    secrets: vec![("creds".into(), vec!["password".into(), "token".into()])],
+                    workloads,
+                    ingress: routes
+                        .into_iter()
+                        .map(|(h, p, w)| (h.to_string(), p.to_string(), w))
+                        .collect(),
+                    envs,
+                };
+                s.normalise();
+                s
+            },
+        )
+}
+
+impl Spec {
+    /// Make the random parts fit together: references resolve, routes lead to services, every
+    /// environment's policy can be met.
+    fn normalise(&mut self) {
+        let configs = self.configs.len();
+        for w in &mut self.workloads {
+            w.env
+                .retain(|e| !matches!(e, EnvVar::Config(..)) || configs > 0);
+            for e in &mut w.env {
+                if let EnvVar::Config(_, c) = e {
+                    *c %= configs;
+                }
+            }
+            if configs == 0 {
+                w.env_from_config = false;
+            }
+            if w.kind == Kind::Stateful {
+                w.env.push(EnvVar::Secret("DB_PASSWORD".into(), 0));
+            }
+        }
+        // Routes go to enabled services only; one route per host and path.
+        let services: Vec<usize> = (0..self.workloads.len())
+            .filter(|i| self.workloads[*i].kind == Kind::Service && self.workloads[*i].enabled)
+            .collect();
+        if services.is_empty() {
+            self.ingress.clear();
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        let mut routes = Vec::new();
+        for (h, p, w) in std::mem::take(&mut self.ingress) {
+            if seen.insert((h.clone(), p.clone())) {
+                routes.push((h, p, services[w % services.len().max(1)]));
+            }
+        }
+        self.ingress = routes;
+        // Overrides of workloads that are disabled in the base do not enable them where routes
+        // point (ingress targets must exist everywhere).
+        for e in &mut self.envs {
+            e.config_data.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+            e.config_data.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+            let mut seen = std::collections::BTreeSet::new();
+            e.overrides.retain(|o| seen.insert(o.workload));
+            for o in &mut e.overrides {
+                // Only literals: a variable reading a config or secret keeps reading it.
+                let base = &self.workloads[o.workload].env;
+                o.env.retain(|(n, _)| {
+                    base.iter().all(|x| match x {
+                        EnvVar::Literal(..) => true,
+                        EnvVar::Secret(m, _) | EnvVar::Config(m, _) | EnvVar::Field(m, _) => m != n,
+                    })
+                });
+                o.env.sort();
+                o.env.dedup_by(|a, b| a.0 == b.0);
+                if self.ingress.iter().any(|r| r.2 == o.workload) {
+                    o.enabled = None;
+                }
+            }
+        }
+    }
+
+    /// Whether workload `i` runs in environment `e` (or the base, for `None`).
+    pub fn enabled(&self, i: usize, e: Option<&Env>) -> bool {
+        e.and_then(|e| e.overrides.iter().find(|o| o.workload == i))
+            .and_then(|o| o.enabled)
+            .unwrap_or(self.workloads[i].enabled)
+    }
+
+    fn has_production(&self) -> bool {
+        self.envs.iter().any(|e| e.policy != "dev")
+    }
+
+    /// The spec's text, top-level nodes in the given order (a permutation of `0..n`).
+    pub fn to_kdl_ordered(&self, order: Option<&[usize]>) -> String {
+        let mut nodes = Vec::new();
+        let mut app = format!(
+            "app {} {{\n    namespace {}\n",
+            kdl(&self.app),
+            kdl(&format!("{}-ns", self.app))
+        );
+        app.push_str("    registry \"registry.example.com/team\"\n");
+        if !self.labels.is_empty() {
+            app.push_str(&format!("    labels{}\n", props(&self.labels)));
+        }
+        if let Some(d) = &self.description {
+            app.push_str(&format!("    description {}\n", kdl(d)));
+        }
+        app.push_str("}\n");
+        nodes.push(app);
+        for (name, keys) in &self.secrets {
+            let mut s = format!("secret {} {{\n", kdl(name));
+            for k in keys {
+                s.push_str(&format!("    key {}\n", kdl(k)));
+            }
+            s.push_str("}\n");
+            nodes.push(s);
+        }
+        for c in &self.configs {
+            let mut s = format!("config {} {{\n", kdl(&c.name));
+            if !c.data.is_empty() {
+                s.push_str(&format!("    data{}\n", props(&c.data)));
+            }
+            if let Some((key, _)) = &c.file {
+                s.push_str(&format!(
+                    "    file {} path={}\n",
+                    kdl(key),
+                    kdl(&format!("files/{}.txt", c.name))
+                ));
+            }
+            if c.data.is_empty() && c.file.is_none() {
+                s.push_str("    data EMPTY=\"\"\n");
+            }
+            s.push_str("}\n");
+            nodes.push(s);
+        }
+        let production = self.has_production();
+        for w in &self.workloads {
+            nodes.push(self.workload_kdl(w, production));
+        }
+        if !self.ingress.is_empty() {
+            let mut s = "ingress \"public\" {\n".to_string();
+            if production {
+                s.push_str("    tls issuer=\"letsencrypt\"\n");
+            }
+            for (i, (host, path, w)) in self.ingress.iter().enumerate() {
+                s.push_str(&format!(
+                    "    route \"r{i}\" host={} path={} service={} port=\"http\"\n",
+                    kdl(host),
+                    kdl(path),
+                    kdl(&self.workloads[*w].name)
+                ));
+            }
+            s.push_str("}\n");
+            nodes.push(s);
+        }
+        for e in &self.envs {
+            nodes.push(self.env_kdl(e));
+        }
+        match order {
+            Some(o) => o
+                .iter()
+                .map(|i| nodes[*i].as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            None => nodes.join("\n"),
+        }
+    }
+
+    pub fn to_kdl(&self) -> String {
+        self.to_kdl_ordered(None)
+    }
+
+    /// How many top-level nodes [`Spec::to_kdl`] writes.
+    pub fn node_count(&self) -> usize {
+        1 + self.secrets.len()
+            + self.configs.len()
+            + self.workloads.len()
+            + usize::from(!self.ingress.is_empty())
+            + self.envs.len()
+    }
+
+    fn workload_kdl(&self, w: &Workload, production: bool) -> String {
+        let mut s = format!(
+            "{} {}{} {{\n",
+            w.kind.keyword(),
+            kdl(&w.name),
+            if w.enabled { "" } else { " enabled=#false" }
+        );
+        s.push_str(&format!(
+            "    image {} tag={}\n",
+            kdl(&w.image),
+            kdl(&w.tag)
+        ));
+        if !w.command.is_empty() {
+            s.push_str(&format!("    command{}\n", args(&w.command)));
+        }
+        if !w.args.is_empty() {
+            s.push_str(&format!("    args{}\n", args(&w.args)));
+        }
+        if let Some(p) = w.port {
+            s.push_str(&format!("    port \"http\" {p}\n"));
+        }
+        if !w.env.is_empty() {
+            s.push_str("    env {\n");
+            for e in &w.env {
+                match e {
+                    EnvVar::Literal(n, v) => {
+                        s.push_str(&format!("        {} {}\n", kdl(n), kdl(v)))
+                    }
+                    EnvVar::Secret(n, _) => s.push_str(&format!(
+                        "        {} secret=\"creds\" key=\"password\"\n",
+                        kdl(n)
+                    )),
+                    EnvVar::Config(n, c) => {
+                        let c = &self.configs[*c];
+                        let key = c
+                            .data
+                            .first()
+                            .map(|d| d.0.clone())
+                            .or_else(|| c.file.as_ref().map(|f| f.0.clone()))
+                            .unwrap_or_else(|| "EMPTY".into());
+                        s.push_str(&format!(
+                            "        {} config={} key={}\n",
+                            kdl(n),
+                            kdl(&c.name),
+                            kdl(&key)
+                        ))
+                    }
+                    EnvVar::Field(n, f) => {
+                        s.push_str(&format!("        {} field={}\n", kdl(n), kdl(f)))
+                    }
+                }
+            }
+            s.push_str("    }\n");
+        }
+        if w.env_from_config {
+            s.push_str(&format!("    env-from {}\n", kdl(&self.configs[0].name)));
+        }
+        s.push_str("    resources {\n        requests cpu=\"100m\" memory=\"64Mi\"\n        limits cpu=\"200m\" memory=\"128Mi\"\n    }\n");
+        match w.kind {
+            Kind::Service => s.push_str(
+                "    liveness http=\"/healthz\" port=\"http\"\n    readiness http=\"/ready\" port=\"http\"\n",
+            ),
+            Kind::Worker | Kind::Stateful => s.push_str(
+                "    liveness \"cat\" \"/tmp/healthy\"\n    readiness \"cat\" \"/tmp/ready\"\n",
+            ),
+            Kind::Cronjob => s.push_str("    schedule \"*/15 * * * *\"\n"),
+            Kind::Job => {}
+        }
+        if w.kind.long_running() {
+            let replicas = if production {
+                w.replicas.max(2)
+            } else {
+                w.replicas
+            };
+            s.push_str(&format!("    replicas {replicas}\n"));
+        }
+        if w.kind == Kind::Stateful && production {
+            s.push_str("    waive \"replicas\" reason=\"a generated test database\"\n");
+        }
+        if !w.labels.is_empty() {
+            s.push_str(&format!("    labels{}\n", props(&w.labels)));
+        }
+        if !w.annotations.is_empty() {
+            s.push_str(&format!("    annotations{}\n", props(&w.annotations)));
+        }
+        s.push_str("}\n");
+        s
+    }
+
+    fn env_kdl(&self, e: &Env) -> String {
+        let mut s = format!(
+            "environment {} {{\n    policy {}\n",
+            kdl(&e.name),
+            kdl(e.policy)
+        );
+        if let Some(n) = &e.namespace {
+            s.push_str(&format!("    namespace {}\n", kdl(n)));
+        }
+        if let Some(p) = &e.prefix {
+            s.push_str(&format!("    prefix {}\n", kdl(p)));
+        }
+        if !e.labels.is_empty() {
+            s.push_str(&format!("    labels{}\n", props(&e.labels)));
+        }
+        for o in &e.overrides {
+            let w = &self.workloads[o.workload];
+            let mut body = String::new();
+            if let Some(r) = o.replicas.filter(|_| w.kind.long_running()) {
+                let r = if e.policy == "production" {
+                    r.max(2)
+                } else {
+                    r
+                };
+                body.push_str(&format!("        replicas {r}\n"));
+            }
+            if let Some(t) = &o.tag {
+                body.push_str(&format!("        image tag={}\n", kdl(t)));
+            }
+            if let Some(a) = o.args.as_ref().filter(|a| !a.is_empty()) {
+                body.push_str(&format!("        args{}\n", args(a)));
+            }
+            if !o.env.is_empty() {
+                body.push_str("        env {\n");
+                for (n, v) in &o.env {
+                    body.push_str(&format!("            {} {}\n", kdl(n), kdl(v)));
+                }
+                body.push_str("        }\n");
+            }
+            if !o.annotations.is_empty() {
+                body.push_str(&format!("        annotations{}\n", props(&o.annotations)));
+            }
+            let enabled = match o.enabled {
+                Some(true) => " enabled=#true",
+                Some(false) => " enabled=#false",
+                None => "",
+            };
+            s.push_str(&format!(
+                "    {} {}{} {{\n{body}    }}\n",
+                w.kind.keyword(),
+                kdl(&w.name),
+                enabled
+            ));
+        }
+        for (c, k, v) in &e.config_data {
+            s.push_str(&format!(
+                "    config {} {{\n        data {}={}\n    }}\n",
+                kdl(&self.configs[*c].name),
+                kdl(k),
+                kdl(v)
+            ));
+        }
+        s.push_str("}\n");
+        s
+    }
+
+    /// The files the spec's configs read, relative to the spec's folder.
+    pub fn files(&self) -> Vec<(String, String)> {
+        self.configs
+            .iter()
+            .filter_map(|c| {
+                c.file
+                    .as_ref()
+                    .map(|(_, text)| (format!("files/{}.txt", c.name), text.clone()))
+            })
+            .collect()
+    }
+
+    /// Every string the spec hands to Kubernetes unchanged, with where it must appear.
+    pub fn literals(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, w) in self.workloads.iter().enumerate() {
+            // In the base's objects (a workload enabled only in some environment may have
+            // these strings overridden there).
+            if !self.enabled(i, None) {
+                continue;
+            }
+            out.extend(w.command.iter().cloned());
+            out.extend(w.args.iter().cloned());
+            for e in &w.env {
+                if let EnvVar::Literal(_, v) = e {
+                    out.push(v.clone());
+                }
+            }
+            out.extend(w.annotations.iter().map(|a| a.1.clone()));
+        }
+        for c in &self.configs {
+            out.extend(c.data.iter().map(|d| d.1.clone()));
+            out.extend(c.file.iter().map(|f| f.1.clone()));
+        }
+        for e in &self.envs {
+            for o in e
+                .overrides
+                .iter()
+                .filter(|o| self.enabled(o.workload, Some(e)))
+            {
+                out.extend(o.env.iter().map(|x| x.1.clone()));
+                out.extend(o.annotations.iter().map(|a| a.1.clone()));
+                out.extend(o.args.iter().flatten().cloned());
+            }
+            out.extend(e.config_data.iter().map(|d| d.2.clone()));
+        }
+        out
+    }
+}
+
+/// Compile a spec held in memory (its config files given by path): the IR and the files, or
+/// the rendered diagnostics when it has errors.
+pub fn compile(
+    text: &str,
+    files: &[(String, String)],
+) -> Result<stowage::compile::Generated, String> {
+    let source = stowage::compile::Source {
+        path: std::path::PathBuf::from("stowage.kdl"),
+        text: text.to_string(),
+    };
+    let read = |p: &str| {
+        files
+            .iter()
+            .find(|f| f.0 == p)
+            .map(|f| f.1.clone())
+            .ok_or_else(|| "no such file".to_string())
+    };
+    let checked = stowage::compile::check_with(&source, &read);
+    if checked.diagnostics.has_errors() {
+        let r = stowage::diagnostic::Renderer::new("stowage.kdl", text);
+        let shown: String = checked
+            .diagnostics
+            .sorted()
+            .iter()
+            .map(|d| r.human(d, stowage::diagnostic::Style::Plain, 100))
+            .collect();
+        return Err(format!(
+            "a generated spec has errors:\n{shown}\n--- spec:\n{text}"
+        ));
+    }
+    Ok(stowage::compile::generate(&source, checked, std::path::Path::new(".")).expect("compiles"))
+}
+
+fn all_strings(v: &serde_json::Value, out: &mut std::collections::HashSet<String>) {
+    match v {
+        serde_json::Value::String(s) => {
+            out.insert(s.clone());
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| all_strings(x, out)),
+        serde_json::Value::Object(m) => m.values().for_each(|x| all_strings(x, out)),
+        _ => {}
+    }
+}
+
+/// What holds for every generated spec, in process: it compiles without errors; two builds
+/// give the same bytes, also with the top-level nodes in another order (a permutation drawn
+/// from `seed`); every string it hands to Kubernetes is in an object, exactly; every generated
+/// YAML file (templates aside) reads back.
+pub fn invariants(spec: &Spec, seed: u64) -> Result<(), String> {
+    let text = spec.to_kdl();
+    let files = spec.files();
+    let a = compile(&text, &files)?;
+    let b = compile(&text, &files)?;
+    if a.files != b.files {
+        return Err(format!("two builds differ\n--- spec:\n{text}"));
+    }
+    let mut order: Vec<usize> = (0..spec.node_count()).collect();
+    let mut s = seed;
+    for i in (1..order.len()).rev() {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        order.swap(i, (s >> 33) as usize % (i + 1));
+    }
+    let shuffled = compile(&spec.to_kdl_ordered(Some(&order)), &files)?;
+    if shuffled.files != a.files {
+        let differing: Vec<&String> = a
+            .files
+            .keys()
+            .filter(|p| shuffled.files.get(*p) != a.files.get(*p))
+            .collect();
+        return Err(format!(
+            "reordering the top-level nodes changes {differing:?}\n--- spec:\n{text}"
+        ));
+    }
+    let mut strings = std::collections::HashSet::new();
+    for env in std::iter::once(&a.ir.base).chain(a.ir.environments.iter()) {
+        for o in &env.objects {
+            all_strings(&o.value, &mut strings);
+        }
+    }
+    for s in spec.literals() {
+        if !strings.contains(&s) {
+            return Err(format!("{s:?} is in no object\n--- spec:\n{text}"));
+        }
+    }
+    for (path, contents) in &a.files {
+        let template = path.contains("/templates/");
+        if (path.ends_with(".yaml") || path.ends_with(".yml"))
+            && !template
+            && let Err(e) = serde_saphyr::from_multiple::<serde_json::Value>(contents)
+        {
+            return Err(format!("{path} does not read back: {e}\n--- spec:\n{text}"));
+        }
+    }
+    Ok(())
+}

@@ -8,6 +8,8 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::emit::{self, FileSet};
 use crate::ir::{self, Ir};
 use crate::syntax::{self, ast::Spec};
+
+mod deployed;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -60,11 +62,14 @@ pub fn read_source(path: &Path) -> Result<Source, IoFailure> {
     })
 }
 
-/// Results of the front end: the spec (when it could be decoded) and every diagnostic.
+/// Results of the front end: every diagnostic, and the lowered spec when it has no errors (the
+/// spec itself when it could be decoded but not lowered).
 pub struct Checked {
     pub spec: Option<Spec>,
     pub diagnostics: Diagnostics,
     pub files: BTreeMap<String, String>,
+    /// The IR, when the spec has no errors; its spec file is set by [`generate`].
+    pub ir: Option<Ir>,
 }
 
 /// Parse and check a spec; read the files its configs name from the spec's folder.
@@ -101,6 +106,12 @@ pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>
             }
             match read(&f.path.v) {
                 Ok(text) => {
+                    let what = format!("`{}`", f.path.v);
+                    let checks = [
+                        crate::syntax::strings::check_text(&text, f.path.span, &what),
+                        crate::syntax::strings::check_secret(&text, f.path.span, &what),
+                    ];
+                    diagnostics.extend(checks.into_iter().flatten());
                     files.insert(f.path.v.clone(), text);
                 }
                 Err(e) => diagnostics.push(
@@ -115,11 +126,47 @@ pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>
             }
         }
     }
+    let mut diagnostics = one_secret_finding_per_value(diagnostics);
+    // A spec without errors is lowered here, so that the names of the objects as deployed
+    // (prefixes, hashes) are checked too.
+    let mut ir = None;
+    let mut spec = spec;
+    if !diagnostics.has_errors()
+        && let Some(s) = spec.take()
+    {
+        let places = deployed::Places::of(&s);
+        let lowered = crate::timings::phase("lower", || ir::lower(s, "", &files));
+        diagnostics.extend(places.diagnostics(&ir::verify::names(&lowered)));
+        ir = Some(lowered);
+    }
     Checked {
         spec,
         diagnostics,
         files,
+        ir,
     }
+}
+
+/// A value can look like a credential both by its text and by its variable's name: say it once.
+fn one_secret_finding_per_value(diagnostics: Diagnostics) -> Diagnostics {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Diagnostics::new();
+    out.extend(
+        diagnostics
+            .into_iter()
+            .filter(|d| d.code != "stowage::secret::plaintext" || seen.insert(d.primary.span)),
+    );
+    out
+}
+
+/// The files a build reads, which it must never overwrite or remove: the spec and the files
+/// its configs name (absolute, symbolic links resolved; those that do not exist are left out).
+pub fn inputs(source: &Source, checked: &Checked) -> Vec<PathBuf> {
+    let dir = source.path.parent().unwrap_or(Path::new("."));
+    std::iter::once(source.path.clone())
+        .chain(checked.files.keys().map(|f| dir.join(f)))
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect()
 }
 
 /// Everything generated from a spec.
@@ -133,9 +180,8 @@ pub fn generate(source: &Source, checked: Checked, out: &Path) -> Option<Generat
     if checked.diagnostics.has_errors() {
         return None;
     }
-    let spec = checked.spec?;
-    let spec_file = relative_path(out, &source.path);
-    let ir = crate::timings::phase("lower", || ir::lower(spec, &spec_file, &checked.files));
+    let mut ir = checked.ir?;
+    ir.set_spec_file(&relative_path(out, &source.path));
     let files = crate::timings::phase("emit", || emit::all(&ir));
     Some(Generated { ir, files })
 }

@@ -115,6 +115,17 @@ impl Diagnostic {
     }
 }
 
+/// A character as shown in a message: `a space` rather than a blank between backticks, escapes
+/// for what cannot be seen.
+pub fn show_char(c: char) -> String {
+    match c {
+        ' ' => "a space".to_string(),
+        '\t' => "a tab".to_string(),
+        '\'' | '"' => format!("`{c}`"),
+        c => format!("`{}`", c.escape_debug()),
+    }
+}
+
 /// Diagnostics collected by a phase, kept in source order and free of duplicates.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {

@@ -5,11 +5,11 @@
 //! environment's policy (with waivers). The base items and every environment's merged items are
 //! checked; a finding shared by several environments is reported once.
 
+mod collisions;
 pub mod pipeline;
 pub mod values;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Label, Severity, Span, suggest};
-use crate::ir::JOB_HASH_LEN;
 use crate::policy::{self, Rule};
 use crate::syntax::ast::*;
 use std::collections::{HashMap, HashSet};
@@ -370,6 +370,18 @@ fn labels(diags: &mut Diagnostics, pairs: &[(S<String>, S<String>)], is_label: b
                 )
                 .with_help("keys look like `team` or `example.com/team`"),
             );
+        } else if is_label
+            && values::yaml_reads_as_non_string(k.v.rsplit('/').next().unwrap_or(&k.v))
+        {
+            diags.push(
+                Diagnostic::error(
+                    "stowage::name::label",
+                    format!("label key `{}` reads as a number, boolean or null in YAML", k.v),
+                    k.span,
+                    "kustomize cannot carry this key",
+                )
+                .with_help("kustomize writes such a label key without quotes and then fails on it (kustomize issues 3446, 4928): give the key a letter, as in `v12` or `x-true`"),
+            );
         }
         if is_label && let Err(why) = values::label_value(&v.v) {
             diags.push(
@@ -429,6 +441,7 @@ fn items(spec: &Spec, items: &Items, env: Option<&Environment>, diags: &mut Diag
             diags.push(duplicate("ingress", &i.name, first));
         }
     }
+    collisions::check(items, diags);
     for w in &items.workloads {
         cx.workload(w, diags);
     }
@@ -676,19 +689,6 @@ impl Cx<'_> {
                             )
                             .with_help(format!(
                                 "reference a secret instead: `{} secret=\"NAME\" key=\"KEY\"` with `secret \"NAME\"` declared",
-                                e.name.v
-                            )),
-                        );
-                    } else if values::has_url_password(&v.v) {
-                        diags.push(
-                            Diagnostic::error(
-                                "stowage::secret::plaintext",
-                                format!("`{}` holds a URL with a password in it", e.name.v),
-                                v.span,
-                                "password in URL",
-                            )
-                            .with_help(format!(
-                                "keep the whole URL in a secret: `{} secret=\"NAME\" key=\"KEY\"`",
                                 e.name.v
                             )),
                         );
@@ -1081,9 +1081,9 @@ impl Cx<'_> {
                     "stowage::value::timezone",
                     format!("`{}` is not a time zone name", tz.v),
                     tz.span,
-                    "expected Area/City",
+                    "not in the time zone database",
                 )
-                .with_help("use an IANA time zone such as \"Etc/UTC\" or \"Europe/Berlin\""),
+                .with_help("use a name of the IANA time zone database, as written there: \"Etc/UTC\", \"Europe/Berlin\", \"America/New_York\""),
             );
         }
         for e in &w.egress {
@@ -1222,32 +1222,6 @@ impl Cx<'_> {
             && !["OnFailure", "Never"].contains(&r.v.as_str())
         {
             diags.push(one_of(r, "restart policy", &["OnFailure", "Never"]));
-        }
-        // A Job's name carries the hash of its spec, and its pods carry the name as a label.
-        if w.kind == WorkloadKind::Job {
-            let prefix = self
-                .env
-                .and_then(|e| e.prefix.as_ref())
-                .filter(|p| !p.v.is_empty());
-            let len = prefix.map_or(0, |p| p.v.len()) + w.name.v.len() + JOB_HASH_LEN;
-            if len > 63 {
-                let room = 63 - JOB_HASH_LEN - prefix.map_or(0, |p| p.v.len());
-                let mut d = Diagnostic::error(
-                    "stowage::name::job",
-                    format!(
-                        "job `{}` would be deployed as a name of {len} characters",
-                        w.name.v
-                    ),
-                    w.name.span,
-                    format!("more than 63 with the {JOB_HASH_LEN}-character spec hash"),
-                );
-                if let Some(p) = prefix {
-                    d = d.with_label(p.span, "the environment's prefix counts too");
-                }
-                diags.push(d.with_help(format!(
-                    "shorten the job's name to at most {room} characters: a Job is named NAME-HASH, and Kubernetes puts that name in a label of its pods (at most 63)"
-                )));
-            }
         }
         if let Some(img) = &w.image
             && let Some(p) = &img.pull
@@ -1918,7 +1892,7 @@ impl Cx<'_> {
         let mut keys: HashMap<&str, Span> = HashMap::new();
         for (k, v) in &c.data {
             self.config_key(&mut keys, k, diags);
-            if values::looks_secret_name(&k.v) || values::has_url_password(&v.v) {
+            if values::looks_secret_name(&k.v) {
                 diags.push(
                     Diagnostic::error(
                         "stowage::secret::plaintext",
@@ -1958,6 +1932,17 @@ impl Cx<'_> {
                     "invalid key",
                 )
                 .with_help("keys are letters, digits, '-', '_' and '.'"),
+            );
+        } else if k.v == "." || k.v.starts_with("..") {
+            // Kubernetes keeps a ConfigMap's files behind `..data` links in its volumes.
+            diags.push(
+                Diagnostic::error(
+                    "stowage::name::key",
+                    format!("`{}` is not a valid config key", k.v),
+                    k.span,
+                    "reserved key",
+                )
+                .with_help("a key may not be `.` or start with `..`: Kubernetes uses such names in mounted volumes"),
             );
         }
         if let Some(first) = keys.insert(k.as_str(), k.span) {
@@ -2097,7 +2082,17 @@ impl Cx<'_> {
             if let Some(first) = names.insert(r.name.as_str(), r.name.span) {
                 diags.push(duplicate("route", &r.name, first));
             }
-            if let Err(why) =
+            if r.host.v.parse::<std::net::IpAddr>().is_ok() {
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::name::host",
+                        format!("`{}` is an IP address, not a host name", r.host.v),
+                        r.host.span,
+                        "IP address",
+                    )
+                    .with_help("an Ingress routes by host name (Kubernetes refuses IP addresses): use a DNS name, or leave the route to every host by removing host="),
+                );
+            } else if let Err(why) =
                 values::dns_subdomain(r.host.v.strip_prefix("*.").unwrap_or(&r.host.v))
             {
                 diags.push(
@@ -2124,6 +2119,21 @@ impl Cx<'_> {
                         "not absolute",
                     )
                     .with_help(format!("write path=\"/{path}\"")),
+                );
+            } else if r
+                .path_type
+                .as_ref()
+                .is_none_or(|t| t.v != "ImplementationSpecific")
+                && let Some(bad) = ingress_path_problem(&path)
+            {
+                diags.push(
+                    Diagnostic::error(
+                        "stowage::value::path",
+                        format!("route path `{path}` {bad}"),
+                        r.path.as_ref().map(|p| p.span).unwrap_or(r.span),
+                        "Kubernetes refuses this path",
+                    )
+                    .with_help("Prefix and Exact paths may not hold `//`, `/./`, `/../` or an encoded `/` (`%2F`), nor end in `/.` or `/..`"),
                 );
             }
             if let Some(first) = hosts.insert((r.host.v.clone(), path.clone()), r.host.span) {
@@ -2376,18 +2386,30 @@ fn version_features(w: &Workload) -> Vec<(&'static str, Span, (u32, u32))> {
 }
 
 /// IANA time zone names as CronJobs take them: `UTC`, `Etc/UTC`, `America/New_York`.
+/// Whether `s` names a time zone of the IANA database (the copy built into stowage: the
+/// result does not depend on the machine), as the API server's `time.LoadLocation` would find
+/// it. `Local` means the controller's own zone and is refused by Kubernetes.
 fn valid_timezone(s: &str) -> bool {
-    if s == "UTC" || s == "GMT" {
-        return true;
+    !s.eq_ignore_ascii_case("local")
+        && !s.contains(' ')
+        && jiff::tz::TimeZoneDatabase::bundled()
+            .get(s)
+            .is_ok_and(|tz| tz.iana_name() == Some(s))
+}
+
+/// What Kubernetes finds wrong with an Ingress path of type Prefix or Exact.
+fn ingress_path_problem(path: &str) -> Option<String> {
+    for seq in ["//", "/./", "/../", "%2f", "%2F"] {
+        if path.contains(seq) {
+            return Some(format!("holds `{seq}`"));
+        }
     }
-    let parts: Vec<&str> = s.split('/').collect();
-    parts.len() >= 2
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.starts_with(|c: char| c.is_ascii_uppercase())
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
-        })
+    for end in ["/..", "/."] {
+        if path.ends_with(end) {
+            return Some(format!("ends with `{end}`"));
+        }
+    }
+    None
 }
 
 fn valid_cidr(s: &str) -> bool {

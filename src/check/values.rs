@@ -1,13 +1,6 @@
 //! Value formats Kubernetes insists on: names, quantities, cron schedules, percentages.
 
-/// A character as shown in a message: `a space` rather than a blank between backticks.
-fn shown(c: char) -> String {
-    match c {
-        ' ' => "a space".to_string(),
-        '\t' => "a tab".to_string(),
-        c => format!("`{}`", c.escape_debug()),
-    }
-}
+use crate::diagnostic::show_char as shown;
 
 /// DNS-1123 label: lower-case alphanumerics and '-', starting and ending alphanumeric, <= 63.
 pub fn dns_label(s: &str) -> Result<(), String> {
@@ -124,6 +117,68 @@ pub fn qualified_name(s: &str) -> Result<(), String> {
 
 /// Label value: <= 63 characters, alphanumerics, '-', '_', '.', starting and ending
 /// alphanumeric (or empty).
+/// Whether a plain YAML scalar `s` would be read as something other than a string by Go's YAML
+/// libraries (kustomize's among them): null, a boolean, a number in any of YAML 1.1's and 1.2's
+/// forms (`12`, `0755`, `0x1F`, `0b101`, `1_000`, `1e3`, `.5`, `.inf`), or a date.
+pub fn yaml_reads_as_non_string(s: &str) -> bool {
+    if matches!(
+        s,
+        "" | "~"
+            | "null"
+            | "Null"
+            | "NULL"
+            | "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+    ) {
+        return true;
+    }
+    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let lower = unsigned.to_ascii_lowercase();
+    if matches!(lower.as_str(), ".inf" | ".nan") {
+        return true;
+    }
+    let digits =
+        |t: &str, ok: fn(char) -> bool| !t.is_empty() && t.chars().all(|c| ok(c) || c == '_');
+    if let Some(h) = lower.strip_prefix("0x") {
+        return digits(h, |c| c.is_ascii_hexdigit());
+    }
+    if let Some(b) = lower.strip_prefix("0b") {
+        return digits(b, |c| c == '0' || c == '1');
+    }
+    if let Some(o) = lower.strip_prefix("0o") {
+        return digits(o, |c| ('0'..='7').contains(&c));
+    }
+    // A date: YYYY-MM-DD...
+    let b = s.as_bytes();
+    if b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' {
+        return true;
+    }
+    // Decimal integers and floats: digits, one `.`, an exponent.
+    let (mantissa, exponent) = match lower.split_once('e') {
+        Some((m, e)) => (m, Some(e)),
+        None => (lower.as_str(), None),
+    };
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
+    });
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let int_ok = int.chars().all(|c| c.is_ascii_digit() || c == '_');
+    let frac_ok = frac.is_none_or(|f| f.chars().all(|c| c.is_ascii_digit() || c == '_'));
+    let some_digit = int
+        .chars()
+        .chain(frac.unwrap_or("").chars())
+        .any(|c| c.is_ascii_digit());
+    int_ok && frac_ok && exponent_ok && some_digit
+}
+
 pub fn label_value(s: &str) -> Result<(), String> {
     if s.len() > 63 {
         return Err(format!(
@@ -307,18 +362,6 @@ pub fn looks_secret_name(name: &str) -> bool {
     .any(|w| up.contains(w))
 }
 
-/// A URL with a password in it (`postgres://user:pass@host`).
-pub fn has_url_password(value: &str) -> bool {
-    let Some((_, rest)) = value.split_once("://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    match authority.rsplit_once('@') {
-        Some((userinfo, _)) => userinfo.split_once(':').is_some_and(|(_, p)| !p.is_empty()),
-        None => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,6 +402,38 @@ mod tests {
     }
 
     #[test]
+    fn what_yaml_reads_as_a_number_boolean_or_null() {
+        // Measured against kustomize 5.5's labels transformer (tests/ci and the generator).
+        for non in [
+            "12",
+            "0755",
+            "0x1F",
+            "0b101",
+            "0o17",
+            "1_000",
+            "1e3",
+            "1.",
+            ".5",
+            "1_0.5",
+            "null",
+            "Null",
+            "TRUE",
+            "true",
+            "~",
+            ".inf",
+            "2001-12-14",
+            "1.0",
+        ] {
+            assert!(yaml_reads_as_non_string(non), "{non}");
+        }
+        for s in [
+            "yes", "on", "off", "y", "1e", "0x", "1:20", "0.1.2", "1-2", "v1", "team", "a1",
+        ] {
+            assert!(!yaml_reads_as_non_string(s), "{s}");
+        }
+    }
+
+    #[test]
     fn names() {
         assert!(dns_label("api").is_ok());
         assert!(dns_label("Api").is_err());
@@ -378,8 +453,5 @@ mod tests {
         assert!(looks_secret_name("JWT_SECRET"));
         assert!(looks_secret_name("database_password"));
         assert!(!looks_secret_name("NODE_ENV"));
-        assert!(has_url_password("postgresql://app:hunter2@db:5432/app"));
-        assert!(!has_url_password("postgresql://db:5432/app"));
-        assert!(!has_url_password("redis://redis:6379"));
     }
 }

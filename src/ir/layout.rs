@@ -6,6 +6,36 @@ pub const KUSTOMIZE_ROOT: &str = "deploy/kustomize";
 /// The folder holding the Helm chart (`deploy/helm/<app>`).
 pub const HELM_ROOT: &str = "deploy/helm";
 
+/// Objects are grouped into files (kustomize `GROUP.yaml`, Helm `templates/GROUP.yaml`) and
+/// Helm values by the workload they belong to; these groups hold everything else.
+pub const NAMESPACE_GROUP: &str = "namespace";
+pub const CONFIG_GROUP: &str = "config";
+pub const SECRETS_GROUP: &str = "secrets";
+pub const NETWORK_GROUP: &str = "network";
+/// File stems a workload's group may not take: the fixed groups, and the kustomization.
+pub const RESERVED_GROUPS: &[&str] = &[
+    NAMESPACE_GROUP,
+    CONFIG_GROUP,
+    SECRETS_GROUP,
+    NETWORK_GROUP,
+    "kustomization",
+];
+
+/// The group of an ingress.
+pub fn ingress_group(name: &str) -> String {
+    format!("ingress-{name}")
+}
+
+/// Top-level keys of the Helm values that are not workloads'.
+pub const HELM_VALUES_KEYS: &[&str] = &[
+    "namePrefix",
+    "labels",
+    "configMaps",
+    "secrets",
+    "networkPolicies",
+    "ingress",
+];
+
 /// The Helm values key of a workload or object name: camelCase (`celery-worker` ->
 /// `celeryWorker`).
 pub fn values_key(s: &str) -> String {

@@ -277,19 +277,19 @@ impl Cx<'_> {
         };
         let mut objects = Vec::new();
         objects.push(Object {
-            group: "namespace".into(),
+            group: super::layout::NAMESPACE_GROUP.into(),
             value: self.namespace(&env),
         });
         for c in &items.configs {
             objects.push(Object {
-                group: "config".into(),
+                group: super::layout::CONFIG_GROUP.into(),
                 value: self.config(&env, c),
             });
         }
         for s in &items.secrets {
             if let Some(v) = secret(&env, s) {
                 objects.push(Object {
-                    group: "secrets".into(),
+                    group: super::layout::SECRETS_GROUP.into(),
                     value: v,
                 });
             }
@@ -304,7 +304,7 @@ impl Cx<'_> {
         }
         for i in &items.ingresses {
             objects.push(Object {
-                group: format!("ingress-{}", i.name.v),
+                group: super::layout::ingress_group(&i.name.v),
                 value: ingress(&env, i),
             });
         }

@@ -11,6 +11,7 @@ mod lower;
 mod naming;
 mod network;
 pub mod pipeline;
+pub mod verify;
 
 pub use lower::{JOB_HASH_LEN, JOB_TTL, job_name};
 
@@ -62,6 +63,16 @@ pub struct Ir {
     pub base: EnvIr,
     pub environments: Vec<EnvIr>,
     pub pipeline: Option<pipeline::PipelineIr>,
+}
+
+impl Ir {
+    /// Name the spec, relative to the output folder, in headers and CI files.
+    pub fn set_spec_file(&mut self, spec_file: &str) {
+        self.spec_file = spec_file.to_string();
+        if let Some(p) = &mut self.pipeline {
+            p.spec_file = spec_file.to_string();
+        }
+    }
 }
 
 /// One environment's objects (or the base's).

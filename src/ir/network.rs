@@ -61,7 +61,7 @@ fn target_ports(target: &Workload, reference: Option<&PortRef>) -> Vec<net::Netw
 pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     out.push((
-        "network".to_string(),
+        super::layout::NETWORK_GROUP.to_string(),
         value(&net::NetworkPolicy {
             metadata: meta(env, "default-deny"),
             spec: Some(net::NetworkPolicySpec {
@@ -72,7 +72,7 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
         }),
     ));
     out.push((
-        "network".to_string(),
+        super::layout::NETWORK_GROUP.to_string(),
         value(&net::NetworkPolicy {
             metadata: meta(env, "allow-dns"),
             spec: Some(net::NetworkPolicySpec {

@@ -9,6 +9,7 @@ pub mod ast;
 pub mod decode;
 pub mod format;
 pub mod limits;
+pub mod strings;
 pub mod tree;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
@@ -112,6 +113,7 @@ pub fn parse(source: &str) -> (Option<Spec>, Diagnostics) {
 
 fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
     decode::check_top_level(nodes, diags);
+    strings::check(nodes, diags);
     let apps: Vec<&Node> = nodes.iter().filter(|n| n.name == "app").collect();
     if apps.len() > 1 {
         diags.push(

@@ -11,21 +11,25 @@ app.kubernetes.io/name: {{ .name }}
 app.kubernetes.io/instance: isa-user
 {{- end }}
 
-{{/* Labels of an object's metadata: (dict "name" NAME "root" $), name optional. */}}
-{{- define "isa-user.labels" -}}
-{{ include "isa-user.podLabels" . }}
-{{- with .root.Values.labels }}
-{{ toYaml . }}
+{{/* Labels of pods: (dict "name" NAME "root" $ "extra" (dict KEY VALUE ...)), name and extra
+optional. */}}
+{{- define "isa-user.podLabels" -}}
+{{- $labels := dict "helm.sh/chart" (include "isa-user.chart" .root) "app.kubernetes.io/managed-by" .root.Release.Service "platform" "isa-cloud" "app.kubernetes.io/part-of" "isa-user" }}
+{{- if .name }}
+{{- $_ := set $labels "app.kubernetes.io/name" .name }}
+{{- $_ := set $labels "app.kubernetes.io/instance" "isa-user" }}
 {{- end }}
+{{- range $k, $v := .extra }}
+{{- $_ := set $labels $k $v }}
+{{- end }}
+{{- toYaml $labels }}
 {{- end }}
 
-{{/* Labels of pods. */}}
-{{- define "isa-user.podLabels" -}}
-{{- if .name }}
-{{ include "isa-user.selectorLabels" . }}
-{{ end -}}
-helm.sh/chart: {{ include "isa-user.chart" .root }}
-app.kubernetes.io/managed-by: {{ .root.Release.Service }}
-platform: "isa-cloud"
-app.kubernetes.io/part-of: "isa-user"
+{{/* Labels of an object's metadata: its pod labels, the environment's labels over them. */}}
+{{- define "isa-user.labels" -}}
+{{- $labels := include "isa-user.podLabels" . | fromYaml }}
+{{- range $k, $v := .root.Values.labels }}
+{{- $_ := set $labels $k $v }}
+{{- end }}
+{{- toYaml $labels }}
 {{- end }}

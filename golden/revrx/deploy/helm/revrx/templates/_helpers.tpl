@@ -11,21 +11,25 @@ app.kubernetes.io/name: {{ .name }}
 app.kubernetes.io/instance: revrx
 {{- end }}
 
-{{/* Labels of an object's metadata: (dict "name" NAME "root" $), name optional. */}}
-{{- define "revrx.labels" -}}
-{{ include "revrx.podLabels" . }}
-{{- with .root.Values.labels }}
-{{ toYaml . }}
+{{/* Labels of pods: (dict "name" NAME "root" $ "extra" (dict KEY VALUE ...)), name and extra
+optional. */}}
+{{- define "revrx.podLabels" -}}
+{{- $labels := dict "helm.sh/chart" (include "revrx.chart" .root) "app.kubernetes.io/managed-by" .root.Release.Service "team" "revrx" "app.kubernetes.io/part-of" "revrx" }}
+{{- if .name }}
+{{- $_ := set $labels "app.kubernetes.io/name" .name }}
+{{- $_ := set $labels "app.kubernetes.io/instance" "revrx" }}
 {{- end }}
+{{- range $k, $v := .extra }}
+{{- $_ := set $labels $k $v }}
+{{- end }}
+{{- toYaml $labels }}
 {{- end }}
 
-{{/* Labels of pods. */}}
-{{- define "revrx.podLabels" -}}
-{{- if .name }}
-{{ include "revrx.selectorLabels" . }}
-{{ end -}}
-helm.sh/chart: {{ include "revrx.chart" .root }}
-app.kubernetes.io/managed-by: {{ .root.Release.Service }}
-team: "revrx"
-app.kubernetes.io/part-of: "revrx"
+{{/* Labels of an object's metadata: its pod labels, the environment's labels over them. */}}
+{{- define "revrx.labels" -}}
+{{- $labels := include "revrx.podLabels" . | fromYaml }}
+{{- range $k, $v := .root.Values.labels }}
+{{- $_ := set $labels $k $v }}
+{{- end }}
+{{- toYaml $labels }}
 {{- end }}

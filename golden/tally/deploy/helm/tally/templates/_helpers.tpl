@@ -11,21 +11,25 @@ app.kubernetes.io/name: {{ .name }}
 app.kubernetes.io/instance: tally
 {{- end }}
 
-{{/* Labels of an object's metadata: (dict "name" NAME "root" $), name optional. */}}
-{{- define "tally.labels" -}}
-{{ include "tally.podLabels" . }}
-{{- with .root.Values.labels }}
-{{ toYaml . }}
+{{/* Labels of pods: (dict "name" NAME "root" $ "extra" (dict KEY VALUE ...)), name and extra
+optional. */}}
+{{- define "tally.podLabels" -}}
+{{- $labels := dict "helm.sh/chart" (include "tally.chart" .root) "app.kubernetes.io/managed-by" .root.Release.Service "team" "ledger" "app.kubernetes.io/part-of" "tally" }}
+{{- if .name }}
+{{- $_ := set $labels "app.kubernetes.io/name" .name }}
+{{- $_ := set $labels "app.kubernetes.io/instance" "tally" }}
 {{- end }}
+{{- range $k, $v := .extra }}
+{{- $_ := set $labels $k $v }}
+{{- end }}
+{{- toYaml $labels }}
 {{- end }}
 
-{{/* Labels of pods. */}}
-{{- define "tally.podLabels" -}}
-{{- if .name }}
-{{ include "tally.selectorLabels" . }}
-{{ end -}}
-helm.sh/chart: {{ include "tally.chart" .root }}
-app.kubernetes.io/managed-by: {{ .root.Release.Service }}
-team: "ledger"
-app.kubernetes.io/part-of: "tally"
+{{/* Labels of an object's metadata: its pod labels, the environment's labels over them. */}}
+{{- define "tally.labels" -}}
+{{- $labels := include "tally.podLabels" . | fromYaml }}
+{{- range $k, $v := .root.Values.labels }}
+{{- $_ := set $labels $k $v }}
+{{- end }}
+{{- toYaml $labels }}
 {{- end }}

@@ -11,20 +11,25 @@ app.kubernetes.io/name: {{ .name }}
 app.kubernetes.io/instance: vibeyard
 {{- end }}
 
-{{/* Labels of an object's metadata: (dict "name" NAME "root" $), name optional. */}}
-{{- define "vibeyard.labels" -}}
-{{ include "vibeyard.podLabels" . }}
-{{- with .root.Values.labels }}
-{{ toYaml . }}
+{{/* Labels of pods: (dict "name" NAME "root" $ "extra" (dict KEY VALUE ...)), name and extra
+optional. */}}
+{{- define "vibeyard.podLabels" -}}
+{{- $labels := dict "helm.sh/chart" (include "vibeyard.chart" .root) "app.kubernetes.io/managed-by" .root.Release.Service "app.kubernetes.io/part-of" "vibeyard" }}
+{{- if .name }}
+{{- $_ := set $labels "app.kubernetes.io/name" .name }}
+{{- $_ := set $labels "app.kubernetes.io/instance" "vibeyard" }}
 {{- end }}
+{{- range $k, $v := .extra }}
+{{- $_ := set $labels $k $v }}
+{{- end }}
+{{- toYaml $labels }}
 {{- end }}
 
-{{/* Labels of pods. */}}
-{{- define "vibeyard.podLabels" -}}
-{{- if .name }}
-{{ include "vibeyard.selectorLabels" . }}
-{{ end -}}
-helm.sh/chart: {{ include "vibeyard.chart" .root }}
-app.kubernetes.io/managed-by: {{ .root.Release.Service }}
-app.kubernetes.io/part-of: "vibeyard"
+{{/* Labels of an object's metadata: its pod labels, the environment's labels over them. */}}
+{{- define "vibeyard.labels" -}}
+{{- $labels := include "vibeyard.podLabels" . | fromYaml }}
+{{- range $k, $v := .root.Values.labels }}
+{{- $_ := set $labels $k $v }}
+{{- end }}
+{{- toYaml $labels }}
 {{- end }}

@@ -11,21 +11,25 @@ app.kubernetes.io/name: {{ .name }}
 app.kubernetes.io/instance: video-ingest
 {{- end }}
 
-{{/* Labels of an object's metadata: (dict "name" NAME "root" $), name optional. */}}
-{{- define "video-ingest.labels" -}}
-{{ include "video-ingest.podLabels" . }}
-{{- with .root.Values.labels }}
-{{ toYaml . }}
+{{/* Labels of pods: (dict "name" NAME "root" $ "extra" (dict KEY VALUE ...)), name and extra
+optional. */}}
+{{- define "video-ingest.podLabels" -}}
+{{- $labels := dict "helm.sh/chart" (include "video-ingest.chart" .root) "app.kubernetes.io/managed-by" .root.Release.Service "team" "media" "app.kubernetes.io/part-of" "video-ingest" }}
+{{- if .name }}
+{{- $_ := set $labels "app.kubernetes.io/name" .name }}
+{{- $_ := set $labels "app.kubernetes.io/instance" "video-ingest" }}
 {{- end }}
+{{- range $k, $v := .extra }}
+{{- $_ := set $labels $k $v }}
+{{- end }}
+{{- toYaml $labels }}
 {{- end }}
 
-{{/* Labels of pods. */}}
-{{- define "video-ingest.podLabels" -}}
-{{- if .name }}
-{{ include "video-ingest.selectorLabels" . }}
-{{ end -}}
-helm.sh/chart: {{ include "video-ingest.chart" .root }}
-app.kubernetes.io/managed-by: {{ .root.Release.Service }}
-team: "media"
-app.kubernetes.io/part-of: "video-ingest"
+{{/* Labels of an object's metadata: its pod labels, the environment's labels over them. */}}
+{{- define "video-ingest.labels" -}}
+{{- $labels := include "video-ingest.podLabels" . | fromYaml }}
+{{- range $k, $v := .root.Values.labels }}
+{{- $_ := set $labels $k $v }}
+{{- end }}
+{{- toYaml $labels }}
 {{- end }}

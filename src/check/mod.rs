@@ -370,17 +370,19 @@ fn labels(diags: &mut Diagnostics, pairs: &[(S<String>, S<String>)], is_label: b
                 )
                 .with_help("keys look like `team` or `example.com/team`"),
             );
-        } else if is_label
-            && values::yaml_reads_as_non_string(k.v.rsplit('/').next().unwrap_or(&k.v))
-        {
+        } else if values::yaml_reads_as_non_string(k.v.rsplit('/').next().unwrap_or(&k.v)) {
             diags.push(
                 Diagnostic::error(
                     "stowage::name::label",
-                    format!("label key `{}` reads as a number, boolean or null in YAML", k.v),
+                    format!(
+                        "{} key `{}` reads as a number, boolean or null in YAML",
+                        if is_label { "label" } else { "annotation" },
+                        k.v
+                    ),
                     k.span,
                     "kustomize cannot carry this key",
                 )
-                .with_help("kustomize writes such a label key without quotes and then fails on it (kustomize issues 3446, 4928): give the key a letter, as in `v12` or `x-true`"),
+                .with_help("kustomize writes such a key without quotes and then fails on it (kustomize issues 3446, 4928): give the key a letter, as in `v12` or `x-true`"),
             );
         }
         if is_label && let Err(why) = values::label_value(&v.v) {

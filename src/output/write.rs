@@ -87,6 +87,18 @@ pub fn write_with(
 
 /// Create `out` and its missing parents; returns those it created, top-down.
 fn create_folder(out: &Path) -> Result<Vec<PathBuf>, WriteError> {
+    match (fs::symlink_metadata(out), fs::metadata(out)) {
+        (Ok(_), Ok(m)) if !m.is_dir() => {
+            return Err(WriteError(format!("{} is not a folder", out.display())));
+        }
+        (Ok(l), Err(_)) if l.file_type().is_symlink() => {
+            return Err(WriteError(format!(
+                "{} is a symbolic link to a folder that does not exist",
+                out.display()
+            )));
+        }
+        _ => {}
+    }
     let mut missing = Vec::new();
     let mut d = Some(out);
     while let Some(p) = d.filter(|p| !p.as_os_str().is_empty() && !p.exists()) {

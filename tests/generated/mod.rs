@@ -121,8 +121,7 @@ pub const ANNOTATION_KEYS: &[&str] = &[
     "on",
     "a.b/c",
     "config.example.io/json",
-    "12",
-    "1e3",
+    "v12",
 ];
 
 pub const CONFIG_KEYS: &[&str] = &[
@@ -208,6 +207,8 @@ pub struct Workload {
     pub annotations: Vec<(String, String)>,
     pub enabled: bool,
     pub env_from_config: bool,
+    /// Appended to the liveness probe's HTTP path.
+    pub probe_path: String,
 }
 
 #[derive(Debug, Clone)]
@@ -250,6 +251,7 @@ pub struct Spec {
     pub workloads: Vec<Workload>,
     /// Routes: (host, path, workload index).
     pub ingress: Vec<(String, String, usize)>,
+    pub ingress_annotations: Vec<(String, String)>,
     pub envs: Vec<Env>,
 }
 
@@ -336,6 +338,7 @@ fn workload(name: String) -> impl Strategy<Value = Workload> {
         annotation_pairs(),
         prop::bool::weighted(0.85),
         any::<bool>(),
+        hostile(),
     )
         .prop_map(
             move |(
@@ -350,6 +353,7 @@ fn workload(name: String) -> impl Strategy<Value = Workload> {
                 annotations,
                 enabled,
                 env_from_config,
+                probe_path,
             )| {
                 let env = env
                     .into_iter()
@@ -377,6 +381,7 @@ fn workload(name: String) -> impl Strategy<Value = Workload> {
                     annotations,
                     enabled,
                     env_from_config,
+                    probe_path: format!("/healthz{probe_path}"),
                 }
             },
         )
@@ -458,9 +463,10 @@ pub fn spec() -> impl Strategy<Value = Spec> {
         prop::sample::subsequence(NAMES, 1..5),
         prop::sample::subsequence(CONFIG_NAMES, 0..3),
         prop::sample::subsequence(&["dev", "staging", "production", "qa"][..], 1..4),
+        annotation_pairs(),
     )
         .prop_flat_map(
-            |(app, labels, description, names, config_names, env_names)| {
+            |(app, labels, description, names, config_names, env_names, ingress_annotations)| {
                 let n = names.len();
                 let c = config_names.len();
                 let workloads: Vec<_> = names.iter().map(|w| workload(w.to_string())).collect();
@@ -482,11 +488,12 @@ pub fn spec() -> impl Strategy<Value = Spec> {
                     workloads,
                     routes,
                     envs,
+                    Just(ingress_annotations),
                 )
             },
         )
         .prop_map(
-            |(app, labels, description, configs, workloads, routes, envs)| {
+            |(app, labels, description, configs, workloads, routes, envs, ingress_annotations)| {
                 let mut s = Spec {
                     app,
                     labels,
@@ -498,6 +505,7 @@ pub fn spec() -> impl Strategy<Value = Spec> {
                         .into_iter()
                         .map(|(h, p, w)| (h.to_string(), p.to_string(), w))
                         .collect(),
+                    ingress_annotations,
                     envs,
                 };
                 s.normalise();
@@ -629,6 +637,12 @@ impl Spec {
             if production {
                 s.push_str("    tls issuer=\"letsencrypt\"\n");
             }
+            if !self.ingress_annotations.is_empty() {
+                s.push_str(&format!(
+                    "    annotations{}\n",
+                    props(&self.ingress_annotations)
+                ));
+            }
             for (i, (host, path, w)) in self.ingress.iter().enumerate() {
                 s.push_str(&format!(
                     "    route \"r{i}\" host={} path={} service={} port=\"http\"\n",
@@ -725,9 +739,10 @@ impl Spec {
         }
         s.push_str("    resources {\n        requests cpu=\"100m\" memory=\"64Mi\"\n        limits cpu=\"200m\" memory=\"128Mi\"\n    }\n");
         match w.kind {
-            Kind::Service => s.push_str(
-                "    liveness http=\"/healthz\" port=\"http\"\n    readiness http=\"/ready\" port=\"http\"\n",
-            ),
+            Kind::Service => s.push_str(&format!(
+                "    liveness http={} port=\"http\"\n    readiness http=\"/ready\" port=\"http\"\n",
+                kdl(&w.probe_path)
+            )),
             Kind::Worker | Kind::Stateful => s.push_str(
                 "    liveness \"cat\" \"/tmp/healthy\"\n    readiness \"cat\" \"/tmp/ready\"\n",
             ),
@@ -850,6 +865,12 @@ impl Spec {
                 }
             }
             out.extend(w.annotations.iter().map(|a| a.1.clone()));
+            if w.kind == Kind::Service {
+                out.push(w.probe_path.clone());
+            }
+        }
+        if !self.ingress.is_empty() {
+            out.extend(self.ingress_annotations.iter().map(|a| a.1.clone()));
         }
         for c in &self.configs {
             out.extend(c.data.iter().map(|d| d.1.clone()));

@@ -4,6 +4,7 @@
 //! errors) the IR and the generated files. This is the only place besides [`crate::output`]
 //! that touches the disk: it reads the spec and the files its configs name.
 
+use crate::diagnostic::code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::emit::{self, FileSet};
 use crate::ir::{self, Ir};
@@ -99,7 +100,7 @@ pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>
             let p = Path::new(&f.path.v);
             if p.is_absolute() || p.components().any(|c| matches!(c, Component::ParentDir)) {
                 diagnostics.push(
-                    Diagnostic::error("stowage::config::file", format!("`{}` is outside the spec's folder", f.path.v), f.path.span, "not under the spec's folder")
+                    Diagnostic::error(&code::config::FILE, format!("`{}` is outside the spec's folder", f.path.v), f.path.span, "not under the spec's folder")
                         .with_help("config files are read relative to stowage.kdl and must stay inside its folder"),
                 );
                 continue;
@@ -116,7 +117,7 @@ pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>
                 }
                 Err(e) => diagnostics.push(
                     Diagnostic::error(
-                        "stowage::config::file",
+                        &code::config::FILE,
                         format!("cannot read `{}`: {e}", f.path.v),
                         f.path.span,
                         "file not readable",
@@ -154,7 +155,7 @@ fn one_secret_finding_per_value(diagnostics: Diagnostics) -> Diagnostics {
     out.extend(
         diagnostics
             .into_iter()
-            .filter(|d| d.code != "stowage::secret::plaintext" || seen.insert(d.primary.span)),
+            .filter(|d| d.code != &code::secret::PLAINTEXT || seen.insert(d.primary.span)),
     );
     out
 }

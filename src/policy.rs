@@ -5,6 +5,7 @@
 //! already an object in the IR.
 
 use crate::diagnostic::Severity;
+use crate::diagnostic::code;
 use crate::syntax::ast::PolicyLevel;
 
 /// A rule a policy can enforce, and that a spec can waive for one object.
@@ -40,14 +41,14 @@ impl Rule {
         }
     }
 
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> &'static crate::diagnostic::Code {
         match self {
-            Rule::Replicas => "stowage::policy::replicas",
-            Rule::Resources => "stowage::policy::resources",
-            Rule::Probes => "stowage::policy::probes",
-            Rule::Security => "stowage::policy::security",
-            Rule::ImageTag => "stowage::policy::image-tag",
-            Rule::Tls => "stowage::policy::tls",
+            Rule::Replicas => &code::policy::REPLICAS,
+            Rule::Resources => &code::policy::RESOURCES,
+            Rule::Probes => &code::policy::PROBES,
+            Rule::Security => &code::policy::SECURITY,
+            Rule::ImageTag => &code::policy::IMAGE_TAG,
+            Rule::Tls => &code::policy::TLS,
         }
     }
 

@@ -1,6 +1,6 @@
 //! The user guide and the language reference cannot go stale: the book builds, and every KDL
 //! block in them that is a whole spec (` ```kdl `, not ` ```kdl,fragment `) compiles without
-//! errors, and every diagnostic code the compiler emits has its `### stowage::...` section.
+//! errors, and the diagnostics page is the one the code registry gives.
 
 mod common;
 
@@ -98,124 +98,31 @@ fn the_book_builds() {
 /// The diagnostic code in `text` at `at`, which is just past `stowage::`: `GROUP::NAME`, both
 /// non-empty runs of lower-case letters, digits and `-`. `None` for anything else (a prefix
 /// such as `stowage::policy::`, a placeholder such as `stowage::policy::NAME`).
-fn code_at(text: &str, at: usize) -> Option<(String, usize)> {
-    let word = |s: &str| {
-        s.bytes()
-            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-            .count()
-    };
-    let rest = &text[at..];
-    let group = word(rest);
-    let after_group = rest[group..].strip_prefix("::")?;
-    let name = word(after_group);
-    if group == 0 || name == 0 {
-        return None;
-    }
-    let code = format!("stowage::{}::{}", &rest[..group], &after_group[..name]);
-    Some((code, at + group + 2 + name))
-}
-
-/// Every diagnostic code the compiler can emit, with the first place (`src/...:line`) it
-/// appears: each string literal `"stowage::GROUP::NAME"` in `src/`, and the policy rules' codes
-/// (`stowage::policy::RULE`, one per rule a `waive` can name).
-fn source_codes() -> std::collections::BTreeMap<String, String> {
-    let mut out = std::collections::BTreeMap::new();
-    let src = root().join("src");
-    for entry in walkdir::WalkDir::new(&src)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-    {
-        let text = std::fs::read_to_string(entry.path()).unwrap();
-        let file = entry
-            .path()
-            .strip_prefix(root())
-            .unwrap()
-            .display()
-            .to_string();
-        for (start, _) in text.match_indices("\"stowage::") {
-            let Some((code, end)) = code_at(&text, start + "\"stowage::".len()) else {
-                continue;
-            };
-            if text[end..].starts_with('"') {
-                let line = text[..start].matches('\n').count() + 1;
-                out.entry(code).or_insert_with(|| format!("{file}:{line}"));
-            }
-        }
-    }
-    for rule in stowage::policy::Rule::ALL {
-        out.entry(rule.code().to_string())
-            .or_insert_with(|| format!("src/policy.rs (rule `{}`)", rule.name()));
-    }
-    out
-}
-
-/// Every heading of the book that names a diagnostic code (`### stowage::GROUP::NAME`), with
-/// where it is (`book/src/PAGE.md:line`). Code blocks are skipped.
-fn book_code_headings() -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let book = root().join("book/src");
-    let mut pages: Vec<PathBuf> = walkdir::WalkDir::new(&book)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.path().to_path_buf())
-        .collect();
-    pages.sort();
-    for page in pages {
-        let text = std::fs::read_to_string(&page).unwrap();
-        let file = page.strip_prefix(root()).unwrap().display().to_string();
-        let mut fenced = false;
-        for (i, line) in text.lines().enumerate() {
-            let trimmed = line.trim();
-            if trimmed.starts_with("```") {
-                fenced = !fenced;
-                continue;
-            }
-            if fenced || !trimmed.starts_with('#') {
-                continue;
-            }
-            let title = trimmed.trim_start_matches('#').trim().trim_matches('`');
-            if let Some(rest) = title.strip_prefix("stowage::") {
-                out.push((format!("stowage::{rest}"), format!("{file}:{}", i + 1)));
-            }
-        }
-    }
-    out
-}
-
+/// The diagnostics page is generated from the code registry (`src/diagnostic/code/`): every
+/// code has its section, with the documentation declared beside it. `STOWAGE_BLESS=1`
+/// rewrites the page.
 #[test]
-fn every_diagnostic_code_has_a_section_in_the_book() {
-    let codes = source_codes();
-    assert!(
-        codes.len() >= 50 && codes.contains_key("stowage::syntax::kdl"),
-        "only {} diagnostic codes found in src/",
-        codes.len()
-    );
-    let headings = book_code_headings();
-    let mut problems = String::new();
-    let mut documented: std::collections::BTreeMap<&str, &str> = Default::default();
-    for (code, at) in &headings {
-        if let Some(first) = documented.insert(code, at) {
-            problems.push_str(&format!(
-                "{at}: `{code}` has a second section (the first is at {first})\n"
-            ));
-        }
-        if !codes.contains_key(code) {
-            problems.push_str(&format!(
-                "{at}: `{code}` is not a code stowage emits (no \"{code}\" in src/)\n"
-            ));
-        }
+fn the_diagnostics_page_is_generated_from_the_code_registry() {
+    let page = root().join("book/src/diagnostics.md");
+    let generated = stowage::diagnostic::code::book_page();
+    if std::env::var_os("STOWAGE_BLESS").is_some() {
+        std::fs::write(&page, &generated).unwrap();
     }
-    for (code, at) in &codes {
-        if !documented.contains_key(code.as_str()) {
-            problems.push_str(&format!(
-                "{at}: `{code}` has no `### {code}` section in book/src/ (diagnostics.md)\n"
-            ));
-        }
-    }
+    let on_disk = std::fs::read_to_string(&page).unwrap();
     assert!(
-        problems.is_empty(),
-        "the diagnostic codes and the book's sections on them differ:\n{problems}"
+        on_disk == generated,
+        "book/src/diagnostics.md is not what src/diagnostic/code/ gives: run `STOWAGE_BLESS=1 cargo test --test book`"
     );
+    // No other page documents a code as its own section.
+    for p in pages() {
+        if p == page {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(
+            !text.lines().any(|l| l.starts_with("### stowage::")),
+            "{}: diagnostic codes are documented in src/diagnostic/code/ only",
+            p.display()
+        );
+    }
 }

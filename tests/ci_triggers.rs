@@ -362,7 +362,7 @@ fn triggers_that_are_not_branch_or_tag_names_are_diagnostics() {
         std::fs::write(dir.path().join("stowage.kdl"), &spec).unwrap();
         let source = stowage::compile::read_source(&dir.path().join("stowage.kdl")).unwrap();
         let checked = stowage::compile::check(&source);
-        let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
+        let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code.id).collect();
         assert!(codes.contains(&expected), "on={on:?}: {codes:?}");
     }
     let spec = format!("{BASE}\npipeline {{\n    branches \"main\" \"feat ure\"\n}}\n");
@@ -372,7 +372,7 @@ fn triggers_that_are_not_branch_or_tag_names_are_diagnostics() {
     let codes: Vec<&str> = stowage::compile::check(&source)
         .diagnostics
         .iter()
-        .map(|d| d.code)
+        .map(|d| d.code.id)
         .collect();
     assert!(codes.contains(&"stowage::pipeline::ref"), "{codes:?}");
 }
@@ -515,7 +515,7 @@ fn pipeline_values_written_as_they_are_must_be_plain() {
         let codes: Vec<&str> = stowage::compile::check(&source)
             .diagnostics
             .iter()
-            .map(|d| d.code)
+            .map(|d| d.code.id)
             .collect();
         assert!(
             codes.contains(&"stowage::pipeline::value"),

@@ -2,27 +2,73 @@
 //! rendered for humans (miette, no colours) and as JSON. Each snapshot was reviewed: the span
 //! underlines the right token, the message says what is wrong and the help says what to write.
 //!
-//! Every bad spec must produce at least one diagnostic, and no diagnostic twice. A spec named
-//! `*-ok-*.kdl` shows that something is accepted (a waiver that silences a rule): it must
-//! produce no error.
+//! A fixture is named after the code it shows (`ref-secret.kdl`, `ref-secret-in-a-volume.kdl`)
+//! and says which codes it expects on a line `// expect: CODE, CODE` (`// expect: no error` for
+//! a spec that must be accepted); it must get exactly those. Every code of the registry
+//! (`src/diagnostic/code/`) has at least one fixture. A line `// fill-to-bytes: N` makes the test
+//! pad the spec with comment lines to N bytes (for the size limit).
 
-use std::collections::HashSet;
-use stowage::diagnostic::{Style, render_human, render_json};
+use std::collections::{BTreeSet, HashSet};
+use stowage::diagnostic::{Style, code, render_human, render_json};
+
+/// The codes a fixture says it expects (empty: no error expected).
+fn expected(text: &str) -> Option<BTreeSet<String>> {
+    let line = text.lines().find_map(|l| l.strip_prefix("// expect:"))?;
+    let line = line.trim();
+    if line == "no error" {
+        return Some(BTreeSet::new());
+    }
+    Some(line.split(',').map(|c| c.trim().to_string()).collect())
+}
+
+/// The spec's text, padded when it asks to be.
+fn text_of(raw: String) -> String {
+    let fill = raw
+        .lines()
+        .find_map(|l| l.strip_prefix("// fill-to-bytes:"))
+        .and_then(|n| n.trim().parse::<usize>().ok());
+    match fill {
+        Some(n) => {
+            let mut t = raw;
+            while t.len() < n {
+                t.push_str(
+                    "// padding to reach the size limit .......................................\n",
+                );
+            }
+            t
+        }
+        None => raw,
+    }
+}
 
 #[test]
 fn bad_specs() {
     let mut problems = Vec::new();
+    let mut names = Vec::new();
     insta::glob!("bad/*.kdl", |path| {
         let file = path.file_name().unwrap().to_str().unwrap();
-        let source = stowage::compile::read_source(path).unwrap();
+        names.push(file.trim_end_matches(".kdl").to_string());
+        let source = stowage::compile::Source {
+            path: path.to_path_buf(),
+            text: text_of(std::fs::read_to_string(path).unwrap()),
+        };
         let checked = stowage::compile::check(&source);
         let diagnostics = checked.diagnostics.sorted();
-        if file.contains("-ok-") {
-            if checked.diagnostics.has_errors() {
-                problems.push(format!("{file} is meant to be accepted but has errors"));
+        let got: BTreeSet<String> = diagnostics.iter().map(|d| d.code.id.to_string()).collect();
+        match expected(&source.text) {
+            None => problems.push(format!("{file} has no `// expect:` line")),
+            Some(want) if want.is_empty() => {
+                if checked.diagnostics.has_errors() {
+                    problems.push(format!(
+                        "{file} is meant to be accepted but has errors: {got:?}"
+                    ));
+                }
             }
-        } else if diagnostics.is_empty() {
-            problems.push(format!("{file} produced no diagnostic"));
+            Some(want) => {
+                if want != got {
+                    problems.push(format!("{file} expects {want:?} and gets {got:?}"));
+                }
+            }
         }
         let mut seen = HashSet::new();
         let mut out = String::new();
@@ -39,5 +85,15 @@ fn bad_specs() {
         }
         insta::assert_snapshot!(out);
     });
+    // Every code has a fixture named after it, which shows it.
+    for c in code::all() {
+        let slug = c.slug();
+        let named = names
+            .iter()
+            .any(|n| *n == slug || n.starts_with(&format!("{slug}-")));
+        if !named {
+            problems.push(format!("no fixture tests/bad/{slug}.kdl for {}", c.id));
+        }
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

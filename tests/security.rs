@@ -137,7 +137,7 @@ pipeline {
         let codes: Vec<&str> = stowage::compile::check(&source)
             .diagnostics
             .iter()
-            .map(|d| d.code)
+            .map(|d| d.code.id)
             .collect();
         assert!(
             codes.contains(&"stowage::secret::plaintext"),
@@ -158,7 +158,7 @@ pipeline {
     assert!(
         diags
             .iter()
-            .any(|d| d.code == "stowage::secret::plaintext" && d.message.contains("private key")),
+            .any(|d| d.code.id == "stowage::secret::plaintext" && d.message.contains("private key")),
         "{diags:?}"
     );
 }

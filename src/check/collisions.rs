@@ -6,6 +6,7 @@
 //! (`celery-worker` -> `celeryWorker`). Names that meet there would overwrite each other's
 //! files or values; `stowage::name::collision` says so at the spec.
 
+use crate::diagnostic::code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use crate::ir::layout::{HELM_VALUES_KEYS, RESERVED_GROUPS, ingress_group, values_key};
 use crate::syntax::ast::{Items, S};
@@ -102,7 +103,7 @@ fn same_key<'a>(
 
 fn reserved(n: &S<String>, why: &str) -> Diagnostic {
     Diagnostic::error(
-        "stowage::name::collision",
+        &code::name::COLLISION,
         format!("the name `{}` is reserved: {why}", n.v),
         n.span,
         "reserved name",
@@ -112,7 +113,7 @@ fn reserved(n: &S<String>, why: &str) -> Diagnostic {
 
 fn collision(n: &S<String>, other: Span, why: &str) -> Diagnostic {
     Diagnostic::error(
-        "stowage::name::collision",
+        &code::name::COLLISION,
         format!(
             "`{}` collides with another name in the generated files: {why}",
             n.v

@@ -9,6 +9,7 @@ mod collisions;
 pub mod pipeline;
 pub mod values;
 
+use crate::diagnostic::code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Label, Severity, Span, suggest};
 use crate::policy::{self, Rule};
 use crate::syntax::ast::*;
@@ -41,7 +42,7 @@ pub fn check(spec: &Spec) -> Diagnostics {
         let mut found = Diagnostics::new();
         items(spec, &env.items, Some(&env), &mut found);
         for d in found {
-            if d.code.starts_with("stowage::policy::") && d.code != "stowage::policy::waiver" {
+            if is_policy_rule(d.code) {
                 diags.push(d.with_severity(Severity::Warning));
             } else {
                 diags.push(d);
@@ -52,14 +53,19 @@ pub fn check(spec: &Spec) -> Diagnostics {
     merge_environments(diags)
 }
 
+/// Whether a code is one of the policy rules' (not the waiver check).
+fn is_policy_rule(c: &code::Code) -> bool {
+    Rule::ALL.iter().any(|r| r.code() == c)
+}
+
 /// A policy finding about a base object is the same finding in every environment that enforces
 /// the rule: report it once, as its most severe form, with a label for each environment.
 fn merge_environments(diags: Diagnostics) -> Diagnostics {
     let mut out: Vec<Diagnostic> = Vec::new();
     // The first policy finding of each (code, primary label, message), by position in `out`.
-    let mut first_of: HashMap<(&'static str, Label, String), usize> = HashMap::new();
+    let mut first_of: HashMap<(&'static code::Code, Label, String), usize> = HashMap::new();
     for d in diags {
-        let same = if d.code.starts_with("stowage::policy::") {
+        let same = if code::policy::GROUP.codes.contains(&d.code) {
             let key = (d.code, d.primary.clone(), d.message.clone());
             match first_of.get(&key) {
                 Some(&i) => Some(&mut out[i]),
@@ -114,7 +120,7 @@ fn app(spec: &Spec, diags: &mut Diagnostics) {
             Some(m) if SUPPORTED_KUBERNETES.contains(&m) => {}
             Some(_) => diags.push(
                 Diagnostic::error(
-                    "stowage::version::unsupported",
+                    &code::version::UNSUPPORTED,
                     format!("Kubernetes {} is not supported", k.v),
                     k.span,
                     "unsupported version",
@@ -127,7 +133,7 @@ fn app(spec: &Spec, diags: &mut Diagnostics) {
             ),
             None => diags.push(
                 Diagnostic::error(
-                    "stowage::version::invalid",
+                    &code::version::INVALID,
                     format!("`{}` is not a Kubernetes version", k.v),
                     k.span,
                     "expected MAJOR.MINOR",
@@ -178,7 +184,7 @@ fn waivers_of(waivers: &[Waiver], target: WaiverTarget, diags: &mut Diagnostics)
                 if let Some((what, help)) = misplaced {
                     diags.push(
                         Diagnostic::error(
-                            "stowage::policy::waiver",
+                            &code::policy::WAIVER,
                             format!("`{name}` does not apply to {what}"),
                             w.rule.span,
                             "nothing to waive here",
@@ -192,7 +198,7 @@ fn waivers_of(waivers: &[Waiver], target: WaiverTarget, diags: &mut Diagnostics)
                 diags.push(check_id(&w.rule));
             }
             None => diags.push(unknown(
-                "stowage::policy::waiver",
+                &code::policy::WAIVER,
                 "policy rule",
                 name,
                 w.rule.span,
@@ -202,7 +208,7 @@ fn waivers_of(waivers: &[Waiver], target: WaiverTarget, diags: &mut Diagnostics)
         match &w.reason {
             None => diags.push(
                 Diagnostic::error(
-                    "stowage::policy::waiver",
+                    &code::policy::WAIVER,
                     format!("waiver of `{name}` gives no reason"),
                     w.span,
                     "no reason=",
@@ -213,7 +219,7 @@ fn waivers_of(waivers: &[Waiver], target: WaiverTarget, diags: &mut Diagnostics)
             ),
             Some(r) if r.v.trim().is_empty() => diags.push(
                 Diagnostic::error(
-                    "stowage::policy::waiver",
+                    &code::policy::WAIVER,
                     "the waiver's reason is empty",
                     r.span,
                     "empty reason",
@@ -223,7 +229,7 @@ fn waivers_of(waivers: &[Waiver], target: WaiverTarget, diags: &mut Diagnostics)
             Some(r) if scanner == Some(policy::Scanner::Checkov) && r.v.contains('=') => diags
                 .push(
                     Diagnostic::error(
-                        "stowage::policy::waiver",
+                        &code::policy::WAIVER,
                         "checkov cannot read a reason that contains `=`",
                         r.span,
                         "contains `=`",
@@ -250,7 +256,7 @@ fn check_id(id: &S<String>) -> Diagnostic {
         _ => how.to_string(),
     };
     Diagnostic::error(
-        "stowage::scanner::check-id",
+        &code::scanner::CHECK_ID,
         format!("`{v}` is not a checkov or trivy check id"),
         id.span,
         "malformed check id",
@@ -293,7 +299,7 @@ fn environments(spec: &Spec, diags: &mut Diagnostics) {
             if !ok {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::name::invalid",
+                        &code::name::INVALID,
                         format!("prefix `{}` would make invalid object names", p.v),
                         p.span,
                         "not a valid name prefix",
@@ -308,7 +314,7 @@ fn environments(spec: &Spec, diags: &mut Diagnostics) {
         for env in spec.environments.iter().filter(|e| e.namespace.is_none()) {
             diags.push(
                 Diagnostic::error(
-                    "stowage::env::namespace",
+                    &code::env::NAMESPACE,
                     format!("environment `{}` has no namespace", env.name.v),
                     env.name.span,
                     "no namespace here or in `app`",
@@ -326,7 +332,7 @@ fn name(diags: &mut Diagnostics, n: &S<String>, what: &str, rule: fn(&str) -> Re
         let fixed = n.v.to_ascii_lowercase().replace('_', "-");
         diags.push(
             Diagnostic::error(
-                "stowage::name::invalid",
+                &code::name::INVALID,
                 format!(
                     "{what} name `{}` is not valid in Kubernetes",
                     n.v.escape_debug()
@@ -345,7 +351,7 @@ fn name(diags: &mut Diagnostics, n: &S<String>, what: &str, rule: fn(&str) -> Re
 
 pub(crate) fn duplicate(what: &str, n: &S<String>, first: Span) -> Diagnostic {
     Diagnostic::error(
-        "stowage::name::duplicate",
+        &code::name::DUPLICATE,
         format!("{what} `{}` is declared twice", n.v),
         n.span,
         "declared again here",
@@ -359,7 +365,7 @@ fn labels(diags: &mut Diagnostics, pairs: &[(S<String>, S<String>)], is_label: b
         if let Err(why) = values::qualified_name(&k.v) {
             diags.push(
                 Diagnostic::error(
-                    "stowage::name::label",
+                    &code::name::LABEL,
                     format!(
                         "`{}` is not a valid {} key",
                         k.v.escape_debug(),
@@ -373,7 +379,7 @@ fn labels(diags: &mut Diagnostics, pairs: &[(S<String>, S<String>)], is_label: b
         } else if values::yaml_reads_as_non_string(k.v.rsplit('/').next().unwrap_or(&k.v)) {
             diags.push(
                 Diagnostic::error(
-                    "stowage::name::label",
+                    &code::name::LABEL,
                     format!(
                         "{} key `{}` reads as a number, boolean or null in YAML",
                         if is_label { "label" } else { "annotation" },
@@ -388,7 +394,7 @@ fn labels(diags: &mut Diagnostics, pairs: &[(S<String>, S<String>)], is_label: b
         if is_label && let Err(why) = values::label_value(&v.v) {
             diags.push(
                 Diagnostic::error(
-                    "stowage::name::label",
+                    &code::name::LABEL,
                     format!("`{}` is not a valid label value", v.v.escape_debug()),
                     v.span,
                     why,
@@ -544,7 +550,7 @@ impl Cx<'_> {
         };
         diags.push(
             Diagnostic::error(
-                "stowage::workload::image",
+                &code::workload::IMAGE,
                 format!(
                     "environment `{}` adds a new {what} `{}`, which has no image",
                     env.name.v, w.name.v
@@ -566,7 +572,7 @@ impl Cx<'_> {
         match &w.image {
             None => diags.push(
                 Diagnostic::error(
-                    "stowage::workload::image",
+                    &code::workload::IMAGE,
                     format!("{what} `{}` has no image", w.name.v),
                     w.name.span,
                     "no `image` here",
@@ -582,7 +588,7 @@ impl Cx<'_> {
             if let Err(why) = values::port_name(&p.name.v) {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::name::port",
+                        &code::name::PORT,
                         format!("port name `{}` is not valid", p.name.v.escape_debug()),
                         p.name.span,
                         why,
@@ -597,7 +603,7 @@ impl Cx<'_> {
                 if !(1..=65535).contains(&n.v) {
                     diags.push(
                         Diagnostic::error(
-                            "stowage::value::port",
+                            &code::value::PORT,
                             format!("port {} is out of range", n.v),
                             n.span,
                             "not 1-65535",
@@ -619,7 +625,7 @@ impl Cx<'_> {
             if let Some(first) = numbers.insert((p.number.v, proto), p.number.span) {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::value::duplicate-port",
+                        &code::value::DUPLICATE_PORT,
                         format!("port number {} is used twice", p.number.v),
                         p.number.span,
                         "used again here",
@@ -632,7 +638,7 @@ impl Cx<'_> {
         if w.kind == WorkloadKind::Service && w.ports.is_empty() && w.expose.is_none() {
             diags.push(
                 Diagnostic::error(
-                    "stowage::workload::ports",
+                    &code::workload::PORTS,
                     format!("service `{}` has no ports", w.name.v),
                     w.name.span,
                     "a service needs a port",
@@ -650,7 +656,7 @@ impl Cx<'_> {
             } else if w.ports.is_empty() {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::workload::ports",
+                        &code::workload::PORTS,
                         "nothing to expose: no ports",
                         e.span,
                         "no ports",
@@ -665,7 +671,7 @@ impl Cx<'_> {
             if let Err(why) = values::env_name(&e.name.v) {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::name::env",
+                        &code::name::ENV,
                         format!(
                             "`{}` is not a valid environment variable name",
                             e.name.v.escape_debug()
@@ -684,7 +690,7 @@ impl Cx<'_> {
                     if !v.v.is_empty() && values::looks_secret_name(&e.name.v) {
                         diags.push(
                             Diagnostic::error(
-                                "stowage::secret::plaintext",
+                                &code::secret::PLAINTEXT,
                                 format!("`{}` looks like a secret but its value is written in the spec", e.name.v),
                                 v.span,
                                 "plaintext secret",
@@ -726,7 +732,7 @@ impl Cx<'_> {
             match (self.configs.get(ef.as_str()), self.secrets.get(ef.as_str())) {
                 (Some(c), Some(s)) => diags.push(
                     Diagnostic::error(
-                        "stowage::ref::ambiguous",
+                        &code::reference::AMBIGUOUS,
                         format!("`{}` is both a config and a secret", ef.v),
                         ef.span,
                         "which one?",
@@ -738,7 +744,7 @@ impl Cx<'_> {
                 (None, None) => {
                     let candidates = self.configs.keys().chain(self.secrets.keys()).copied();
                     diags.push(unknown(
-                        "stowage::ref::source",
+                        &code::reference::SOURCE,
                         "config or secret",
                         &ef.v,
                         ef.span,
@@ -776,7 +782,7 @@ impl Cx<'_> {
                     {
                         diags.push(
                             Diagnostic::error(
-                                "stowage::value::requests-above-limits",
+                                &code::value::REQUESTS_ABOVE_LIMITS,
                                 format!("{what} request {} is above its limit {}", a.v, b.v),
                                 a.span,
                                 "request",
@@ -799,7 +805,7 @@ impl Cx<'_> {
                     if !path.v.starts_with('/') {
                         diags.push(
                             Diagnostic::error(
-                                "stowage::value::path",
+                                &code::value::PATH,
                                 format!("probe path `{}` must start with '/'", path.v),
                                 path.span,
                                 "not an absolute path",
@@ -824,7 +830,7 @@ impl Cx<'_> {
                 if v.v < min || v.v > i64::from(i32::MAX) {
                     diags.push(
                         Diagnostic::error(
-                            "stowage::value::range",
+                            &code::value::RANGE,
                             "probe timings must be positive",
                             v.span,
                             "not positive",
@@ -840,7 +846,7 @@ impl Cx<'_> {
         {
             diags.push(
                 Diagnostic::error(
-                    "stowage::value::range",
+                    &code::value::RANGE,
                     format!("{} replicas is out of range", r.v),
                     r.span,
                     "not 0-10000",
@@ -853,7 +859,7 @@ impl Cx<'_> {
             if min < 1 {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::value::autoscale",
+                        &code::value::AUTOSCALE,
                         "autoscale min must be at least 1",
                         a.min.as_ref().map(|m| m.span).unwrap_or(a.span),
                         "below 1",
@@ -863,7 +869,7 @@ impl Cx<'_> {
             }
             if a.max.v < min {
                 let mut d = Diagnostic::error(
-                    "stowage::value::autoscale",
+                    &code::value::AUTOSCALE,
                     format!("autoscale max {} is below min {min}", a.max.v),
                     a.max.span,
                     "max",
@@ -877,7 +883,7 @@ impl Cx<'_> {
                 if !(1..=100).contains(&t.v) {
                     diags.push(
                         Diagnostic::error(
-                            "stowage::value::autoscale",
+                            &code::value::AUTOSCALE,
                             format!("target {}% is not a utilisation", t.v),
                             t.span,
                             "not 1-100",
@@ -889,7 +895,7 @@ impl Cx<'_> {
             if a.cpu.is_none() && a.memory.is_none() && a.queues.is_empty() {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::value::autoscale",
+                        &code::value::AUTOSCALE,
                         "autoscale has no target",
                         a.span,
                         "no cpu= or memory=",
@@ -915,7 +921,7 @@ impl Cx<'_> {
                     && !request
                 {
                     let mut d = Diagnostic::error(
-                        "stowage::value::autoscale",
+                        &code::value::AUTOSCALE,
                         format!("autoscaling on {what} needs a {what} request"),
                         t.span,
                         format!("scales on {what}"),
@@ -952,7 +958,7 @@ impl Cx<'_> {
         {
             diags.push(
                 Diagnostic::error(
-                    "stowage::value::disruption",
+                    &code::value::DISRUPTION,
                     "`disruption` takes one of min-available and max-unavailable",
                     d.span,
                     "give exactly one",
@@ -977,7 +983,7 @@ impl Cx<'_> {
             if !v.mount.v.starts_with('/') {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::value::path",
+                        &code::value::PATH,
                         format!("mount path `{}` must be absolute", v.mount.v),
                         v.mount.span,
                         "not absolute",
@@ -988,7 +994,7 @@ impl Cx<'_> {
             if let Some(first) = mounts.insert(v.mount.as_str(), v.mount.span) {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::value::mount",
+                        &code::value::MOUNT,
                         format!("two volumes are mounted at `{}`", v.mount.v),
                         v.mount.span,
                         "mounted again here",
@@ -1012,7 +1018,7 @@ impl Cx<'_> {
             if !s.mount.v.starts_with('/') {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::value::path",
+                        &code::value::PATH,
                         format!("mount path `{}` must be absolute", s.mount.v),
                         s.mount.span,
                         "not absolute",
@@ -1027,7 +1033,7 @@ impl Cx<'_> {
             if let Some(first) = mounts.insert(s.mount.as_str(), s.mount.span) {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::value::mount",
+                        &code::value::MOUNT,
                         format!("two volumes are mounted at `{}`", s.mount.v),
                         s.mount.span,
                         "mounted again here",
@@ -1040,13 +1046,13 @@ impl Cx<'_> {
         if w.kind == WorkloadKind::Stateful {
             if w.ports.is_empty() {
                 diags.push(
-                    Diagnostic::error("stowage::workload::ports", format!("stateful `{}` has no ports", w.name.v), w.name.span, "its headless Service needs a port")
+                    Diagnostic::error(&code::workload::PORTS, format!("stateful `{}` has no ports", w.name.v), w.name.span, "its headless Service needs a port")
                         .with_help("add `port \"NAME\" NUMBER`: a stateful workload is reached through its headless Service"),
                 );
             }
             if let Some(e) = &w.expose {
                 diags.push(
-                    Diagnostic::error("stowage::workload::expose", "a stateful workload's Service is always headless", e.span, "not applicable")
+                    Diagnostic::error(&code::workload::EXPOSE, "a stateful workload's Service is always headless", e.span, "not applicable")
                         .with_help("remove `expose`; put a `service` in front of it if it must be reachable from outside"),
                 );
             }
@@ -1066,7 +1072,7 @@ impl Cx<'_> {
             {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::value::range",
+                        &code::value::RANGE,
                         format!("{what} {} is out of range", v.v),
                         v.span,
                         format!("not 0-{max}"),
@@ -1080,7 +1086,7 @@ impl Cx<'_> {
         {
             diags.push(
                 Diagnostic::error(
-                    "stowage::value::timezone",
+                    &code::value::TIMEZONE,
                     format!("`{}` is not a time zone name", tz.v),
                     tz.span,
                     "not in the time zone database",
@@ -1093,7 +1099,7 @@ impl Cx<'_> {
                 if !(1..=65535).contains(&p.v) {
                     diags.push(
                         Diagnostic::error(
-                            "stowage::value::port",
+                            &code::value::PORT,
                             format!("port {} is out of range", p.v),
                             p.span,
                             "not 1-65535",
@@ -1123,7 +1129,7 @@ impl Cx<'_> {
         for r in &w.reach {
             match self.workloads.get(r.v.target.as_str()) {
                 None => diags.push(unknown(
-                    "stowage::ref::service",
+                    &code::reference::SERVICE,
                     "workload",
                     &r.v.target,
                     r.span,
@@ -1133,7 +1139,7 @@ impl Cx<'_> {
                     if t.name.v == w.name.v {
                         diags.push(
                             Diagnostic::error(
-                                "stowage::ref::service",
+                                &code::reference::SERVICE,
                                 format!("`{}` reaches itself", w.name.v),
                                 r.span,
                                 "same workload",
@@ -1146,7 +1152,7 @@ impl Cx<'_> {
                     if t.ports.is_empty() {
                         diags.push(
                             Diagnostic::error(
-                                "stowage::ref::port",
+                                &code::reference::PORT,
                                 format!("`{}` has no ports to reach", t.name.v),
                                 r.span,
                                 "nothing listens there",
@@ -1159,7 +1165,7 @@ impl Cx<'_> {
                     {
                         diags.push(
                             Diagnostic::error(
-                                "stowage::ref::port",
+                                &code::reference::PORT,
                                 format!("`{}` has no port {}", t.name.v, port_text(p)),
                                 r.span,
                                 "unknown port",
@@ -1179,7 +1185,7 @@ impl Cx<'_> {
         for (peer, node) in peers {
             match peer {
                 Peer::Cidr(c) if !valid_cidr(&c.v) => diags.push(
-                    Diagnostic::error("stowage::value::cidr", format!("`{}` is not a CIDR block", c.v), c.span, "expected ADDRESS/BITS")
+                    Diagnostic::error(&code::value::CIDR, format!("`{}` is not a CIDR block", c.v), c.span, "expected ADDRESS/BITS")
                         .with_help(format!("write `{node} \"10.0.0.0/8\"`, or `{node} namespace=\"NAME\"` for pods of another namespace")),
                 ),
                 Peer::Namespace(n) => name(diags, n, "namespace", values::dns_label),
@@ -1196,7 +1202,7 @@ impl Cx<'_> {
             match &w.schedule {
                 None => diags.push(
                     Diagnostic::error(
-                        "stowage::workload::schedule",
+                        &code::workload::SCHEDULE,
                         format!("cronjob `{}` has no schedule", w.name.v),
                         w.name.span,
                         "no `schedule` here",
@@ -1205,7 +1211,7 @@ impl Cx<'_> {
                 ),
                 Some(s) => {
                     if let Err(why) = values::cron(&s.v) {
-                        diags.push(Diagnostic::error("stowage::value::cron", format!("`{}` is not a cron schedule", s.v), s.span, why).with_help("write five fields: minute hour day-of-month month day-of-week, e.g. \"0 2 * * *\""));
+                        diags.push(Diagnostic::error(&code::value::CRON, format!("`{}` is not a cron schedule", s.v), s.span, why).with_help("write five fields: minute hour day-of-month month day-of-week, e.g. \"0 2 * * *\""));
                     }
                 }
             }
@@ -1252,7 +1258,7 @@ impl Cx<'_> {
             if minor < beta {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::version::field",
+                        &code::version::FIELD,
                         format!("{feature} is not available in Kubernetes {}", k.v),
                         span,
                         format!("needs 1.{beta}"),
@@ -1262,7 +1268,7 @@ impl Cx<'_> {
                 );
             } else if minor < ga {
                 diags.push(
-                    Diagnostic::warning("stowage::version::field", format!("{feature} is beta in Kubernetes {}", k.v), span, format!("GA in 1.{ga}"))
+                    Diagnostic::warning(&code::version::FIELD, format!("{feature} is beta in Kubernetes {}", k.v), span, format!("GA in 1.{ga}"))
                         .with_label(k.span, "target version")
                         .with_help(format!("it works where the feature gate is on (the default); it is stable from Kubernetes 1.{ga}")),
                 );
@@ -1282,7 +1288,7 @@ impl Cx<'_> {
             if let Some(s) = r.steps.first() {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::rollout::steps",
+                        &code::rollout::STEPS,
                         "steps belong to a canary rollout",
                         s.span,
                         "not a canary",
@@ -1293,7 +1299,7 @@ impl Cx<'_> {
         } else if r.steps.is_empty() {
             diags.push(
                 Diagnostic::error(
-                    "stowage::rollout::steps",
+                    &code::rollout::STEPS,
                     format!("canary rollout of `{}` has no steps", w.name.v),
                     r.span,
                     "no `step` here",
@@ -1309,7 +1315,7 @@ impl Cx<'_> {
                 if !(0..=100).contains(&wt.v) {
                     diags.push(
                         Diagnostic::error(
-                            "stowage::rollout::weight",
+                            &code::rollout::WEIGHT,
                             format!("weight {} is not a percentage", wt.v),
                             wt.span,
                             "not 0-100",
@@ -1317,7 +1323,7 @@ impl Cx<'_> {
                         .with_help("weights are percentages of traffic from 0 to 100"),
                     );
                 } else if wt.v < last {
-                    diags.push(Diagnostic::error("stowage::rollout::weight", format!("weight {} is lower than the step before ({last})", wt.v), wt.span, "goes down").with_help("canary weights only grow; abort a rollout instead of lowering its weight"));
+                    diags.push(Diagnostic::error(&code::rollout::WEIGHT, format!("weight {} is lower than the step before ({last})", wt.v), wt.span, "goes down").with_help("canary weights only grow; abort a rollout instead of lowering its weight"));
                 }
                 last = wt.v;
             }
@@ -1325,7 +1331,7 @@ impl Cx<'_> {
                 && p.v != "manual"
                 && !duration(&p.v)
             {
-                diags.push(Diagnostic::error("stowage::value::duration", format!("`{}` is not a pause", p.v), p.span, "expected a duration or \"manual\"").with_help("write pause=\"5m\", or pause=\"manual\" to wait for `kubectl argo rollouts promote`"));
+                diags.push(Diagnostic::error(&code::value::DURATION, format!("`{}` is not a pause", p.v), p.span, "expected a duration or \"manual\"").with_help("write pause=\"5m\", or pause=\"manual\" to wait for `kubectl argo rollouts promote`"));
             }
             if let Some(a) = &s.analysis {
                 name(diags, a, "analysis template", values::dns_subdomain);
@@ -1340,7 +1346,7 @@ impl Cx<'_> {
         {
             diags.push(
                 Diagnostic::error(
-                    "stowage::rollout::blue-green",
+                    &code::rollout::BLUE_GREEN,
                     "auto-promote= and scale-down-delay= belong to a blue-green rollout",
                     x,
                     "not blue-green",
@@ -1354,7 +1360,7 @@ impl Cx<'_> {
             let s = surge.span;
             diags.push(
                 Diagnostic::error(
-                    "stowage::rollout::blue-green",
+                    &code::rollout::BLUE_GREEN,
                     "a blue-green rollout starts a full preview; max-surge does not apply",
                     s,
                     "not applicable",
@@ -1365,7 +1371,7 @@ impl Cx<'_> {
         if strategy.is_some() {
             if w.ports.is_empty() {
                 diags.push(
-                    Diagnostic::error("stowage::rollout::service", format!("`{}` has no ports for a {} rollout", w.name.v, strategy.unwrap_or_default()), r.span, "needs a Service")
+                    Diagnostic::error(&code::rollout::SERVICE, format!("`{}` has no ports for a {} rollout", w.name.v, strategy.unwrap_or_default()), r.span, "needs a Service")
                         .with_help("progressive rollouts switch traffic between Services: give the workload a `port`"),
                 );
             }
@@ -1375,7 +1381,7 @@ impl Cx<'_> {
                 .filter(|p| !p.v.is_empty())
             {
                 diags.push(
-                    Diagnostic::error("stowage::rollout::prefix", format!("a {} rollout cannot be renamed by the prefix `{}`", strategy.unwrap_or_default(), p.v), p.span, "prefix")
+                    Diagnostic::error(&code::rollout::PREFIX, format!("a {} rollout cannot be renamed by the prefix `{}`", strategy.unwrap_or_default(), p.v), p.span, "prefix")
                         .with_label(r.span, "progressive rollout")
                         .with_help("Argo Rollouts refer to their Services by name: use a namespace per environment instead of a prefix"),
                 );
@@ -1388,7 +1394,7 @@ impl Cx<'_> {
         if last.contains(':') || img.name.v.contains('@') {
             diags.push(
                 Diagnostic::error(
-                    "stowage::image::tag-in-name",
+                    &code::image::TAG_IN_NAME,
                     format!("image `{}` has its tag in the name", img.name.v),
                     img.name.span,
                     "tag inside the name",
@@ -1411,7 +1417,7 @@ impl Cx<'_> {
         {
             diags.push(
                 Diagnostic::error(
-                    "stowage::image::name",
+                    &code::image::NAME,
                     format!("`{}` is not a valid image name", img.name.v),
                     img.name.span,
                     "lower-case, no spaces",
@@ -1426,7 +1432,7 @@ impl Cx<'_> {
         {
             diags.push(
                 Diagnostic::error(
-                    "stowage::image::digest",
+                    &code::image::DIGEST,
                     format!("`{}` is not an image digest", d.v),
                     d.span,
                     "expected sha256:<64 hex digits>",
@@ -1445,7 +1451,7 @@ impl Cx<'_> {
         {
             diags.push(
                 Diagnostic::error(
-                    "stowage::image::tag",
+                    &code::image::TAG,
                     format!("`{}` is not a valid image tag", t.v),
                     t.span,
                     "invalid tag",
@@ -1613,7 +1619,7 @@ impl Cx<'_> {
             if q.target.v < 1 {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::value::redis-list",
+                        &code::value::REDIS_LIST,
                         format!("list length target {} is below 1", q.target.v),
                         q.target.span,
                         "not a length to aim for",
@@ -1629,7 +1635,7 @@ impl Cx<'_> {
             if !port_ok {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::value::redis-list",
+                        &code::value::REDIS_LIST,
                         format!("`{}` is not a Redis address", q.address.v),
                         q.address.span,
                         "expected HOST:PORT",
@@ -1643,7 +1649,7 @@ impl Cx<'_> {
                     if k.is_none() {
                         diags.push(
                             Diagnostic::error(
-                                "stowage::value::redis-list",
+                                &code::value::REDIS_LIST,
                                 "password-secret= without password-key=",
                                 s.span,
                                 "which key of the secret?",
@@ -1661,7 +1667,7 @@ impl Cx<'_> {
                     {
                         diags.push(
                             Diagnostic::error(
-                                "stowage::value::redis-list",
+                                &code::value::REDIS_LIST,
                                 "the lists of one workload share one password",
                                 s.span,
                                 "another secret",
@@ -1673,7 +1679,7 @@ impl Cx<'_> {
                 }
                 (None, Some(k)) => diags.push(
                     Diagnostic::error(
-                        "stowage::value::redis-list",
+                        &code::value::REDIS_LIST,
                         "password-key= without password-secret=",
                         k.span,
                         "a key of which secret?",
@@ -1700,7 +1706,7 @@ impl Cx<'_> {
         {
             diags.push(
                 Diagnostic::error(
-                    "stowage::autoscale::prefix",
+                    &code::autoscale::PREFIX,
                     format!("{what} cannot be renamed by the prefix `{}`", p.v),
                     p.span,
                     "prefix",
@@ -1724,7 +1730,7 @@ impl Cx<'_> {
             {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::autoscale::vertical-conflict",
+                        &code::autoscale::VERTICAL_CONFLICT,
                         format!(
                             "`{}` is scaled on cpu or memory both horizontally and vertically",
                             w.name.v
@@ -1759,7 +1765,7 @@ impl Cx<'_> {
             if !has_service {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::workload::metrics",
+                        &code::workload::METRICS,
                         format!(
                             "{} `{}` has no Service to scrape",
                             w.kind.keyword(),
@@ -1783,7 +1789,7 @@ impl Cx<'_> {
             {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::value::path",
+                        &code::value::PATH,
                         format!("metrics path `{}` must start with '/'", p.v),
                         p.span,
                         "not an absolute path",
@@ -1798,7 +1804,7 @@ impl Cx<'_> {
         match &p.v {
             PortRef::Name(n) if !w.ports.iter().any(|x| &x.name.v == n) => {
                 diags.push(unknown(
-                    "stowage::ref::port",
+                    &code::reference::PORT,
                     "port",
                     n,
                     p.span,
@@ -1808,7 +1814,7 @@ impl Cx<'_> {
             PortRef::Number(n) if !(1..=65535).contains(n) => {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::value::port",
+                        &code::value::PORT,
                         format!("port {n} is out of range"),
                         p.span,
                         "not 1-65535",
@@ -1824,7 +1830,7 @@ impl Cx<'_> {
         match self.secrets.get(name.as_str()) {
             None => {
                 let d = unknown(
-                    "stowage::ref::secret",
+                    &code::reference::SECRET,
                     "secret",
                     &name.v,
                     name.span,
@@ -1847,7 +1853,7 @@ impl Cx<'_> {
                 {
                     diags.push(
                         unknown(
-                            "stowage::ref::key",
+                            &code::reference::KEY,
                             "key",
                             &k.v,
                             k.span,
@@ -1863,7 +1869,7 @@ impl Cx<'_> {
     fn config_ref(&self, name: &S<String>, key: Option<&S<String>>, diags: &mut Diagnostics) {
         match self.configs.get(name.as_str()) {
             None => diags.push(unknown(
-                "stowage::ref::config",
+                &code::reference::CONFIG,
                 "config",
                 &name.v,
                 name.span,
@@ -1880,7 +1886,7 @@ impl Cx<'_> {
                         .map(|(x, _)| x.as_str())
                         .chain(c.files.iter().map(|f| f.key.as_str()));
                     diags.push(
-                        unknown("stowage::ref::key", "key", &k.v, k.span, keys).with_label(
+                        unknown(&code::reference::KEY, "key", &k.v, k.span, keys).with_label(
                             c.name.span,
                             format!("config `{}` declared here", c.name.v),
                         ),
@@ -1897,7 +1903,7 @@ impl Cx<'_> {
             if values::looks_secret_name(&k.v) {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::secret::plaintext",
+                        &code::secret::PLAINTEXT,
                         format!("config key `{}` looks like a secret", k.v),
                         v.span,
                         "plaintext secret",
@@ -1928,7 +1934,7 @@ impl Cx<'_> {
         {
             diags.push(
                 Diagnostic::error(
-                    "stowage::name::key",
+                    &code::name::KEY,
                     format!("`{}` is not a valid config key", k.v.escape_debug()),
                     k.span,
                     "invalid key",
@@ -1939,7 +1945,7 @@ impl Cx<'_> {
             // Kubernetes keeps a ConfigMap's files behind `..data` links in its volumes.
             diags.push(
                 Diagnostic::error(
-                    "stowage::name::key",
+                    &code::name::KEY,
                     format!("`{}` is not a valid config key", k.v),
                     k.span,
                     "reserved key",
@@ -1971,7 +1977,7 @@ impl Cx<'_> {
                     .unwrap_or(s.name.span);
                 diags.push(
                     Diagnostic::error(
-                        "stowage::secret::source",
+                        &code::secret::SOURCE,
                         "store= and refresh= only apply to external secrets",
                         span,
                         "not an external secret",
@@ -1983,7 +1989,7 @@ impl Cx<'_> {
             SecretSource::Existing => {
                 for k in &s.keys {
                     if let Some(e) = k.encrypted.as_ref().or(k.remote.as_ref()) {
-                        diags.push(Diagnostic::error("stowage::secret::source", "an existing secret takes only key names", e.span, "not used by an existing secret").with_label(s.source.span, "source is existing").with_help("set source=\"sealed\" or source=\"external\" to have stowage create it"));
+                        diags.push(Diagnostic::error(&code::secret::SOURCE, "an existing secret takes only key names", e.span, "not used by an existing secret").with_label(s.source.span, "source is existing").with_help("set source=\"sealed\" or source=\"external\" to have stowage create it"));
                     }
                 }
             }
@@ -1991,7 +1997,7 @@ impl Cx<'_> {
                 if s.keys.is_empty() {
                     diags.push(
                         Diagnostic::error(
-                            "stowage::secret::source",
+                            &code::secret::SOURCE,
                             format!("sealed secret `{}` has no keys", s.name.v),
                             s.name.span,
                             "no `key` here",
@@ -2004,7 +2010,7 @@ impl Cx<'_> {
                 for k in s.keys.iter().filter(|k| k.encrypted.is_none()) {
                     diags.push(
                         Diagnostic::error(
-                            "stowage::secret::source",
+                            &code::secret::SOURCE,
                             format!(
                                 "key `{}` of a sealed secret has no encrypted value",
                                 k.name.v
@@ -2022,14 +2028,14 @@ impl Cx<'_> {
                     .and_then(|e| e.prefix.as_ref())
                     .filter(|p| !p.v.is_empty())
                 {
-                    diags.push(Diagnostic::error("stowage::secret::prefix", format!("sealed secret `{}` cannot be renamed by the prefix `{}`", s.name.v, p.v), p.span, "prefix").with_label(s.name.span, "sealed secret").with_help("a SealedSecret is encrypted for its name and namespace; use a namespace per environment instead of a prefix"));
+                    diags.push(Diagnostic::error(&code::secret::PREFIX, format!("sealed secret `{}` cannot be renamed by the prefix `{}`", s.name.v, p.v), p.span, "prefix").with_label(s.name.span, "sealed secret").with_help("a SealedSecret is encrypted for its name and namespace; use a namespace per environment instead of a prefix"));
                 }
             }
             SecretSource::External => {
                 if s.store.is_none() {
                     diags.push(
                         Diagnostic::error(
-                            "stowage::secret::source",
+                            &code::secret::SOURCE,
                             format!("external secret `{}` has no store", s.name.v),
                             s.name.span,
                             "no store=",
@@ -2040,7 +2046,7 @@ impl Cx<'_> {
                 if s.keys.is_empty() {
                     diags.push(
                         Diagnostic::error(
-                            "stowage::secret::source",
+                            &code::secret::SOURCE,
                             format!("external secret `{}` has no keys", s.name.v),
                             s.name.span,
                             "no `key` here",
@@ -2051,7 +2057,7 @@ impl Cx<'_> {
                 for k in s.keys.iter().filter(|k| k.remote.is_none()) {
                     diags.push(
                         Diagnostic::error(
-                            "stowage::secret::source",
+                            &code::secret::SOURCE,
                             format!("key `{}` has no remote reference", k.name.v),
                             k.name.span,
                             "no remote=",
@@ -2087,7 +2093,7 @@ impl Cx<'_> {
             if r.host.v.parse::<std::net::IpAddr>().is_ok() {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::name::host",
+                        &code::name::HOST,
                         format!("`{}` is an IP address, not a host name", r.host.v),
                         r.host.span,
                         "IP address",
@@ -2099,7 +2105,7 @@ impl Cx<'_> {
             {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::name::host",
+                        &code::name::HOST,
                         format!("`{}` is not a valid host name", r.host.v),
                         r.host.span,
                         why,
@@ -2115,7 +2121,7 @@ impl Cx<'_> {
             if !path.starts_with('/') {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::value::path",
+                        &code::value::PATH,
                         format!("route path `{path}` must start with '/'"),
                         r.path.as_ref().map(|p| p.span).unwrap_or(r.span),
                         "not absolute",
@@ -2130,7 +2136,7 @@ impl Cx<'_> {
             {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::value::path",
+                        &code::value::PATH,
                         format!("route path `{path}` {bad}"),
                         r.path.as_ref().map(|p| p.span).unwrap_or(r.span),
                         "Kubernetes refuses this path",
@@ -2141,7 +2147,7 @@ impl Cx<'_> {
             if let Some(first) = hosts.insert((r.host.v.clone(), path.clone()), r.host.span) {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::ingress::duplicate-route",
+                        &code::ingress::DUPLICATE_ROUTE,
                         format!("{}{path} is routed twice", r.host.v),
                         r.host.span,
                         "routed again here",
@@ -2161,7 +2167,7 @@ impl Cx<'_> {
             }
             match self.workloads.get(r.service.as_str()) {
                 None => diags.push(unknown(
-                    "stowage::ref::service",
+                    &code::reference::SERVICE,
                     "service",
                     &r.service.v,
                     r.service.span,
@@ -2175,14 +2181,14 @@ impl Cx<'_> {
                         || (w.kind == WorkloadKind::Worker && w.expose.is_none())
                         || w.kind == WorkloadKind::CronJob =>
                 {
-                    diags.push(Diagnostic::error("stowage::ref::service", format!("`{}` has no Service to route to", w.name.v), r.service.span, "not exposed").with_label(w.name.span, format!("{} declared here", w.kind.keyword())).with_help("route to a `service` with ports, or give this workload `expose \"ClusterIP\"`"));
+                    diags.push(Diagnostic::error(&code::reference::SERVICE, format!("`{}` has no Service to route to", w.name.v), r.service.span, "not exposed").with_label(w.name.span, format!("{} declared here", w.kind.keyword())).with_help("route to a `service` with ports, or give this workload `expose \"ClusterIP\"`"));
                 }
                 Some(w) => {
                     if let Some(p) = &r.port {
                         if !port_exists(w, &p.v) {
                             diags.push(
                                 Diagnostic::error(
-                                    "stowage::ref::port",
+                                    &code::reference::PORT,
                                     format!("`{}` has no port {}", w.name.v, port_text(&p.v)),
                                     p.span,
                                     "unknown port",
@@ -2194,7 +2200,7 @@ impl Cx<'_> {
                     } else if w.ports.len() > 1 {
                         diags.push(
                             Diagnostic::error(
-                                "stowage::ref::port",
+                                &code::reference::PORT,
                                 format!(
                                     "`{}` has several ports; the route must say which",
                                     w.name.v
@@ -2243,7 +2249,7 @@ impl Cx<'_> {
         }
         if let Some(t) = &i.tls {
             if t.issuer.is_none() && t.secret.is_none() {
-                diags.push(Diagnostic::error("stowage::ingress::tls", "`tls` needs an issuer or a secret", t.span, "where does the certificate come from?").with_help("write `tls issuer=\"letsencrypt-prod\"` (cert-manager) or `tls secret=\"my-cert\"`"));
+                diags.push(Diagnostic::error(&code::ingress::TLS, "`tls` needs an issuer or a secret", t.span, "where does the certificate come from?").with_help("write `tls issuer=\"letsencrypt-prod\"` (cert-manager) or `tls secret=\"my-cert\"`"));
             }
             if let Some(k) = &t.issuer_kind
                 && !["ClusterIssuer", "Issuer"].contains(&k.v.as_str())
@@ -2280,7 +2286,7 @@ fn port_list(w: &Workload) -> String {
 }
 
 pub(crate) fn unknown<'a>(
-    code: &'static str,
+    code: &'static code::Code,
     what: &str,
     name: &str,
     span: Span,
@@ -2306,7 +2312,7 @@ pub(crate) fn unknown<'a>(
 
 fn one_of(v: &S<String>, what: &str, allowed: &[&str]) -> Diagnostic {
     let d = Diagnostic::error(
-        "stowage::syntax::invalid-value",
+        &code::syntax::INVALID_VALUE,
         format!("`{}` is not a {what}", v.v),
         v.span,
         format!("unknown {what}"),
@@ -2324,7 +2330,7 @@ fn one_of(v: &S<String>, what: &str, allowed: &[&str]) -> Diagnostic {
 
 fn quantity(q: &S<String>, kind: QuantityKind, diags: &mut Diagnostics) {
     if let Err((why, fix)) = values::quantity(&q.v, kind) {
-        let mut d = Diagnostic::error("stowage::value::quantity", why, q.span, "invalid quantity");
+        let mut d = Diagnostic::error(&code::value::QUANTITY, why, q.span, "invalid quantity");
         d = match fix {
             Some(f) => d.with_help(format!("did you mean \"{f}\"?")),
             None => d.with_help(match kind {
@@ -2340,7 +2346,7 @@ fn int_or_percent(v: &S<IntOrPercent>, diags: &mut Diagnostics) {
     match &v.v {
         IntOrPercent::Int(i) if *i < 0 => diags.push(
             Diagnostic::error(
-                "stowage::value::range",
+                &code::value::RANGE,
                 "the value cannot be negative",
                 v.span,
                 "negative",
@@ -2355,7 +2361,7 @@ fn int_or_percent(v: &S<IntOrPercent>, diags: &mut Diagnostics) {
             if !ok {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::value::percentage",
+                        &code::value::PERCENTAGE,
                         format!("`{p}` is not a percentage"),
                         v.span,
                         "expected N%",

@@ -2,6 +2,7 @@
 //! and the names of CI secrets.
 
 use super::{duplicate, unknown};
+use crate::diagnostic::code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use crate::syntax::ast::*;
 use std::collections::HashMap;
@@ -15,7 +16,7 @@ fn secret_name(diags: &mut Diagnostics, s: &S<String>, what: &str) {
         && !s.v.starts_with("GITHUB_");
     if !ok {
         diags.push(
-            Diagnostic::error("stowage::pipeline::secret-name", format!("`{}` is not a usable CI secret name", s.v), s.span, "invalid secret name")
+            Diagnostic::error(&code::pipeline::SECRET_NAME, format!("`{}` is not a usable CI secret name", s.v), s.span, "invalid secret name")
                 .with_help(format!("{what} names a CI secret: upper-case letters, digits and '_', not starting with a digit or GITHUB_")),
         );
     }
@@ -35,7 +36,7 @@ fn plain_value(diags: &mut Diagnostics, v: &S<String>, what: &str, extra: &str) 
         };
         diags.push(
             Diagnostic::error(
-                "stowage::pipeline::value",
+                &code::pipeline::VALUE,
                 format!("`{}` is not a usable {what}: {why}", v.v),
                 v.span,
                 format!("not a {what}"),
@@ -67,7 +68,7 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
         }
         if !envs.contains(&d.env.as_str()) {
             diags.push(unknown(
-                "stowage::ref::environment",
+                &code::reference::ENVIRONMENT,
                 "environment",
                 &d.env.v,
                 d.env.span,
@@ -79,7 +80,7 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
         if let Some(a) = &d.after {
             if !deploys.contains_key(a.as_str()) {
                 diags.push(unknown(
-                    "stowage::ref::deploy",
+                    &code::reference::DEPLOY,
                     "deploy",
                     &a.v,
                     a.span,
@@ -88,7 +89,7 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
             } else if a.v == d.env.v {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::pipeline::order",
+                        &code::pipeline::ORDER,
                         format!("deploy `{}` waits for itself", d.env.v),
                         a.span,
                         "same deploy",
@@ -102,7 +103,7 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
             && m.v != "helm"
         {
             diags.push(
-                Diagnostic::error("stowage::syntax::invalid-value", format!("`{}` is not a deploy method", m.v), m.span, "unknown method")
+                Diagnostic::error(&code::syntax::INVALID_VALUE, format!("`{}` is not a deploy method", m.v), m.span, "unknown method")
                     .with_help("deploy with method=\"kustomize\" (kubectl apply -k) or method=\"helm\" (helm upgrade --install)"),
             );
         }
@@ -111,7 +112,7 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
         {
             diags.push(
                 Diagnostic::error(
-                    "stowage::value::duration",
+                    &code::value::DURATION,
                     format!("`{}` is not a duration", t.v),
                     t.span,
                     "expected a number and s, m or h",
@@ -133,20 +134,24 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
                 .all(|t| matches!(t.v, Trigger::Tag(_) | Trigger::Manual));
         if is_production && !gated {
             diags.push(
-                Diagnostic::error("stowage::pipeline::production-gate", format!("production deploy `{}` runs on every push", d.env.v), d.span, "no tag, manual trigger or approval")
+                Diagnostic::error(&code::pipeline::PRODUCTION_GATE, format!("production deploy `{}` runs on every push", d.env.v), d.span, "no tag, manual trigger or approval")
                     .with_help("deploy production only from tags (on=\"tag:v*\"), by hand (on=\"manual\"), or with approval=#true"),
             );
         }
     }
-    // Deploy order must not loop.
-    for d in &p.deploys {
+    // Deploy order must not loop (a deploy that waits for itself is reported above).
+    for d in p
+        .deploys
+        .iter()
+        .filter(|d| d.after.as_ref().is_none_or(|a| a.v != d.env.v))
+    {
         let mut seen = vec![d.env.as_str()];
         let mut cur = d.after.as_ref().map(|a| a.as_str());
         while let Some(c) = cur {
             if seen.contains(&c) {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::pipeline::order",
+                        &code::pipeline::ORDER,
                         format!(
                             "deploys wait for each other in a loop: {} -> {c}",
                             seen.join(" -> ")
@@ -195,7 +200,7 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
             if !images.contains(&i.name.as_str()) {
                 diags.push(
                     unknown(
-                        "stowage::ref::image",
+                        &code::reference::IMAGE,
                         "image",
                         &i.name.v,
                         i.name.span,
@@ -215,7 +220,7 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
                 if !["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"].contains(&part.trim()) {
                     diags.push(
                         Diagnostic::error(
-                            "stowage::syntax::invalid-value",
+                            &code::syntax::INVALID_VALUE,
                             format!("`{part}` is not a severity"),
                             sev.span,
                             "unknown severity",
@@ -245,7 +250,7 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
             if !["node", "python", "go", "java", "rust"].contains(&s.language.as_str()) {
                 diags.push(
                     Diagnostic::error(
-                        "stowage::syntax::invalid-value",
+                        &code::syntax::INVALID_VALUE,
                         format!("no setup for `{}`", s.language.v),
                         s.language.span,
                         "unknown language",
@@ -261,12 +266,12 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
         {
             match &e.source {
                 EnvSource::Value(v) if !v.v.is_empty() && super::values::looks_secret_name(&e.name.v) => diags.push(
-                    Diagnostic::error("stowage::secret::plaintext", format!("`{}` looks like a secret but its value is written in the spec", e.name.v), v.span, "plaintext secret")
+                    Diagnostic::error(&code::secret::PLAINTEXT, format!("`{}` looks like a secret but its value is written in the spec", e.name.v), v.span, "plaintext secret")
                         .with_help(format!("use a CI secret: `{} secret=\"CI_SECRET_NAME\"`; test databases can use trust authentication instead", e.name.v)),
                 ),
                 EnvSource::Secret { name, .. } => secret_name(diags, name, "a test secret"),
                 EnvSource::Config { name, .. } | EnvSource::Field(name) => diags.push(
-                    Diagnostic::error("stowage::pipeline::env", "test environment variables take a value or a CI secret", name.span, "not available in CI")
+                    Diagnostic::error(&code::pipeline::ENV, "test environment variables take a value or a CI secret", name.span, "not available in CI")
                         .with_help("write `NAME \"value\"` or `NAME secret=\"CI_SECRET\"`"),
                 ),
                 _ => {}

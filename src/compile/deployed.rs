@@ -2,6 +2,7 @@
 //! ([`crate::ir::verify`]): each problem is shown at the item it comes from, with the
 //! environment's prefix when that made the name too long.
 
+use crate::diagnostic::code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use crate::ir::layout::ingress_group;
 use crate::ir::verify::NameProblem;
@@ -90,7 +91,7 @@ impl Places {
                 None => "in the base".to_string(),
             };
             let mut d = Diagnostic::error(
-                "stowage::name::deployed",
+                &code::name::DEPLOYED,
                 format!(
                     "`{}` is deployed {place} as the {} `{}`, which Kubernetes refuses: {}",
                     p.spec_name, p.kind, p.deployed, p.why

@@ -6,6 +6,7 @@
 
 use super::ast::*;
 use super::tree::{LIST_KINDS, NAMED_KINDS, Node, Prop, Value};
+use crate::diagnostic::code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span, suggest};
 use kdl::KdlValue;
 
@@ -202,7 +203,7 @@ impl Decoder<'_> {
             };
             self.err(
                 Diagnostic::error(
-                    "stowage::syntax::extra-argument",
+                    &code::syntax::EXTRA_ARGUMENT,
                     format!("`{}` takes {expected}", node.name),
                     extra.span,
                     "unexpected argument",
@@ -224,7 +225,7 @@ impl Decoder<'_> {
             }
             if !shape.props.contains(&p.key.as_str()) {
                 let mut d = Diagnostic::error(
-                    "stowage::syntax::unknown-property",
+                    &code::syntax::UNKNOWN_PROPERTY,
                     format!("unknown property `{}` on {}", p.key, shape.what),
                     p.key_span,
                     "not a property of this node",
@@ -244,7 +245,7 @@ impl Decoder<'_> {
             } else if let Some(first) = seen.iter().find(|q| q.key == p.key) {
                 self.err(
                     Diagnostic::error(
-                        "stowage::syntax::duplicate-property",
+                        &code::syntax::DUPLICATE_PROPERTY,
                         format!("property `{}` is given twice", p.key),
                         p.key_span,
                         "given again here",
@@ -262,7 +263,7 @@ impl Decoder<'_> {
         for c in &node.children {
             if !shape.children.contains(&c.name.as_str()) {
                 let mut d = Diagnostic::error(
-                    "stowage::syntax::unknown-node",
+                    &code::syntax::UNKNOWN_NODE,
                     format!("unknown node `{}` in {}", c.name, shape.what),
                     c.name_span,
                     "not expected here",
@@ -287,7 +288,7 @@ impl Decoder<'_> {
             {
                 self.err(
                     Diagnostic::error(
-                        "stowage::syntax::duplicate-node",
+                        &code::syntax::DUPLICATE_NODE,
                         format!("`{}` is given twice in {}", c.name, shape.what),
                         c.name_span,
                         "given again here",
@@ -303,7 +304,7 @@ impl Decoder<'_> {
     fn type_error(&mut self, v: &Value, what: &str, expected: &str) {
         self.err(
             Diagnostic::error(
-                "stowage::syntax::type",
+                &code::syntax::TYPE,
                 format!("{what} must be {expected}, found {}", kind_of(&v.value)),
                 v.span,
                 format!("expected {expected}"),
@@ -333,7 +334,7 @@ impl Decoder<'_> {
             None => {
                 self.err(
                     Diagnostic::error(
-                        "stowage::syntax::missing-argument",
+                        &code::syntax::MISSING_ARGUMENT,
                         format!("{what} needs a name"),
                         node.name_span,
                         "name missing",
@@ -367,7 +368,7 @@ impl Decoder<'_> {
             None => {
                 self.err(
                     Diagnostic::error(
-                        "stowage::syntax::missing-argument",
+                        &code::syntax::MISSING_ARGUMENT,
                         format!("`{}` needs a value", node.name),
                         node.name_span,
                         "value missing",
@@ -395,7 +396,7 @@ impl Decoder<'_> {
                 Ok(i) => Some(S::new(i, v.span)),
                 Err(_) => {
                     self.err(Diagnostic::error(
-                        "stowage::value::range",
+                        &code::value::RANGE,
                         format!("{what} is out of range"),
                         v.span,
                         "too large",
@@ -409,7 +410,7 @@ impl Decoder<'_> {
                 let n = s.trim().parse::<i64>().unwrap_or_default();
                 self.err(
                     Diagnostic::error(
-                        "stowage::syntax::type",
+                        &code::syntax::TYPE,
                         format!("{what} must be an integer, found a string"),
                         v.span,
                         "expected an integer",
@@ -493,7 +494,7 @@ impl Decoder<'_> {
         if let Some(c) = node.children.first() {
             self.err(
                 Diagnostic::error(
-                    "stowage::syntax::unexpected-children",
+                    &code::syntax::UNEXPECTED_CHILDREN,
                     format!("`{}` takes properties, not child nodes", node.name),
                     c.name_span,
                     "child node here",
@@ -523,7 +524,7 @@ impl Decoder<'_> {
         if let Some(a) = node.args.first() {
             self.err(
                 Diagnostic::error(
-                    "stowage::syntax::extra-argument",
+                    &code::syntax::EXTRA_ARGUMENT,
                     format!("`{}` takes only properties", node.name),
                     a.span,
                     "unexpected argument",
@@ -705,7 +706,7 @@ impl Decoder<'_> {
                 };
                 self.err(
                     Diagnostic::error(
-                        "stowage::syntax::misplaced-node",
+                        &code::syntax::MISPLACED_NODE,
                         format!("`{name}` is not allowed in {what}"),
                         c.name_span,
                         format!("only {owner} take `{name}`"),
@@ -961,7 +962,7 @@ impl Decoder<'_> {
             None => {
                 self.err(
                     Diagnostic::error(
-                        "stowage::syntax::missing-argument",
+                        &code::syntax::MISSING_ARGUMENT,
                         format!("port `{}` needs a number", name.v),
                         c.name_span,
                         "port number missing",
@@ -1014,7 +1015,7 @@ impl Decoder<'_> {
             if sources > 1 {
                 self.err(
                     Diagnostic::error(
-                        "stowage::syntax::env-source",
+                        &code::syntax::ENV_SOURCE,
                         format!("variable `{}` has more than one source", v.name),
                         v.name_span,
                         "value, secret=, config= or field=: pick one",
@@ -1032,7 +1033,7 @@ impl Decoder<'_> {
             {
                 self.err(
                     Diagnostic::error(
-                        "stowage::syntax::unused-property",
+                        &code::syntax::UNUSED_PROPERTY,
                         "`key=` only applies to secret= and config= sources",
                         k.key_span,
                         "nothing to look the key up in",
@@ -1079,7 +1080,7 @@ impl Decoder<'_> {
                     None => {
                         self.err(
                             Diagnostic::error(
-                                "stowage::syntax::missing-argument",
+                                &code::syntax::MISSING_ARGUMENT,
                                 format!("variable `{}` has no value", v.name),
                                 v.name_span,
                                 "value missing",
@@ -1192,7 +1193,7 @@ impl Decoder<'_> {
                 format!("probe `{}` has more than one check", c.name)
             };
             self.err(
-                Diagnostic::error("stowage::syntax::probe", msg, c.name_span, "one of http=, tcp=, grpc= or a command")
+                Diagnostic::error(&code::syntax::PROBE, msg, c.name_span, "one of http=, tcp=, grpc= or a command")
                     .with_help(format!(
                         "write one of `{0} http=\"/health\" port=\"http\"`, `{0} tcp=\"http\"`, `{0} grpc=\"grpc\"` or `{0} \"cmd\" \"arg\"`",
                         c.name
@@ -1215,7 +1216,7 @@ impl Decoder<'_> {
                         None => {
                             self.err(
                                 Diagnostic::error(
-                                    "stowage::syntax::missing-property",
+                                    &code::syntax::MISSING_PROPERTY,
                                     "an http probe needs a port",
                                     c.name_span,
                                     "no port=",
@@ -1234,7 +1235,7 @@ impl Decoder<'_> {
                     let p = c.prop("port").expect("checked");
                     self.err(
                         Diagnostic::error(
-                            "stowage::syntax::unused-property",
+                            &code::syntax::UNUSED_PROPERTY,
                             format!("a {kind} probe names its port in {kind}="),
                             p.key_span,
                             "port= is for http probes",
@@ -1315,7 +1316,7 @@ impl Decoder<'_> {
                 if c.prop("max").is_none() {
                     self.err(
                         Diagnostic::error(
-                            "stowage::syntax::missing-property",
+                            &code::syntax::MISSING_PROPERTY,
                             "`autoscale` needs a maximum",
                             c.name_span,
                             "no max=",
@@ -1361,7 +1362,7 @@ impl Decoder<'_> {
             if c.prop(key).is_none() {
                 d.err(
                     Diagnostic::error(
-                        "stowage::syntax::missing-property",
+                        &code::syntax::MISSING_PROPERTY,
                         format!("`redis-list` needs {key}="),
                         c.name_span,
                         format!("no {key}="),
@@ -1425,7 +1426,7 @@ impl Decoder<'_> {
                 if c.prop("port").is_none() {
                     self.err(
                         Diagnostic::error(
-                            "stowage::syntax::missing-property",
+                            &code::syntax::MISSING_PROPERTY,
                             "`metrics` needs the port to scrape",
                             c.name_span,
                             "no port=",
@@ -1472,7 +1473,7 @@ impl Decoder<'_> {
                 if c.prop("mount").is_none() {
                     self.err(
                         Diagnostic::error(
-                            "stowage::syntax::missing-property",
+                            &code::syntax::MISSING_PROPERTY,
                             format!("volume `{}` has no mount path", name.v),
                             c.name_span,
                             "no mount=",
@@ -1490,7 +1491,7 @@ impl Decoder<'_> {
         if sources.len() != 1 {
             self.err(
                 Diagnostic::error(
-                    "stowage::syntax::volume-source",
+                    &code::syntax::VOLUME_SOURCE,
                     if sources.is_empty() {
                         format!("volume `{}` has no source", name.v)
                     } else {
@@ -1510,7 +1511,7 @@ impl Decoder<'_> {
                 {
                     self.err(
                         Diagnostic::error(
-                            "stowage::syntax::volume-source",
+                            &code::syntax::VOLUME_SOURCE,
                             format!("volume `{}` has empty-dir=#false", name.v),
                             b.span,
                             "no source",
@@ -1527,7 +1528,7 @@ impl Decoder<'_> {
                 let p = c.prop("size").or(c.prop("memory")).expect("checked");
                 self.err(
                     Diagnostic::error(
-                        "stowage::syntax::unused-property",
+                        &code::syntax::UNUSED_PROPERTY,
                         format!("`{}=` only applies to empty-dir volumes", p.key),
                         p.key_span,
                         "not an empty-dir volume",
@@ -1567,7 +1568,7 @@ impl Decoder<'_> {
         let (Some(mount), Some(size)) = (mount, size) else {
             self.err(
                 Diagnostic::error(
-                    "stowage::syntax::missing-property",
+                    &code::syntax::MISSING_PROPERTY,
                     format!("storage `{}` needs a mount path and a size", name.v),
                     c.name_span,
                     "mount= or size= missing",
@@ -1602,7 +1603,7 @@ impl Decoder<'_> {
         if c.args.is_empty() {
             self.err(
                 Diagnostic::error(
-                    "stowage::syntax::missing-argument",
+                    &code::syntax::MISSING_ARGUMENT,
                     "`reach` needs a target",
                     c.name_span,
                     "no target",
@@ -1651,7 +1652,7 @@ impl Decoder<'_> {
                 let s = self.str_value(a, "the rollout strategy")?;
                 if s.v != "canary" && s.v != "blue-green" {
                     let d = Diagnostic::error(
-                        "stowage::syntax::invalid-value",
+                        &code::syntax::INVALID_VALUE,
                         format!("`{}` is not a rollout strategy", s.v),
                         s.span,
                         "unknown strategy",
@@ -1680,7 +1681,7 @@ impl Decoder<'_> {
             );
             if s.props.is_empty() {
                 self.err(
-                    Diagnostic::error("stowage::syntax::missing-property", "an empty canary step", s.name_span, "nothing to do")
+                    Diagnostic::error(&code::syntax::MISSING_PROPERTY, "an empty canary step", s.name_span, "nothing to do")
                         .with_help("write `step weight=10 pause=\"5m\"`, `step pause=\"manual\"` or `step analysis=\"TEMPLATE\"`"),
                 );
                 continue;
@@ -1731,7 +1732,7 @@ impl Decoder<'_> {
             (Some(a), Some(_)) => {
                 self.err(
                     Diagnostic::error(
-                        "stowage::syntax::extra-argument",
+                        &code::syntax::EXTRA_ARGUMENT,
                         format!(
                             "`{}` takes an address block or a namespace, not both",
                             c.name
@@ -1749,7 +1750,7 @@ impl Decoder<'_> {
             (None, None) => {
                 self.err(
                     Diagnostic::error(
-                        "stowage::syntax::missing-argument",
+                        &code::syntax::MISSING_ARGUMENT,
                         format!("`{}` needs an address block or a namespace", c.name),
                         c.name_span,
                         "no peer",
@@ -1878,7 +1879,7 @@ impl Decoder<'_> {
                     "external" => SecretSource::External,
                     other => {
                         let mut d = Diagnostic::error(
-                            "stowage::syntax::invalid-value",
+                            &code::syntax::INVALID_VALUE,
                             format!("unknown secret source `{other}`"),
                             s.span,
                             "not a secret source",
@@ -1911,7 +1912,7 @@ impl Decoder<'_> {
             if let Some(p) = k.prop("value") {
                 self.err(
                     Diagnostic::error(
-                        "stowage::secret::plaintext",
+                        &code::secret::PLAINTEXT,
                         "a secret value is written in the spec",
                         p.value.span,
                         "plaintext secret",
@@ -1958,7 +1959,7 @@ impl Decoder<'_> {
         if !node.children.iter().any(|c| c.name == "route") {
             self.err(
                 Diagnostic::error(
-                    "stowage::ingress::routes",
+                    &code::ingress::ROUTES,
                     format!("ingress `{}` has no routes", name.v),
                     name.span,
                     "no `route` here",
@@ -2027,7 +2028,7 @@ impl Decoder<'_> {
                         if !missing.is_empty() {
                             self.err(
                                 Diagnostic::error(
-                                    "stowage::syntax::missing-property",
+                                    &code::syntax::MISSING_PROPERTY,
                                     format!(
                                         "route `{}` has no {}",
                                         rname.v,
@@ -2088,7 +2089,7 @@ impl Decoder<'_> {
                         "dev" => PolicyLevel::Dev,
                         other => {
                             let mut d = Diagnostic::error(
-                                "stowage::syntax::invalid-value",
+                                &code::syntax::INVALID_VALUE,
                                 format!("unknown policy `{other}`"),
                                 p.span,
                                 "not a policy level",
@@ -2124,7 +2125,7 @@ pub(crate) fn check_top_level(nodes: &[Node], diags: &mut Diagnostics) {
     for n in nodes {
         if !TOP_LEVEL.contains(&n.name.as_str()) {
             let mut d = Diagnostic::error(
-                "stowage::syntax::unknown-node",
+                &code::syntax::UNKNOWN_NODE,
                 format!("unknown top-level node `{}`", n.name),
                 n.name_span,
                 "not expected here",

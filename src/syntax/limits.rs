@@ -15,6 +15,7 @@
 //! group of top-level nodes of at most [`CHUNK_BYTES`] at a time (a single top-level node larger
 //! than [`MAX_NODE_BYTES`] is refused), so the error recursion stays bounded too.
 
+use crate::diagnostic::code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use kdl::{KdlDocument, KdlError, KdlNode};
 use std::sync::Arc;
@@ -53,7 +54,7 @@ pub fn check(source: &str) -> Result<Checked<'_>, Diagnostics> {
     if source.len() > MAX_SPEC_BYTES {
         diags.push(
             Diagnostic::error(
-                "stowage::syntax::too-large",
+                &code::syntax::TOO_LARGE,
                 format!(
                     "the spec is {} bytes long; stowage reads specs of at most {} MiB",
                     source.len(),
@@ -86,7 +87,7 @@ pub fn check(source: &str) -> Result<Checked<'_>, Diagnostics> {
             .unwrap_or(0);
         diags.push(
             Diagnostic::error(
-                "stowage::syntax::too-large",
+                &code::syntax::TOO_LARGE,
                 format!(
                     "the spec has {} top-level nodes; stowage compiles at most {MAX_TOP_LEVEL_NODES}",
                     scan.nodes
@@ -113,7 +114,7 @@ pub fn check(source: &str) -> Result<Checked<'_>, Diagnostics> {
             .min(64);
         diags.push(
             Diagnostic::error(
-                "stowage::syntax::too-large",
+                &code::syntax::TOO_LARGE,
                 format!(
                     "this top-level node is {} bytes long; stowage reads nodes of at most {} KiB",
                     end - start,
@@ -307,32 +308,6 @@ fn shift_node(n: &mut KdlNode, by: usize) {
 }
 
 /// Characters KDL forbids anywhere in a document, with what they are.
-fn forbidden(c: char) -> Option<&'static str> {
-    Some(match c {
-        '\u{200E}' => "LEFT-TO-RIGHT MARK, a bidirectional control character",
-        '\u{200F}' => "RIGHT-TO-LEFT MARK, a bidirectional control character",
-        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING, a bidirectional control character",
-        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING, a bidirectional control character",
-        '\u{202C}' => "POP DIRECTIONAL FORMATTING, a bidirectional control character",
-        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE, a bidirectional control character",
-        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE, a bidirectional control character",
-        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE, a bidirectional control character",
-        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE, a bidirectional control character",
-        '\u{2068}' => "FIRST STRONG ISOLATE, a bidirectional control character",
-        '\u{2069}' => "POP DIRECTIONAL ISOLATE, a bidirectional control character",
-        '\u{FEFF}' => "ZERO WIDTH NO-BREAK SPACE (a byte order mark, allowed only first)",
-        '\u{0}'..='\u{8}' | '\u{E}'..='\u{1F}' | '\u{7F}' => "a control character",
-        // C1 controls (U+0085 is a KDL newline): terminals act on some of them.
-        '\u{80}'..='\u{84}' | '\u{86}'..='\u{9F}' => "a control character",
-        _ => return None,
-    })
-}
-
-/// Whether `c` is a character KDL forbids (the diagnostic renderer hides them, too).
-pub fn is_forbidden(c: char) -> bool {
-    forbidden(c).is_some()
-}
-
 fn forbidden_characters(source: &str, diags: &mut Diagnostics) {
     let plain = source
         .bytes()
@@ -345,14 +320,16 @@ fn forbidden_characters(source: &str, diags: &mut Diagnostics) {
         if c == '\u{FEFF}' && i == 0 {
             continue;
         }
-        let Some(what) = forbidden(c) else { continue };
+        let Some(what) = crate::chars::forbidden_in_kdl(c) else {
+            continue;
+        };
         found += 1;
         if found > MAX_CHARACTER_REPORTS {
             break;
         }
         diags.push(
             Diagnostic::error(
-                "stowage::syntax::forbidden-character",
+                &code::syntax::FORBIDDEN_CHARACTER,
                 format!(
                     "the spec contains U+{:04X} {what}: `{}`",
                     c as u32,
@@ -459,7 +436,7 @@ fn scan(source: &str) -> Scan {
                 if deepest > MAX_NESTING || parts > MAX_COMMENT_PARTS {
                     out.problems.push(
                         Diagnostic::error(
-                            "stowage::syntax::too-deep",
+                            &code::syntax::TOO_DEEP,
                             if deepest > MAX_NESTING {
                                 format!(
                                     "block comments are nested {deepest} levels deep here; stowage reads at most {MAX_NESTING}"
@@ -484,7 +461,7 @@ fn scan(source: &str) -> Scan {
                 if slashdashes > MAX_SLASHDASH_RUN {
                     out.problems.push(
                         Diagnostic::error(
-                            "stowage::syntax::too-deep",
+                            &code::syntax::TOO_DEEP,
                             format!("more than {MAX_SLASHDASH_RUN} `/-` follow each other here"),
                             Span::new(i, 2),
                             "one too many",
@@ -502,7 +479,7 @@ fn scan(source: &str) -> Scan {
                 if depth > MAX_NESTING {
                     out.problems.push(
                         Diagnostic::error(
-                            "stowage::syntax::too-deep",
+                            &code::syntax::TOO_DEEP,
                             format!("blocks are nested more than {MAX_NESTING} levels deep"),
                             Span::new(i, 1),
                             format!("level {depth}"),
@@ -601,7 +578,7 @@ fn skip_block_comment(s: &[u8], i: usize) -> (usize, usize, usize) {
 mod tests {
     use super::*;
 
-    fn codes(source: &str) -> Vec<&'static str> {
+    fn codes(source: &str) -> Vec<&'static code::Code> {
         match check(source) {
             Ok(_) => Vec::new(),
             Err(d) => d.iter().map(|d| d.code).collect(),
@@ -616,7 +593,7 @@ mod tests {
         let text = nodes(MAX_TOP_LEVEL_NODES / 3 + 1);
         let Err(d) = check(&text) else { panic!() };
         let d = d.iter().next().unwrap();
-        assert_eq!(d.code, "stowage::syntax::too-large");
+        assert_eq!(d.code, &code::syntax::TOO_LARGE);
         // Node 5001 is the `y` of repetition 1667 (0-based 1666, nodes 4999..5001).
         let at = d.primary.span.offset;
         assert_eq!(&text[at..at + d.primary.span.len], "y");
@@ -645,7 +622,7 @@ mod tests {
         );
         let Err(d) = check(&deep) else { panic!() };
         let d = d.iter().next().unwrap();
-        assert_eq!(d.code, "stowage::syntax::too-deep");
+        assert_eq!(d.code, &code::syntax::TOO_DEEP);
         // The first brace beyond the limit: `a ` then 64 times `{ b `.
         assert_eq!(d.primary.span, Span::new(2 + 4 * MAX_NESTING, 1));
         // Braces in strings, raw strings and comments do not count.
@@ -659,15 +636,14 @@ mod tests {
     #[test]
     fn comments_and_slashdashes() {
         assert!(
-            codes(&format!("/*{}*/", "* ".repeat(MAX_COMMENT_PARTS)))
-                == ["stowage::syntax::too-deep"]
+            codes(&format!("/*{}*/", "* ".repeat(MAX_COMMENT_PARTS))) == [&code::syntax::TOO_DEEP]
         );
         assert!(
             codes(&format!("{}{}", "/*".repeat(100), "*/".repeat(100)))
-                == ["stowage::syntax::too-deep"]
+                == [&code::syntax::TOO_DEEP]
         );
         assert!(codes("/* a/b*c /* d */ */ x").is_empty());
-        assert!(codes(&format!("a {}1", "/- ".repeat(100))) == ["stowage::syntax::too-deep"]);
+        assert!(codes(&format!("a {}1", "/- ".repeat(100))) == [&code::syntax::TOO_DEEP]);
         assert!(codes(&format!("a {}1", "/- 1 ".repeat(100))).is_empty());
     }
 
@@ -676,13 +652,13 @@ mod tests {
         assert!(codes("\u{FEFF}a 1").is_empty());
         assert_eq!(
             codes("a \"x\u{202E}\""),
-            ["stowage::syntax::forbidden-character"]
+            [&code::syntax::FORBIDDEN_CHARACTER]
         );
         assert_eq!(
             codes("// \u{2066}\na 1"),
-            ["stowage::syntax::forbidden-character"]
+            [&code::syntax::FORBIDDEN_CHARACTER]
         );
-        assert_eq!(codes("a 1\u{1b}"), ["stowage::syntax::forbidden-character"]);
+        assert_eq!(codes("a 1\u{1b}"), [&code::syntax::FORBIDDEN_CHARACTER]);
         assert_eq!(codes(&"\u{202E}".repeat(100)).len(), MAX_CHARACTER_REPORTS);
     }
 

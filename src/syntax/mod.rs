@@ -12,6 +12,7 @@ pub mod limits;
 pub mod strings;
 pub mod tree;
 
+use crate::diagnostic::code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use ast::{Environment, Spec};
 use decode::{Decoder, ITEM_KINDS};
@@ -63,7 +64,7 @@ pub fn parse(source: &str) -> (Option<Spec>, Diagnostics) {
                 if message == "No closing '}' for child block" {
                     unclosed = Some(
                         Diagnostic::error(
-                            "stowage::syntax::kdl",
+                            &code::syntax::KDL,
                             format!("KDL syntax error: {message}"),
                             span,
                             d.label.clone().unwrap_or_else(|| "here".to_string()),
@@ -73,7 +74,7 @@ pub fn parse(source: &str) -> (Option<Spec>, Diagnostics) {
                     continue;
                 }
                 let mut diag = Diagnostic::error(
-                    "stowage::syntax::kdl",
+                    &code::syntax::KDL,
                     format!("KDL syntax error: {message}"),
                     span,
                     d.label.clone().unwrap_or_else(|| "here".to_string()),
@@ -98,7 +99,7 @@ pub fn parse(source: &str) -> (Option<Spec>, Diagnostics) {
             }
             if diags.is_empty() {
                 diags.push(Diagnostic::error(
-                    "stowage::syntax::kdl",
+                    &code::syntax::KDL,
                     "KDL syntax error",
                     Span::new(0, 0),
                     "here",
@@ -118,7 +119,7 @@ fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
     if apps.len() > 1 {
         diags.push(
             Diagnostic::error(
-                "stowage::syntax::duplicate-node",
+                &code::syntax::DUPLICATE_NODE,
                 "`app` is given twice",
                 apps[1].name_span,
                 "given again here",
@@ -134,7 +135,7 @@ fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
             let span = nodes.first().map(|n| n.name_span).unwrap_or_default();
             dec.diags.push(
                 Diagnostic::error(
-                    "stowage::syntax::missing-app",
+                    &code::syntax::MISSING_APP,
                     "the spec has no `app` node",
                     span,
                     "expected `app` first",
@@ -180,7 +181,7 @@ fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
     if pipelines.len() > 1 {
         dec.diags.push(
             Diagnostic::error(
-                "stowage::syntax::duplicate-node",
+                &code::syntax::DUPLICATE_NODE,
                 "`pipeline` is given twice",
                 pipelines[1].name_span,
                 "given again here",

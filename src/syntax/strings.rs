@@ -8,29 +8,16 @@
 //! fine.
 
 use super::tree::Node;
+use crate::diagnostic::code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use kdl::KdlValue;
 
-/// The character's name, when a spec's strings may not hold it.
-pub fn unsupported(c: char) -> Option<&'static str> {
-    match c {
-        '\u{85}' => Some("NEXT LINE (U+0085)"),
-        '\u{2028}' => Some("LINE SEPARATOR (U+2028)"),
-        '\u{2029}' => Some("PARAGRAPH SEPARATOR (U+2029)"),
-        '\u{feff}' => Some("ZERO WIDTH NO-BREAK SPACE (U+FEFF)"),
-        '\u{fffe}' | '\u{ffff}' => Some("a noncharacter (U+FFFE, U+FFFF)"),
-        '\t' | '\n' | '\r' => None,
-        c if c.is_control() => Some("a control character"),
-        _ => None,
-    }
-}
-
 /// The diagnostic for `text` (found at `span`), when it holds an unsupported character.
 pub fn check_text(text: &str, span: Span, what: &str) -> Option<Diagnostic> {
-    let name = text.chars().find_map(unsupported)?;
+    let name = text.chars().find_map(crate::chars::unsupported_in_yaml)?;
     Some(
         Diagnostic::error(
-            "stowage::value::character",
+            &code::value::CHARACTER,
             format!("{what} holds {name}"),
             span,
             "this string",
@@ -47,7 +34,7 @@ pub fn check_secret(text: &str, span: Span, what: &str) -> Option<Diagnostic> {
     let (kind, _) = crate::secrets::find(text)?;
     Some(
         Diagnostic::error(
-            "stowage::secret::plaintext",
+            &code::secret::PLAINTEXT,
             format!("{what} holds what looks like {kind}"),
             span,
             "plaintext secret",
@@ -96,7 +83,7 @@ mod tests {
         let nodes = super::super::tree::from_document(&doc);
         let mut diags = Diagnostics::new();
         check(&nodes, &mut diags);
-        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["stowage::value::character"; 3]);
+        let codes: Vec<&code::Code> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [&code::value::CHARACTER; 3]);
     }
 }

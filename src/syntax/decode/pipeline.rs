@@ -1,6 +1,7 @@
 //! Decoding the `pipeline` node: test, build and deploy stages.
 
 use super::{Decoder, Shape};
+use crate::diagnostic::code;
 use crate::diagnostic::{Diagnostic, suggest};
 use crate::git_ref::RefPattern;
 use crate::syntax::ast::*;
@@ -38,7 +39,7 @@ impl Decoder<'_> {
             Err(why) => {
                 self.err(
                     Diagnostic::error(
-                        "stowage::pipeline::ref",
+                        &code::pipeline::REF,
                         format!("`{s}` is not a {what} name: {why}"),
                         span,
                         format!("not a {what} name"),
@@ -101,7 +102,7 @@ impl Decoder<'_> {
                     for pl in self.string_list(c) {
                         if pl.v != "github" && pl.v != "gitlab" {
                             let d = Diagnostic::error(
-                                "stowage::syntax::invalid-value",
+                                &code::syntax::INVALID_VALUE,
                                 format!("`{}` is not a CI platform", pl.v),
                                 pl.span,
                                 "unknown platform",
@@ -151,7 +152,7 @@ impl Decoder<'_> {
                     if p.slack.is_none() && c.prop("secret").is_none() {
                         self.err(
                             Diagnostic::error(
-                                "stowage::syntax::missing-property",
+                                &code::syntax::MISSING_PROPERTY,
                                 "`slack` needs the secret holding the webhook URL",
                                 c.name_span,
                                 "no secret=",
@@ -256,7 +257,7 @@ impl Decoder<'_> {
                         None => {
                             self.err(
                                 Diagnostic::error(
-                                    "stowage::syntax::missing-property",
+                                    &code::syntax::MISSING_PROPERTY,
                                     format!("setup `{}` needs a version", language.v),
                                     c.name_span,
                                     "no version=",
@@ -304,7 +305,7 @@ impl Decoder<'_> {
                         }
                         None => self.err(
                             Diagnostic::error(
-                                "stowage::syntax::missing-argument",
+                                &code::syntax::MISSING_ARGUMENT,
                                 format!("run `{}` has no command", name.v),
                                 c.name_span,
                                 "command missing",
@@ -346,7 +347,7 @@ impl Decoder<'_> {
                         if c.prop("image").is_none() {
                             self.err(
                                 Diagnostic::error(
-                                    "stowage::syntax::missing-property",
+                                    &code::syntax::MISSING_PROPERTY,
                                     format!("test service `{}` has no image", name.v),
                                     c.name_span,
                                     "no image=",
@@ -425,7 +426,7 @@ impl Decoder<'_> {
                     None if trimmed == "manual" => Trigger::Manual,
                     _ => {
                         self.err(
-                            Diagnostic::error("stowage::syntax::invalid-value", format!("`{trimmed}` is not a trigger"), span, "unknown trigger")
+                            Diagnostic::error(&code::syntax::INVALID_VALUE, format!("`{trimmed}` is not a trigger"), span, "unknown trigger")
                                 .with_help("triggers are `branch:NAME`, `tag:PATTERN` and `manual`, separated by commas"),
                         );
                         continue;
@@ -437,7 +438,7 @@ impl Decoder<'_> {
         if c.prop("on").is_none() {
             self.err(
                 Diagnostic::error(
-                    "stowage::syntax::missing-property",
+                    &code::syntax::MISSING_PROPERTY,
                     format!("deploy `{}` has no trigger", env.v),
                     c.name_span,
                     "no on=",
@@ -450,7 +451,7 @@ impl Decoder<'_> {
             None => {
                 if c.prop("credentials").is_none() {
                     self.err(
-                        Diagnostic::error("stowage::syntax::missing-property", format!("deploy `{}` has no cluster credentials", env.v), c.name_span, "no credentials=")
+                        Diagnostic::error(&code::syntax::MISSING_PROPERTY, format!("deploy `{}` has no cluster credentials", env.v), c.name_span, "no credentials=")
                             .with_help(format!("name the CI secret holding a base64 kubeconfig: credentials=\"{}_KUBECONFIG\"", env.v.to_ascii_uppercase().replace('-', "_"))),
                     );
                 }

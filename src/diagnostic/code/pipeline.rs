@@ -1,0 +1,190 @@
+//! `stowage::pipeline::*`: pipeline. Each code's doc comment is its section of the book's
+//! diagnostics page (book/src/diagnostics.md, generated from these files).
+
+super::codes! {
+    title: "Pipeline",
+    intro: "The `pipeline` node: how CI tests, builds and deploys the app (reference: `spec/pipeline.md`).",
+    /// A CI secret name in the `pipeline` (a deploy's `credentials=`, `slack secret=`, a test variable's
+    /// `secret=`) that CI systems would not accept: upper-case letters, digits and `_`, not starting with
+    /// a digit or `GITHUB_`.
+    ///
+    /// ```kdl,fragment
+    /// environment "production"
+    ///
+    /// pipeline {
+    ///     deploy "production" on="tag:v*" credentials="prod-kubeconfig"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::pipeline::secret-name]: `prod-kubeconfig` is not a usable CI secret name
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// environment "production"
+    ///
+    /// pipeline {
+    ///     deploy "production" on="tag:v*" credentials="PROD_KUBECONFIG"
+    /// }
+    /// ```
+    SECRET_NAME = "stowage::pipeline::secret-name", Error;
+    /// A branch or tag name in the `pipeline` (`branches`, a deploy's `on="branch:..."` or
+    /// `on="tag:..."`) that git would not accept, or that holds characters outside letters, digits,
+    /// `.`, `_`, `-`, `+` and `/`. `*` stands for any characters (`/` included): `release/*`,
+    /// `v*.*.*`. stowage writes every CI condition from the parsed name (a GitLab regular expression,
+    /// GitHub filters and conditions), so no quote or expression in the spec can change what a
+    /// pipeline does.
+    ///
+    /// ```kdl,fragment
+    /// environment "production"
+    ///
+    /// pipeline {
+    ///     deploy "production" on="tag:v')||(github.event_name!='x" credentials="PROD_KUBECONFIG"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::pipeline::ref]: `v')||(github.event_name!='x` is not a tag name: `'` cannot be part of a branch or tag name here (use letters, digits, `.`, `_`, `-`, `+`, `/`, and `*` for any characters)
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// environment "production"
+    ///
+    /// pipeline {
+    ///     deploy "production" on="tag:v*.*.*" credentials="PROD_KUBECONFIG"
+    /// }
+    /// ```
+    REF = "stowage::pipeline::ref", Error;
+    /// A value the CI files take as it is written, in a place where the platforms give characters a
+    /// meaning: a toolchain `version=` or `cache=`, a service container's `image=`, a `report` path, a
+    /// build's `context=`, `dockerfile=` or `target=`, a deploy's `url=`. GitLab expands `$VARIABLES`
+    /// in images and paths, GitHub evaluates `${{ }}`, and a space splits a value into two. These take
+    /// letters, digits and `._-/:@+` (paths also `*`, URLs also `?&=%#~`). Commands (`run`, `smoke=`,
+    /// `before=`, `health=`) are shell commands and are written as given.
+    ///
+    /// ```kdl,fragment
+    /// pipeline {
+    ///     test {
+    ///         setup "node" version="20 $(id)"
+    ///         run "Unit tests" "npm test"
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::pipeline::value]: `20 $(id)` is not a usable version: ` ` cannot be part of it
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// pipeline {
+    ///     test {
+    ///         setup "node" version="20"
+    ///         run "Unit tests" "npm test"
+    ///     }
+    /// }
+    /// ```
+    VALUE = "stowage::pipeline::value", Error;
+    /// Deploys that wait for each other in a loop through `after=`, or a deploy that waits for
+    /// itself.
+    ///
+    /// ```kdl,fragment
+    /// environment "staging" {
+    ///     policy "staging"
+    /// }
+    ///
+    /// pipeline {
+    ///     deploy "staging" on="branch:main" after="staging" credentials="STAGING_KUBECONFIG"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::pipeline::order]: deploy `staging` waits for itself
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// environment "staging" {
+    ///     policy "staging"
+    /// }
+    ///
+    /// pipeline {
+    ///     deploy "staging" on="branch:main" credentials="STAGING_KUBECONFIG"
+    /// }
+    /// ```
+    ORDER = "stowage::pipeline::order", Error;
+    /// A deploy to an environment with policy `production` that runs on every push to a branch. Deploy
+    /// production from tags (`on="tag:v*"`), by hand (`on="manual"`), or with `approval=#true`.
+    ///
+    /// ```kdl,fragment
+    /// environment "production"
+    ///
+    /// pipeline {
+    ///     deploy "production" on="branch:main" credentials="PROD_KUBECONFIG"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::pipeline::production-gate]: production deploy `production` runs on every push
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// environment "production"
+    ///
+    /// pipeline {
+    ///     deploy "production" on="tag:v*" credentials="PROD_KUBECONFIG"
+    /// }
+    /// ```
+    PRODUCTION_GATE = "stowage::pipeline::production-gate", Error;
+    /// A variable of the pipeline's `test` stage that reads a config or a pod field: in CI, variables
+    /// take a literal value or a CI secret (`secret=`).
+    ///
+    /// ```kdl,fragment
+    /// pipeline {
+    ///     test {
+    ///         env {
+    ///             POD_NAME field="metadata.name"
+    ///         }
+    ///         run "Unit tests" "npm test"
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::pipeline::env]: test environment variables take a value or a CI secret
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// pipeline {
+    ///     test {
+    ///         env {
+    ///             POD_NAME "test-runner"
+    ///         }
+    ///         run "Unit tests" "npm test"
+    ///     }
+    /// }
+    /// ```
+    ENV = "stowage::pipeline::env", Error;
+}

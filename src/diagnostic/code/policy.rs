@@ -1,0 +1,290 @@
+//! `stowage::policy::*`: policies. Each code's doc comment is its section of the book's
+//! diagnostics page (book/src/diagnostics.md, generated from these files).
+
+super::codes! {
+    title: "Policies",
+    intro: "Rules of the environments' policy levels, and waivers. See [Policies and waivers](policies.md).",
+    /// A `service`, `worker` or `stateful` runs fewer than 2 replicas (its `replicas`, or its
+    /// `autoscale min`) in an environment whose policy checks the `replicas` rule (production). Raise the
+    /// count, or waive the rule with a reason.
+    ///
+    /// ```kdl,fragment
+    /// worker "mailer" {
+    ///     image "mailer" tag="2.3.1"
+    ///     resources {
+    ///         requests cpu="100m" memory="128Mi"
+    ///         limits cpu="250m" memory="256Mi"
+    ///     }
+    ///     liveness "mailer" "--check"
+    ///     readiness "mailer" "--check"
+    /// }
+    ///
+    /// environment "production"
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::policy::replicas]: `mailer` runs 1 replica
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// worker "mailer" {
+    ///     image "mailer" tag="2.3.1"
+    ///     resources {
+    ///         requests cpu="100m" memory="128Mi"
+    ///         limits cpu="250m" memory="256Mi"
+    ///     }
+    ///     liveness "mailer" "--check"
+    ///     readiness "mailer" "--check"
+    ///     replicas 2
+    /// }
+    ///
+    /// environment "production"
+    /// ```
+    REPLICAS = "stowage::policy::replicas", Error;
+    /// A workload lacks a cpu or memory request or limit in an environment whose policy checks the
+    /// `resources` rule (production, staging). The message lists the missing values.
+    ///
+    /// ```kdl,fragment
+    /// worker "mailer" {
+    ///     image "mailer" tag="2.3.1"
+    ///     resources {
+    ///         requests cpu="100m" memory="128Mi"
+    ///     }
+    ///     liveness "mailer" "--check"
+    ///     readiness "mailer" "--check"
+    /// }
+    ///
+    /// environment "staging" {
+    ///     policy "staging"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::policy::resources]: `mailer` has no limits cpu, limits memory
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// worker "mailer" {
+    ///     image "mailer" tag="2.3.1"
+    ///     resources {
+    ///         requests cpu="100m" memory="128Mi"
+    ///         limits cpu="250m" memory="256Mi"
+    ///     }
+    ///     liveness "mailer" "--check"
+    ///     readiness "mailer" "--check"
+    /// }
+    ///
+    /// environment "staging" {
+    ///     policy "staging"
+    /// }
+    /// ```
+    RESOURCES = "stowage::policy::resources", Error;
+    /// A `service`, `worker` or `stateful` has no liveness or no readiness probe in an environment whose
+    /// policy checks the `probes` rule (production, staging).
+    ///
+    /// ```kdl,fragment
+    /// worker "mailer" {
+    ///     image "mailer" tag="2.3.1"
+    ///     resources {
+    ///         requests cpu="100m" memory="128Mi"
+    ///         limits cpu="250m" memory="256Mi"
+    ///     }
+    /// }
+    ///
+    /// environment "staging" {
+    ///     policy "staging"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::policy::probes]: `mailer` has no liveness or readiness probe
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// worker "mailer" {
+    ///     image "mailer" tag="2.3.1"
+    ///     resources {
+    ///         requests cpu="100m" memory="128Mi"
+    ///         limits cpu="250m" memory="256Mi"
+    ///     }
+    ///     liveness "mailer" "--check"
+    ///     readiness "mailer" "--check"
+    /// }
+    ///
+    /// environment "staging" {
+    ///     policy "staging"
+    /// }
+    /// ```
+    PROBES = "stowage::policy::probes", Error;
+    /// A workload weakens the secure defaults (`non-root=#false`, `read-only-root=#false`,
+    /// `privilege-escalation=#true`, `user=0`, a capability other than `NET_BIND_SERVICE`). An error in
+    /// production and staging, a warning in dev.
+    ///
+    /// ```kdl,fragment
+    /// worker "mailer" {
+    ///     image "mailer" tag="2.3.1"
+    ///     security read-only-root=#false
+    /// }
+    ///
+    /// environment "dev" {
+    ///     policy "dev"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// warning[stowage::policy::security]: `mailer` has a writable root filesystem
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// worker "mailer" {
+    ///     image "mailer" tag="2.3.1"
+    ///     volume "spool" mount="/var/spool/mail" empty-dir=#true
+    /// }
+    ///
+    /// environment "dev" {
+    ///     policy "dev"
+    /// }
+    /// ```
+    SECURITY = "stowage::policy::security", Error;
+    /// An image without a tag or digest, or tagged `latest`, in an environment whose policy checks the
+    /// `image-tag` rule: an error in production, a warning in staging.
+    ///
+    /// ```kdl,fragment
+    /// worker "mailer" {
+    ///     image "mailer" tag="latest"
+    ///     resources {
+    ///         requests cpu="100m" memory="128Mi"
+    ///         limits cpu="250m" memory="256Mi"
+    ///     }
+    ///     liveness "mailer" "--check"
+    ///     readiness "mailer" "--check"
+    ///     replicas 2
+    /// }
+    ///
+    /// environment "production"
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::policy::image-tag]: image `mailer` is not pinned to a version
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// worker "mailer" {
+    ///     image "mailer" tag="2.3.1"
+    ///     resources {
+    ///         requests cpu="100m" memory="128Mi"
+    ///         limits cpu="250m" memory="256Mi"
+    ///     }
+    ///     liveness "mailer" "--check"
+    ///     readiness "mailer" "--check"
+    ///     replicas 2
+    /// }
+    ///
+    /// environment "production"
+    /// ```
+    IMAGE_TAG = "stowage::policy::image-tag", Error;
+    /// An ingress with routes has no `tls` in an environment whose policy checks the `tls` rule
+    /// (production, staging).
+    ///
+    /// ```kdl,fragment
+    /// service "web" {
+    ///     image "web" tag="1.0.0"
+    ///     port "http" 8080
+    ///     resources {
+    ///         requests cpu="100m" memory="128Mi"
+    ///         limits cpu="250m" memory="256Mi"
+    ///     }
+    ///     liveness http="/health" port="http"
+    ///     readiness http="/ready" port="http"
+    /// }
+    ///
+    /// ingress "web" {
+    ///     route "web" host="shop.example.com" service="web"
+    /// }
+    ///
+    /// environment "staging" {
+    ///     policy "staging"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::policy::tls]: ingress `web` serves shop.example.com without TLS
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// service "web" {
+    ///     image "web" tag="1.0.0"
+    ///     port "http" 8080
+    ///     resources {
+    ///         requests cpu="100m" memory="128Mi"
+    ///         limits cpu="250m" memory="256Mi"
+    ///     }
+    ///     liveness http="/health" port="http"
+    ///     readiness http="/ready" port="http"
+    /// }
+    ///
+    /// ingress "web" {
+    ///     tls issuer="letsencrypt-staging"
+    ///     route "web" host="shop.example.com" service="web"
+    /// }
+    ///
+    /// environment "staging" {
+    ///     policy "staging"
+    /// }
+    /// ```
+    TLS = "stowage::policy::tls", Error;
+    /// A `waive` that names no rule (the rules are `replicas`, `resources`, `probes`, `security`,
+    /// `image-tag`, `tls`) and no scanner check (see [Security scanners](scanners.md)), or gives no
+    /// `reason=`, or an empty one. A waiver without a reason waives nothing. Also: a policy rule waived
+    /// in `app` or on a `config` (those waive scanner checks only), and a checkov waiver whose reason
+    /// contains `=` (checkov cuts its skip annotation at the first `=`).
+    ///
+    /// ```kdl,fragment
+    /// stateful "db" {
+    ///     image "docker.io/library/postgres" tag="16.4-alpine"
+    ///     port "postgres" 5432
+    ///     waive "replica" reason="single primary"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::policy::waiver]: unknown policy rule `replica`
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// stateful "db" {
+    ///     image "docker.io/library/postgres" tag="16.4-alpine"
+    ///     port "postgres" 5432
+    ///     waive "replicas" reason="single primary"
+    /// }
+    /// ```
+    WAIVER = "stowage::policy::waiver", Error;
+}

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use stowage::compile::{self, Source};
 use stowage::diagnostic::{self, Style};
+use stowage::ir::pipeline::Platform;
 use stowage::output::{self, Drift, diff, diff_format};
 use stowage::revision::{self, SpecRef};
 use stowage::syntax::format::{self, FormatError};
@@ -406,12 +407,12 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 return Ok(ExitCode::SUCCESS);
             };
             for platform in &p.platforms {
-                let (title, kind) = match platform.as_str() {
-                    "github" => ("GitHub Actions", "repository or environment secrets"),
-                    _ => ("GitLab CI", "CI/CD variables (masked)"),
+                let (title, kind) = match platform {
+                    Platform::Github => ("GitHub Actions", "repository or environment secrets"),
+                    Platform::Gitlab => ("GitLab CI", "CI/CD variables (masked)"),
                 };
                 println!("{title}: {kind}");
-                for s in p.secrets(platform) {
+                for s in p.secrets(*platform) {
                     println!("  {:<24} {}", s.name, s.purpose);
                 }
                 let gated: Vec<&str> = p
@@ -420,12 +421,12 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                     .filter(|d| d.approval)
                     .map(|d| d.env.as_str())
                     .collect();
-                if platform == "gitlab" {
+                if *platform == Platform::Gitlab {
                     println!(
                         "  (mark a variable protected only if every deploy that uses it runs from a protected\n   branch or tag: elsewhere a protected variable is empty)"
                     );
                 }
-                if !gated.is_empty() && platform == "github" {
+                if !gated.is_empty() && *platform == Platform::Github {
                     println!(
                         "  (add required reviewers to the environment{} {} for approvals)",
                         if gated.len() == 1 { "" } else { "s" },

@@ -6,7 +6,7 @@
 
 use crate::diagnostic::Severity;
 use crate::diagnostic::code;
-use crate::syntax::ast::PolicyLevel;
+use crate::syntax::ast::{PolicyLevel, PullPolicy};
 
 /// A rule a policy can enforce, and that a spec can waive for one object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -91,11 +91,11 @@ pub fn default_deny(level: PolicyLevel) -> bool {
 /// resolves it at every pod start (`Always`: every replica runs what the tag names now, and the
 /// pull credentials are checked); dev keeps images already on the node (`IfNotPresent`: images
 /// loaded into a local cluster). `latest` or no tag: `Always`.
-pub fn default_pull(level: PolicyLevel, digest: bool, tagged: bool) -> &'static str {
+pub fn default_pull(level: PolicyLevel, digest: bool, tagged: bool) -> PullPolicy {
     match (digest, tagged) {
-        (true, _) => "IfNotPresent",
-        (false, true) if level == PolicyLevel::Dev => "IfNotPresent",
-        _ => "Always",
+        (true, _) => PullPolicy::IfNotPresent,
+        (false, true) if level == PolicyLevel::Dev => PullPolicy::IfNotPresent,
+        _ => PullPolicy::Always,
     }
 }
 

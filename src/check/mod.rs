@@ -425,7 +425,7 @@ fn items(spec: &Spec, items: &Items, env: Option<&Environment>, diags: &mut Diag
         secrets: HashMap::new(),
     };
     for w in &items.workloads {
-        name(diags, &w.name, w.kind.keyword(), values::dns1035_label);
+        name(diags, &w.name, w.kind.name(), values::dns1035_label);
         if let Some(first) = cx.workloads.insert(w.name.as_str(), w) {
             diags.push(duplicate("workload", &w.name, first.name.span));
         }
@@ -506,7 +506,7 @@ impl Cx<'_> {
                             Severity::Warning => "warned about",
                         },
                         env.name.v,
-                        env.policy.v.keyword()
+                        env.policy.v.name()
                     ),
                 )
                 .with_help(format!(
@@ -531,9 +531,9 @@ impl Cx<'_> {
         {
             return false;
         }
-        let what = w.kind.keyword();
+        let what = w.kind.name();
         let help = if let Some(b) = base.iter().find(|b| b.name.v == w.name.v) {
-            let kind = b.kind.keyword();
+            let kind = b.kind.name();
             format!(
                 "`{}` is a {kind} in the base: override it with `{kind} \"{}\" {{ ... }}`",
                 b.name.v, b.name.v
@@ -564,7 +564,7 @@ impl Cx<'_> {
     }
 
     fn workload(&self, w: &Workload, diags: &mut Diagnostics) {
-        let what = w.kind.keyword();
+        let what = w.kind.name();
         if self.misspelt_override(w, diags) {
             return;
         }
@@ -583,7 +583,7 @@ impl Cx<'_> {
         }
         // Ports.
         let mut ports: HashMap<&str, Span> = HashMap::new();
-        let mut numbers: HashMap<(i64, String), Span> = HashMap::new();
+        let mut numbers: HashMap<(i64, Protocol), Span> = HashMap::new();
         for p in &w.ports {
             if let Err(why) = values::port_name(&p.name.v) {
                 diags.push(
@@ -612,16 +612,7 @@ impl Cx<'_> {
                     );
                 }
             }
-            let proto = p
-                .protocol
-                .as_ref()
-                .map(|x| x.v.clone())
-                .unwrap_or_else(|| "TCP".into());
-            if let Some(pr) = &p.protocol
-                && !["TCP", "UDP", "SCTP"].contains(&pr.v.as_str())
-            {
-                diags.push(one_of(pr, "protocol", &["TCP", "UDP", "SCTP"]));
-            }
+            let proto = p.protocol.as_ref().map_or(Protocol::Tcp, |x| x.v);
             if let Some(first) = numbers.insert((p.number.v, proto), p.number.span) {
                 diags.push(
                     Diagnostic::error(
@@ -646,24 +637,18 @@ impl Cx<'_> {
                 .with_help("add `port \"http\" 8080`, or declare it as a `worker` if nothing connects to it"),
             );
         }
-        if let Some(e) = &w.expose {
-            if !["ClusterIP", "LoadBalancer", "NodePort"].contains(&e.v.as_str()) {
-                diags.push(one_of(
-                    e,
-                    "service type",
-                    &["ClusterIP", "LoadBalancer", "NodePort"],
-                ));
-            } else if w.ports.is_empty() {
-                diags.push(
-                    Diagnostic::error(
-                        &code::workload::PORTS,
-                        "nothing to expose: no ports",
-                        e.span,
-                        "no ports",
-                    )
-                    .with_help("add `port \"http\" 8080`"),
-                );
-            }
+        if let Some(e) = &w.expose
+            && w.ports.is_empty()
+        {
+            diags.push(
+                Diagnostic::error(
+                    &code::workload::PORTS,
+                    "nothing to expose: no ports",
+                    e.span,
+                    "no ports",
+                )
+                .with_help("add `port \"http\" 8080`"),
+            );
         }
         // Environment variables.
         let mut env_names: HashMap<&str, Span> = HashMap::new();
@@ -1109,16 +1094,6 @@ impl Cx<'_> {
                 }
             }
         }
-        if let Some(s) = &w.spread
-            && !["zone", "node"].contains(&s.v.as_str())
-        {
-            diags.push(one_of(s, "spread", &["zone", "node"]));
-        }
-        if let Some(s) = &w.anti_affinity
-            && !["required", "preferred"].contains(&s.v.as_str())
-        {
-            diags.push(one_of(s, "anti-affinity", &["required", "preferred"]));
-        }
         if let Some(sa) = &w.service_account {
             name(diags, sa, "service account", values::dns_subdomain);
         }
@@ -1215,31 +1190,6 @@ impl Cx<'_> {
                     }
                 }
             }
-            if let Some(c) = &w.concurrency
-                && !["Allow", "Forbid", "Replace"].contains(&c.v.as_str())
-            {
-                diags.push(one_of(
-                    c,
-                    "concurrency policy",
-                    &["Allow", "Forbid", "Replace"],
-                ));
-            }
-        }
-        if matches!(w.kind, WorkloadKind::CronJob | WorkloadKind::Job)
-            && let Some(r) = &w.restart
-            && !["OnFailure", "Never"].contains(&r.v.as_str())
-        {
-            diags.push(one_of(r, "restart policy", &["OnFailure", "Never"]));
-        }
-        if let Some(img) = &w.image
-            && let Some(p) = &img.pull
-            && !["Always", "IfNotPresent", "Never"].contains(&p.v.as_str())
-        {
-            diags.push(one_of(
-                p,
-                "pull policy",
-                &["Always", "IfNotPresent", "Never"],
-            ));
         }
         self.waivers(&w.waivers, WaiverTarget::Workload, diags);
         self.workload_policy(w, diags);
@@ -1277,14 +1227,14 @@ impl Cx<'_> {
     }
 
     fn rollout(&self, w: &Workload, r: &Rollout, diags: &mut Diagnostics) {
-        let strategy = r.strategy.as_ref().map(|s| s.v.as_str());
+        let strategy = r.strategy.as_ref().map(|s| s.v);
         let duration = |s: &str| {
             let digits = s.trim_end_matches(['s', 'm', 'h']);
             !digits.is_empty()
                 && digits.len() + 1 == s.len()
                 && digits.chars().all(|c| c.is_ascii_digit())
         };
-        if strategy != Some("canary") {
+        if strategy != Some(RolloutStrategy::Canary) {
             if let Some(s) = r.steps.first() {
                 diags.push(
                     Diagnostic::error(
@@ -1337,7 +1287,7 @@ impl Cx<'_> {
                 name(diags, a, "analysis template", values::dns_subdomain);
             }
         }
-        if strategy != Some("blue-green")
+        if strategy != Some(RolloutStrategy::BlueGreen)
             && let Some(x) = r
                 .auto_promote
                 .as_ref()
@@ -1354,7 +1304,7 @@ impl Cx<'_> {
                 .with_help("write `rollout \"blue-green\" auto-promote=#false`"),
             );
         }
-        if strategy == Some("blue-green")
+        if strategy == Some(RolloutStrategy::BlueGreen)
             && let Some(surge) = &r.max_surge
         {
             let s = surge.span;
@@ -1371,7 +1321,7 @@ impl Cx<'_> {
         if strategy.is_some() {
             if w.ports.is_empty() {
                 diags.push(
-                    Diagnostic::error(&code::rollout::SERVICE, format!("`{}` has no ports for a {} rollout", w.name.v, strategy.unwrap_or_default()), r.span, "needs a Service")
+                    Diagnostic::error(&code::rollout::SERVICE, format!("`{}` has no ports for a {} rollout", w.name.v, strategy.map_or("", |s| s.name())), r.span, "needs a Service")
                         .with_help("progressive rollouts switch traffic between Services: give the workload a `port`"),
                 );
             }
@@ -1381,7 +1331,7 @@ impl Cx<'_> {
                 .filter(|p| !p.v.is_empty())
             {
                 diags.push(
-                    Diagnostic::error(&code::rollout::PREFIX, format!("a {} rollout cannot be renamed by the prefix `{}`", strategy.unwrap_or_default(), p.v), p.span, "prefix")
+                    Diagnostic::error(&code::rollout::PREFIX, format!("a {} rollout cannot be renamed by the prefix `{}`", strategy.map_or("", |s| s.name()), p.v), p.span, "prefix")
                         .with_label(r.span, "progressive rollout")
                         .with_help("Argo Rollouts refer to their Services by name: use a namespace per environment instead of a prefix"),
                 );
@@ -1718,13 +1668,8 @@ impl Cx<'_> {
             );
         }
         if let Some(v) = &w.vertical_autoscale {
-            const MODES: &[&str] = &["Off", "Initial", "Recreate", "InPlaceOrRecreate", "Auto"];
-            let mode = v.mode.as_ref().map(|m| m.as_str()).unwrap_or("Off");
-            if let Some(m) = &v.mode
-                && !MODES.contains(&m.as_str())
-            {
-                diags.push(one_of(m, "VerticalPodAutoscaler update mode", MODES));
-            } else if mode != "Off"
+            let mode = v.mode.as_ref().map_or(VpaMode::Off, |m| m.v);
+            if mode != VpaMode::Off
                 && let Some(a) = &w.autoscale
                 && let Some(t) = a.cpu.as_ref().or(a.memory.as_ref())
             {
@@ -1745,17 +1690,6 @@ impl Cx<'_> {
                 );
             }
         }
-        for t in &w.tolerations {
-            if let Some(e) = &t.effect
-                && !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&e.as_str())
-            {
-                diags.push(one_of(
-                    e,
-                    "taint effect",
-                    &["NoSchedule", "PreferNoSchedule", "NoExecute"],
-                ));
-            }
-        }
         if let Some(m) = &w.metrics {
             let has_service = match w.kind {
                 WorkloadKind::Service | WorkloadKind::Stateful => true,
@@ -1766,15 +1700,11 @@ impl Cx<'_> {
                 diags.push(
                     Diagnostic::error(
                         &code::workload::METRICS,
-                        format!(
-                            "{} `{}` has no Service to scrape",
-                            w.kind.keyword(),
-                            w.name.v
-                        ),
+                        format!("{} `{}` has no Service to scrape", w.kind.name(), w.name.v),
                         m.span,
                         "a ServiceMonitor selects a Service",
                     )
-                    .with_label(w.span, format!("a {} has no Service", w.kind.keyword()))
+                    .with_label(w.span, format!("a {} has no Service", w.kind.name()))
                     .with_help("declare it as a `service` with a named port, or remove `metrics`"),
                 );
             } else {
@@ -2065,15 +1995,6 @@ impl Cx<'_> {
                         .with_help("write `remote=\"path/in/store\"`"),
                     );
                 }
-                if let Some(sk) = &s.store_kind
-                    && !["SecretStore", "ClusterSecretStore"].contains(&sk.v.as_str())
-                {
-                    diags.push(one_of(
-                        sk,
-                        "store kind",
-                        &["SecretStore", "ClusterSecretStore"],
-                    ));
-                }
             }
         }
     }
@@ -2131,7 +2052,7 @@ impl Cx<'_> {
             } else if r
                 .path_type
                 .as_ref()
-                .is_none_or(|t| t.v != "ImplementationSpecific")
+                .is_none_or(|t| t.v != PathType::ImplementationSpecific)
                 && let Some(bad) = ingress_path_problem(&path)
             {
                 diags.push(
@@ -2156,15 +2077,6 @@ impl Cx<'_> {
                     .with_help("one host and path may go to one service"),
                 );
             }
-            if let Some(pt) = &r.path_type
-                && !["Prefix", "Exact", "ImplementationSpecific"].contains(&pt.v.as_str())
-            {
-                diags.push(one_of(
-                    pt,
-                    "path type",
-                    &["Prefix", "Exact", "ImplementationSpecific"],
-                ));
-            }
             match self.workloads.get(r.service.as_str()) {
                 None => diags.push(unknown(
                     &code::reference::SERVICE,
@@ -2181,7 +2093,7 @@ impl Cx<'_> {
                         || (w.kind == WorkloadKind::Worker && w.expose.is_none())
                         || w.kind == WorkloadKind::CronJob =>
                 {
-                    diags.push(Diagnostic::error(&code::reference::SERVICE, format!("`{}` has no Service to route to", w.name.v), r.service.span, "not exposed").with_label(w.name.span, format!("{} declared here", w.kind.keyword())).with_help("route to a `service` with ports, or give this workload `expose \"ClusterIP\"`"));
+                    diags.push(Diagnostic::error(&code::reference::SERVICE, format!("`{}` has no Service to route to", w.name.v), r.service.span, "not exposed").with_label(w.name.span, format!("{} declared here", w.kind.name())).with_help("route to a `service` with ports, or give this workload `expose \"ClusterIP\"`"));
                 }
                 Some(w) => {
                     if let Some(p) = &r.port {
@@ -2247,15 +2159,11 @@ impl Cx<'_> {
                     .into(),
             );
         }
-        if let Some(t) = &i.tls {
-            if t.issuer.is_none() && t.secret.is_none() {
-                diags.push(Diagnostic::error(&code::ingress::TLS, "`tls` needs an issuer or a secret", t.span, "where does the certificate come from?").with_help("write `tls issuer=\"letsencrypt-prod\"` (cert-manager) or `tls secret=\"my-cert\"`"));
-            }
-            if let Some(k) = &t.issuer_kind
-                && !["ClusterIssuer", "Issuer"].contains(&k.v.as_str())
-            {
-                diags.push(one_of(k, "issuer kind", &["ClusterIssuer", "Issuer"]));
-            }
+        if let Some(t) = &i.tls
+            && t.issuer.is_none()
+            && t.secret.is_none()
+        {
+            diags.push(Diagnostic::error(&code::ingress::TLS, "`tls` needs an issuer or a secret", t.span, "where does the certificate come from?").with_help("write `tls issuer=\"letsencrypt-prod\"` (cert-manager) or `tls secret=\"my-cert\"`"));
         }
     }
 }

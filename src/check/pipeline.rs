@@ -98,15 +98,6 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
                 );
             }
         }
-        if let Some(m) = &d.method
-            && m.v != "kustomize"
-            && m.v != "helm"
-        {
-            diags.push(
-                Diagnostic::error(&code::syntax::INVALID_VALUE, format!("`{}` is not a deploy method", m.v), m.span, "unknown method")
-                    .with_help("deploy with method=\"kustomize\" (kubectl apply -k) or method=\"helm\" (helm upgrade --install)"),
-            );
-        }
         if let Some(t) = &d.timeout
             && !duration(&t.v)
         {
@@ -245,19 +236,6 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
         }
         for r in &t.reports {
             plain_value(diags, r, "report path", "*");
-        }
-        for s in &t.setup {
-            if !["node", "python", "go", "java", "rust"].contains(&s.language.as_str()) {
-                diags.push(
-                    Diagnostic::error(
-                        &code::syntax::INVALID_VALUE,
-                        format!("no setup for `{}`", s.language.v),
-                        s.language.span,
-                        "unknown language",
-                    )
-                    .with_help("stowage sets up node, python, go, java and rust"),
-                );
-            }
         }
         for e in t
             .env

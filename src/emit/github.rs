@@ -11,8 +11,7 @@
 use super::{FileSet, header, shell_word, yaml};
 use crate::git_ref::RefPattern;
 use crate::ir::Ir;
-use crate::ir::pipeline::{DeployIr, EnvValue, Method, PipelineIr};
-use crate::syntax::ast::Trigger;
+use crate::ir::pipeline::{DeployIr, EnvValue, Language, Method, PipelineIr, Platform, Trigger};
 use serde_json::{Map, Value, json};
 
 pub fn path(app: &str) -> String {
@@ -137,7 +136,7 @@ fn step(name: &str, run: impl Into<String>) -> Value {
 pub fn emit(ir: &Ir) -> FileSet {
     let mut files = FileSet::new();
     let Some(p) = &ir.pipeline else { return files };
-    if !p.platforms.iter().any(|x| x == "github") {
+    if !p.platforms.contains(&Platform::Github) {
         return files;
     }
     let head = header(&ir.spec_file);
@@ -278,20 +277,20 @@ fn diff_job(p: &PipelineIr) -> Value {
 fn test_job(t: &crate::ir::pipeline::TestIr) -> Value {
     let mut steps = vec![json!({"uses": "actions/checkout@v5"})];
     for (lang, version, cache) in &t.setup {
-        let (action, key) = match lang.as_str() {
-            "node" => ("actions/setup-node@v5", "node-version"),
-            "python" => ("actions/setup-python@v6", "python-version"),
-            "go" => ("actions/setup-go@v6", "go-version"),
-            "java" => ("actions/setup-java@v5", "java-version"),
-            _ => ("dtolnay/rust-toolchain@master", "toolchain"),
+        let (action, key) = match lang {
+            Language::Node => ("actions/setup-node@v5", "node-version"),
+            Language::Python => ("actions/setup-python@v6", "python-version"),
+            Language::Go => ("actions/setup-go@v6", "go-version"),
+            Language::Java => ("actions/setup-java@v5", "java-version"),
+            Language::Rust => ("dtolnay/rust-toolchain@master", "toolchain"),
         };
         let mut with = Map::new();
         with.insert(key.into(), json!(version));
-        if lang == "java" {
+        if *lang == Language::Java {
             with.insert("distribution".into(), json!("temurin"));
         }
         if let Some(c) = cache
-            && lang != "rust"
+            && *lang != Language::Rust
         {
             with.insert("cache".into(), json!(c));
         }

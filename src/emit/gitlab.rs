@@ -9,8 +9,9 @@
 use super::{FileSet, header, shell_word, yaml};
 use crate::git_ref::RefPattern;
 use crate::ir::Ir;
-use crate::ir::pipeline::{DeployIr, EnvValue, Method, PipelineIr, TestIr};
-use crate::syntax::ast::Trigger;
+use crate::ir::pipeline::{
+    DeployIr, EnvValue, Language, Method, PipelineIr, Platform, TestIr, Trigger,
+};
 use serde_json::{Map, Value, json};
 
 pub const PATH: &str = ".gitlab-ci.yml";
@@ -41,20 +42,20 @@ fn trigger_rule(t: &Trigger, env: &str) -> String {
     }
 }
 
-fn image_for(lang: &str, version: &str) -> String {
+fn image_for(lang: Language, version: &str) -> String {
     match lang {
-        "node" => format!("node:{version}-bookworm"),
-        "python" => format!("python:{version}-bookworm"),
-        "go" => format!("golang:{version}-bookworm"),
-        "java" => format!("eclipse-temurin:{version}"),
-        _ => format!("rust:{version}-bookworm"),
+        Language::Node => format!("node:{version}-bookworm"),
+        Language::Python => format!("python:{version}-bookworm"),
+        Language::Go => format!("golang:{version}-bookworm"),
+        Language::Java => format!("eclipse-temurin:{version}"),
+        Language::Rust => format!("rust:{version}-bookworm"),
     }
 }
 
 pub fn emit(ir: &Ir) -> FileSet {
     let mut files = FileSet::new();
     let Some(p) = &ir.pipeline else { return files };
-    if !p.platforms.iter().any(|x| x == "gitlab") {
+    if !p.platforms.contains(&Platform::Gitlab) {
         return files;
     }
     let head = header(&ir.spec_file);
@@ -215,8 +216,8 @@ fn test_job(t: &TestIr) -> Value {
     let (lang, version) = t
         .setup
         .first()
-        .map(|(l, v, _)| (l.as_str(), v.as_str()))
-        .unwrap_or(("node", "20"));
+        .map(|(l, v, _)| (*l, v.as_str()))
+        .unwrap_or((Language::Node, "20"));
     job.insert("image".into(), json!(image_for(lang, version)));
     if !t.services.is_empty() {
         let services: Vec<Value> = t
@@ -235,13 +236,13 @@ fn test_job(t: &TestIr) -> Value {
         job.insert("services".into(), Value::Array(services));
     }
     let mut vars = variables(&t.env, t);
-    if lang == "node" {
+    if lang == Language::Node {
         vars.insert("npm_config_cache".into(), json!("$CI_PROJECT_DIR/.npm"));
         job.insert(
             "cache".into(),
             json!({"key": {"files": ["package-lock.json"]}, "paths": [".npm/"]}),
         );
-    } else if lang == "python" {
+    } else if lang == Language::Python {
         vars.insert("PIP_CACHE_DIR".into(), json!("$CI_PROJECT_DIR/.cache/pip"));
         job.insert(
             "cache".into(),

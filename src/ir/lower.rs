@@ -131,15 +131,10 @@ pub(super) struct Env<'a> {
 fn with_restart(
     mut tpl: core::PodTemplateSpec,
     w: &Workload,
-    default: &str,
+    default: RestartPolicy,
 ) -> core::PodTemplateSpec {
     if let Some(spec) = tpl.spec.as_mut() {
-        spec.restart_policy = Some(
-            w.restart
-                .as_ref()
-                .map(|r| r.v.clone())
-                .unwrap_or_else(|| default.into()),
-        );
+        spec.restart_policy = Some(w.restart.as_ref().map_or(default, |r| r.v).to_string());
     }
     tpl
 }
@@ -497,7 +492,7 @@ impl Cx<'_> {
                 }));
             }
             WorkloadKind::CronJob => {
-                let tpl = with_restart(template, w, "OnFailure");
+                let tpl = with_restart(template, w, RestartPolicy::OnFailure);
                 out.push(to_value(&batch::CronJob {
                     metadata: meta.clone(),
                     spec: Some(batch::CronJobSpec {
@@ -506,8 +501,8 @@ impl Cx<'_> {
                         concurrency_policy: Some(
                             w.concurrency
                                 .as_ref()
-                                .map(|c| c.v.clone())
-                                .unwrap_or_else(|| "Forbid".into()),
+                                .map_or(ConcurrencyPolicy::Forbid, |c| c.v)
+                                .to_string(),
                         ),
                         successful_jobs_history_limit: Some(
                             w.history
@@ -540,7 +535,7 @@ impl Cx<'_> {
                 }));
             }
             WorkloadKind::Job => {
-                let tpl = with_restart(template, w, "Never");
+                let tpl = with_restart(template, w, RestartPolicy::Never);
                 let mut job = to_value(&batch::Job {
                     metadata: meta.clone(),
                     spec: Some(batch::JobSpec {
@@ -578,8 +573,8 @@ impl Cx<'_> {
                     protocol: Some(
                         p.protocol
                             .as_ref()
-                            .map(|x| x.v.clone())
-                            .unwrap_or_else(|| "TCP".into()),
+                            .map_or(Protocol::Tcp, |x| x.v)
+                            .to_string(),
                     ),
                     ..Default::default()
                 })
@@ -593,8 +588,8 @@ impl Cx<'_> {
                     } else {
                         w.expose
                             .as_ref()
-                            .map(|e| e.v.clone())
-                            .unwrap_or_else(|| "ClusterIP".into())
+                            .map_or(ServiceType::ClusterIp, |e| e.v)
+                            .to_string()
                     }),
                     cluster_ip: headless.then(|| "None".to_string()),
                     selector: Some(sel.clone()),
@@ -711,7 +706,7 @@ impl Cx<'_> {
                 "spec": {
                     "targetRef": target.clone(),
                     "updatePolicy": {
-                        "updateMode": v.mode.as_ref().map(|m| m.v.as_str()).unwrap_or("Off"),
+                        "updateMode": v.mode.as_ref().map_or(VpaMode::Off, |m| m.v).name(),
                     },
                 },
             });
@@ -859,12 +854,10 @@ impl Cx<'_> {
             (None, None) => repo.clone(),
         };
         let tagged = tag.as_deref().is_some_and(|t| t != "latest");
-        let pull = w
-            .image
-            .as_ref()
-            .and_then(|i| i.pull.as_ref())
-            .map(|p| p.v.clone())
-            .unwrap_or_else(|| policy::default_pull(env.level, digest.is_some(), tagged).into());
+        let pull = w.image.as_ref().and_then(|i| i.pull.as_ref()).map_or_else(
+            || policy::default_pull(env.level, digest.is_some(), tagged),
+            |p| p.v,
+        );
         let mut env_vars = Vec::new();
         for e in &w.env {
             let (value, value_from) = match &e.source {
@@ -1058,8 +1051,8 @@ impl Cx<'_> {
                 protocol: Some(
                     p.protocol
                         .as_ref()
-                        .map(|x| x.v.clone())
-                        .unwrap_or_else(|| "TCP".into()),
+                        .map_or(Protocol::Tcp, |x| x.v)
+                        .to_string(),
                 ),
                 ..Default::default()
             })
@@ -1067,7 +1060,7 @@ impl Cx<'_> {
         let container = core::Container {
             name: w.name.v.clone(),
             image: Some(image),
-            image_pull_policy: Some(pull),
+            image_pull_policy: Some(pull.to_string()),
             command: w.command.as_ref().map(|c| c.v.clone()),
             args: w.args.as_ref().map(|c| c.v.clone()),
             ports: (!ports.is_empty()).then_some(ports),
@@ -1091,7 +1084,7 @@ impl Cx<'_> {
                 topology_key: "kubernetes.io/hostname".into(),
                 ..Default::default()
             };
-            let anti = if a.v == "required" {
+            let anti = if a.v == AntiAffinity::Required {
                 core::PodAntiAffinity {
                     required_during_scheduling_ignored_during_execution: Some(vec![term]),
                     ..Default::default()
@@ -1115,7 +1108,7 @@ impl Cx<'_> {
         let spread = w.spread.as_ref().map(|s| {
             vec![core::TopologySpreadConstraint {
                 max_skew: 1,
-                topology_key: if s.v == "zone" {
+                topology_key: if s.v == Spread::Zone {
                     "topology.kubernetes.io/zone".into()
                 } else {
                     "kubernetes.io/hostname".into()
@@ -1133,7 +1126,7 @@ impl Cx<'_> {
                 key: Some(t.key.v.clone()),
                 operator: Some(if t.value.is_some() { "Equal" } else { "Exists" }.into()),
                 value: t.value.as_ref().map(|v| v.v.clone()),
-                effect: t.effect.as_ref().map(|e| e.v.clone()),
+                effect: t.effect.as_ref().map(|e| e.v.to_string()),
                 ..Default::default()
             })
             .collect();
@@ -1174,19 +1167,18 @@ fn with_meta(o: Value, meta: &ObjectMeta) -> Value {
 
 /// The second Service of a progressive rollout: `canary` or `preview`.
 fn second_service(w: &Workload) -> Option<&'static str> {
-    match w.rollout.as_ref()?.strategy.as_ref()?.v.as_str() {
-        "canary" => Some("canary"),
-        "blue-green" => Some("preview"),
-        _ => None,
-    }
+    Some(match w.rollout.as_ref()?.strategy.as_ref()?.v {
+        RolloutStrategy::Canary => "canary",
+        RolloutStrategy::BlueGreen => "preview",
+    })
 }
 
 /// The Argo Rollouts strategy of a workload with a canary or blue-green rollout.
 fn progressive(env: &Env, w: &Workload) -> Option<Value> {
     let r = w.rollout.as_ref()?;
     let name = &w.name.v;
-    match r.strategy.as_ref()?.v.as_str() {
-        "canary" => {
+    match r.strategy.as_ref()?.v {
+        RolloutStrategy::Canary => {
             let mut steps = Vec::new();
             for s in &r.steps {
                 if let Some(weight) = &s.weight {
@@ -1230,7 +1222,7 @@ fn progressive(env: &Env, w: &Workload) -> Option<Value> {
             }
             Some(json!({"canary": canary}))
         }
-        "blue-green" => {
+        RolloutStrategy::BlueGreen => {
             let mut bg = serde_json::Map::new();
             bg.insert("activeService".into(), json!(name));
             bg.insert("previewService".into(), json!(format!("{name}-preview")));
@@ -1244,7 +1236,6 @@ fn progressive(env: &Env, w: &Workload) -> Option<Value> {
             );
             Some(json!({"blueGreen": bg}))
         }
-        _ => None,
     }
 }
 
@@ -1303,7 +1294,7 @@ fn secret(env: &Env, s: &ast::Secret) -> Option<Value> {
                     "refreshInterval": s.refresh.as_ref().map(|r| r.v.clone()).unwrap_or_else(|| "1h".into()),
                     "secretStoreRef": {
                         "name": s.store.as_ref().map(|r| r.v.clone()).unwrap_or_default(),
-                        "kind": s.store_kind.as_ref().map(|r| r.v.clone()).unwrap_or_else(|| "ClusterSecretStore".into()),
+                        "kind": s.store_kind.as_ref().map_or(StoreKind::ClusterSecretStore, |r| r.v).to_string(),
                     },
                     "target": {"name": s.name.v, "creationPolicy": "Owner"},
                     "data": data,
@@ -1320,9 +1311,13 @@ fn ingress(env: &Env, i: &ast::Ingress) -> Value {
     if let Some(t) = &i.tls
         && let Some(issuer) = &t.issuer
     {
-        let key = match t.issuer_kind.as_ref().map(|k| k.v.as_str()) {
-            Some("Issuer") => "cert-manager.io/issuer",
-            _ => "cert-manager.io/cluster-issuer",
+        let key = match t
+            .issuer_kind
+            .as_ref()
+            .map_or(IssuerKind::ClusterIssuer, |k| k.v)
+        {
+            IssuerKind::Issuer => "cert-manager.io/issuer",
+            IssuerKind::ClusterIssuer => "cert-manager.io/cluster-issuer",
         };
         annotations.insert(key.into(), issuer.v.clone());
     }
@@ -1353,8 +1348,8 @@ fn ingress(env: &Env, i: &ast::Ingress) -> Value {
             path_type: r
                 .path_type
                 .as_ref()
-                .map(|p| p.v.clone())
-                .unwrap_or_else(|| "Prefix".into()),
+                .map_or(PathType::Prefix, |p| p.v)
+                .to_string(),
             backend: net::IngressBackend {
                 service: Some(net::IngressServiceBackend {
                     name: r.service.v.clone(),

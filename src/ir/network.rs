@@ -2,7 +2,9 @@
 //! the ingresses that route to it.
 
 use super::lower::{Env, selector};
-use crate::syntax::ast::{Peer, PortRef, Route, S, Spec, Workload, WorkloadKind};
+use crate::syntax::ast::{
+    Keyword, Peer, PortRef, Protocol, Route, S, ServiceType, Spec, Workload, WorkloadKind,
+};
 use k8s_openapi::api::networking::v1 as net;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -52,7 +54,7 @@ fn target_ports(target: &Workload, reference: Option<&PortRef>) -> Vec<net::Netw
         .map(|p| {
             port(
                 p.number.v,
-                p.protocol.as_ref().map(|x| x.v.as_str()).unwrap_or("TCP"),
+                p.protocol.as_ref().map_or(Protocol::Tcp, |x| x.v).name(),
             )
         })
         .collect()
@@ -177,7 +179,11 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
             });
         }
         // A LoadBalancer or NodePort Service is reached from outside the cluster.
-        if w.expose.as_ref().is_some_and(|e| e.v != "ClusterIP") && !w.ports.is_empty() {
+        if w.expose
+            .as_ref()
+            .is_some_and(|e| e.v != ServiceType::ClusterIp)
+            && !w.ports.is_empty()
+        {
             ingress.push(net::NetworkPolicyIngressRule {
                 from: Some(vec![peer(&Peer::Cidr(S::new(
                     "0.0.0.0/0".into(),

@@ -6,12 +6,14 @@
 //! value keys of the built images, and the CI secrets everything needs.
 
 use super::EnvIr;
-use crate::syntax::ast::{EnvSource, Spec, Trigger, WorkloadKind};
+/// The vocabulary's own enums, as the emitters see them.
+pub use crate::syntax::ast::{DeployMethod as Method, Language, Platform, Trigger};
+use crate::syntax::ast::{EnvSource, RolloutStrategy, Spec, WorkloadKind};
 
 #[derive(Debug, Clone)]
 pub struct PipelineIr {
     pub app: String,
-    pub platforms: Vec<String>,
+    pub platforms: Vec<Platform>,
     pub branches: Vec<crate::git_ref::RefPattern>,
     /// The spec, relative to the repository root (where the CI files live).
     pub spec_file: String,
@@ -29,7 +31,7 @@ pub struct PipelineIr {
 
 #[derive(Debug, Clone)]
 pub struct TestIr {
-    pub setup: Vec<(String, String, Option<String>)>,
+    pub setup: Vec<(Language, String, Option<String>)>,
     pub runs: Vec<(String, String)>,
     pub services: Vec<ServiceIr>,
     pub reports: Vec<String>,
@@ -119,12 +121,6 @@ impl RolloutTarget {
     pub fn is_argo(&self) -> bool {
         matches!(self.kind, RolloutKind::Canary | RolloutKind::BlueGreen)
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    Kustomize,
-    Helm,
 }
 
 /// A secret the pipeline needs, and what for.
@@ -263,7 +259,7 @@ pub const ARGO_ROLLOUTS_VERSION: &str = "v1.8.3";
 
 impl PipelineIr {
     /// Every secret or variable the CI systems must have, by platform.
-    pub fn secrets(&self, platform: &str) -> Vec<CiSecret> {
+    pub fn secrets(&self, platform: Platform) -> Vec<CiSecret> {
         let mut out: Vec<CiSecret> = Vec::new();
         let mut add = |name: &str, purpose: String| {
             if !out.iter().any(|s| s.name == name) {
@@ -281,8 +277,8 @@ impl PipelineIr {
         }
         if !self.images.is_empty() {
             match (platform, self.registry_host()) {
-                ("github", "ghcr.io") => {}
-                ("gitlab", "registry.gitlab.com") => {}
+                (Platform::Github, "ghcr.io") => {}
+                (Platform::Gitlab, "registry.gitlab.com") => {}
                 _ => {
                     add(
                         "REGISTRY_USERNAME",
@@ -413,11 +409,11 @@ pub(super) fn lower(
                         .rollout
                         .as_ref()
                         .and_then(|r| r.strategy.as_ref())
-                        .map(|s| s.v.as_str());
+                        .map(|s| s.v);
                     let kind = match (w.kind, strategy) {
                         (WorkloadKind::Stateful, _) => RolloutKind::StatefulSet,
-                        (_, Some("canary")) => RolloutKind::Canary,
-                        (_, Some("blue-green")) => RolloutKind::BlueGreen,
+                        (_, Some(RolloutStrategy::Canary)) => RolloutKind::Canary,
+                        (_, Some(RolloutStrategy::BlueGreen)) => RolloutKind::BlueGreen,
                         _ => RolloutKind::Deployment,
                     };
                     RolloutTarget {
@@ -438,11 +434,7 @@ pub(super) fn lower(
                 triggers: d.on.iter().map(|t| t.v.clone()).collect(),
                 after: d.after.as_ref().map(|a| a.v.clone()),
                 approval: d.approval.as_ref().is_some_and(|a| a.v),
-                method: if d.method.as_ref().is_some_and(|m| m.v == "helm") {
-                    Method::Helm
-                } else {
-                    Method::Kustomize
-                },
+                method: d.method.as_ref().map_or(Method::Kustomize, |m| m.v),
                 credentials: d.credentials.v.clone(),
                 timeout: d
                     .timeout
@@ -467,9 +459,9 @@ pub(super) fn lower(
             })
         })
         .collect();
-    let mut platforms: Vec<String> = p.platforms.iter().map(|s| s.v.clone()).collect();
+    let mut platforms: Vec<Platform> = p.platforms.iter().map(|s| s.v).collect();
     if platforms.is_empty() {
-        platforms.push("github".into());
+        platforms.push(Platform::Github);
     }
     Some(PipelineIr {
         app,
@@ -487,7 +479,7 @@ pub(super) fn lower(
                 .iter()
                 .map(|s| {
                     (
-                        s.language.v.clone(),
+                        s.language.v,
                         s.version.v.clone(),
                         s.cache.as_ref().map(|c| c.v.clone()),
                     )

@@ -8,15 +8,19 @@
 pub mod ast;
 pub mod decode;
 pub mod format;
+pub mod keyword;
 pub mod limits;
+pub mod nodes;
 pub mod strings;
 pub mod tree;
+pub mod vocab;
 
 use crate::diagnostic::code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
-use ast::{Environment, Spec};
-use decode::{Decoder, ITEM_KINDS};
+use ast::Spec;
+use decode::Decoder;
 use tree::Node;
+use vocab::ITEM_KINDS;
 
 /// Parse and decode a spec. Returns `None` when the spec is too broken to go further (a KDL
 /// syntax error, no `app`); the diagnostics say why.
@@ -156,7 +160,7 @@ fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
         .iter()
         .filter(|n| n.name == "environment" && !n.is_disabled())
     {
-        let Some((name, policy, namespace, prefix, labels)) = dec.env_settings(env_node) else {
+        let Some(settings) = dec.env_settings(env_node) else {
             continue;
         };
         let overrides: Vec<Node> = env_node
@@ -167,15 +171,7 @@ fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
             .collect();
         let merged = tree::prune_disabled(tree::merge(&base_nodes, &overrides));
         let items = dec.items(&merged);
-        environments.push(Environment {
-            name,
-            span: env_node.name_span,
-            policy,
-            namespace,
-            prefix,
-            labels,
-            items,
-        });
+        environments.push(settings.with_items(env_node.name_span, items));
     }
     let pipelines: Vec<&Node> = nodes.iter().filter(|n| n.name == "pipeline").collect();
     if pipelines.len() > 1 {

@@ -97,42 +97,8 @@ pub fn from_document(doc: &KdlDocument) -> Vec<Node> {
     doc.nodes().iter().map(Node::from_kdl).collect()
 }
 
-/// Node kinds whose first argument is their name: two of them are the same node only when both
-/// kind and name match. Every other node is identified by its kind alone.
-pub const NAMED_KINDS: &[&str] = &[
-    "service",
-    "worker",
-    "stateful",
-    "cronjob",
-    "job",
-    "config",
-    "secret",
-    "ingress",
-    "environment",
-    "port",
-    "env-from",
-    "volume",
-    "storage",
-    "route",
-    "waive",
-    "key",
-    "file",
-    "egress",
-    "allow-from",
-    "tolerate",
-    "redis-list",
-    "deploy",
-    "build",
-    "run",
-    "setup",
-    "report",
-];
-
-/// Node kinds that form ordered lists: an override gives the whole list again.
-pub const LIST_KINDS: &[&str] = &["step"];
-
 fn key_of(node: &Node) -> (&str, Option<&str>) {
-    if NAMED_KINDS.contains(&node.name.as_str()) {
+    if super::vocab::is_named(&node.name) {
         (node.name.as_str(), node.label())
     } else {
         (node.name.as_str(), None)
@@ -147,10 +113,8 @@ fn key_of(node: &Node) -> (&str, Option<&str>) {
 pub fn merge(base: &[Node], over: &[Node]) -> Vec<Node> {
     let mut out: Vec<Node> = base.to_vec();
     // Lists of unnamed nodes (rollout steps) are replaced as a whole.
-    for kind in LIST_KINDS {
-        if over.iter().any(|o| o.name == *kind) {
-            out.retain(|b| b.name != *kind);
-        }
+    for o in over.iter().filter(|o| super::vocab::is_list(&o.name)) {
+        out.retain(|b| b.name != o.name);
     }
     let base_len = out.len();
     // Many overrides of many nodes (an environment's items): find the base node by a hash of
@@ -158,7 +122,7 @@ pub fn merge(base: &[Node], over: &[Node]) -> Vec<Node> {
     let mut index = (base_len * over.len() > 64).then(|| KeyIndex::new(&out[..base_len]));
     for o in over {
         let key = key_of(o);
-        let list = LIST_KINDS.contains(&o.name.as_str());
+        let list = super::vocab::is_list(&o.name);
         let found = match &index {
             _ if list => None,
             Some(index) => index.last(key),
@@ -205,7 +169,7 @@ impl KeyIndex {
 
 fn merge_node(base: &Node, over: &Node) -> Node {
     let mut n = base.clone();
-    let named = NAMED_KINDS.contains(&base.name.as_str());
+    let named = super::vocab::is_named(&base.name);
     let skip = usize::from(named);
     if over.args.len() > skip {
         n.args.truncate(skip);

@@ -1,0 +1,63 @@
+//! `labels`, `annotations` and `waive`: what any object or workload may carry.
+
+use crate::diagnostic::Span;
+use crate::syntax::ast::S;
+use crate::syntax::decode::Decoder;
+use crate::syntax::tree::Node;
+use crate::syntax::vocab::{Args, Identity, Kind, Type, prop};
+
+pub static LABELS: Kind = Kind {
+    name: "labels",
+    what: "`labels`",
+    free_props: true,
+    example: "labels team=\"web\"",
+    doc: "Labels: properties, each a label (keys and values as Kubernetes allows).",
+    reference: "workloads.md#labels",
+    ..Kind::LEAF
+};
+
+pub static ANNOTATIONS: Kind = Kind {
+    name: "annotations",
+    what: "`annotations`",
+    free_props: true,
+    example: "annotations \"example.com/note\"=\"text\"",
+    doc: "Annotations: properties, each an annotation (any text as the value).",
+    reference: "workloads.md#annotations",
+    ..Kind::LEAF
+};
+
+pub static WAIVE: Kind = Kind {
+    name: "waive",
+    what: "`waive`",
+    args: Args::Name,
+    props: &[prop(
+        "reason",
+        Type::String,
+        "why the rule or check does not apply",
+    )],
+    identity: Identity::Named,
+    example: "waive \"replicas\" reason=\"...\"",
+    doc: "Switches a policy rule or a scanner check off for this object, with a reason.",
+    reference: "workloads.md#waive",
+    ..Kind::LEAF
+};
+
+/// `waive "RULE" reason="..."`: a policy rule or scanner check switched off, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiver {
+    pub rule: S<String>,
+    pub reason: Option<S<String>>,
+    pub span: Span,
+}
+
+impl Decoder<'_> {
+    pub(in crate::syntax) fn waiver(&mut self, c: &Node) -> Option<Waiver> {
+        self.shape(c, &WAIVE);
+        let rule = self.name_arg(c, "a waiver")?;
+        Some(Waiver {
+            rule,
+            reason: self.prop_str(c, "reason"),
+            span: c.name_span,
+        })
+    }
+}

@@ -1,0 +1,25 @@
+//! One file per node kind (or a few close ones): the AST type, the declaration
+//! ([`super::vocab::Kind`]) and the decoding, side by side. Adding a property to a node means
+//! adding it here, in its check and in its lowering.
+
+pub mod app;
+pub mod config;
+pub mod container;
+pub mod env;
+pub mod environment;
+pub mod image;
+pub mod ingress;
+pub mod meta;
+pub mod network;
+pub mod pipeline;
+pub mod placement;
+pub mod port;
+pub mod probe;
+pub mod resources;
+pub mod rollout;
+pub mod run;
+pub mod scaling;
+pub mod secret;
+pub mod security;
+pub mod volume;
+pub mod workload;

@@ -1,0 +1,339 @@
+//! The language is declared once (`src/syntax/vocab.rs` and the kinds in `src/syntax/nodes/`);
+//! the reference follows the declaration: every kind points at a section of `spec/` that
+//! describes each of its properties and keyword values, its example is a node of its kind, and
+//! the table of workload children is generated from the declaration.
+
+mod common;
+
+use common::root;
+use stowage::syntax::vocab::{self, Args, Kind, Type};
+
+/// mdBook's anchor for a heading: lower case, letters, digits, `-` and `_`, spaces as `-`.
+fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The text of a reference section (`workloads.md#image`): from its heading to the next heading
+/// of the same or a higher level; a whole page without an anchor.
+fn section(reference: &str) -> Result<String, String> {
+    let (file, anchor) = reference.split_once('#').unwrap_or((reference, ""));
+    let text = std::fs::read_to_string(root().join("spec").join(file))
+        .map_err(|e| format!("spec/{file}: {e}"))?;
+    if anchor.is_empty() {
+        return Ok(text);
+    }
+    let mut out = String::new();
+    let mut level = None;
+    let mut in_code = false;
+    for line in text.lines() {
+        in_code ^= line.trim_start().starts_with("```");
+        let hashes = line.chars().take_while(|c| *c == '#').count();
+        let heading = !in_code && hashes > 0 && line[hashes..].starts_with(' ');
+        if heading {
+            match level {
+                Some(l) if hashes <= l => break,
+                None if slug(&line[hashes..]) == anchor => level = Some(hashes),
+                _ => {}
+            }
+        }
+        if level.is_some() {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    if level.is_none() {
+        return Err(format!("spec/{file} has no heading with anchor #{anchor}"));
+    }
+    Ok(out)
+}
+
+fn kinds() -> Vec<&'static Kind> {
+    vocab::all().collect()
+}
+
+#[test]
+fn every_kind_points_at_a_section_of_the_reference() {
+    let mut problems = Vec::new();
+    for k in kinds() {
+        if k.reference.is_empty() || k.doc.is_empty() || k.example.is_empty() {
+            problems.push(format!(
+                "`{}` lacks a reference, a doc line or an example",
+                k.name
+            ));
+            continue;
+        }
+        if let Err(e) = section(k.reference) {
+            problems.push(format!("`{}`: {e}", k.name));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(kinds().len() > 60, "the walk from the roots misses kinds");
+}
+
+#[test]
+fn every_property_and_keyword_value_is_described_where_its_kind_points() {
+    let mut problems = Vec::new();
+    for k in kinds() {
+        let Ok(text) = section(k.reference) else {
+            continue;
+        };
+        for p in k.props {
+            if !text.contains(&format!("{}=", p.name)) && !text.contains(&format!("`{}`", p.name)) {
+                problems.push(format!(
+                    "{}: property `{}` of `{}`",
+                    k.reference, p.name, k.name
+                ));
+            }
+            if let Type::Keyword(words) = p.ty {
+                keywords(&text, k, words, &mut problems);
+            }
+        }
+        if let Args::One(Type::Keyword(words)) | Args::Many(Type::Keyword(words)) = k.args {
+            keywords(&text, k, words, &mut problems);
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "the reference does not describe:\n{}",
+        problems.join("\n")
+    );
+}
+
+fn keywords(text: &str, k: &Kind, words: &[&str], problems: &mut Vec<String>) {
+    for w in words {
+        if !text.contains(&format!("\"{w}\"")) && !text.contains(&format!("`{w}`")) {
+            problems.push(format!("{}: value `{w}` of `{}`", k.reference, k.name));
+        }
+    }
+}
+
+/// Each example is a node of its kind whose properties are declared: what help lines and
+/// completion offer is valid.
+#[test]
+fn every_example_is_a_node_of_its_kind() {
+    let mut problems = Vec::new();
+    for k in kinds() {
+        let doc: kdl::KdlDocument = match k.example.parse() {
+            Ok(d) => d,
+            Err(e) => {
+                problems.push(format!("`{}`: example does not parse: {e}", k.name));
+                continue;
+            }
+        };
+        let node = &doc.nodes()[0];
+        let name = node.name().value();
+        if name != k.name && k.name != "VARIABLE" {
+            problems.push(format!("`{}`: example is a `{name}`", k.name));
+        }
+        let args = node.entries().iter().filter(|e| e.name().is_none()).count();
+        if args > k.args.max() {
+            problems.push(format!("`{}`: example has {args} arguments", k.name));
+        }
+        for e in node.entries() {
+            if let Some(key) = e.name()
+                && !k.free_props
+                && k.prop(key.value()).is_none()
+            {
+                problems.push(format!(
+                    "`{}`: example has undeclared `{}`",
+                    k.name,
+                    key.value()
+                ));
+            }
+        }
+        for c in node.iter_children() {
+            if k.child(c.name().value()).is_none() {
+                problems.push(format!(
+                    "`{}`: example has child `{}`",
+                    k.name,
+                    c.name().value()
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `spec/workloads.md` carries the table of which children each workload kind takes, generated
+/// from the declaration. `STOWAGE_BLESS=1` rewrites it.
+#[test]
+fn the_workload_children_table_is_generated_from_the_declaration() {
+    let path = root().join("spec/workloads.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let open = text
+        .find("<!-- children-table:")
+        .expect("the children-table marker");
+    let start = text[open..].find('\n').unwrap() + open + 1;
+    let end = text
+        .find("<!-- /children-table -->")
+        .expect("the end marker");
+    let generated = stowage::syntax::nodes::workload::children_table();
+    if std::env::var_os("STOWAGE_BLESS").is_some() {
+        let new = format!("{}{generated}{}", &text[..start], &text[end..]);
+        std::fs::write(&path, new).unwrap();
+        return;
+    }
+    assert!(
+        text[start..end] == generated,
+        "spec/workloads.md's children table is not the declaration's: run `STOWAGE_BLESS=1 cargo test --test vocab`"
+    );
+}
+
+/// Identities drive environment merges: a named kind is matched by name, a list is given whole.
+#[test]
+fn named_and_list_kinds_come_from_the_declaration() {
+    for name in [
+        "service", "port", "env-from", "volume", "route", "deploy", "tolerate",
+    ] {
+        assert!(vocab::is_named(name), "{name}");
+    }
+    for name in ["image", "resources", "autoscale", "policy"] {
+        assert!(!vocab::is_named(name), "{name}");
+    }
+    assert!(vocab::is_list("step"));
+    // One name, one identity: a name declared twice (the test `service` of a pipeline and a
+    // workload `service`) must agree, or merging would depend on where a node is.
+    let mut seen: std::collections::HashMap<&str, vocab::Identity> = Default::default();
+    for k in kinds() {
+        if let Some(other) = seen.insert(k.name, k.identity) {
+            assert_eq!(
+                other, k.identity,
+                "`{}` is declared with two identities",
+                k.name
+            );
+        }
+    }
+}
+
+/// The kinds from a root down to `target`, by the declared children.
+fn path_to(target: &'static Kind) -> Vec<&'static Kind> {
+    fn walk(k: &'static Kind, target: &Kind, path: &mut Vec<&'static Kind>) -> bool {
+        path.push(k);
+        if std::ptr::eq(k, target) {
+            return true;
+        }
+        if !path[..path.len() - 1].iter().any(|p| std::ptr::eq(*p, k)) {
+            for c in k.children.kinds() {
+                if walk(c, target, path) {
+                    return true;
+                }
+            }
+        }
+        path.pop();
+        false
+    }
+    let mut path = Vec::new();
+    for r in vocab::ROOTS {
+        if walk(r, target, &mut path) {
+            return path;
+        }
+    }
+    panic!("`{}` is not reachable", target.name)
+}
+
+/// A spec with `leaf` (the text of the innermost node) nested in the kinds of `path`.
+fn nested(path: &[&Kind], leaf: &str) -> String {
+    let mut text = leaf.to_string();
+    for k in path[..path.len() - 1].iter().rev() {
+        let args = match k.args {
+            Args::Name => " \"x\"",
+            Args::NameAnd(_) => " \"x\" 1",
+            _ => "",
+        };
+        text = format!("{}{args} {{\n{text}\n}}", k.name);
+    }
+    if path[0].name == "app" {
+        text
+    } else {
+        format!("app \"a\"\n{text}")
+    }
+}
+
+/// The text of a node with a keyword slot set to a word.
+type NodeWith = Box<dyn Fn(&str) -> String>;
+
+/// Every keyword slot of the declaration decodes its words and refuses anything else with
+/// `stowage::syntax::invalid-value`, naming the word that was meant.
+#[test]
+fn every_keyword_slot_takes_its_words_and_refuses_others() {
+    let mut slots = 0;
+    let mut problems = Vec::new();
+    for k in kinds() {
+        let path = path_to(k);
+        let mut cases: Vec<(&[&str], NodeWith)> = Vec::new();
+        if let Args::One(Type::Keyword(words)) | Args::Many(Type::Keyword(words)) = k.args {
+            cases.push((
+                words,
+                Box::new(move |w: &str| format!("{} \"{w}\"", k.name)),
+            ));
+        }
+        for p in k.props {
+            if let Type::Keyword(words) = p.ty {
+                // The example, with this property set to the word: everything else the node
+                // needs is there.
+                cases.push((
+                    words,
+                    Box::new(move |w: &str| with_prop(k.example, p.name, w)),
+                ));
+            }
+        }
+        for (words, node) in cases {
+            slots += 1;
+            for w in words {
+                let bad = flip_case(w);
+                let (_, diags) = stowage::syntax::parse(&nested(&path, &node(&bad)));
+                let refused = diags.iter().any(|d| {
+                    d.code.id == "stowage::syntax::invalid-value"
+                        && d.message.contains(&format!("`{bad}`"))
+                        && d.help
+                            .as_deref()
+                            .is_some_and(|h| h.contains(&format!("`{w}`")))
+                });
+                if !refused {
+                    problems.push(format!("`{}`: `{bad}` is not refused for `{w}`", k.name));
+                }
+                let (_, diags) = stowage::syntax::parse(&nested(&path, &node(w)));
+                if diags
+                    .iter()
+                    .any(|d| d.code.id == "stowage::syntax::invalid-value")
+                {
+                    problems.push(format!("`{}`: `{w}` is refused", k.name));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(slots >= 18, "only {slots} keyword slots found");
+}
+
+/// `IfNotPresent` -> `iFnOTpRESENT`: the same letters, none of them right.
+fn flip_case(w: &str) -> String {
+    w.chars()
+        .map(|c| {
+            if c.is_ascii_uppercase() {
+                c.to_ascii_lowercase()
+            } else {
+                c.to_ascii_uppercase()
+            }
+        })
+        .collect()
+}
+
+/// `example` with property `key` set to `value`.
+fn with_prop(example: &str, key: &str, value: &str) -> String {
+    let mut doc: kdl::KdlDocument = example.parse().unwrap();
+    let node = &mut doc.nodes_mut()[0];
+    node.entries_mut()
+        .retain(|e| e.name().is_none_or(|n| n.value() != key));
+    node.push(kdl::KdlEntry::new_prop(key, value));
+    doc.to_string()
+}

@@ -1,0 +1,159 @@
+//! `waive`: each names a rule that applies or a well-formed scanner check, with a reason.
+
+use crate::check::Cx;
+use crate::check::report::*;
+use crate::diagnostic::{Diagnostic, Diagnostics, code};
+use crate::policy::{self, Rule};
+use crate::syntax::ast::*;
+
+/// What a `waive` is a child of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::check) enum WaiverTarget {
+    App,
+    Workload,
+    Ingress,
+    Config,
+}
+
+/// Check the waivers of one object (or of the app): each names a policy rule that applies to it
+/// or a well-formed scanner check id, and gives a reason the output can carry.
+pub(in crate::check) fn waivers_of(
+    waivers: &[Waiver],
+    target: WaiverTarget,
+    diags: &mut Diagnostics,
+) {
+    for w in waivers {
+        let name = w.rule.v.as_str();
+        let scanner = policy::scanner_check(name);
+        match Rule::from_name(name) {
+            Some(rule) => {
+                let misplaced = match target {
+                    WaiverTarget::Workload => (rule == Rule::Tls).then_some((
+                        "a workload",
+                        "`tls` is waived on the ingress that serves the host",
+                    )),
+                    WaiverTarget::Ingress => (rule != Rule::Tls)
+                        .then_some(("an ingress", "an ingress can only waive `tls`")),
+                    WaiverTarget::Config => Some((
+                        "a config",
+                        "a config can only waive scanner checks (`KSV-01010`, `CKV_K8S_...`)",
+                    )),
+                    WaiverTarget::App => Some((
+                        "the app as a whole",
+                        "waive a policy rule on the workload or ingress it does not fit; the app \
+                         waives scanner checks only",
+                    )),
+                };
+                if let Some((what, help)) = misplaced {
+                    diags.push(
+                        Diagnostic::error(
+                            &code::policy::WAIVER,
+                            format!("`{name}` does not apply to {what}"),
+                            w.rule.span,
+                            "nothing to waive here",
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
+            None if scanner.is_some() => {}
+            None if policy::looks_like_scanner_check(name) => {
+                diags.push(check_id(&w.rule));
+            }
+            None => diags.push(unknown(
+                &code::policy::WAIVER,
+                "policy rule",
+                name,
+                w.rule.span,
+                Rule::ALL.iter().map(|r| r.name()),
+            )),
+        }
+        match &w.reason {
+            None => diags.push(
+                Diagnostic::error(
+                    &code::policy::WAIVER,
+                    format!("waiver of `{name}` gives no reason"),
+                    w.span,
+                    "no reason=",
+                )
+                .with_help(format!(
+                    "say why: `waive \"{name}\" reason=\"...\"`; the reason is kept in the output"
+                )),
+            ),
+            Some(r) if r.v.trim().is_empty() => diags.push(
+                Diagnostic::error(
+                    &code::policy::WAIVER,
+                    "the waiver's reason is empty",
+                    r.span,
+                    "empty reason",
+                )
+                .with_help("say why the rule does not apply to this object"),
+            ),
+            Some(r) if scanner == Some(policy::Scanner::Checkov) && r.v.contains('=') => diags
+                .push(
+                    Diagnostic::error(
+                        &code::policy::WAIVER,
+                        "checkov cannot read a reason that contains `=`",
+                        r.span,
+                        "contains `=`",
+                    )
+                    .with_help(
+                        "checkov splits `checkov.io/skipN: CHECK=REASON` at every `=` and \
+                         stops with an error on a second one: reword the reason without `=`",
+                    ),
+                ),
+            Some(_) => {}
+        }
+    }
+}
+
+/// A waived name that is meant as a scanner check id but is not one.
+pub(in crate::check) fn check_id(id: &S<String>) -> Diagnostic {
+    let v = id.v.as_str();
+    let how = "check ids are written as the scanner prints them: checkov `CKV_K8S_N` or \
+               `CKV2_K8S_N`, trivy `KSV-NNNN` (or `AVD-KSV-NNNN`)";
+    let help = match fix_check_id(v) {
+        Some(f) if f != v && policy::scanner_check(&f).is_some() => {
+            format!("did you mean `{f}`? {how}")
+        }
+        _ => how.to_string(),
+    };
+    Diagnostic::error(
+        &code::scanner::CHECK_ID,
+        format!("`{v}` is not a checkov or trivy check id"),
+        id.span,
+        "malformed check id",
+    )
+    .with_help(help)
+}
+
+/// The check id a malformed one most likely means: case, separators and zero padding fixed
+/// (`ckv-k8s-043` is `CKV_K8S_43`, `KSV125` is `KSV-0125`).
+pub(in crate::check) fn fix_check_id(v: &str) -> Option<String> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let u = v.trim().to_ascii_uppercase().replace(['-', ' '], "_");
+    for prefix in ["CKV2_K8S", "CKV_K8S"] {
+        if let Some(rest) = u.strip_prefix(prefix) {
+            let n = rest.trim_start_matches('_');
+            return digits(n).then(|| format!("{prefix}_{}", n.trim_start_matches('0')));
+        }
+    }
+    let (avd, rest) = match u.strip_prefix("AVD_") {
+        Some(r) => ("AVD-", r),
+        None => ("", u.as_str()),
+    };
+    let n = rest.strip_prefix("KSV")?.trim_start_matches('_');
+    (digits(n) && n.len() <= 5).then(|| format!("{avd}KSV-{n:0>4}"))
+}
+
+impl Cx<'_> {
+    pub(in crate::check) fn waivers(
+        &self,
+        waivers: &[Waiver],
+        target: WaiverTarget,
+        diags: &mut Diagnostics,
+    ) {
+        waivers_of(waivers, target, diags);
+        let _ = self.level();
+    }
+}

@@ -1,0 +1,111 @@
+//! Checks of one workload, one aspect per file; [`Cx::workload`] runs them all.
+
+mod env;
+mod image;
+mod network;
+mod ports;
+mod probes;
+mod resources;
+mod rollout;
+mod run;
+mod scaling;
+mod versions;
+mod volumes;
+
+use crate::check::Cx;
+use crate::check::report::*;
+use crate::check::values::{self};
+use crate::check::waivers::WaiverTarget;
+use crate::diagnostic::{Diagnostic, Diagnostics, code, suggest};
+use crate::syntax::ast::*;
+
+impl Cx<'_> {
+    /// Everything about one workload: flat dispatch to its aspects, one file each.
+    pub(in crate::check) fn workload(&self, w: &Workload, diags: &mut Diagnostics) {
+        if self.misspelt_override(w, diags) {
+            return;
+        }
+        self.image_of(w, diags);
+        self.ports(w, diags);
+        self.env(w, diags);
+        self.env_from(w, diags);
+        self.resources(w, diags);
+        self.probes(w, diags);
+        self.replicas(w, diags);
+        self.autoscale(w, diags);
+        self.scaling_extras(w, diags);
+        self.scaling_limits(w, diags);
+        if let Some(r) = &w.rollout {
+            self.rollout(w, r, diags);
+        }
+        self.versions(w, diags);
+        self.volumes(w, diags);
+        self.run_values(w, diags);
+        self.schedule(w, diags);
+        self.network(w, diags);
+        self.metadata(w, diags);
+        self.waivers(&w.waivers, WaiverTarget::Workload, diags);
+        self.workload_policy(w, diags);
+    }
+
+    /// An environment that names a workload the base does not have adds a new one. Without an
+    /// image it cannot be meant as one: it is a misspelt override (`service "wbe"` for `web`) or
+    /// one of the wrong kind (`worker "web"` for a service). Say so once, rather than report
+    /// everything the new workload lacks. Returns whether it did.
+    pub(in crate::check) fn misspelt_override(
+        &self,
+        w: &Workload,
+        diags: &mut Diagnostics,
+    ) -> bool {
+        let (Some(env), Some(_), None) = (self.env, w.override_span, &w.image) else {
+            return false;
+        };
+        let base = &self.spec.items.workloads;
+        if base
+            .iter()
+            .any(|b| b.kind == w.kind && b.name.v == w.name.v)
+        {
+            return false;
+        }
+        let what = w.kind.name();
+        let help = if let Some(b) = base.iter().find(|b| b.name.v == w.name.v) {
+            let kind = b.kind.name();
+            format!(
+                "`{}` is a {kind} in the base: override it with `{kind} \"{}\" {{ ... }}`",
+                b.name.v, b.name.v
+            )
+        } else if let Some(s) = suggest(
+            &w.name.v,
+            base.iter()
+                .filter(|b| b.kind == w.kind)
+                .map(|b| b.name.as_str()),
+        ) {
+            format!("did you mean to override `{s}`? Overrides name a {what} of the base")
+        } else {
+            return false;
+        };
+        diags.push(
+            Diagnostic::error(
+                &code::workload::IMAGE,
+                format!(
+                    "environment `{}` adds a new {what} `{}`, which has no image",
+                    env.name.v, w.name.v
+                ),
+                w.name.span,
+                format!("no {what} of this name in the base"),
+            )
+            .with_help(help),
+        );
+        true
+    }
+
+    /// Service account, labels, annotations and node selector.
+    pub(in crate::check) fn metadata(&self, w: &Workload, diags: &mut Diagnostics) {
+        if let Some(sa) = &w.service_account {
+            name(diags, sa, "service account", values::dns_subdomain);
+        }
+        labels(diags, &w.labels, true);
+        labels(diags, &w.annotations, false);
+        labels(diags, &w.node_selector, true);
+    }
+}

@@ -1,0 +1,314 @@
+//! How many pods run: `replicas`, `autoscale`, `vertical-autoscale`, `disruption`, and the
+//! rolling update's pace.
+
+use crate::check::Cx;
+use crate::check::report::*;
+use crate::diagnostic::{Diagnostic, Diagnostics, code};
+use crate::syntax::ast::*;
+
+impl Cx<'_> {
+    /// A replica count Kubernetes takes.
+    pub(in crate::check) fn replicas(&self, w: &Workload, diags: &mut Diagnostics) {
+        if let Some(r) = &w.replicas
+            && (r.v < 0 || r.v > 10_000)
+        {
+            diags.push(
+                Diagnostic::error(
+                    &code::value::RANGE,
+                    format!("{} replicas is out of range", r.v),
+                    r.span,
+                    "not 0-10000",
+                )
+                .with_help("write a number of replicas from 0 to 10000"),
+            );
+        }
+    }
+
+    /// Bounds, targets, and the requests utilisation is measured against.
+    pub(in crate::check) fn autoscale(&self, w: &Workload, diags: &mut Diagnostics) {
+        if let Some(a) = &w.autoscale {
+            let min = a.min.as_ref().map(|m| m.v).unwrap_or(1);
+            if min < 1 {
+                diags.push(
+                    Diagnostic::error(
+                        &code::value::AUTOSCALE,
+                        "autoscale min must be at least 1",
+                        a.min.as_ref().map(|m| m.span).unwrap_or(a.span),
+                        "below 1",
+                    )
+                    .with_help("write min=1 or more"),
+                );
+            }
+            if a.max.v < min {
+                let mut d = Diagnostic::error(
+                    &code::value::AUTOSCALE,
+                    format!("autoscale max {} is below min {min}", a.max.v),
+                    a.max.span,
+                    "max",
+                );
+                if let Some(m) = &a.min {
+                    d = d.with_label(m.span, "min");
+                }
+                diags.push(d.with_help("max must be at least min"));
+            }
+            for t in [&a.cpu, &a.memory].into_iter().flatten() {
+                if !(1..=100).contains(&t.v) {
+                    diags.push(
+                        Diagnostic::error(
+                            &code::value::AUTOSCALE,
+                            format!("target {}% is not a utilisation", t.v),
+                            t.span,
+                            "not 1-100",
+                        )
+                        .with_help("targets are percentages from 1 to 100"),
+                    );
+                }
+            }
+            if a.cpu.is_none() && a.memory.is_none() && a.queues.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        &code::value::AUTOSCALE,
+                        "autoscale has no target",
+                        a.span,
+                        "no cpu= or memory=",
+                    )
+                    .with_help("write `autoscale min=2 max=10 cpu=70`"),
+                );
+            }
+            let has_requests = w.resources.as_ref().and_then(|r| r.requests.as_ref());
+            let needs = [
+                (
+                    &a.cpu,
+                    has_requests.and_then(|r| r.cpu.as_ref()).is_some(),
+                    "cpu",
+                ),
+                (
+                    &a.memory,
+                    has_requests.and_then(|r| r.memory.as_ref()).is_some(),
+                    "memory",
+                ),
+            ];
+            for (target, request, what) in needs {
+                if let Some(t) = target
+                    && !request
+                {
+                    let mut d = Diagnostic::error(
+                        &code::value::AUTOSCALE,
+                        format!("autoscaling on {what} needs a {what} request"),
+                        t.span,
+                        format!("scales on {what}"),
+                    );
+                    if let Some(span) = has_requests
+                        .map(|r| r.span)
+                        .or(w.resources.as_ref().map(|r| r.span))
+                    {
+                        d = d.with_label(span, format!("no {what} request here"));
+                    }
+                    diags.push(
+                        d
+                        .with_help(format!("utilisation is measured against the request: add `resources {{ requests {what}=... }}`")),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Counts and percentages of disruption budgets and rolling updates.
+    pub(in crate::check) fn scaling_limits(&self, w: &Workload, diags: &mut Diagnostics) {
+        for d in [
+            &w.disruption.as_ref().and_then(|d| d.min_available.clone()),
+            &w.disruption
+                .as_ref()
+                .and_then(|d| d.max_unavailable.clone()),
+            &w.rollout.as_ref().and_then(|r| r.max_surge.clone()),
+            &w.rollout.as_ref().and_then(|r| r.max_unavailable.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            int_or_percent(d, diags);
+        }
+        if let Some(d) = &w.disruption
+            && d.min_available.is_some() == d.max_unavailable.is_some()
+        {
+            diags.push(
+                Diagnostic::error(
+                    &code::value::DISRUPTION,
+                    "`disruption` takes one of min-available and max-unavailable",
+                    d.span,
+                    "give exactly one",
+                )
+                .with_help(
+                    "write `disruption max-unavailable=1` or `disruption min-available=\"50%\"`",
+                ),
+            );
+        }
+    }
+
+    /// Queue triggers (KEDA), the VerticalPodAutoscaler, tolerations and the ServiceMonitor.
+    pub(in crate::check) fn scaling_extras(&self, w: &Workload, diags: &mut Diagnostics) {
+        for q in w.autoscale.iter().flat_map(|a| &a.queues) {
+            if q.target.v < 1 {
+                diags.push(
+                    Diagnostic::error(
+                        &code::value::REDIS_LIST,
+                        format!("list length target {} is below 1", q.target.v),
+                        q.target.span,
+                        "not a length to aim for",
+                    )
+                    .with_help("write the number of waiting jobs per replica, e.g. target=20"),
+                );
+            }
+            let port_ok = q
+                .address
+                .v
+                .rsplit_once(':')
+                .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok_and(|n| n > 0));
+            if !port_ok {
+                diags.push(
+                    Diagnostic::error(
+                        &code::value::REDIS_LIST,
+                        format!("`{}` is not a Redis address", q.address.v),
+                        q.address.span,
+                        "expected HOST:PORT",
+                    )
+                    .with_help("write `address=\"redis.my-namespace.svc:6379\"`"),
+                );
+            }
+            match (&q.password_secret, &q.password_key) {
+                (Some(s), k) => {
+                    self.secret_ref(s, k.as_ref(), diags);
+                    if k.is_none() {
+                        diags.push(
+                            Diagnostic::error(
+                                &code::value::REDIS_LIST,
+                                "password-secret= without password-key=",
+                                s.span,
+                                "which key of the secret?",
+                            )
+                            .with_help("add `password-key=\"KEY\"`, the key holding the password"),
+                        );
+                    }
+                    let first = w
+                        .autoscale
+                        .iter()
+                        .flat_map(|a| &a.queues)
+                        .find_map(|x| x.password_secret.as_ref());
+                    if let Some(f) = first
+                        && f.v != s.v
+                    {
+                        diags.push(
+                            Diagnostic::error(
+                                &code::value::REDIS_LIST,
+                                "the lists of one workload share one password",
+                                s.span,
+                                "another secret",
+                            )
+                            .with_label(f.span, "the first list's")
+                            .with_help("give every `redis-list` the same password-secret= and password-key="),
+                        );
+                    }
+                }
+                (None, Some(k)) => diags.push(
+                    Diagnostic::error(
+                        &code::value::REDIS_LIST,
+                        "password-key= without password-secret=",
+                        k.span,
+                        "a key of which secret?",
+                    )
+                    .with_help("add `password-secret=\"NAME\"`, the secret holding the password"),
+                ),
+                (None, None) => {}
+            }
+        }
+        let keda = w.autoscale.as_ref().is_some_and(|a| !a.queues.is_empty());
+        if let Some(p) = self
+            .env
+            .and_then(|e| e.prefix.as_ref())
+            .filter(|p| !p.v.is_empty())
+            && let Some((what, span)) = w
+                .autoscale
+                .as_ref()
+                .filter(|_| keda)
+                .map(|a| ("a KEDA ScaledObject", a.span))
+                .or(w
+                    .vertical_autoscale
+                    .as_ref()
+                    .map(|v| ("a VerticalPodAutoscaler", v.span)))
+        {
+            diags.push(
+                Diagnostic::error(
+                    &code::autoscale::PREFIX,
+                    format!("{what} cannot be renamed by the prefix `{}`", p.v),
+                    p.span,
+                    "prefix",
+                )
+                .with_label(span, format!("`{}` gets {what} here", w.name.v))
+                .with_help(
+                    "its reference to the workload keeps the unprefixed name: deploy the environment to a namespace of its own instead of prefixing its names",
+                ),
+            );
+        }
+        if let Some(v) = &w.vertical_autoscale {
+            let mode = v.mode.as_ref().map_or(VpaMode::Off, |m| m.v);
+            if mode != VpaMode::Off
+                && let Some(a) = &w.autoscale
+                && let Some(t) = a.cpu.as_ref().or(a.memory.as_ref())
+            {
+                diags.push(
+                    Diagnostic::error(
+                        &code::autoscale::VERTICAL_CONFLICT,
+                        format!(
+                            "`{}` is scaled on cpu or memory both horizontally and vertically",
+                            w.name.v
+                        ),
+                        v.mode.as_ref().map(|m| m.span).unwrap_or(v.span),
+                        format!("mode {mode} changes the requests"),
+                    )
+                    .with_label(t.span, "the HPA's target is a share of those requests")
+                    .with_help(
+                        "keep `vertical-autoscale mode=\"Off\"` (recommendations only), or scale horizontally on a queue instead of cpu/memory",
+                    ),
+                );
+            }
+        }
+        if let Some(m) = &w.metrics {
+            let has_service = match w.kind {
+                WorkloadKind::Service | WorkloadKind::Stateful => true,
+                WorkloadKind::Worker => w.expose.is_some(),
+                WorkloadKind::CronJob | WorkloadKind::Job => false,
+            };
+            if !has_service {
+                diags.push(
+                    Diagnostic::error(
+                        &code::workload::METRICS,
+                        format!("{} `{}` has no Service to scrape", w.kind.name(), w.name.v),
+                        m.span,
+                        "a ServiceMonitor selects a Service",
+                    )
+                    .with_label(w.span, format!("a {} has no Service", w.kind.name()))
+                    .with_help("declare it as a `service` with a named port, or remove `metrics`"),
+                );
+            } else {
+                self.port_ref(
+                    w,
+                    &S::new(PortRef::Name(m.port.v.clone()), m.port.span),
+                    diags,
+                );
+            }
+            if let Some(p) = &m.path
+                && !p.v.starts_with('/')
+            {
+                diags.push(
+                    Diagnostic::error(
+                        &code::value::PATH,
+                        format!("metrics path `{}` must start with '/'", p.v),
+                        p.span,
+                        "not an absolute path",
+                    )
+                    .with_help(format!("write \"/{}\"", p.v)),
+                );
+            }
+        }
+    }
+}

@@ -11,6 +11,7 @@ mod lower;
 mod naming;
 mod network;
 pub mod pipeline;
+mod scope;
 pub mod verify;
 
 pub use lower::{JOB_HASH_LEN, JOB_TTL, job_name};

@@ -1,7 +1,7 @@
 //! Network policies: default deny, DNS, and one policy per workload from `reach`, `egress` and
 //! the ingresses that route to it.
 
-use super::lower::{Env, selector};
+use super::scope::{Env, selector};
 use crate::syntax::ast::{
     Keyword, Peer, PortRef, Protocol, Route, S, ServiceType, Spec, Workload, WorkloadKind,
 };

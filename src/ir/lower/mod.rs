@@ -1,0 +1,347 @@
+//! Lowering one set of items (the base's or an environment's) to Kubernetes objects: one file
+//! per item kind, and per aspect of a workload (its controller, pod, Services, scaling).
+
+mod config;
+mod ingress;
+mod pod;
+mod progressive;
+mod scaling;
+mod service;
+mod workload;
+
+use super::scope::Env;
+use super::{EnvIr, Ir, Object, network};
+use crate::policy::{self, Rule};
+use crate::syntax::ast::*;
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+
+pub const DEFAULT_KUBERNETES: &str = "1.33";
+/// The user (and group) a non-root pod runs as when the spec names none: above 10000, so it
+/// matches no user of the node.
+pub const DEFAULT_USER: i64 = 10001;
+
+/// Seconds a finished Job is kept when the spec does not say (`ttlSecondsAfterFinished`).
+pub const JOB_TTL: i32 = 86400;
+
+/// Characters a Job's name gains: `-` and the hash of its spec.
+pub const JOB_HASH_LEN: usize = 9;
+
+/// The deployed name of a Job: the workload's name and a short hash of the Job's spec, so that
+/// a changed job (whose pod template Kubernetes will not update in place) is a new object.
+pub fn job_name(workload: &str, spec: &Value) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(spec.to_string().as_bytes());
+    let hex: String = digest
+        .iter()
+        .take((JOB_HASH_LEN - 1) / 2)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{workload}-{hex}")
+}
+
+pub(super) fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, String>) -> Ir {
+    let app_ns = spec
+        .app
+        .namespace
+        .as_ref()
+        .map_or_else(|| spec.app.name.v.clone(), |n| n.v.clone());
+    let base_level = spec
+        .environments
+        .iter()
+        .map(|e| e.policy.v)
+        .min()
+        .unwrap_or(PolicyLevel::Production);
+    let cx = Cx { spec, files };
+    // The base and every environment are lowered independently, in parallel (the result
+    // keeps their order).
+    let base = || {
+        cx.env(
+            "base",
+            base_level,
+            &app_ns,
+            "",
+            BTreeMap::new(),
+            &spec.items,
+        )
+    };
+    let environments = || {
+        spec.environments
+            .par_iter()
+            .map(|e| cx.environment(e, &app_ns))
+            .collect::<Vec<_>>()
+    };
+    let (base, environments) = rayon::join(base, environments);
+    Ir {
+        app: spec.app.name.v.clone(),
+        spec_file: spec_file.to_string(),
+        kubernetes: spec
+            .app
+            .kubernetes
+            .as_ref()
+            .map_or_else(|| DEFAULT_KUBERNETES.to_string(), |k| k.v.clone()),
+        description: spec.app.description.as_ref().map(|d| d.v.clone()),
+        app_version: spec
+            .items
+            .workloads
+            .iter()
+            .find_map(|w| w.image.as_ref()?.tag.as_ref().map(|t| t.v.clone()))
+            .unwrap_or_else(|| "0.1.0".to_string()),
+        pipeline: None,
+        base,
+        environments,
+    }
+}
+
+struct Cx<'a> {
+    spec: &'a Spec,
+    files: &'a BTreeMap<String, String>,
+}
+
+impl Cx<'_> {
+    /// One environment's objects, in its namespace, with its prefix and labels.
+    fn environment(&self, e: &Environment, app_ns: &str) -> EnvIr {
+        let ns = e.namespace.as_ref().map_or(app_ns, |n| n.v.as_str());
+        let prefix = e.prefix.as_ref().map(|p| p.v.as_str()).unwrap_or_default();
+        let labels = kv(&e.labels);
+        self.env(&e.name.v, e.policy.v, ns, prefix, labels, &e.items)
+    }
+
+    fn env(
+        &self,
+        name: &str,
+        level: PolicyLevel,
+        namespace: &str,
+        prefix: &str,
+        labels: BTreeMap<String, String>,
+        items: &Items,
+    ) -> EnvIr {
+        let app = self.spec.app.name.v.as_str();
+        let mut app_labels = kv(&self.spec.app.labels);
+        app_labels.insert("app.kubernetes.io/part-of".into(), app.to_string());
+        app_labels.insert("app.kubernetes.io/managed-by".into(), "stowage".into());
+        let mut workloads = HashMap::new();
+        for w in &items.workloads {
+            workloads.entry(w.name.v.as_str()).or_insert(w);
+        }
+        let env = Env {
+            level,
+            namespace,
+            app,
+            app_labels: &app_labels,
+            items,
+            workloads,
+            configs: items.configs.iter().map(|c| c.name.v.as_str()).collect(),
+        };
+        let mut objects = self.objects(&env);
+        self.app_annotations(&mut objects);
+        EnvIr {
+            name: name.to_string(),
+            policy: level,
+            namespace: namespace.to_string(),
+            prefix: prefix.to_string(),
+            labels,
+            common_labels: app_labels.clone(),
+            objects,
+        }
+    }
+
+    /// Every object of one environment, each in its group (its folder in the output).
+    fn objects(&self, env: &Env) -> Vec<Object> {
+        let object = |group: String, value: Value| Object { group, value };
+        let items = env.items;
+        let mut objects = vec![object(
+            super::layout::NAMESPACE_GROUP.into(),
+            self.namespace(env),
+        )];
+        for c in &items.configs {
+            objects.push(object(
+                super::layout::CONFIG_GROUP.into(),
+                self.config(env, c),
+            ));
+        }
+        for s in &items.secrets {
+            objects.extend(
+                config::secret(env, s).map(|v| object(super::layout::SECRETS_GROUP.into(), v)),
+            );
+        }
+        for w in &items.workloads {
+            objects.extend(
+                self.workload(env, w)
+                    .into_iter()
+                    .map(|v| object(w.name.v.clone(), v)),
+            );
+        }
+        for i in &items.ingresses {
+            objects.push(object(
+                super::layout::ingress_group(&i.name.v),
+                ingress::ingress(env, i),
+            ));
+        }
+        if policy::default_deny(env.level) {
+            objects.extend(
+                network::policies(env, self.spec)
+                    .into_iter()
+                    .map(|(g, v)| object(g, v)),
+            );
+        }
+        objects
+    }
+
+    /// The app's annotations go on every object (an object's own win).
+    fn app_annotations(&self, objects: &mut [Object]) {
+        for (k, v) in &self.spec.app.annotations {
+            for o in objects.iter_mut() {
+                let meta = o.value["metadata"]
+                    .as_object_mut()
+                    .expect("objects have metadata");
+                let ann = meta
+                    .entry("annotations")
+                    .or_insert_with(|| Value::Object(Default::default()));
+                if let Some(m) = ann.as_object_mut() {
+                    m.entry(k.v.clone())
+                        .or_insert_with(|| Value::String(v.v.clone()));
+                }
+            }
+        }
+    }
+
+    fn meta(&self, env: &Env, name: &str, extra: &BTreeMap<String, String>) -> ObjectMeta {
+        let mut labels = env.app_labels.clone();
+        labels.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+        ObjectMeta {
+            name: Some(name.to_string()),
+            namespace: Some(env.namespace.to_string()),
+            labels: Some(labels),
+            ..Default::default()
+        }
+    }
+
+    fn namespace(&self, env: &Env) -> Value {
+        let mut labels = env.app_labels.clone();
+        let (enforce, warn) = match env.level {
+            PolicyLevel::Dev => ("baseline", "restricted"),
+            _ => ("restricted", "restricted"),
+        };
+        labels.insert("pod-security.kubernetes.io/enforce".into(), enforce.into());
+        labels.insert("pod-security.kubernetes.io/warn".into(), warn.into());
+        to_value(&core::Namespace {
+            metadata: ObjectMeta {
+                name: Some(env.namespace.to_string()),
+                labels: Some(labels),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+    }
+}
+
+fn to_value<T: serde::Serialize>(t: &T) -> Value {
+    let mut v = serde_json::to_value(t).expect("Kubernetes objects serialize");
+    strip_empty(&mut v);
+    v
+}
+
+/// Drop `null`s, which k8s-openapi never emits but merged values might.
+fn strip_empty(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            for x in m.values_mut() {
+                strip_empty(x);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_empty),
+        _ => {}
+    }
+}
+
+/// A custom resource (written with `json!`) with its metadata after apiVersion and kind.
+fn with_meta(o: Value, meta: &ObjectMeta) -> Value {
+    let Value::Object(fields) = o else { return o };
+    let mut out = serde_json::Map::new();
+    for k in ["apiVersion", "kind"] {
+        if let Some(v) = fields.get(k) {
+            out.insert(k.to_string(), v.clone());
+        }
+    }
+    out.insert("metadata".into(), to_value(meta));
+    for (k, v) in fields {
+        if k != "apiVersion" && k != "kind" {
+            out.insert(k, v);
+        }
+    }
+    Value::Object(out)
+}
+
+fn kv(pairs: &[(S<String>, S<String>)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.v.clone(), v.v.clone()))
+        .collect()
+}
+
+fn q(s: &str) -> Quantity {
+    Quantity(s.to_string())
+}
+
+fn int_or(v: &IntOrPercent) -> IntOrString {
+    match v {
+        IntOrPercent::Int(i) => IntOrString::Int(*i as i32),
+        IntOrPercent::Percent(p) => IntOrString::String(p.clone()),
+    }
+}
+
+/// The annotations that record an object's waivers, the first waiver of each name winning:
+/// `waivers.stowage.dev/NAME: REASON` for every policy rule and scanner check, and
+/// `checkov.io/skipN: CHECK=REASON` (numbered from 1 in order of check id) for checkov's checks.
+/// Waivers without a reason or of unknown names are left out (the checker reports them).
+fn waiver_annotations<'a>(
+    waivers: impl IntoIterator<Item = &'a Waiver>,
+) -> BTreeMap<String, String> {
+    let mut by_name: BTreeMap<&str, &str> = BTreeMap::new();
+    for w in waivers {
+        let name = w.rule.v.as_str();
+        let Some(reason) = w.reason.as_ref().filter(|r| !r.v.trim().is_empty()) else {
+            continue;
+        };
+        if Rule::from_name(name).is_some() || policy::scanner_check(name).is_some() {
+            by_name.entry(name).or_insert(reason.v.as_str());
+        }
+    }
+    let mut out = BTreeMap::new();
+    let mut skips = 0;
+    for (name, reason) in by_name {
+        out.insert(policy::waiver_annotation(name), reason.to_string());
+        if policy::scanner_check(name) == Some(policy::Scanner::Checkov) {
+            skips += 1;
+            out.insert(
+                policy::checkov_skip_annotation(skips),
+                format!("{name}={reason}"),
+            );
+        }
+    }
+    out
+}
+
+/// The full image reference of a workload.
+pub(super) fn image_ref(spec: &Spec, img: &Image) -> (String, Option<String>, Option<String>) {
+    let first = img.name.v.split('/').next().unwrap_or("");
+    let has_host = img.name.v.contains('/')
+        && (first.contains('.') || first.contains(':') || first == "localhost");
+    let repo = match (&img.registry, &spec.app.registry) {
+        _ if has_host => img.name.v.clone(),
+        (Some(r), _) | (None, Some(r)) => format!("{}/{}", r.v.trim_end_matches('/'), img.name.v),
+        (None, None) => img.name.v.clone(),
+    };
+    (
+        repo,
+        img.tag.as_ref().map(|t| t.v.clone()),
+        img.digest.as_ref().map(|d| d.v.clone()),
+    )
+}

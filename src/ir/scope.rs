@@ -1,0 +1,26 @@
+//! What lowering one workload needs to know about its surroundings: the environment's level,
+//! namespace and items, and the labels that select a workload's pods.
+
+use crate::syntax::ast::{Items, PolicyLevel, Workload};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// One environment (or the base) being lowered.
+pub(super) struct Env<'a> {
+    pub level: PolicyLevel,
+    pub namespace: &'a str,
+    pub app: &'a str,
+    pub app_labels: &'a BTreeMap<String, String>,
+    pub items: &'a Items,
+    /// The environment's workloads by name (the first of a name), for reference lookups.
+    pub workloads: HashMap<&'a str, &'a Workload>,
+    /// Names of the environment's configs.
+    pub configs: HashSet<&'a str>,
+}
+
+/// The labels that select a workload's pods.
+pub(super) fn selector(app: &str, workload: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("app.kubernetes.io/name".to_string(), workload.to_string()),
+        ("app.kubernetes.io/instance".to_string(), app.to_string()),
+    ])
+}

@@ -24,95 +24,106 @@ pub(super) fn apply_prefix(
     prefix: &str,
     labels: &BTreeMap<String, String>,
 ) -> Vec<Value> {
-    let names: HashSet<(String, String)> = objects.iter().map(Object::id).collect();
-    let has = |kind: &str, name: &str| names.contains(&(kind.to_string(), name.to_string()));
-    let rename = |v: &mut Value, kind: &str| {
-        if let Some(s) = v.as_str()
-            && !prefix.is_empty()
-            && has(kind, s)
-        {
-            *v = Value::String(format!("{prefix}{s}"));
-        }
+    let renamer = Renamer {
+        names: objects.iter().map(Object::id).collect(),
+        prefix,
     };
     objects
         .iter()
         .map(|o| {
             let mut v = o.value.clone();
-            if !labels.is_empty() {
-                let meta = &mut v["metadata"];
-                if meta.get("labels").is_none() {
-                    meta["labels"] = Value::Object(Default::default());
-                }
-                for (k, val) in labels {
-                    meta["labels"][k] = Value::String(val.clone());
-                }
-            }
-            if prefix.is_empty() {
-                return v;
-            }
-            v["metadata"]["name"] = Value::String(deployed_name(o, prefix));
-            let pod_path = match o.kind() {
-                "Deployment" | "StatefulSet" | "Job" => Some("/spec/template/spec"),
-                "CronJob" => Some("/spec/jobTemplate/spec/template/spec"),
-                _ => None,
-            };
-            if let Some(pod) = pod_path.and_then(|p| v.pointer_mut(p)) {
-                if let Some(vols) = pod.get_mut("volumes").and_then(Value::as_array_mut) {
-                    for vol in vols {
-                        at(vol, "/configMap/name", |x| rename(x, "ConfigMap"));
-                    }
-                }
-                if let Some(cs) = pod.get_mut("containers").and_then(Value::as_array_mut) {
-                    for c in cs {
-                        if let Some(env) = c.get_mut("env").and_then(Value::as_array_mut) {
-                            for e in env {
-                                at(e, "/valueFrom/configMapKeyRef/name", |x| {
-                                    rename(x, "ConfigMap")
-                                });
-                            }
-                        }
-                        if let Some(env) = c.get_mut("envFrom").and_then(Value::as_array_mut) {
-                            for e in env {
-                                at(e, "/configMapRef/name", |x| rename(x, "ConfigMap"));
-                            }
-                        }
-                    }
-                }
-            }
-            match o.kind() {
-                "StatefulSet" => at(&mut v, "/spec/serviceName", |x| rename(x, "Service")),
-                "HorizontalPodAutoscaler" => {
-                    let kind = v
-                        .pointer("/spec/scaleTargetRef/kind")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_string();
-                    at(&mut v, "/spec/scaleTargetRef/name", |x| rename(x, &kind));
-                }
-                "Ingress" => {
-                    if let Some(rules) = v.pointer_mut("/spec/rules").and_then(Value::as_array_mut)
-                    {
-                        for r in rules {
-                            if let Some(paths) =
-                                r.pointer_mut("/http/paths").and_then(Value::as_array_mut)
-                            {
-                                for p in paths {
-                                    at(p, "/backend/service/name", |x| rename(x, "Service"));
-                                }
-                            }
-                        }
-                    }
-                }
-                _ => {}
+            add_labels(&mut v, labels);
+            if !prefix.is_empty() {
+                v["metadata"]["name"] = Value::String(deployed_name(o, prefix));
+                renamer.references(o.kind(), &mut v);
             }
             v
         })
         .collect()
 }
 
+/// The environment's labels on an object.
+fn add_labels(v: &mut Value, labels: &BTreeMap<String, String>) {
+    if labels.is_empty() {
+        return;
+    }
+    let meta = &mut v["metadata"];
+    if meta.get("labels").is_none() {
+        meta["labels"] = Value::Object(Default::default());
+    }
+    for (k, val) in labels {
+        meta["labels"][k] = Value::String(val.clone());
+    }
+}
+
+/// Renames references to the environment's own objects.
+struct Renamer<'a> {
+    names: HashSet<(String, String)>,
+    prefix: &'a str,
+}
+
+impl Renamer<'_> {
+    /// Prefix the name in `v` if it names an object of `kind` of the environment.
+    fn rename(&self, v: &mut Value, kind: &str) {
+        if let Some(s) = v.as_str()
+            && self.names.contains(&(kind.to_string(), s.to_string()))
+        {
+            *v = Value::String(format!("{}{s}", self.prefix));
+        }
+    }
+
+    /// The references an object of `kind` holds.
+    fn references(&self, kind: &str, v: &mut Value) {
+        let pod_path = match kind {
+            "Deployment" | "StatefulSet" | "Job" => Some("/spec/template/spec"),
+            "CronJob" => Some("/spec/jobTemplate/spec/template/spec"),
+            _ => None,
+        };
+        if let Some(pod) = pod_path.and_then(|p| v.pointer_mut(p)) {
+            self.pod(pod);
+        }
+        match kind {
+            "StatefulSet" => at(v, "/spec/serviceName", |x| self.rename(x, "Service")),
+            "HorizontalPodAutoscaler" => {
+                let target = v
+                    .pointer("/spec/scaleTargetRef/kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                at(v, "/spec/scaleTargetRef/name", |x| self.rename(x, &target));
+            }
+            "Ingress" => each(v, "/spec/rules", |r| {
+                each(r, "/http/paths", |p| {
+                    at(p, "/backend/service/name", |x| self.rename(x, "Service"))
+                })
+            }),
+            _ => {}
+        }
+    }
+
+    /// ConfigMaps a pod mounts or reads variables from.
+    fn pod(&self, pod: &mut Value) {
+        let config = |x: &mut Value| self.rename(x, "ConfigMap");
+        each(pod, "/volumes", |vol| at(vol, "/configMap/name", config));
+        each(pod, "/containers", |c| {
+            each(c, "/env", |e| {
+                at(e, "/valueFrom/configMapKeyRef/name", config)
+            });
+            each(c, "/envFrom", |e| at(e, "/configMapRef/name", config));
+        });
+    }
+}
+
 /// Apply `f` to the value at `pointer`, if there is one.
 fn at(v: &mut Value, pointer: &str, f: impl FnOnce(&mut Value)) {
     if let Some(x) = v.pointer_mut(pointer) {
         f(x);
+    }
+}
+
+/// Apply `f` to each element of the array at `pointer`, if there is one.
+fn each(v: &mut Value, pointer: &str, mut f: impl FnMut(&mut Value)) {
+    if let Some(items) = v.pointer_mut(pointer).and_then(Value::as_array_mut) {
+        items.iter_mut().for_each(&mut f);
     }
 }

@@ -61,63 +61,129 @@ fn target_ports(target: &Workload, reference: Option<&PortRef>) -> Vec<net::Netw
 }
 
 pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
-    let mut out = Vec::new();
-    out.push((
-        super::layout::NETWORK_GROUP.to_string(),
-        value(&net::NetworkPolicy {
-            metadata: meta(env, "default-deny"),
-            spec: Some(net::NetworkPolicySpec {
-                pod_selector: Some(LabelSelector::default()),
-                policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
+    let group = || super::layout::NETWORK_GROUP.to_string();
+    let mut out = vec![(group(), default_deny(env)), (group(), allow_dns(env))];
+    let traffic = Traffic::of(env);
+    for w in &env.items.workloads {
+        let mut ingress = traffic.from_workloads(env, w);
+        ingress.extend(traffic.from_ingress_controller(spec, w));
+        ingress.extend(from_elsewhere(w));
+        let mut egress = Vec::new();
+        // Members of a stateful workload (replica sets, clusters) talk to each other.
+        if w.kind == WorkloadKind::Stateful && !w.ports.is_empty() {
+            let own = || net::NetworkPolicyPeer {
+                pod_selector: Some(pods(selector(env.app, &w.name.v))),
                 ..Default::default()
-            }),
+            };
+            ingress.push(net::NetworkPolicyIngressRule {
+                from: Some(vec![own()]),
+                ports: Some(dedup(target_ports(w, None))),
+            });
+            egress.push(net::NetworkPolicyEgressRule {
+                to: Some(vec![own()]),
+                ports: Some(dedup(target_ports(w, None))),
+            });
+        }
+        egress.extend(to_others(env, w));
+        if ingress.is_empty() && egress.is_empty() {
+            continue;
+        }
+        out.push((w.name.v.clone(), workload_policy(env, w, ingress, egress)));
+    }
+    out
+}
+
+/// Nothing in or out of the namespace's pods but what a policy allows.
+fn default_deny(env: &Env) -> Value {
+    value(&net::NetworkPolicy {
+        metadata: meta(env, "default-deny"),
+        spec: Some(net::NetworkPolicySpec {
+            pod_selector: Some(LabelSelector::default()),
+            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
+            ..Default::default()
         }),
-    ));
-    out.push((
-        super::layout::NETWORK_GROUP.to_string(),
-        value(&net::NetworkPolicy {
-            metadata: meta(env, "allow-dns"),
-            spec: Some(net::NetworkPolicySpec {
-                pod_selector: Some(LabelSelector::default()),
-                policy_types: Some(vec!["Egress".into()]),
-                egress: Some(vec![net::NetworkPolicyEgressRule {
-                    to: Some(vec![net::NetworkPolicyPeer {
-                        namespace_selector: Some(pods(BTreeMap::from([(
-                            "kubernetes.io/metadata.name".to_string(),
-                            "kube-system".to_string(),
-                        )]))),
-                        pod_selector: Some(pods(BTreeMap::from([(
-                            "k8s-app".to_string(),
-                            "kube-dns".to_string(),
-                        )]))),
-                        ..Default::default()
-                    }]),
-                    ports: Some(vec![port(53, "UDP"), port(53, "TCP")]),
+    })
+}
+
+/// Every pod may ask the cluster's DNS.
+fn allow_dns(env: &Env) -> Value {
+    let one = |k: &str, v: &str| pods(BTreeMap::from([(k.to_string(), v.to_string())]));
+    value(&net::NetworkPolicy {
+        metadata: meta(env, "allow-dns"),
+        spec: Some(net::NetworkPolicySpec {
+            pod_selector: Some(LabelSelector::default()),
+            policy_types: Some(vec!["Egress".into()]),
+            egress: Some(vec![net::NetworkPolicyEgressRule {
+                to: Some(vec![net::NetworkPolicyPeer {
+                    namespace_selector: Some(one("kubernetes.io/metadata.name", "kube-system")),
+                    pod_selector: Some(one("k8s-app", "kube-dns")),
+                    ..Default::default()
                 }]),
-                ..Default::default()
-            }),
+                ports: Some(vec![port(53, "UDP"), port(53, "TCP")]),
+            }]),
+            ..Default::default()
         }),
-    ));
-    let workloads = &env.items.workloads;
-    // Who reaches each workload (each source once, in the order of the workloads), and the
-    // routes to each workload (in the order of the ingresses): hash lookups, not a scan of
-    // every workload for every workload.
-    let mut reached_by: HashMap<&str, Vec<&Workload>> = HashMap::new();
-    for source in workloads {
-        for r in &source.reach {
-            let sources = reached_by.entry(r.v.target.as_str()).or_default();
-            if !sources.last().is_some_and(|s| std::ptr::eq(*s, source)) {
-                sources.push(source);
+    })
+}
+
+/// A workload's policy: the traffic it lets in and out.
+fn workload_policy(
+    env: &Env,
+    w: &Workload,
+    ingress: Vec<net::NetworkPolicyIngressRule>,
+    egress: Vec<net::NetworkPolicyEgressRule>,
+) -> Value {
+    let mut types = Vec::new();
+    if !ingress.is_empty() {
+        types.push("Ingress".to_string());
+    }
+    if !egress.is_empty() {
+        types.push("Egress".to_string());
+    }
+    value(&net::NetworkPolicy {
+        metadata: meta(env, &w.name.v),
+        spec: Some(net::NetworkPolicySpec {
+            pod_selector: Some(pods(selector(env.app, &w.name.v))),
+            policy_types: Some(types),
+            ingress: (!ingress.is_empty()).then_some(ingress),
+            egress: (!egress.is_empty()).then_some(egress),
+        }),
+    })
+}
+
+/// Who reaches each workload (each source once, in the order of the workloads), and the
+/// routes to each workload (in the order of the ingresses): hash lookups, not a scan of every
+/// workload for every workload.
+struct Traffic<'a> {
+    reached_by: HashMap<&'a str, Vec<&'a Workload>>,
+    routes_to: HashMap<&'a str, Vec<&'a Route>>,
+}
+
+impl<'a> Traffic<'a> {
+    fn of(env: &Env<'a>) -> Self {
+        let mut reached_by: HashMap<&str, Vec<&Workload>> = HashMap::new();
+        for source in &env.items.workloads {
+            for r in &source.reach {
+                let sources = reached_by.entry(r.v.target.as_str()).or_default();
+                if !sources.last().is_some_and(|s| std::ptr::eq(*s, source)) {
+                    sources.push(source);
+                }
             }
         }
+        let mut routes_to: HashMap<&str, Vec<&Route>> = HashMap::new();
+        for r in env.items.ingresses.iter().flat_map(|i| i.routes.iter()) {
+            routes_to.entry(r.service.v.as_str()).or_default().push(r);
+        }
+        Traffic {
+            reached_by,
+            routes_to,
+        }
     }
-    let mut routes_to: HashMap<&str, Vec<&Route>> = HashMap::new();
-    for r in env.items.ingresses.iter().flat_map(|i| i.routes.iter()) {
-        routes_to.entry(r.service.v.as_str()).or_default().push(r);
-    }
-    for w in workloads {
+
+    /// From the workloads that `reach` this one, to the ports they name.
+    fn from_workloads(&self, env: &Env, w: &Workload) -> Vec<net::NetworkPolicyIngressRule> {
         let mut ingress = Vec::new();
-        let sources = reached_by.get(w.name.v.as_str()).map(Vec::as_slice);
+        let sources = self.reached_by.get(w.name.v.as_str()).map(Vec::as_slice);
         for source in sources.unwrap_or_default() {
             let allowed: Vec<net::NetworkPolicyPort> = source
                 .reach
@@ -135,7 +201,17 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
                 });
             }
         }
-        let routed: Vec<net::NetworkPolicyPort> = routes_to
+        ingress
+    }
+
+    /// From the ingress controller, to the ports routes name.
+    fn from_ingress_controller(
+        &self,
+        spec: &Spec,
+        w: &Workload,
+    ) -> Option<net::NetworkPolicyIngressRule> {
+        let routed: Vec<net::NetworkPolicyPort> = self
+            .routes_to
             .get(w.name.v.as_str())
             .map(Vec::as_slice)
             .unwrap_or_default()
@@ -145,115 +221,85 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
                 None => target_ports(w, None).into_iter().take(1).collect(),
             })
             .collect();
-        if !routed.is_empty() {
-            let controller = spec.app.ingress_controller.as_ref();
-            let ns = controller
-                .map(|c| c.namespace.v.clone())
-                .unwrap_or_else(|| "ingress-nginx".into());
-            let labels: BTreeMap<String, String> = controller
-                .map(|c| {
-                    c.labels
-                        .iter()
-                        .map(|(k, v)| (k.v.clone(), v.v.clone()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            ingress.push(net::NetworkPolicyIngressRule {
-                from: Some(vec![net::NetworkPolicyPeer {
-                    namespace_selector: Some(pods(BTreeMap::from([(
-                        "kubernetes.io/metadata.name".to_string(),
-                        ns,
-                    )]))),
-                    pod_selector: (!labels.is_empty()).then(|| pods(labels)),
-                    ..Default::default()
-                }]),
-                ports: Some(dedup(routed)),
-            });
+        if routed.is_empty() {
+            return None;
         }
-        // Other namespaces and address blocks the spec lets in.
-        for a in &w.allow_from {
-            let ports = target_ports(w, a.port.as_ref().map(|p| &p.v));
-            ingress.push(net::NetworkPolicyIngressRule {
-                from: Some(vec![peer(&a.peer)]),
-                ports: Some(dedup(ports)),
-            });
-        }
-        // A LoadBalancer or NodePort Service is reached from outside the cluster.
-        if w.expose
-            .as_ref()
-            .is_some_and(|e| e.v != ServiceType::ClusterIp)
-            && !w.ports.is_empty()
-        {
-            ingress.push(net::NetworkPolicyIngressRule {
-                from: Some(vec![peer(&Peer::Cidr(S::new(
-                    "0.0.0.0/0".into(),
-                    Default::default(),
-                )))]),
-                ports: Some(dedup(target_ports(w, None))),
-            });
-        }
-        let mut egress = Vec::new();
-        // Members of a stateful workload (replica sets, clusters) talk to each other.
-        if w.kind == WorkloadKind::Stateful && !w.ports.is_empty() {
-            let own = || net::NetworkPolicyPeer {
-                pod_selector: Some(pods(selector(env.app, &w.name.v))),
+        let controller = spec.app.ingress_controller.as_ref();
+        let ns = controller.map_or_else(|| "ingress-nginx".into(), |c| c.namespace.v.clone());
+        let labels: BTreeMap<String, String> = controller
+            .map(|c| {
+                c.labels
+                    .iter()
+                    .map(|(k, v)| (k.v.clone(), v.v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(net::NetworkPolicyIngressRule {
+            from: Some(vec![net::NetworkPolicyPeer {
+                namespace_selector: Some(pods(BTreeMap::from([(
+                    "kubernetes.io/metadata.name".to_string(),
+                    ns,
+                )]))),
+                pod_selector: (!labels.is_empty()).then(|| pods(labels)),
                 ..Default::default()
-            };
-            ingress.push(net::NetworkPolicyIngressRule {
-                from: Some(vec![own()]),
-                ports: Some(dedup(target_ports(w, None))),
-            });
-            egress.push(net::NetworkPolicyEgressRule {
-                to: Some(vec![own()]),
-                ports: Some(dedup(target_ports(w, None))),
-            });
-        }
-        for r in &w.reach {
-            if let Some(t) = env.workloads.get(r.v.target.as_str()) {
-                let ports = target_ports(t, r.v.port.as_ref());
-                if ports.is_empty() {
-                    continue;
-                }
-                egress.push(net::NetworkPolicyEgressRule {
-                    to: Some(vec![net::NetworkPolicyPeer {
-                        pod_selector: Some(pods(selector(env.app, &t.name.v))),
-                        ..Default::default()
-                    }]),
-                    ports: Some(dedup(ports)),
-                });
-            }
-        }
-        for e in &w.egress {
-            egress.push(net::NetworkPolicyEgressRule {
-                to: Some(vec![peer(&e.peer)]),
-                ports: (!e.ports.is_empty())
-                    .then(|| e.ports.iter().map(|p| port(p.v, "TCP")).collect()),
-            });
-        }
-        if ingress.is_empty() && egress.is_empty() {
+            }]),
+            ports: Some(dedup(routed)),
+        })
+    }
+}
+
+/// From other namespaces and address blocks the spec lets in, and, for a LoadBalancer or
+/// NodePort Service, from outside the cluster.
+fn from_elsewhere(w: &Workload) -> Vec<net::NetworkPolicyIngressRule> {
+    let mut ingress: Vec<net::NetworkPolicyIngressRule> = w
+        .allow_from
+        .iter()
+        .map(|a| net::NetworkPolicyIngressRule {
+            from: Some(vec![peer(&a.peer)]),
+            ports: Some(dedup(target_ports(w, a.port.as_ref().map(|p| &p.v)))),
+        })
+        .collect();
+    let outside = w
+        .expose
+        .as_ref()
+        .is_some_and(|e| e.v != ServiceType::ClusterIp);
+    if outside && !w.ports.is_empty() {
+        let anywhere = Peer::Cidr(S::new("0.0.0.0/0".into(), Default::default()));
+        ingress.push(net::NetworkPolicyIngressRule {
+            from: Some(vec![peer(&anywhere)]),
+            ports: Some(dedup(target_ports(w, None))),
+        });
+    }
+    ingress
+}
+
+/// To the workloads it `reach`es and the peers of its `egress`.
+fn to_others(env: &Env, w: &Workload) -> Vec<net::NetworkPolicyEgressRule> {
+    let mut egress = Vec::new();
+    for r in &w.reach {
+        let Some(t) = env.workloads.get(r.v.target.as_str()) else {
+            continue;
+        };
+        let ports = target_ports(t, r.v.port.as_ref());
+        if ports.is_empty() {
             continue;
         }
-        let mut types = Vec::new();
-        if !ingress.is_empty() {
-            types.push("Ingress".to_string());
-        }
-        if !egress.is_empty() {
-            types.push("Egress".to_string());
-        }
-        out.push((
-            w.name.v.clone(),
-            value(&net::NetworkPolicy {
-                metadata: meta(env, &w.name.v),
-                spec: Some(net::NetworkPolicySpec {
-                    pod_selector: Some(pods(selector(env.app, &w.name.v))),
-                    policy_types: Some(types),
-                    ingress: (!ingress.is_empty()).then_some(ingress),
-                    egress: (!egress.is_empty()).then_some(egress),
-                }),
-            }),
-        ));
+        egress.push(net::NetworkPolicyEgressRule {
+            to: Some(vec![net::NetworkPolicyPeer {
+                pod_selector: Some(pods(selector(env.app, &t.name.v))),
+                ..Default::default()
+            }]),
+            ports: Some(dedup(ports)),
+        });
     }
-    out
+    for e in &w.egress {
+        egress.push(net::NetworkPolicyEgressRule {
+            to: Some(vec![peer(&e.peer)]),
+            ports: (!e.ports.is_empty())
+                .then(|| e.ports.iter().map(|p| port(p.v, "TCP")).collect()),
+        });
+    }
+    egress
 }
 
 fn peer(p: &Peer) -> net::NetworkPolicyPeer {

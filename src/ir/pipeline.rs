@@ -6,9 +6,11 @@
 //! value keys of the built images, and the CI secrets everything needs.
 
 use super::EnvIr;
+use crate::syntax::ast::{
+    BuildImage, Deploy, EnvSource, RolloutStrategy, S, Spec, TestStage, Workload, WorkloadKind,
+};
 /// The vocabulary's own enums, as the emitters see them.
 pub use crate::syntax::ast::{DeployMethod as Method, Language, Platform, Trigger};
-use crate::syntax::ast::{EnvSource, RolloutStrategy, Spec, WorkloadKind};
 
 #[derive(Debug, Clone)]
 pub struct PipelineIr {
@@ -20,7 +22,6 @@ pub struct PipelineIr {
     pub registry: String,
     pub test: Option<TestIr>,
     pub images: Vec<ImageBuild>,
-    pub platforms_built: Vec<String>,
     pub scan: Option<(String, bool)>,
     pub deploys: Vec<DeployIr>,
     pub slack: Option<String>,
@@ -344,120 +345,18 @@ pub(super) fn lower(
         .app
         .registry
         .as_ref()
-        .map(|r| r.v.clone())
-        .unwrap_or_else(|| format!("ghcr.io/{app}"));
-    let images = p
+        .map_or_else(|| format!("ghcr.io/{app}"), |r| r.v.clone());
+    let images: Vec<ImageBuild> = p
         .build
         .iter()
         .flat_map(|b| b.images.iter())
-        .map(|b| {
-            let workloads: Vec<_> = spec
-                .items
-                .workloads
-                .iter()
-                .filter(|w| w.image.as_ref().is_some_and(|i| i.name.v == b.name.v))
-                .collect();
-            let repository = workloads
-                .first()
-                .and_then(|w| w.image.as_ref())
-                .map(|i| super::lower::image_ref(spec, i).0)
-                .unwrap_or_else(|| format!("{registry}/{}", b.name.v));
-            ImageBuild {
-                name: b.name.v.clone(),
-                repository,
-                context: b
-                    .context
-                    .as_ref()
-                    .map(|c| c.v.clone())
-                    .unwrap_or_else(|| ".".into()),
-                dockerfile: b
-                    .dockerfile
-                    .as_ref()
-                    .map(|c| c.v.clone())
-                    .unwrap_or_else(|| "Dockerfile".into()),
-                target: b.target.as_ref().map(|c| c.v.clone()),
-                helm_tag_keys: workloads
-                    .iter()
-                    .map(|w| format!("{}.image.tag", super::layout::values_key(&w.name.v)))
-                    .collect(),
-            }
-        })
-        .collect::<Vec<_>>();
+        .map(|b| image_build(spec, &registry, b))
+        .collect();
     let built: Vec<&str> = images.iter().map(|i| i.name.as_str()).collect();
     let deploys = p
         .deploys
         .iter()
-        .filter_map(|d| {
-            let env = environments.iter().find(|e| e.name == d.env.v)?;
-            let items = &spec
-                .environments
-                .iter()
-                .find(|e| e.name.v == d.env.v)?
-                .items;
-            let rollouts = items
-                .workloads
-                .iter()
-                .filter(|w| w.kind.is_long_running())
-                .filter(|w| {
-                    w.image
-                        .as_ref()
-                        .is_some_and(|i| built.contains(&i.name.as_str()))
-                        || built.is_empty()
-                })
-                .map(|w| {
-                    let strategy = w
-                        .rollout
-                        .as_ref()
-                        .and_then(|r| r.strategy.as_ref())
-                        .map(|s| s.v);
-                    let kind = match (w.kind, strategy) {
-                        (WorkloadKind::Stateful, _) => RolloutKind::StatefulSet,
-                        (_, Some(RolloutStrategy::Canary)) => RolloutKind::Canary,
-                        (_, Some(RolloutStrategy::BlueGreen)) => RolloutKind::BlueGreen,
-                        _ => RolloutKind::Deployment,
-                    };
-                    RolloutTarget {
-                        name: format!("{}{}", env.prefix, w.name.v),
-                        kind,
-                    }
-                })
-                .collect();
-            let jobs = env
-                .objects
-                .iter()
-                .filter(|o| o.kind() == "Job")
-                .map(|o| (o.group.clone(), format!("{}{}", env.prefix, o.name())))
-                .collect();
-            Some(DeployIr {
-                env: d.env.v.clone(),
-                app: app.clone(),
-                triggers: d.on.iter().map(|t| t.v.clone()).collect(),
-                after: d.after.as_ref().map(|a| a.v.clone()),
-                approval: d.approval.as_ref().is_some_and(|a| a.v),
-                method: d.method.as_ref().map_or(Method::Kustomize, |m| m.v),
-                credentials: d.credentials.v.clone(),
-                timeout: d
-                    .timeout
-                    .as_ref()
-                    .map(|t| t.v.clone())
-                    .unwrap_or_else(|| "10m".into()),
-                smoke: d.smoke.as_ref().map(|s| s.v.clone()),
-                before: d.before.as_ref().map(|s| s.v.clone()),
-                rollback: d.rollback.as_ref().is_none_or(|r| r.v),
-                url: d.url.as_ref().map(|u| u.v.clone()),
-                release: d.release.as_ref().is_some_and(|r| r.v),
-                namespace: env.namespace.clone(),
-                overlay: format!("{}/overlays/{}", super::layout::KUSTOMIZE_ROOT, env.name),
-                chart: format!("{}/{app}", super::layout::HELM_ROOT),
-                values_file: format!(
-                    "{}/{app}/values-{}.yaml",
-                    super::layout::HELM_ROOT,
-                    env.name
-                ),
-                rollouts,
-                jobs,
-            })
-        })
+        .filter_map(|d| deploy(spec, environments, &built, d))
         .collect();
     let mut platforms: Vec<Platform> = p.platforms.iter().map(|s| s.v).collect();
     if platforms.is_empty() {
@@ -473,45 +372,13 @@ pub(super) fn lower(
         },
         spec_file: spec_file.to_string(),
         registry,
-        test: p.test.as_ref().map(|t| TestIr {
-            setup: t
-                .setup
-                .iter()
-                .map(|s| {
-                    (
-                        s.language.v,
-                        s.version.v.clone(),
-                        s.cache.as_ref().map(|c| c.v.clone()),
-                    )
-                })
-                .collect(),
-            runs: t
-                .runs
-                .iter()
-                .map(|r| (r.name.v.clone(), r.command.v.clone()))
-                .collect(),
-            services: t
-                .services
-                .iter()
-                .map(|s| ServiceIr {
-                    name: s.name.v.clone(),
-                    image: s.image.v.clone(),
-                    port: s.port.as_ref().map(|p| p.v),
-                    health: s.health.as_ref().map(|h| h.v.clone()),
-                    env: env_values(&s.env),
-                })
-                .collect(),
-            reports: t.reports.iter().map(|r| r.v.clone()).collect(),
-            env: env_values(&t.env),
-        }),
+        test: p.test.as_ref().map(test),
         images,
-        platforms_built: Vec::new(),
         scan: p.build.as_ref().and_then(|b| b.scan.as_ref()).map(|s| {
             (
                 s.severity
                     .as_ref()
-                    .map(|x| x.v.clone())
-                    .unwrap_or_else(|| "HIGH,CRITICAL".into()),
+                    .map_or_else(|| "HIGH,CRITICAL".into(), |x| x.v.clone()),
                 s.fail.as_ref().is_none_or(|f| f.v),
             )
         }),
@@ -521,4 +388,143 @@ pub(super) fn lower(
         diff_comment: p.diff_comment.as_ref().is_some_and(|d| d.v),
         kubernetes: kubernetes.to_string(),
     })
+}
+
+/// How one image is built, where it is pushed, and the Helm values that take its tag.
+fn image_build(spec: &Spec, registry: &str, b: &BuildImage) -> ImageBuild {
+    let workloads: Vec<_> = spec
+        .items
+        .workloads
+        .iter()
+        .filter(|w| w.image.as_ref().is_some_and(|i| i.name.v == b.name.v))
+        .collect();
+    let repository = workloads
+        .first()
+        .and_then(|w| w.image.as_ref())
+        .map_or_else(
+            || format!("{registry}/{}", b.name.v),
+            |i| super::lower::image_ref(spec, i).0,
+        );
+    let or = |v: &Option<S<String>>, default: &str| {
+        v.as_ref()
+            .map_or_else(|| default.to_string(), |c| c.v.clone())
+    };
+    ImageBuild {
+        name: b.name.v.clone(),
+        repository,
+        context: or(&b.context, "."),
+        dockerfile: or(&b.dockerfile, "Dockerfile"),
+        target: b.target.as_ref().map(|c| c.v.clone()),
+        helm_tag_keys: workloads
+            .iter()
+            .map(|w| format!("{}.image.tag", super::layout::values_key(&w.name.v)))
+            .collect(),
+    }
+}
+
+/// A deploy of one environment: what it applies, and the rollouts and jobs it waits for.
+fn deploy(spec: &Spec, environments: &[EnvIr], built: &[&str], d: &Deploy) -> Option<DeployIr> {
+    let env = environments.iter().find(|e| e.name == d.env.v)?;
+    let items = &spec
+        .environments
+        .iter()
+        .find(|e| e.name.v == d.env.v)?
+        .items;
+    let rollouts = items
+        .workloads
+        .iter()
+        .filter(|w| w.kind.is_long_running())
+        .filter(|w| {
+            built.is_empty()
+                || w.image
+                    .as_ref()
+                    .is_some_and(|i| built.contains(&i.name.as_str()))
+        })
+        .map(|w| RolloutTarget {
+            name: format!("{}{}", env.prefix, w.name.v),
+            kind: rollout_kind(w),
+        })
+        .collect();
+    let jobs = env
+        .objects
+        .iter()
+        .filter(|o| o.kind() == "Job")
+        .map(|o| (o.group.clone(), format!("{}{}", env.prefix, o.name())))
+        .collect();
+    let app = &spec.app.name.v;
+    let layout = super::layout::HELM_ROOT;
+    Some(DeployIr {
+        env: d.env.v.clone(),
+        app: app.clone(),
+        triggers: d.on.iter().map(|t| t.v.clone()).collect(),
+        after: d.after.as_ref().map(|a| a.v.clone()),
+        approval: d.approval.as_ref().is_some_and(|a| a.v),
+        method: d.method.as_ref().map_or(Method::Kustomize, |m| m.v),
+        credentials: d.credentials.v.clone(),
+        timeout: d
+            .timeout
+            .as_ref()
+            .map_or_else(|| "10m".into(), |t| t.v.clone()),
+        smoke: d.smoke.as_ref().map(|s| s.v.clone()),
+        before: d.before.as_ref().map(|s| s.v.clone()),
+        rollback: d.rollback.as_ref().is_none_or(|r| r.v),
+        url: d.url.as_ref().map(|u| u.v.clone()),
+        release: d.release.as_ref().is_some_and(|r| r.v),
+        namespace: env.namespace.clone(),
+        overlay: format!("{}/overlays/{}", super::layout::KUSTOMIZE_ROOT, env.name),
+        chart: format!("{layout}/{app}"),
+        values_file: format!("{layout}/{app}/values-{}.yaml", env.name),
+        rollouts,
+        jobs,
+    })
+}
+
+/// What a deploy waits for to see a workload rolled out.
+fn rollout_kind(w: &Workload) -> RolloutKind {
+    let strategy = w
+        .rollout
+        .as_ref()
+        .and_then(|r| r.strategy.as_ref())
+        .map(|s| s.v);
+    match (w.kind, strategy) {
+        (WorkloadKind::Stateful, _) => RolloutKind::StatefulSet,
+        (_, Some(RolloutStrategy::Canary)) => RolloutKind::Canary,
+        (_, Some(RolloutStrategy::BlueGreen)) => RolloutKind::BlueGreen,
+        _ => RolloutKind::Deployment,
+    }
+}
+
+/// The test stage: toolchains, commands, service containers, reports, variables.
+fn test(t: &TestStage) -> TestIr {
+    TestIr {
+        setup: t
+            .setup
+            .iter()
+            .map(|s| {
+                (
+                    s.language.v,
+                    s.version.v.clone(),
+                    s.cache.as_ref().map(|c| c.v.clone()),
+                )
+            })
+            .collect(),
+        runs: t
+            .runs
+            .iter()
+            .map(|r| (r.name.v.clone(), r.command.v.clone()))
+            .collect(),
+        services: t
+            .services
+            .iter()
+            .map(|s| ServiceIr {
+                name: s.name.v.clone(),
+                image: s.image.v.clone(),
+                port: s.port.as_ref().map(|p| p.v),
+                health: s.health.as_ref().map(|h| h.v.clone()),
+                env: env_values(&s.env),
+            })
+            .collect(),
+        reports: t.reports.iter().map(|r| r.v.clone()).collect(),
+        env: env_values(&t.env),
+    }
 }

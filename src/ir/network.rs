@@ -65,8 +65,8 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
     let mut out = vec![(group(), default_deny(env)), (group(), allow_dns(env))];
     let traffic = Traffic::of(env);
     for w in &env.items.workloads {
-        let mut ingress = traffic.from_workloads(env, w);
-        ingress.extend(traffic.from_ingress_controller(spec, w));
+        let mut ingress = traffic.in_from_workloads(env, w);
+        ingress.extend(traffic.in_from_ingress_controller(spec, w));
         ingress.extend(from_elsewhere(w));
         let mut egress = Vec::new();
         // Members of a stateful workload (replica sets, clusters) talk to each other.
@@ -181,7 +181,7 @@ impl<'a> Traffic<'a> {
     }
 
     /// From the workloads that `reach` this one, to the ports they name.
-    fn from_workloads(&self, env: &Env, w: &Workload) -> Vec<net::NetworkPolicyIngressRule> {
+    fn in_from_workloads(&self, env: &Env, w: &Workload) -> Vec<net::NetworkPolicyIngressRule> {
         let mut ingress = Vec::new();
         let sources = self.reached_by.get(w.name.v.as_str()).map(Vec::as_slice);
         for source in sources.unwrap_or_default() {
@@ -205,7 +205,7 @@ impl<'a> Traffic<'a> {
     }
 
     /// From the ingress controller, to the ports routes name.
-    fn from_ingress_controller(
+    fn in_from_ingress_controller(
         &self,
         spec: &Spec,
         w: &Workload,

@@ -129,17 +129,12 @@ impl Journal {
     /// renamed into place.
     pub fn commit(&self, ops: &[Op]) -> io::Result<()> {
         sync(&self.dir)?;
-        let tmp = self.dir.join("plan.tmp");
         let mut text = String::new();
         for op in ops {
             text.push_str(&serde_json::to_string(op).expect("operations serialize"));
             text.push('\n');
         }
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        fs::rename(&tmp, self.dir.join(PLAN))?;
-        fs::File::open(&self.dir)?.sync_all()
+        super::replace::replace(&self.dir.join(PLAN), text.as_bytes())
     }
 
     /// Apply every operation in order. Each is skipped when it is already done, so a journal

@@ -45,9 +45,7 @@ pub fn ensure_state_dir(out: &Path) -> io::Result<PathBuf> {
     // `.gitignore` that would let git see the journal.
     let ignore = dir.join(".gitignore");
     if fs::read(&ignore).ok().as_deref() != Some(GITIGNORE.as_bytes()) {
-        let tmp = dir.join(".gitignore.tmp");
-        fs::write(&tmp, GITIGNORE)?;
-        fs::rename(&tmp, &ignore)?;
+        super::replace::replace(&ignore, GITIGNORE.as_bytes())?;
     }
     Ok(dir)
 }

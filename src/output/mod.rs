@@ -13,6 +13,7 @@ pub mod diff_format;
 pub mod journal;
 pub mod lock;
 pub mod paths;
+pub mod replace;
 mod write;
 
 pub use write::{Options, WriteError, Written, recover, write, write_with};

@@ -53,13 +53,30 @@ fn plain_value(diags: &mut Diagnostics, v: &S<String>, what: &str, extra: &str) 
     }
 }
 
-fn duration(s: &str) -> bool {
-    let digits = s.trim_end_matches(['s', 'm', 'h']);
-    !digits.is_empty() && digits.len() + 1 == s.len() && digits.chars().all(|c| c.is_ascii_digit())
-}
-
 pub fn check(spec: &Spec, diags: &mut Diagnostics) {
     let Some(p) = &spec.pipeline else { return };
+    let deploys = deploy_names(spec, p, diags);
+    for d in &p.deploys {
+        deploy(spec, &deploys, d, diags);
+    }
+    order(p, diags);
+    if let Some(s) = &p.slack {
+        secret_name(diags, s, "slack secret=");
+    }
+    if let Some(b) = &p.build {
+        build(spec, b, diags);
+    }
+    if let Some(t) = &p.test {
+        test(t, diags);
+    }
+}
+
+/// Each deploy once, of a declared environment; the deploys by name.
+fn deploy_names<'p>(
+    spec: &Spec,
+    p: &'p Pipeline,
+    diags: &mut Diagnostics,
+) -> HashMap<&'p str, Span> {
     let envs: Vec<&str> = spec.environments.iter().map(|e| e.name.as_str()).collect();
     let mut deploys: HashMap<&str, Span> = HashMap::new();
     for d in &p.deploys {
@@ -76,61 +93,67 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
             ));
         }
     }
-    for d in &p.deploys {
-        if let Some(a) = &d.after {
-            if !deploys.contains_key(a.as_str()) {
-                diags.push(unknown(
-                    &code::reference::DEPLOY,
-                    "deploy",
-                    &a.v,
-                    a.span,
-                    deploys.keys().copied(),
-                ));
-            } else if a.v == d.env.v {
-                diags.push(
-                    Diagnostic::error(
-                        &code::pipeline::ORDER,
-                        format!("deploy `{}` waits for itself", d.env.v),
-                        a.span,
-                        "same deploy",
-                    )
-                    .with_help("name the deploy that must succeed first"),
-                );
-            }
-        }
-        if let Some(t) = &d.timeout
-            && !duration(&t.v)
-        {
+    deploys
+}
+
+/// One deploy: what it waits for, its timeout, its secrets, and a gate before production.
+fn deploy(spec: &Spec, deploys: &HashMap<&str, Span>, d: &Deploy, diags: &mut Diagnostics) {
+    if let Some(a) = &d.after {
+        if !deploys.contains_key(a.as_str()) {
+            diags.push(unknown(
+                &code::reference::DEPLOY,
+                "deploy",
+                &a.v,
+                a.span,
+                deploys.keys().copied(),
+            ));
+        } else if a.v == d.env.v {
             diags.push(
                 Diagnostic::error(
-                    &code::value::DURATION,
-                    format!("`{}` is not a duration", t.v),
-                    t.span,
-                    "expected a number and s, m or h",
+                    &code::pipeline::ORDER,
+                    format!("deploy `{}` waits for itself", d.env.v),
+                    a.span,
+                    "same deploy",
                 )
-                .with_help("write timeout=\"10m\""),
-            );
-        }
-        secret_name(diags, &d.credentials, "credentials");
-        if let Some(u) = &d.url {
-            plain_value(diags, u, "URL", "?&=%#~");
-        }
-        let is_production = spec
-            .environments
-            .iter()
-            .any(|e| e.name.v == d.env.v && e.policy.v == PolicyLevel::Production);
-        let gated = d.approval.as_ref().is_some_and(|a| a.v)
-            || d.on
-                .iter()
-                .all(|t| matches!(t.v, Trigger::Tag(_) | Trigger::Manual));
-        if is_production && !gated {
-            diags.push(
-                Diagnostic::error(&code::pipeline::PRODUCTION_GATE, format!("production deploy `{}` runs on every push", d.env.v), d.span, "no tag, manual trigger or approval")
-                    .with_help("deploy production only from tags (on=\"tag:v*\"), by hand (on=\"manual\"), or with approval=#true"),
+                .with_help("name the deploy that must succeed first"),
             );
         }
     }
-    // Deploy order must not loop (a deploy that waits for itself is reported above).
+    if let Some(t) = &d.timeout
+        && !super::values::duration(&t.v)
+    {
+        diags.push(
+            Diagnostic::error(
+                &code::value::DURATION,
+                format!("`{}` is not a duration", t.v),
+                t.span,
+                "expected a number and s, m or h",
+            )
+            .with_help("write timeout=\"10m\""),
+        );
+    }
+    secret_name(diags, &d.credentials, "credentials");
+    if let Some(u) = &d.url {
+        plain_value(diags, u, "URL", "?&=%#~");
+    }
+    let is_production = spec
+        .environments
+        .iter()
+        .any(|e| e.name.v == d.env.v && e.policy.v == PolicyLevel::Production);
+    let gated = d.approval.as_ref().is_some_and(|a| a.v)
+        || d.on
+            .iter()
+            .all(|t| matches!(t.v, Trigger::Tag(_) | Trigger::Manual));
+    if is_production && !gated {
+        diags.push(
+            Diagnostic::error(&code::pipeline::PRODUCTION_GATE, format!("production deploy `{}` runs on every push", d.env.v), d.span, "no tag, manual trigger or approval")
+                .with_help("deploy production only from tags (on=\"tag:v*\"), by hand (on=\"manual\"), or with approval=#true"),
+        );
+    }
+}
+
+/// Deploy order must not loop (a deploy that waits for itself is reported by [`deploy`]).
+fn order(p: &Pipeline, diags: &mut Diagnostics) {
     for d in p
         .deploys
         .iter()
@@ -163,97 +186,96 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
                 .map(|a| a.as_str());
         }
     }
-    if let Some(s) = &p.slack {
-        secret_name(diags, s, "slack secret=");
+}
+
+/// Each image built once, named after a workload's image, with values CI takes as written.
+fn build(spec: &Spec, b: &BuildStage, diags: &mut Diagnostics) {
+    let images: Vec<&str> = spec
+        .items
+        .workloads
+        .iter()
+        .filter_map(|w| w.image.as_ref())
+        .map(|i| i.name.as_str())
+        .collect();
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    for i in &b.images {
+        if let Some(first) = seen.insert(i.name.as_str(), i.name.span) {
+            diags.push(duplicate("build", &i.name, first));
+        }
+        for (v, what) in [
+            (&i.context, "build context"),
+            (&i.dockerfile, "Dockerfile path"),
+            (&i.target, "build target"),
+        ] {
+            if let Some(v) = v {
+                plain_value(diags, v, what, "");
+            }
+        }
+        if !images.contains(&i.name.as_str()) {
+            diags.push(
+                unknown(
+                    &code::reference::IMAGE,
+                    "image",
+                    &i.name.v,
+                    i.name.span,
+                    images.iter().copied(),
+                )
+                .with_help(format!(
+                    "builds are named after a workload's image, e.g. `build \"{}\"`",
+                    images.first().copied().unwrap_or("my-app")
+                )),
+            );
+        }
     }
-    if let Some(b) = &p.build {
-        let images: Vec<&str> = spec
-            .items
-            .workloads
-            .iter()
-            .filter_map(|w| w.image.as_ref())
-            .map(|i| i.name.as_str())
-            .collect();
-        let mut seen: HashMap<&str, Span> = HashMap::new();
-        for i in &b.images {
-            if let Some(first) = seen.insert(i.name.as_str(), i.name.span) {
-                diags.push(duplicate("build", &i.name, first));
-            }
-            for (v, what) in [
-                (&i.context, "build context"),
-                (&i.dockerfile, "Dockerfile path"),
-                (&i.target, "build target"),
-            ] {
-                if let Some(v) = v {
-                    plain_value(diags, v, what, "");
-                }
-            }
-            if !images.contains(&i.name.as_str()) {
+    if let Some(s) = &b.scan
+        && let Some(sev) = &s.severity
+    {
+        for part in sev.v.split(',') {
+            if !["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"].contains(&part.trim()) {
                 diags.push(
-                    unknown(
-                        &code::reference::IMAGE,
-                        "image",
-                        &i.name.v,
-                        i.name.span,
-                        images.iter().copied(),
+                    Diagnostic::error(
+                        &code::syntax::INVALID_VALUE,
+                        format!("`{part}` is not a severity"),
+                        sev.span,
+                        "unknown severity",
                     )
-                    .with_help(format!(
-                        "builds are named after a workload's image, e.g. `build \"{}\"`",
-                        images.first().copied().unwrap_or("my-app")
-                    )),
+                    .with_help("use UNKNOWN, LOW, MEDIUM, HIGH and CRITICAL, separated by commas"),
                 );
             }
         }
-        if let Some(s) = &b.scan
-            && let Some(sev) = &s.severity
-        {
-            for part in sev.v.split(',') {
-                if !["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"].contains(&part.trim()) {
-                    diags.push(
-                        Diagnostic::error(
-                            &code::syntax::INVALID_VALUE,
-                            format!("`{part}` is not a severity"),
-                            sev.span,
-                            "unknown severity",
-                        )
-                        .with_help(
-                            "use UNKNOWN, LOW, MEDIUM, HIGH and CRITICAL, separated by commas",
-                        ),
-                    );
-                }
-            }
+    }
+}
+
+/// Values CI takes as written, and variables that are values or CI secrets.
+fn test(t: &TestStage, diags: &mut Diagnostics) {
+    for s in &t.setup {
+        plain_value(diags, &s.version, "version", "");
+        if let Some(c) = &s.cache {
+            plain_value(diags, c, "cache", "");
         }
     }
-    if let Some(t) = &p.test {
-        for s in &t.setup {
-            plain_value(diags, &s.version, "version", "");
-            if let Some(c) = &s.cache {
-                plain_value(diags, c, "cache", "");
-            }
-        }
-        for s in &t.services {
-            plain_value(diags, &s.image, "service image", "");
-        }
-        for r in &t.reports {
-            plain_value(diags, r, "report path", "*");
-        }
-        for e in t
-            .env
-            .iter()
-            .chain(t.services.iter().flat_map(|s| s.env.iter()))
-        {
-            match &e.source {
-                EnvSource::Value(v) if !v.v.is_empty() && super::values::looks_secret_name(&e.name.v) => diags.push(
-                    Diagnostic::error(&code::secret::PLAINTEXT, format!("`{}` looks like a secret but its value is written in the spec", e.name.v), v.span, "plaintext secret")
-                        .with_help(format!("use a CI secret: `{} secret=\"CI_SECRET_NAME\"`; test databases can use trust authentication instead", e.name.v)),
-                ),
-                EnvSource::Secret { name, .. } => secret_name(diags, name, "a test secret"),
-                EnvSource::Config { name, .. } | EnvSource::Field(name) => diags.push(
-                    Diagnostic::error(&code::pipeline::ENV, "test environment variables take a value or a CI secret", name.span, "not available in CI")
-                        .with_help("write `NAME \"value\"` or `NAME secret=\"CI_SECRET\"`"),
-                ),
-                _ => {}
-            }
+    for s in &t.services {
+        plain_value(diags, &s.image, "service image", "");
+    }
+    for r in &t.reports {
+        plain_value(diags, r, "report path", "*");
+    }
+    for e in t
+        .env
+        .iter()
+        .chain(t.services.iter().flat_map(|s| s.env.iter()))
+    {
+        match &e.source {
+            EnvSource::Value(v) if !v.v.is_empty() && super::values::looks_secret_name(&e.name.v) => diags.push(
+                Diagnostic::error(&code::secret::PLAINTEXT, format!("`{}` looks like a secret but its value is written in the spec", e.name.v), v.span, "plaintext secret")
+                    .with_help(format!("use a CI secret: `{} secret=\"CI_SECRET_NAME\"`; test databases can use trust authentication instead", e.name.v)),
+            ),
+            EnvSource::Secret { name, .. } => secret_name(diags, name, "a test secret"),
+            EnvSource::Config { name, .. } | EnvSource::Field(name) => diags.push(
+                Diagnostic::error(&code::pipeline::ENV, "test environment variables take a value or a CI secret", name.span, "not available in CI")
+                    .with_help("write `NAME \"value\"` or `NAME secret=\"CI_SECRET\"`"),
+            ),
+            _ => {}
         }
     }
 }

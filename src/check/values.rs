@@ -362,6 +362,12 @@ pub fn looks_secret_name(name: &str) -> bool {
     .any(|w| up.contains(w))
 }
 
+/// A duration as rollouts and deploys take it: a whole number and `s`, `m` or `h` (`5m`).
+pub fn duration(s: &str) -> bool {
+    let digits = s.trim_end_matches(['s', 'm', 'h']);
+    !digits.is_empty() && digits.len() + 1 == s.len() && digits.chars().all(|c| c.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

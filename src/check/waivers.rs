@@ -24,39 +24,9 @@ pub(in crate::check) fn waivers_of(
 ) {
     for w in waivers {
         let name = w.rule.v.as_str();
-        let scanner = policy::scanner_check(name);
         match Rule::from_name(name) {
-            Some(rule) => {
-                let misplaced = match target {
-                    WaiverTarget::Workload => (rule == Rule::Tls).then_some((
-                        "a workload",
-                        "`tls` is waived on the ingress that serves the host",
-                    )),
-                    WaiverTarget::Ingress => (rule != Rule::Tls)
-                        .then_some(("an ingress", "an ingress can only waive `tls`")),
-                    WaiverTarget::Config => Some((
-                        "a config",
-                        "a config can only waive scanner checks (`KSV-01010`, `CKV_K8S_...`)",
-                    )),
-                    WaiverTarget::App => Some((
-                        "the app as a whole",
-                        "waive a policy rule on the workload or ingress it does not fit; the app \
-                         waives scanner checks only",
-                    )),
-                };
-                if let Some((what, help)) = misplaced {
-                    diags.push(
-                        Diagnostic::error(
-                            &code::policy::WAIVER,
-                            format!("`{name}` does not apply to {what}"),
-                            w.rule.span,
-                            "nothing to waive here",
-                        )
-                        .with_help(help),
-                    );
-                }
-            }
-            None if scanner.is_some() => {}
+            Some(rule) => misplaced(w, rule, target, diags),
+            None if policy::scanner_check(name).is_some() => {}
             None if policy::looks_like_scanner_check(name) => {
                 diags.push(check_id(&w.rule));
             }
@@ -68,42 +38,82 @@ pub(in crate::check) fn waivers_of(
                 Rule::ALL.iter().map(|r| r.name()),
             )),
         }
-        match &w.reason {
-            None => diags.push(
-                Diagnostic::error(
-                    &code::policy::WAIVER,
-                    format!("waiver of `{name}` gives no reason"),
-                    w.span,
-                    "no reason=",
-                )
-                .with_help(format!(
-                    "say why: `waive \"{name}\" reason=\"...\"`; the reason is kept in the output"
-                )),
-            ),
-            Some(r) if r.v.trim().is_empty() => diags.push(
-                Diagnostic::error(
-                    &code::policy::WAIVER,
-                    "the waiver's reason is empty",
-                    r.span,
-                    "empty reason",
-                )
-                .with_help("say why the rule does not apply to this object"),
-            ),
-            Some(r) if scanner == Some(policy::Scanner::Checkov) && r.v.contains('=') => diags
-                .push(
-                    Diagnostic::error(
-                        &code::policy::WAIVER,
-                        "checkov cannot read a reason that contains `=`",
-                        r.span,
-                        "contains `=`",
-                    )
-                    .with_help(
-                        "checkov splits `checkov.io/skipN: CHECK=REASON` at every `=` and \
-                         stops with an error on a second one: reword the reason without `=`",
-                    ),
-                ),
-            Some(_) => {}
+        reason(w, diags);
+    }
+}
+
+/// A policy rule waived where it does not apply.
+fn misplaced(w: &Waiver, rule: Rule, target: WaiverTarget, diags: &mut Diagnostics) {
+    let name = w.rule.v.as_str();
+    let misplaced = match target {
+        WaiverTarget::Workload => (rule == Rule::Tls).then_some((
+            "a workload",
+            "`tls` is waived on the ingress that serves the host",
+        )),
+        WaiverTarget::Ingress => {
+            (rule != Rule::Tls).then_some(("an ingress", "an ingress can only waive `tls`"))
         }
+        WaiverTarget::Config => Some((
+            "a config",
+            "a config can only waive scanner checks (`KSV-01010`, `CKV_K8S_...`)",
+        )),
+        WaiverTarget::App => Some((
+            "the app as a whole",
+            "waive a policy rule on the workload or ingress it does not fit; the app \
+             waives scanner checks only",
+        )),
+    };
+    if let Some((what, help)) = misplaced {
+        diags.push(
+            Diagnostic::error(
+                &code::policy::WAIVER,
+                format!("`{name}` does not apply to {what}"),
+                w.rule.span,
+                "nothing to waive here",
+            )
+            .with_help(help),
+        );
+    }
+}
+
+/// A reason the output can carry (checkov's annotations cannot hold `=`).
+fn reason(w: &Waiver, diags: &mut Diagnostics) {
+    let name = w.rule.v.as_str();
+    let scanner = policy::scanner_check(name);
+    match &w.reason {
+        None => diags.push(
+            Diagnostic::error(
+                &code::policy::WAIVER,
+                format!("waiver of `{name}` gives no reason"),
+                w.span,
+                "no reason=",
+            )
+            .with_help(format!(
+                "say why: `waive \"{name}\" reason=\"...\"`; the reason is kept in the output"
+            )),
+        ),
+        Some(r) if r.v.trim().is_empty() => diags.push(
+            Diagnostic::error(
+                &code::policy::WAIVER,
+                "the waiver's reason is empty",
+                r.span,
+                "empty reason",
+            )
+            .with_help("say why the rule does not apply to this object"),
+        ),
+        Some(r) if scanner == Some(policy::Scanner::Checkov) && r.v.contains('=') => diags.push(
+            Diagnostic::error(
+                &code::policy::WAIVER,
+                "checkov cannot read a reason that contains `=`",
+                r.span,
+                "contains `=`",
+            )
+            .with_help(
+                "checkov splits `checkov.io/skipN: CHECK=REASON` at every `=` and \
+                     stops with an error on a second one: reword the reason without `=`",
+            ),
+        ),
+        Some(_) => {}
     }
 }
 

@@ -23,75 +23,14 @@ impl Cx<'_> {
     }
 
     pub(in crate::check) fn image(&self, w: &Workload, img: &Image, diags: &mut Diagnostics) {
+        image_name(img, diags);
+        digest_and_tag(img, diags);
+        self.pinned(w, img, diags);
+    }
+
+    /// The policy's `image-tag` rule: a version, not `latest` or nothing.
+    fn pinned(&self, w: &Workload, img: &Image, diags: &mut Diagnostics) {
         let last = img.name.v.rsplit('/').next().unwrap_or("");
-        if last.contains(':') || img.name.v.contains('@') {
-            diags.push(
-                Diagnostic::error(
-                    &code::image::TAG_IN_NAME,
-                    format!("image `{}` has its tag in the name", img.name.v),
-                    img.name.span,
-                    "tag inside the name",
-                )
-                .with_help(match last.split_once(':') {
-                    Some((n, t)) => format!(
-                        "write `image \"{}\" tag=\"{t}\"` so environments can override the tag",
-                        img.name.v.trim_end_matches(&format!("{n}:{t}")).to_string() + n
-                    ),
-                    None => "write the digest as `digest=\"sha256:...\"`".to_string(),
-                }),
-            );
-        }
-        if img.name.v.is_empty()
-            || img
-                .name
-                .v
-                .chars()
-                .any(|c| c.is_ascii_uppercase() || c.is_whitespace())
-        {
-            diags.push(
-                Diagnostic::error(
-                    &code::image::NAME,
-                    format!("`{}` is not a valid image name", img.name.v),
-                    img.name.span,
-                    "lower-case, no spaces",
-                )
-                .with_help("image names are lower-case paths like `my-org/api`"),
-            );
-        }
-        if let Some(d) = &img.digest
-            && !(d.v.starts_with("sha256:")
-                && d.v.len() == 71
-                && d.v[7..].chars().all(|c| c.is_ascii_hexdigit()))
-        {
-            diags.push(
-                Diagnostic::error(
-                    &code::image::DIGEST,
-                    format!("`{}` is not an image digest", d.v),
-                    d.span,
-                    "expected sha256:<64 hex digits>",
-                )
-                .with_help("copy the digest from your registry: `digest=\"sha256:...\"`"),
-            );
-        }
-        if let Some(t) = &img.tag
-            && (t.v.is_empty()
-                || t.v.len() > 128
-                || t.v.starts_with(['.', '-'])
-                || !t
-                    .v
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
-        {
-            diags.push(
-                Diagnostic::error(
-                    &code::image::TAG,
-                    format!("`{}` is not a valid image tag", t.v),
-                    t.span,
-                    "invalid tag",
-                )
-                .with_help("tags are up to 128 letters, digits, '_', '.' and '-'"),
-            );
-        }
         // A version inside the name is reported above (tag-in-name); it still pins the image.
         let pinned_in_name =
             img.name.v.contains('@') || last.split_once(':').is_some_and(|(_, t)| t != "latest");
@@ -113,5 +52,82 @@ impl Cx<'_> {
                 "pin it: `tag=\"1.2.3\"` or `digest=\"sha256:...\"`".into(),
             );
         }
+    }
+}
+
+/// A lower-case name without its tag or digest.
+fn image_name(img: &Image, diags: &mut Diagnostics) {
+    let last = img.name.v.rsplit('/').next().unwrap_or("");
+    if last.contains(':') || img.name.v.contains('@') {
+        diags.push(
+            Diagnostic::error(
+                &code::image::TAG_IN_NAME,
+                format!("image `{}` has its tag in the name", img.name.v),
+                img.name.span,
+                "tag inside the name",
+            )
+            .with_help(match last.split_once(':') {
+                Some((n, t)) => format!(
+                    "write `image \"{}\" tag=\"{t}\"` so environments can override the tag",
+                    img.name.v.trim_end_matches(&format!("{n}:{t}")).to_string() + n
+                ),
+                None => "write the digest as `digest=\"sha256:...\"`".to_string(),
+            }),
+        );
+    }
+    if img.name.v.is_empty()
+        || img
+            .name
+            .v
+            .chars()
+            .any(|c| c.is_ascii_uppercase() || c.is_whitespace())
+    {
+        diags.push(
+            Diagnostic::error(
+                &code::image::NAME,
+                format!("`{}` is not a valid image name", img.name.v),
+                img.name.span,
+                "lower-case, no spaces",
+            )
+            .with_help("image names are lower-case paths like `my-org/api`"),
+        );
+    }
+}
+
+/// A sha256 digest, a tag Docker takes.
+fn digest_and_tag(img: &Image, diags: &mut Diagnostics) {
+    if let Some(d) = &img.digest
+        && !(d.v.starts_with("sha256:")
+            && d.v.len() == 71
+            && d.v[7..].chars().all(|c| c.is_ascii_hexdigit()))
+    {
+        diags.push(
+            Diagnostic::error(
+                &code::image::DIGEST,
+                format!("`{}` is not an image digest", d.v),
+                d.span,
+                "expected sha256:<64 hex digits>",
+            )
+            .with_help("copy the digest from your registry: `digest=\"sha256:...\"`"),
+        );
+    }
+    if let Some(t) = &img.tag
+        && (t.v.is_empty()
+            || t.v.len() > 128
+            || t.v.starts_with(['.', '-'])
+            || !t
+                .v
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+    {
+        diags.push(
+            Diagnostic::error(
+                &code::image::TAG,
+                format!("`{}` is not a valid image tag", t.v),
+                t.span,
+                "invalid tag",
+            )
+            .with_help("tags are up to 128 letters, digits, '_', '.' and '-'"),
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 mod env;
 mod image;
+mod metrics;
 mod network;
 mod ports;
 mod probes;
@@ -34,6 +35,7 @@ impl Cx<'_> {
         self.replicas(w, diags);
         self.autoscale(w, diags);
         self.scaling_extras(w, diags);
+        self.metrics(w, diags);
         self.scaling_limits(w, diags);
         if let Some(r) = &w.rollout {
             self.rollout(w, r, diags);

@@ -26,74 +26,65 @@ impl Cx<'_> {
             }
         }
         for r in &w.reach {
-            match self.workloads.get(r.v.target.as_str()) {
-                None => diags.push(unknown(
-                    &code::reference::SERVICE,
-                    "workload",
-                    &r.v.target,
-                    r.span,
-                    self.workloads.keys().copied(),
-                )),
-                Some(t) => {
-                    if t.name.v == w.name.v {
-                        diags.push(
-                            Diagnostic::error(
-                                &code::reference::SERVICE,
-                                format!("`{}` reaches itself", w.name.v),
-                                r.span,
-                                "same workload",
-                            )
-                            .with_help(
-                                "pods of one workload may always talk to each other; remove this",
-                            ),
-                        );
-                    }
-                    if t.ports.is_empty() {
-                        diags.push(
-                            Diagnostic::error(
-                                &code::reference::PORT,
-                                format!("`{}` has no ports to reach", t.name.v),
-                                r.span,
-                                "nothing listens there",
-                            )
-                            .with_label(t.name.span, "declared here without ports")
-                            .with_help(format!("add a `port` to `{}`", t.name.v)),
-                        );
-                    } else if let Some(p) = &r.v.port
-                        && !port_exists(t, p)
-                    {
-                        diags.push(
-                            Diagnostic::error(
-                                &code::reference::PORT,
-                                format!("`{}` has no port {}", t.name.v, port_text(p)),
-                                r.span,
-                                "unknown port",
-                            )
-                            .with_label(t.name.span, "declared here")
-                            .with_help(format!("its ports are: {}", port_list(t))),
-                        );
-                    }
-                }
-            }
+            self.reach(w, r, diags);
         }
-        let peers = w
-            .egress
-            .iter()
-            .map(|e| (&e.peer, "egress"))
-            .chain(w.allow_from.iter().map(|a| (&a.peer, "allow-from")));
-        for (peer, node) in peers {
-            match peer {
-                Peer::Cidr(c) if !valid_cidr(&c.v) => diags.push(
-                    Diagnostic::error(&code::value::CIDR, format!("`{}` is not a CIDR block", c.v), c.span, "expected ADDRESS/BITS")
-                        .with_help(format!("write `{node} \"10.0.0.0/8\"`, or `{node} namespace=\"NAME\"` for pods of another namespace")),
-                ),
-                Peer::Namespace(n) => name(diags, n, "namespace", values::dns_label),
-                _ => {}
-            }
-        }
+        peers(w, diags);
         for a in &w.allow_from {
             if let Some(p) = &a.port {
                 self.port_ref(w, p, diags);
+            }
+        }
+    }
+
+    /// A `reach` target: another workload of the app, with the port named.
+    fn reach(&self, w: &Workload, r: &S<Reach>, diags: &mut Diagnostics) {
+        match self.workloads.get(r.v.target.as_str()) {
+            None => diags.push(unknown(
+                &code::reference::SERVICE,
+                "workload",
+                &r.v.target,
+                r.span,
+                self.workloads.keys().copied(),
+            )),
+            Some(t) => {
+                if t.name.v == w.name.v {
+                    diags.push(
+                        Diagnostic::error(
+                            &code::reference::SERVICE,
+                            format!("`{}` reaches itself", w.name.v),
+                            r.span,
+                            "same workload",
+                        )
+                        .with_help(
+                            "pods of one workload may always talk to each other; remove this",
+                        ),
+                    );
+                }
+                if t.ports.is_empty() {
+                    diags.push(
+                        Diagnostic::error(
+                            &code::reference::PORT,
+                            format!("`{}` has no ports to reach", t.name.v),
+                            r.span,
+                            "nothing listens there",
+                        )
+                        .with_label(t.name.span, "declared here without ports")
+                        .with_help(format!("add a `port` to `{}`", t.name.v)),
+                    );
+                } else if let Some(p) = &r.v.port
+                    && !port_exists(t, p)
+                {
+                    diags.push(
+                        Diagnostic::error(
+                            &code::reference::PORT,
+                            format!("`{}` has no port {}", t.name.v, port_text(p)),
+                            r.span,
+                            "unknown port",
+                        )
+                        .with_label(t.name.span, "declared here")
+                        .with_help(format!("its ports are: {}", port_list(t))),
+                    );
+                }
             }
         }
     }
@@ -136,5 +127,24 @@ fn valid_cidr(s: &str) -> bool {
         Ok(std::net::IpAddr::V4(_)) => bits <= 32,
         Ok(std::net::IpAddr::V6(_)) => bits <= 128,
         Err(_) => false,
+    }
+}
+
+/// Address blocks and namespaces of `egress` and `allow-from`.
+fn peers(w: &Workload, diags: &mut Diagnostics) {
+    let peers = w
+        .egress
+        .iter()
+        .map(|e| (&e.peer, "egress"))
+        .chain(w.allow_from.iter().map(|a| (&a.peer, "allow-from")));
+    for (peer, node) in peers {
+        match peer {
+            Peer::Cidr(c) if !valid_cidr(&c.v) => diags.push(
+                Diagnostic::error(&code::value::CIDR, format!("`{}` is not a CIDR block", c.v), c.span, "expected ADDRESS/BITS")
+                    .with_help(format!("write `{node} \"10.0.0.0/8\"`, or `{node} namespace=\"NAME\"` for pods of another namespace")),
+            ),
+            Peer::Namespace(n) => name(diags, n, "namespace", values::dns_label),
+            _ => {}
+        }
     }
 }

@@ -9,114 +9,140 @@ use crate::syntax::ast::*;
 impl Cx<'_> {
     pub(in crate::check) fn rollout(&self, w: &Workload, r: &Rollout, diags: &mut Diagnostics) {
         let strategy = r.strategy.as_ref().map(|s| s.v);
-        let duration = |s: &str| {
-            let digits = s.trim_end_matches(['s', 'm', 'h']);
-            !digits.is_empty()
-                && digits.len() + 1 == s.len()
-                && digits.chars().all(|c| c.is_ascii_digit())
-        };
-        if strategy != Some(RolloutStrategy::Canary) {
-            if let Some(s) = r.steps.first() {
-                diags.push(
-                    Diagnostic::error(
-                        &code::rollout::STEPS,
-                        "steps belong to a canary rollout",
-                        s.span,
-                        "not a canary",
-                    )
-                    .with_help("write `rollout \"canary\" { step weight=20 pause=\"5m\" ... }`"),
-                );
-            }
-        } else if r.steps.is_empty() {
+        steps(w, r, strategy, diags);
+        blue_green_fields(r, strategy, diags);
+        if let Some(strategy) = strategy {
+            self.progressive(w, r, strategy, diags);
+        }
+    }
+
+    /// A progressive rollout switches traffic between Services it names: the workload has
+    /// ports, and its names no prefix.
+    fn progressive(
+        &self,
+        w: &Workload,
+        r: &Rollout,
+        strategy: RolloutStrategy,
+        diags: &mut Diagnostics,
+    ) {
+        let strategy = Some(strategy);
+        if w.ports.is_empty() {
+            diags.push(
+                Diagnostic::error(&code::rollout::SERVICE, format!("`{}` has no ports for a {} rollout", w.name.v, strategy.map_or("", |s| s.name())), r.span, "needs a Service")
+                    .with_help("progressive rollouts switch traffic between Services: give the workload a `port`"),
+            );
+        }
+        if let Some(p) = self
+            .env
+            .and_then(|e| e.prefix.as_ref())
+            .filter(|p| !p.v.is_empty())
+        {
+            diags.push(
+                Diagnostic::error(&code::rollout::PREFIX, format!("a {} rollout cannot be renamed by the prefix `{}`", strategy.map_or("", |s| s.name()), p.v), p.span, "prefix")
+                    .with_label(r.span, "progressive rollout")
+                    .with_help("Argo Rollouts refer to their Services by name: use a namespace per environment instead of a prefix"),
+            );
+        }
+    }
+}
+
+/// Steps belong to a canary, which has some; weights are percentages that only grow; pauses
+/// are durations.
+fn steps(w: &Workload, r: &Rollout, strategy: Option<RolloutStrategy>, diags: &mut Diagnostics) {
+    if strategy != Some(RolloutStrategy::Canary) {
+        if let Some(s) = r.steps.first() {
             diags.push(
                 Diagnostic::error(
                     &code::rollout::STEPS,
-                    format!("canary rollout of `{}` has no steps", w.name.v),
-                    r.span,
-                    "no `step` here",
+                    "steps belong to a canary rollout",
+                    s.span,
+                    "not a canary",
                 )
-                .with_help(
-                    "add steps: `step weight=10 pause=\"5m\"`, `step weight=50 pause=\"10m\"`",
-                ),
+                .with_help("write `rollout \"canary\" { step weight=20 pause=\"5m\" ... }`"),
             );
         }
-        let mut last = 0;
-        for s in &r.steps {
-            if let Some(wt) = &s.weight {
-                if !(0..=100).contains(&wt.v) {
-                    diags.push(
-                        Diagnostic::error(
-                            &code::rollout::WEIGHT,
-                            format!("weight {} is not a percentage", wt.v),
-                            wt.span,
-                            "not 0-100",
-                        )
-                        .with_help("weights are percentages of traffic from 0 to 100"),
-                    );
-                } else if wt.v < last {
-                    diags.push(Diagnostic::error(&code::rollout::WEIGHT, format!("weight {} is lower than the step before ({last})", wt.v), wt.span, "goes down").with_help("canary weights only grow; abort a rollout instead of lowering its weight"));
-                }
-                last = wt.v;
-            }
-            if let Some(p) = &s.pause
-                && p.v != "manual"
-                && !duration(&p.v)
-            {
-                diags.push(Diagnostic::error(&code::value::DURATION, format!("`{}` is not a pause", p.v), p.span, "expected a duration or \"manual\"").with_help("write pause=\"5m\", or pause=\"manual\" to wait for `kubectl argo rollouts promote`"));
-            }
-            if let Some(a) = &s.analysis {
-                name(diags, a, "analysis template", values::dns_subdomain);
-            }
-        }
-        if strategy != Some(RolloutStrategy::BlueGreen)
-            && let Some(x) = r
-                .auto_promote
-                .as_ref()
-                .map(|a| a.span)
-                .or(r.scale_down_delay.as_ref().map(|d| d.span))
-        {
-            diags.push(
-                Diagnostic::error(
-                    &code::rollout::BLUE_GREEN,
-                    "auto-promote= and scale-down-delay= belong to a blue-green rollout",
-                    x,
-                    "not blue-green",
-                )
-                .with_help("write `rollout \"blue-green\" auto-promote=#false`"),
-            );
-        }
-        if strategy == Some(RolloutStrategy::BlueGreen)
-            && let Some(surge) = &r.max_surge
-        {
-            let s = surge.span;
-            diags.push(
-                Diagnostic::error(
-                    &code::rollout::BLUE_GREEN,
-                    "a blue-green rollout starts a full preview; max-surge does not apply",
-                    s,
-                    "not applicable",
-                )
-                .with_help("remove max-surge"),
-            );
-        }
-        if strategy.is_some() {
-            if w.ports.is_empty() {
+    } else if r.steps.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                &code::rollout::STEPS,
+                format!("canary rollout of `{}` has no steps", w.name.v),
+                r.span,
+                "no `step` here",
+            )
+            .with_help("add steps: `step weight=10 pause=\"5m\"`, `step weight=50 pause=\"10m\"`"),
+        );
+    }
+    let mut last = 0;
+    for s in &r.steps {
+        if let Some(wt) = &s.weight {
+            if !(0..=100).contains(&wt.v) {
                 diags.push(
-                    Diagnostic::error(&code::rollout::SERVICE, format!("`{}` has no ports for a {} rollout", w.name.v, strategy.map_or("", |s| s.name())), r.span, "needs a Service")
-                        .with_help("progressive rollouts switch traffic between Services: give the workload a `port`"),
+                    Diagnostic::error(
+                        &code::rollout::WEIGHT,
+                        format!("weight {} is not a percentage", wt.v),
+                        wt.span,
+                        "not 0-100",
+                    )
+                    .with_help("weights are percentages of traffic from 0 to 100"),
+                );
+            } else if wt.v < last {
+                diags.push(
+                    Diagnostic::error(
+                        &code::rollout::WEIGHT,
+                        format!("weight {} is lower than the step before ({last})", wt.v),
+                        wt.span,
+                        "goes down",
+                    )
+                    .with_help(
+                        "canary weights only grow; abort a rollout instead of lowering its weight",
+                    ),
                 );
             }
-            if let Some(p) = self
-                .env
-                .and_then(|e| e.prefix.as_ref())
-                .filter(|p| !p.v.is_empty())
-            {
-                diags.push(
-                    Diagnostic::error(&code::rollout::PREFIX, format!("a {} rollout cannot be renamed by the prefix `{}`", strategy.map_or("", |s| s.name()), p.v), p.span, "prefix")
-                        .with_label(r.span, "progressive rollout")
-                        .with_help("Argo Rollouts refer to their Services by name: use a namespace per environment instead of a prefix"),
-                );
-            }
+            last = wt.v;
         }
+        if let Some(p) = &s.pause
+            && p.v != "manual"
+            && !values::duration(&p.v)
+        {
+            diags.push(Diagnostic::error(&code::value::DURATION, format!("`{}` is not a pause", p.v), p.span, "expected a duration or \"manual\"").with_help("write pause=\"5m\", or pause=\"manual\" to wait for `kubectl argo rollouts promote`"));
+        }
+        if let Some(a) = &s.analysis {
+            name(diags, a, "analysis template", values::dns_subdomain);
+        }
+    }
+}
+
+/// auto-promote= and scale-down-delay= belong to a blue-green rollout, max-surge= does not.
+fn blue_green_fields(r: &Rollout, strategy: Option<RolloutStrategy>, diags: &mut Diagnostics) {
+    if strategy != Some(RolloutStrategy::BlueGreen)
+        && let Some(x) = r
+            .auto_promote
+            .as_ref()
+            .map(|a| a.span)
+            .or(r.scale_down_delay.as_ref().map(|d| d.span))
+    {
+        diags.push(
+            Diagnostic::error(
+                &code::rollout::BLUE_GREEN,
+                "auto-promote= and scale-down-delay= belong to a blue-green rollout",
+                x,
+                "not blue-green",
+            )
+            .with_help("write `rollout \"blue-green\" auto-promote=#false`"),
+        );
+    }
+    if strategy == Some(RolloutStrategy::BlueGreen)
+        && let Some(surge) = &r.max_surge
+    {
+        let s = surge.span;
+        diags.push(
+            Diagnostic::error(
+                &code::rollout::BLUE_GREEN,
+                "a blue-green rollout starts a full preview; max-surge does not apply",
+                s,
+                "not applicable",
+            )
+            .with_help("remove max-surge"),
+        );
     }
 }

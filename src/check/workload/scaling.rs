@@ -75,41 +75,7 @@ impl Cx<'_> {
                     .with_help("write `autoscale min=2 max=10 cpu=70`"),
                 );
             }
-            let has_requests = w.resources.as_ref().and_then(|r| r.requests.as_ref());
-            let needs = [
-                (
-                    &a.cpu,
-                    has_requests.and_then(|r| r.cpu.as_ref()).is_some(),
-                    "cpu",
-                ),
-                (
-                    &a.memory,
-                    has_requests.and_then(|r| r.memory.as_ref()).is_some(),
-                    "memory",
-                ),
-            ];
-            for (target, request, what) in needs {
-                if let Some(t) = target
-                    && !request
-                {
-                    let mut d = Diagnostic::error(
-                        &code::value::AUTOSCALE,
-                        format!("autoscaling on {what} needs a {what} request"),
-                        t.span,
-                        format!("scales on {what}"),
-                    );
-                    if let Some(span) = has_requests
-                        .map(|r| r.span)
-                        .or(w.resources.as_ref().map(|r| r.span))
-                    {
-                        d = d.with_label(span, format!("no {what} request here"));
-                    }
-                    diags.push(
-                        d
-                        .with_help(format!("utilisation is measured against the request: add `resources {{ requests {what}=... }}`")),
-                    );
-                }
-            }
+            requests_for_targets(w, a, diags);
         }
     }
 
@@ -145,82 +111,97 @@ impl Cx<'_> {
         }
     }
 
-    /// Queue triggers (KEDA), the VerticalPodAutoscaler, tolerations and the ServiceMonitor.
+    /// Queue triggers (KEDA), scalers a prefix cannot rename, and a VerticalPodAutoscaler that
+    /// fights the HorizontalPodAutoscaler.
     pub(in crate::check) fn scaling_extras(&self, w: &Workload, diags: &mut Diagnostics) {
         for q in w.autoscale.iter().flat_map(|a| &a.queues) {
-            if q.target.v < 1 {
-                diags.push(
-                    Diagnostic::error(
-                        &code::value::REDIS_LIST,
-                        format!("list length target {} is below 1", q.target.v),
-                        q.target.span,
-                        "not a length to aim for",
-                    )
-                    .with_help("write the number of waiting jobs per replica, e.g. target=20"),
-                );
-            }
-            let port_ok = q
-                .address
-                .v
-                .rsplit_once(':')
-                .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok_and(|n| n > 0));
-            if !port_ok {
-                diags.push(
-                    Diagnostic::error(
-                        &code::value::REDIS_LIST,
-                        format!("`{}` is not a Redis address", q.address.v),
-                        q.address.span,
-                        "expected HOST:PORT",
-                    )
-                    .with_help("write `address=\"redis.my-namespace.svc:6379\"`"),
-                );
-            }
-            match (&q.password_secret, &q.password_key) {
-                (Some(s), k) => {
-                    self.secret_ref(s, k.as_ref(), diags);
-                    if k.is_none() {
-                        diags.push(
-                            Diagnostic::error(
-                                &code::value::REDIS_LIST,
-                                "password-secret= without password-key=",
-                                s.span,
-                                "which key of the secret?",
-                            )
-                            .with_help("add `password-key=\"KEY\"`, the key holding the password"),
-                        );
-                    }
-                    let first = w
-                        .autoscale
-                        .iter()
-                        .flat_map(|a| &a.queues)
-                        .find_map(|x| x.password_secret.as_ref());
-                    if let Some(f) = first
-                        && f.v != s.v
-                    {
-                        diags.push(
-                            Diagnostic::error(
-                                &code::value::REDIS_LIST,
-                                "the lists of one workload share one password",
-                                s.span,
-                                "another secret",
-                            )
-                            .with_label(f.span, "the first list's")
-                            .with_help("give every `redis-list` the same password-secret= and password-key="),
-                        );
-                    }
-                }
-                (None, Some(k)) => diags.push(
-                    Diagnostic::error(
-                        &code::value::REDIS_LIST,
-                        "password-key= without password-secret=",
-                        k.span,
-                        "a key of which secret?",
-                    )
-                    .with_help("add `password-secret=\"NAME\"`, the secret holding the password"),
-                ),
-                (None, None) => {}
-            }
+            self.queue(w, q, diags);
         }
+        self.prefixed_scalers(w, diags);
+        vertical_conflict(w, diags);
+    }
+
+    /// A `redis-list`: a length to aim for, an address, one password for all lists.
+    fn queue(&self, w: &Workload, q: &RedisList, diags: &mut Diagnostics) {
+        if q.target.v < 1 {
+            diags.push(
+                Diagnostic::error(
+                    &code::value::REDIS_LIST,
+                    format!("list length target {} is below 1", q.target.v),
+                    q.target.span,
+                    "not a length to aim for",
+                )
+                .with_help("write the number of waiting jobs per replica, e.g. target=20"),
+            );
+        }
+        let port_ok = q
+            .address
+            .v
+            .rsplit_once(':')
+            .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok_and(|n| n > 0));
+        if !port_ok {
+            diags.push(
+                Diagnostic::error(
+                    &code::value::REDIS_LIST,
+                    format!("`{}` is not a Redis address", q.address.v),
+                    q.address.span,
+                    "expected HOST:PORT",
+                )
+                .with_help("write `address=\"redis.my-namespace.svc:6379\"`"),
+            );
+        }
+        match (&q.password_secret, &q.password_key) {
+            (Some(s), k) => {
+                self.secret_ref(s, k.as_ref(), diags);
+                if k.is_none() {
+                    diags.push(
+                        Diagnostic::error(
+                            &code::value::REDIS_LIST,
+                            "password-secret= without password-key=",
+                            s.span,
+                            "which key of the secret?",
+                        )
+                        .with_help("add `password-key=\"KEY\"`, the key holding the password"),
+                    );
+                }
+                let first = w
+                    .autoscale
+                    .iter()
+                    .flat_map(|a| &a.queues)
+                    .find_map(|x| x.password_secret.as_ref());
+                if let Some(f) = first
+                    && f.v != s.v
+                {
+                    diags.push(
+                        Diagnostic::error(
+                            &code::value::REDIS_LIST,
+                            "the lists of one workload share one password",
+                            s.span,
+                            "another secret",
+                        )
+                        .with_label(f.span, "the first list's")
+                        .with_help(
+                            "give every `redis-list` the same password-secret= and password-key=",
+                        ),
+                    );
+                }
+            }
+            (None, Some(k)) => diags.push(
+                Diagnostic::error(
+                    &code::value::REDIS_LIST,
+                    "password-key= without password-secret=",
+                    k.span,
+                    "a key of which secret?",
+                )
+                .with_help("add `password-secret=\"NAME\"`, the secret holding the password"),
+            ),
+            (None, None) => {}
+        }
+    }
+
+    /// KEDA's ScaledObject and the VerticalPodAutoscaler name their workload, which a prefix
+    /// renames.
+    fn prefixed_scalers(&self, w: &Workload, diags: &mut Diagnostics) {
         let keda = w.autoscale.as_ref().is_some_and(|a| !a.queues.is_empty());
         if let Some(p) = self
             .env
@@ -249,66 +230,72 @@ impl Cx<'_> {
                 ),
             );
         }
-        if let Some(v) = &w.vertical_autoscale {
-            let mode = v.mode.as_ref().map_or(VpaMode::Off, |m| m.v);
-            if mode != VpaMode::Off
-                && let Some(a) = &w.autoscale
-                && let Some(t) = a.cpu.as_ref().or(a.memory.as_ref())
-            {
-                diags.push(
-                    Diagnostic::error(
-                        &code::autoscale::VERTICAL_CONFLICT,
-                        format!(
-                            "`{}` is scaled on cpu or memory both horizontally and vertically",
-                            w.name.v
-                        ),
-                        v.mode.as_ref().map(|m| m.span).unwrap_or(v.span),
-                        format!("mode {mode} changes the requests"),
-                    )
-                    .with_label(t.span, "the HPA's target is a share of those requests")
-                    .with_help(
-                        "keep `vertical-autoscale mode=\"Off\"` (recommendations only), or scale horizontally on a queue instead of cpu/memory",
+    }
+}
+
+/// A VerticalPodAutoscaler that changes requests the HorizontalPodAutoscaler's targets are a
+/// share of.
+fn vertical_conflict(w: &Workload, diags: &mut Diagnostics) {
+    if let Some(v) = &w.vertical_autoscale {
+        let mode = v.mode.as_ref().map_or(VpaMode::Off, |m| m.v);
+        if mode != VpaMode::Off
+            && let Some(a) = &w.autoscale
+            && let Some(t) = a.cpu.as_ref().or(a.memory.as_ref())
+        {
+            diags.push(
+                Diagnostic::error(
+                    &code::autoscale::VERTICAL_CONFLICT,
+                    format!(
+                        "`{}` is scaled on cpu or memory both horizontally and vertically",
+                        w.name.v
                     ),
-                );
-            }
+                    v.mode.as_ref().map(|m| m.span).unwrap_or(v.span),
+                    format!("mode {mode} changes the requests"),
+                )
+                .with_label(t.span, "the HPA's target is a share of those requests")
+                .with_help(
+                    "keep `vertical-autoscale mode=\"Off\"` (recommendations only), or scale horizontally on a queue instead of cpu/memory",
+                ),
+            );
         }
-        if let Some(m) = &w.metrics {
-            let has_service = match w.kind {
-                WorkloadKind::Service | WorkloadKind::Stateful => true,
-                WorkloadKind::Worker => w.expose.is_some(),
-                WorkloadKind::CronJob | WorkloadKind::Job => false,
-            };
-            if !has_service {
-                diags.push(
-                    Diagnostic::error(
-                        &code::workload::METRICS,
-                        format!("{} `{}` has no Service to scrape", w.kind.name(), w.name.v),
-                        m.span,
-                        "a ServiceMonitor selects a Service",
-                    )
-                    .with_label(w.span, format!("a {} has no Service", w.kind.name()))
-                    .with_help("declare it as a `service` with a named port, or remove `metrics`"),
-                );
-            } else {
-                self.port_ref(
-                    w,
-                    &S::new(PortRef::Name(m.port.v.clone()), m.port.span),
-                    diags,
-                );
-            }
-            if let Some(p) = &m.path
-                && !p.v.starts_with('/')
+    }
+}
+
+/// Utilisation is measured against the request: a target needs one.
+fn requests_for_targets(w: &Workload, a: &Autoscale, diags: &mut Diagnostics) {
+    let has_requests = w.resources.as_ref().and_then(|r| r.requests.as_ref());
+    let needs = [
+        (
+            &a.cpu,
+            has_requests.and_then(|r| r.cpu.as_ref()).is_some(),
+            "cpu",
+        ),
+        (
+            &a.memory,
+            has_requests.and_then(|r| r.memory.as_ref()).is_some(),
+            "memory",
+        ),
+    ];
+    for (target, request, what) in needs {
+        if let Some(t) = target
+            && !request
+        {
+            let mut d = Diagnostic::error(
+                &code::value::AUTOSCALE,
+                format!("autoscaling on {what} needs a {what} request"),
+                t.span,
+                format!("scales on {what}"),
+            );
+            if let Some(span) = has_requests
+                .map(|r| r.span)
+                .or(w.resources.as_ref().map(|r| r.span))
             {
-                diags.push(
-                    Diagnostic::error(
-                        &code::value::PATH,
-                        format!("metrics path `{}` must start with '/'", p.v),
-                        p.span,
-                        "not an absolute path",
-                    )
-                    .with_help(format!("write \"/{}\"", p.v)),
-                );
+                d = d.with_label(span, format!("no {what} request here"));
             }
+            diags.push(
+                d
+                .with_help(format!("utilisation is measured against the request: add `resources {{ requests {what}=... }}`")),
+            );
         }
     }
 }

@@ -81,18 +81,23 @@ impl Cx<'_> {
             }
         }
         if w.kind == WorkloadKind::Stateful {
-            if w.ports.is_empty() {
-                diags.push(
-                    Diagnostic::error(&code::workload::PORTS, format!("stateful `{}` has no ports", w.name.v), w.name.span, "its headless Service needs a port")
-                        .with_help("add `port \"NAME\" NUMBER`: a stateful workload is reached through its headless Service"),
-                );
-            }
-            if let Some(e) = &w.expose {
-                diags.push(
-                    Diagnostic::error(&code::workload::EXPOSE, "a stateful workload's Service is always headless", e.span, "not applicable")
-                        .with_help("remove `expose`; put a `service` in front of it if it must be reachable from outside"),
-                );
-            }
+            stateful(w, diags);
         }
+    }
+}
+
+/// A stateful workload's headless Service: it needs a port, and cannot be exposed.
+fn stateful(w: &Workload, diags: &mut Diagnostics) {
+    if w.ports.is_empty() {
+        diags.push(
+            Diagnostic::error(&code::workload::PORTS, format!("stateful `{}` has no ports", w.name.v), w.name.span, "its headless Service needs a port")
+                .with_help("add `port \"NAME\" NUMBER`: a stateful workload is reached through its headless Service"),
+        );
+    }
+    if let Some(e) = &w.expose {
+        diags.push(
+            Diagnostic::error(&code::workload::EXPOSE, "a stateful workload's Service is always headless", e.span, "not applicable")
+                .with_help("remove `expose`; put a `service` in front of it if it must be reachable from outside"),
+        );
     }
 }

@@ -358,21 +358,47 @@ struct Scan {
 
 /// One pass over the text: block depth, comments, slashdash runs, top-level node boundaries.
 fn scan(source: &str) -> Scan {
-    let s = source.as_bytes();
-    let n = s.len();
-    let mut out = Scan {
-        boundaries: Vec::new(),
-        problems: Vec::new(),
-        nodes: 0,
-        beyond: None,
+    let mut sc = Scanner {
+        s: source.as_bytes(),
+        i: 0,
+        depth: 0,
+        expecting: true,
+        slashdashes: 0,
+        continued: false,
+        out: Scan {
+            boundaries: Vec::new(),
+            problems: Vec::new(),
+            nodes: 0,
+            beyond: None,
+        },
     };
-    let mut depth = 0usize;
-    let mut expecting = true; // a top-level node may start here
-    let mut slashdashes = 0usize; // `/-` in a row
-    let mut continued = false; // a `\` line continuation is open
-    let mut i = 0;
-    // Length of a KDL newline at i (0 if none).
-    let newline = |i: usize| -> usize {
+    while sc.i < sc.s.len() {
+        if let Err(problem) = sc.step() {
+            sc.out.problems.push(problem);
+            break;
+        }
+    }
+    sc.out
+}
+
+/// The state of [`scan`] between two steps.
+struct Scanner<'s> {
+    s: &'s [u8],
+    i: usize,
+    depth: usize,
+    /// A top-level node may start here.
+    expecting: bool,
+    /// `/-` in a row.
+    slashdashes: usize,
+    /// A `\` line continuation is open.
+    continued: bool,
+    out: Scan,
+}
+
+impl Scanner<'_> {
+    /// Length of a KDL newline at i (0 if none).
+    fn newline(&self, i: usize) -> usize {
+        let s = self.s;
         match s[i] {
             b'\r' if s.get(i + 1) == Some(&b'\n') => 2,
             b'\n' | b'\r' | 0x0b | 0x0c => 1,
@@ -380,137 +406,153 @@ fn scan(source: &str) -> Scan {
             0xe2 if s.get(i + 1) == Some(&0x80) && matches!(s.get(i + 2), Some(0xa8 | 0xa9)) => 3,
             _ => 0,
         }
-    };
-    while i < n {
+    }
+
+    /// Other text ends a slashdash run and a line continuation.
+    fn text(&mut self) {
+        self.slashdashes = 0;
+        self.continued = false;
+    }
+
+    /// One token (or a newline, or a whole comment or string); a problem ends the scan.
+    fn step(&mut self) -> Result<(), Diagnostic> {
+        let (s, i) = (self.s, self.i);
         let b = s[i];
-        let nl = newline(i);
+        let nl = self.newline(i);
         if nl > 0 {
-            i += nl;
-            if depth == 0 && !continued && slashdashes == 0 && i < n {
-                out.boundaries.push(i);
-            }
-            if depth == 0 && !continued {
-                expecting = true;
-            }
-            continued = false;
-            continue;
+            self.end_line(nl);
+            return Ok(());
         }
-        if depth == 0 {
-            if b == b';' {
-                expecting = true;
-            } else if expecting && !matches!(b, b' ' | b'\t' | b'/' | b'{' | b'}' | b'\\') {
-                expecting = false;
-                out.nodes += 1;
-                if out.nodes == MAX_TOP_LEVEL_NODES + 1 {
-                    out.beyond = Some(i);
-                }
-            }
+        if self.depth == 0 {
+            self.top_level(b);
         }
         match b {
-            b' ' | b'\t' => i += 1,
+            b' ' | b'\t' => self.i += 1,
             b'"' => {
-                slashdashes = 0;
-                continued = false;
-                i = skip_string(s, i, 0);
+                self.text();
+                self.i = skip_string(s, i, 0);
             }
             b'#' => {
-                slashdashes = 0;
-                continued = false;
+                self.text();
                 let hashes = s[i..].iter().take_while(|&&c| c == b'#').count();
-                if s.get(i + hashes) == Some(&b'"') {
-                    i = skip_string(s, i + hashes, hashes);
+                self.i = if s.get(i + hashes) == Some(&b'"') {
+                    skip_string(s, i + hashes, hashes)
                 } else {
-                    i += hashes;
-                }
+                    i + hashes
+                };
             }
             b'/' if s.get(i + 1) == Some(&b'/') => {
-                // To the end of the line (the newline itself is handled above).
-                i += 2;
-                while i < n && newline(i) == 0 {
-                    i += 1;
+                // To the end of the line (the newline itself is the next step).
+                self.i += 2;
+                while self.i < s.len() && self.newline(self.i) == 0 {
+                    self.i += 1;
                 }
             }
-            b'/' if s.get(i + 1) == Some(&b'*') => {
-                let start = i;
-                let (end, deepest, parts) = skip_block_comment(s, i);
-                if deepest > MAX_NESTING || parts > MAX_COMMENT_PARTS {
-                    out.problems.push(
-                        Diagnostic::error(
-                            &code::syntax::TOO_DEEP,
-                            if deepest > MAX_NESTING {
-                                format!(
-                                    "block comments are nested {deepest} levels deep here; stowage reads at most {MAX_NESTING}"
-                                )
-                            } else {
-                                format!(
-                                    "this block comment has {parts} parts (each `*` and `/` is one); stowage reads at most {MAX_COMMENT_PARTS}"
-                                )
-                            },
-                            Span::new(start, 2),
-                            "this comment",
-                        )
-                        .with_help("comment lines out with `//`, or nodes with `/-`"),
-                    );
-                    return out;
-                }
-                i = end;
-            }
-            b'/' if s.get(i + 1) == Some(&b'-') => {
-                slashdashes += 1;
-                continued = false;
-                if slashdashes > MAX_SLASHDASH_RUN {
-                    out.problems.push(
-                        Diagnostic::error(
-                            &code::syntax::TOO_DEEP,
-                            format!("more than {MAX_SLASHDASH_RUN} `/-` follow each other here"),
-                            Span::new(i, 2),
-                            "one too many",
-                        )
-                        .with_help("one `/-` comments out the node, value or block after it"),
-                    );
-                    return out;
-                }
-                i += 2;
-            }
-            b'{' => {
-                slashdashes = 0;
-                continued = false;
-                depth += 1;
-                if depth > MAX_NESTING {
-                    out.problems.push(
-                        Diagnostic::error(
-                            &code::syntax::TOO_DEEP,
-                            format!("blocks are nested more than {MAX_NESTING} levels deep"),
-                            Span::new(i, 1),
-                            format!("level {depth}"),
-                        )
-                        .with_help(
-                            "a spec nests a few levels (environment, service, env): close the blocks left open",
-                        ),
-                    );
-                    return out;
-                }
-                i += 1;
-            }
+            b'/' if s.get(i + 1) == Some(&b'*') => self.block_comment()?,
+            b'/' if s.get(i + 1) == Some(&b'-') => self.slashdash()?,
+            b'{' => self.open_block()?,
             b'}' => {
-                slashdashes = 0;
-                continued = false;
-                depth = depth.saturating_sub(1);
-                i += 1;
+                self.text();
+                self.depth = self.depth.saturating_sub(1);
+                self.i += 1;
             }
             b'\\' => {
-                continued = true;
-                i += 1;
+                self.continued = true;
+                self.i += 1;
             }
             _ => {
                 // Other text: identifiers, numbers, `=`, `;`, `(type)`, other Unicode.
-                slashdashes = 0;
-                continued = false;
-                i += 1;
+                self.text();
+                self.i += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// A newline of `len` bytes: at the top level, a node may start after it.
+    fn end_line(&mut self, len: usize) {
+        self.i += len;
+        let top = self.depth == 0 && !self.continued;
+        if top && self.slashdashes == 0 && self.i < self.s.len() {
+            self.out.boundaries.push(self.i);
+        }
+        if top {
+            self.expecting = true;
+        }
+        self.continued = false;
+    }
+
+    /// Count top-level nodes as they start.
+    fn top_level(&mut self, b: u8) {
+        if b == b';' {
+            self.expecting = true;
+        } else if self.expecting && !matches!(b, b' ' | b'\t' | b'/' | b'{' | b'}' | b'\\') {
+            self.expecting = false;
+            self.out.nodes += 1;
+            if self.out.nodes == MAX_TOP_LEVEL_NODES + 1 {
+                self.out.beyond = Some(self.i);
             }
         }
     }
-    out
+
+    fn block_comment(&mut self) -> Result<(), Diagnostic> {
+        let start = self.i;
+        let (end, deepest, parts) = skip_block_comment(self.s, start);
+        if deepest > MAX_NESTING || parts > MAX_COMMENT_PARTS {
+            let message = if deepest > MAX_NESTING {
+                format!(
+                    "block comments are nested {deepest} levels deep here; stowage reads at most {MAX_NESTING}"
+                )
+            } else {
+                format!(
+                    "this block comment has {parts} parts (each `*` and `/` is one); stowage reads at most {MAX_COMMENT_PARTS}"
+                )
+            };
+            return Err(Diagnostic::error(
+                &code::syntax::TOO_DEEP,
+                message,
+                Span::new(start, 2),
+                "this comment",
+            )
+            .with_help("comment lines out with `//`, or nodes with `/-`"));
+        }
+        self.i = end;
+        Ok(())
+    }
+
+    fn slashdash(&mut self) -> Result<(), Diagnostic> {
+        self.slashdashes += 1;
+        self.continued = false;
+        if self.slashdashes > MAX_SLASHDASH_RUN {
+            return Err(Diagnostic::error(
+                &code::syntax::TOO_DEEP,
+                format!("more than {MAX_SLASHDASH_RUN} `/-` follow each other here"),
+                Span::new(self.i, 2),
+                "one too many",
+            )
+            .with_help("one `/-` comments out the node, value or block after it"));
+        }
+        self.i += 2;
+        Ok(())
+    }
+
+    fn open_block(&mut self) -> Result<(), Diagnostic> {
+        self.text();
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(Diagnostic::error(
+                &code::syntax::TOO_DEEP,
+                format!("blocks are nested more than {MAX_NESTING} levels deep"),
+                Span::new(self.i, 1),
+                format!("level {}", self.depth),
+            )
+            .with_help(
+                "a spec nests a few levels (environment, service, env): close the blocks left open",
+            ));
+        }
+        self.i += 1;
+        Ok(())
+    }
 }
 
 /// Skip a quoted string starting at the `"` at i (raw when `hashes` > 0); returns the index after

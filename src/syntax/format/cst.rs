@@ -207,31 +207,13 @@ impl Parser<'_> {
     /// One node. Gives the comments to put before it, the node, how it ended, and comments to
     /// put after it.
     fn node(&mut self) -> Result<(Vec<String>, Node, End, Vec<String>), ParseError> {
-        let mut before = Vec::new();
         let mut node = Node {
             slashdash: false,
             pieces: Vec::new(),
             trailing: None,
         };
-        if self.peek() == Some(&Tok::Slashdash) {
-            self.pos += 1;
-            node.slashdash = true;
-            loop {
-                match self.peek() {
-                    Some(Tok::Newline) | Some(Tok::Escline(None)) => self.pos += 1,
-                    Some(Tok::LineComment(c))
-                    | Some(Tok::BlockComment(c))
-                    | Some(Tok::Escline(Some(c))) => {
-                        before.push(c.clone());
-                        self.pos += 1;
-                    }
-                    _ => break,
-                }
-            }
-        }
-        let mut pending_sd = false;
-        let mut pending_ty: Option<String> = None;
-        let mut have_name = false;
+        let before = self.slashdash_prefix(&mut node);
+        let mut pending = Pending::default();
         let end = loop {
             match self.peek() {
                 None => break End::Line,
@@ -262,81 +244,90 @@ impl Parser<'_> {
                 }
                 Some(Tok::Slashdash) => {
                     self.pos += 1;
-                    pending_sd = true;
+                    pending.slashdash = true;
                 }
-                Some(Tok::LParen) => pending_ty = Some(self.type_annotation()?),
+                Some(Tok::LParen) => pending.ty = Some(self.type_annotation()?),
                 Some(Tok::LBrace) => {
-                    let start = self.pos;
-                    self.pos += 1;
-                    let (items, open_comment) = self.items(true)?;
-                    let one_line = !self.toks[start..self.pos].iter().any(|t| {
-                        matches!(
-                            t,
-                            Tok::Newline
-                                | Tok::Escline(_)
-                                | Tok::LineComment(_)
-                                | Tok::BlockComment(_)
-                        )
-                    });
-                    node.pieces.push(Piece::Children {
-                        slashdash: std::mem::take(&mut pending_sd),
-                        block: Block {
-                            open_comment,
-                            items,
-                            one_line,
-                        },
-                    });
+                    let slashdash = std::mem::take(&mut pending.slashdash);
+                    node.pieces.push(self.children(slashdash)?);
                 }
                 Some(t) => {
                     let t = t.clone();
                     self.pos += 1;
-                    let ty = pending_ty.take().unwrap_or_default();
-                    let sd = if std::mem::take(&mut pending_sd) {
-                        "/-"
-                    } else {
-                        ""
-                    };
-                    if !have_name {
-                        let name =
-                            name_repr(&t).ok_or(ParseError("expected a node name".into()))?;
-                        node.pieces.push(Piece::Atom(format!("{ty}{name}")));
-                        have_name = true;
-                    } else if self.prop_follows() {
-                        let prop = self.prop(&t)?;
-                        node.pieces.push(Piece::Atom(format!("{sd}{ty}{prop}")));
-                    } else {
-                        let v = value_repr(&t).ok_or(ParseError("expected a value".into()))?;
-                        node.pieces.push(Piece::Atom(format!("{sd}{ty}{v}")));
-                    }
+                    let atom = self.atom(&t, &mut pending)?;
+                    node.pieces.push(Piece::Atom(atom));
                 }
             }
         };
-        if !have_name {
+        if !pending.named {
             return err("a node without a name");
         }
-        // Continuations with nothing after them, and bare ones before `{`, carry no layout.
-        let mut after = Vec::new();
-        while let Some(Piece::Break(c)) = node.pieces.last() {
-            after.extend(c.clone());
-            node.pieces.pop();
-        }
-        after.reverse();
-        after.extend(node.trailing.take());
-        if !after.is_empty() {
-            node.trailing = Some(after.remove(0));
-        }
-        let mut pieces: Vec<Piece> = Vec::new();
-        for p in std::mem::take(&mut node.pieces) {
-            if let (Piece::Break(None), Some(Piece::Break(_))) = (&p, pieces.last()) {
-                continue;
-            }
-            if matches!(p, Piece::Children { .. }) && pieces.last() == Some(&Piece::Break(None)) {
-                pieces.pop();
-            }
-            pieces.push(p);
-        }
-        node.pieces = pieces;
+        let after = tidy(&mut node);
         Ok((before, node, end, after))
+    }
+
+    /// A `/-` before a node comments it out; comments between it and the node go before it.
+    fn slashdash_prefix(&mut self, node: &mut Node) -> Vec<String> {
+        let mut before = Vec::new();
+        if self.peek() != Some(&Tok::Slashdash) {
+            return before;
+        }
+        self.pos += 1;
+        node.slashdash = true;
+        loop {
+            match self.peek() {
+                Some(Tok::Newline) | Some(Tok::Escline(None)) => self.pos += 1,
+                Some(Tok::LineComment(c))
+                | Some(Tok::BlockComment(c))
+                | Some(Tok::Escline(Some(c))) => {
+                    before.push(c.clone());
+                    self.pos += 1;
+                }
+                _ => return before,
+            }
+        }
+    }
+
+    /// A children block, at its `{`: on one line when nothing in it needs a line of its own.
+    fn children(&mut self, slashdash: bool) -> Result<Piece, ParseError> {
+        let start = self.pos;
+        self.pos += 1;
+        let (items, open_comment) = self.items(true)?;
+        let one_line = !self.toks[start..self.pos].iter().any(|t| {
+            matches!(
+                t,
+                Tok::Newline | Tok::Escline(_) | Tok::LineComment(_) | Tok::BlockComment(_)
+            )
+        });
+        Ok(Piece::Children {
+            slashdash,
+            block: Block {
+                open_comment,
+                items,
+                one_line,
+            },
+        })
+    }
+
+    /// The node's name, a property or an argument, with what is pending before it.
+    fn atom(&mut self, t: &Tok, pending: &mut Pending) -> Result<String, ParseError> {
+        let ty = pending.ty.take().unwrap_or_default();
+        let sd = if std::mem::take(&mut pending.slashdash) {
+            "/-"
+        } else {
+            ""
+        };
+        if !pending.named {
+            let name = name_repr(t).ok_or(ParseError("expected a node name".into()))?;
+            pending.named = true;
+            Ok(format!("{ty}{name}"))
+        } else if self.prop_follows() {
+            let prop = self.prop(t)?;
+            Ok(format!("{sd}{ty}{prop}"))
+        } else {
+            let v = value_repr(t).ok_or(ParseError("expected a value".into()))?;
+            Ok(format!("{sd}{ty}{v}"))
+        }
     }
 
     /// Whether the token just read is a property key (`=` follows, maybe after comments).
@@ -398,4 +389,42 @@ impl Parser<'_> {
         }
         Ok(format!("({})", parts.join(" ")))
     }
+}
+
+/// What the next atom of a node is preceded by.
+#[derive(Default)]
+struct Pending {
+    /// A `/-` comments it out.
+    slashdash: bool,
+    /// A type annotation, `(u8)`.
+    ty: Option<String>,
+    /// The node's name has been read.
+    named: bool,
+}
+
+/// Continuations with nothing after them, and bare ones before `{`, carry no layout: drop
+/// them, keeping their comments (returned, to go after the node).
+fn tidy(node: &mut Node) -> Vec<String> {
+    let mut after = Vec::new();
+    while let Some(Piece::Break(c)) = node.pieces.last() {
+        after.extend(c.clone());
+        node.pieces.pop();
+    }
+    after.reverse();
+    after.extend(node.trailing.take());
+    if !after.is_empty() {
+        node.trailing = Some(after.remove(0));
+    }
+    let mut pieces: Vec<Piece> = Vec::new();
+    for p in std::mem::take(&mut node.pieces) {
+        if let (Piece::Break(None), Some(Piece::Break(_))) = (&p, pieces.last()) {
+            continue;
+        }
+        if matches!(p, Piece::Children { .. }) && pieces.last() == Some(&Piece::Break(None)) {
+            pieces.pop();
+        }
+        pieces.push(p);
+    }
+    node.pieces = pieces;
+    after
 }

@@ -18,6 +18,7 @@
 use crate::diagnostic::code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use kdl::{KdlDocument, KdlError, KdlNode};
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 /// The largest spec read (4 MiB: a thousand services take about 2 MB).
@@ -373,8 +374,7 @@ fn scan(source: &str) -> Scan {
         },
     };
     while sc.i < sc.s.len() {
-        if let Err(problem) = sc.step() {
-            sc.out.problems.push(problem);
+        if sc.step().is_break() {
             break;
         }
     }
@@ -396,6 +396,12 @@ struct Scanner<'s> {
 }
 
 impl Scanner<'_> {
+    /// A problem ends the scan.
+    fn stop(&mut self, problem: Diagnostic) -> ControlFlow<()> {
+        self.out.problems.push(problem);
+        ControlFlow::Break(())
+    }
+
     /// Length of a KDL newline at i (0 if none).
     fn newline(&self, i: usize) -> usize {
         let s = self.s;
@@ -415,13 +421,13 @@ impl Scanner<'_> {
     }
 
     /// One token (or a newline, or a whole comment or string); a problem ends the scan.
-    fn step(&mut self) -> Result<(), Diagnostic> {
+    fn step(&mut self) -> ControlFlow<()> {
         let (s, i) = (self.s, self.i);
         let b = s[i];
         let nl = self.newline(i);
         if nl > 0 {
             self.end_line(nl);
-            return Ok(());
+            return ControlFlow::Continue(());
         }
         if self.depth == 0 {
             self.top_level(b);
@@ -466,7 +472,7 @@ impl Scanner<'_> {
                 self.i += 1;
             }
         }
-        Ok(())
+        ControlFlow::Continue(())
     }
 
     /// A newline of `len` bytes: at the top level, a node may start after it.
@@ -495,7 +501,7 @@ impl Scanner<'_> {
         }
     }
 
-    fn block_comment(&mut self) -> Result<(), Diagnostic> {
+    fn block_comment(&mut self) -> ControlFlow<()> {
         let start = self.i;
         let (end, deepest, parts) = skip_block_comment(self.s, start);
         if deepest > MAX_NESTING || parts > MAX_COMMENT_PARTS {
@@ -508,39 +514,43 @@ impl Scanner<'_> {
                     "this block comment has {parts} parts (each `*` and `/` is one); stowage reads at most {MAX_COMMENT_PARTS}"
                 )
             };
-            return Err(Diagnostic::error(
-                &code::syntax::TOO_DEEP,
-                message,
-                Span::new(start, 2),
-                "this comment",
-            )
-            .with_help("comment lines out with `//`, or nodes with `/-`"));
+            return self.stop(
+                Diagnostic::error(
+                    &code::syntax::TOO_DEEP,
+                    message,
+                    Span::new(start, 2),
+                    "this comment",
+                )
+                .with_help("comment lines out with `//`, or nodes with `/-`"),
+            );
         }
         self.i = end;
-        Ok(())
+        ControlFlow::Continue(())
     }
 
-    fn slashdash(&mut self) -> Result<(), Diagnostic> {
+    fn slashdash(&mut self) -> ControlFlow<()> {
         self.slashdashes += 1;
         self.continued = false;
         if self.slashdashes > MAX_SLASHDASH_RUN {
-            return Err(Diagnostic::error(
-                &code::syntax::TOO_DEEP,
-                format!("more than {MAX_SLASHDASH_RUN} `/-` follow each other here"),
-                Span::new(self.i, 2),
-                "one too many",
-            )
-            .with_help("one `/-` comments out the node, value or block after it"));
+            return self.stop(
+                Diagnostic::error(
+                    &code::syntax::TOO_DEEP,
+                    format!("more than {MAX_SLASHDASH_RUN} `/-` follow each other here"),
+                    Span::new(self.i, 2),
+                    "one too many",
+                )
+                .with_help("one `/-` comments out the node, value or block after it"),
+            );
         }
         self.i += 2;
-        Ok(())
+        ControlFlow::Continue(())
     }
 
-    fn open_block(&mut self) -> Result<(), Diagnostic> {
+    fn open_block(&mut self) -> ControlFlow<()> {
         self.text();
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(Diagnostic::error(
+            return self.stop(Diagnostic::error(
                 &code::syntax::TOO_DEEP,
                 format!("blocks are nested more than {MAX_NESTING} levels deep"),
                 Span::new(self.i, 1),
@@ -551,7 +561,7 @@ impl Scanner<'_> {
             ));
         }
         self.i += 1;
-        Ok(())
+        ControlFlow::Continue(())
     }
 }
 

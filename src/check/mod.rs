@@ -124,7 +124,6 @@ pub fn kubernetes_minor(v: &str) -> Option<u32> {
 /// Context for checking one set of items (the base, or one environment's).
 struct Cx<'a> {
     spec: &'a Spec,
-    items: &'a Items,
     env: Option<&'a Environment>,
     workloads: HashMap<&'a str, &'a Workload>,
     configs: HashMap<&'a str, &'a Config>,
@@ -134,7 +133,6 @@ struct Cx<'a> {
 fn items(spec: &Spec, items: &Items, env: Option<&Environment>, diags: &mut Diagnostics) {
     let mut cx = Cx {
         spec,
-        items,
         env,
         workloads: HashMap::new(),
         configs: HashMap::new(),
@@ -180,5 +178,4 @@ fn items(spec: &Spec, items: &Items, env: Option<&Environment>, diags: &mut Diag
     for i in &items.ingresses {
         cx.ingress(i, &mut hosts, diags);
     }
-    let _ = cx.items;
 }

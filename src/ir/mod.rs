@@ -6,6 +6,7 @@
 //! annotations). Objects are Kubernetes JSON values built with k8s-openapi types. Names are
 //! logical (no environment prefix); [`EnvIr::render`] gives the final objects.
 
+pub mod kinds;
 pub mod layout;
 mod lower;
 mod naming;
@@ -44,9 +45,7 @@ impl Object {
     }
     /// Whether kustomize knows this kind's schema (core kinds) or treats it as a custom resource.
     pub fn is_builtin(&self) -> bool {
-        !self.api_version().contains(".io/") && !self.api_version().starts_with("bitnami.com/")
-            || self.api_version().starts_with("networking.k8s.io/")
-            || self.api_version().starts_with("policy/")
+        kinds::schema(self.api_version(), self.kind()) == kinds::Schema::Builtin
     }
 }
 
@@ -119,21 +118,7 @@ pub fn lower(mut spec: Spec, spec_file: &str, files: &BTreeMap<String, String>) 
 
 /// Kind order used when sorting objects: the order `kubectl apply` wants them created in.
 pub fn kind_rank(kind: &str) -> u8 {
-    match kind {
-        "Namespace" => 0,
-        "NetworkPolicy" => 1,
-        "ServiceAccount" => 2,
-        "SealedSecret" | "ExternalSecret" | "Secret" => 3,
-        "ConfigMap" => 4,
-        "PersistentVolumeClaim" => 5,
-        "Service" => 6,
-        "Deployment" | "StatefulSet" | "Rollout" => 7,
-        "CronJob" | "Job" => 8,
-        "HorizontalPodAutoscaler" => 9,
-        "PodDisruptionBudget" => 10,
-        "Ingress" => 11,
-        _ => 12,
-    }
+    kinds::rank(kind)
 }
 
 /// Sort objects by kind (creation order) and name.

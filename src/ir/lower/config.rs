@@ -2,6 +2,7 @@
 //! (an existing Secret is only referred to).
 
 use super::{Cx, kv, to_value, waiver_annotations};
+use crate::ir::kinds;
 use crate::ir::scope::Env;
 use crate::syntax::ast::{Config, Secret, SecretKey, SecretSource, StoreKind};
 use k8s_openapi::api::core::v1 as core;
@@ -37,8 +38,8 @@ pub(super) fn secret(env: &Env, s: &Secret) -> Option<Value> {
     match s.source.v {
         SecretSource::Existing => None,
         SecretSource::Sealed => Some(json!({
-            "apiVersion": "bitnami.com/v1alpha1",
-            "kind": "SealedSecret",
+            "apiVersion": kinds::SEALED_SECRET.api_version,
+            "kind": kinds::SEALED_SECRET.kind,
             "metadata": metadata,
             "spec": {
                 "encryptedData": sealed_data(&s.keys),
@@ -46,8 +47,8 @@ pub(super) fn secret(env: &Env, s: &Secret) -> Option<Value> {
             },
         })),
         SecretSource::External => Some(json!({
-            "apiVersion": "external-secrets.io/v1",
-            "kind": "ExternalSecret",
+            "apiVersion": kinds::EXTERNAL_SECRET.api_version,
+            "kind": kinds::EXTERNAL_SECRET.kind,
             "metadata": metadata,
             "spec": {
                 "refreshInterval": s.refresh.as_ref().map_or("1h", |r| r.v.as_str()),

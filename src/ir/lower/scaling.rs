@@ -3,6 +3,7 @@
 
 use super::workload::Parts;
 use super::{Cx, int_or, to_value, with_meta};
+use crate::ir::kinds;
 use crate::ir::scope::Env;
 use crate::policy;
 use crate::syntax::ast::*;
@@ -13,11 +14,12 @@ use serde_json::{Value, json};
 
 /// The object the autoscalers scale: (apiVersion, kind).
 fn scale_target(p: &Parts) -> (&'static str, &'static str) {
-    match p.w.kind {
-        WorkloadKind::Stateful => ("apps/v1", "StatefulSet"),
-        _ if p.progressive.is_some() => ("argoproj.io/v1alpha1", "Rollout"),
-        _ => ("apps/v1", "Deployment"),
-    }
+    let k = match p.w.kind {
+        WorkloadKind::Stateful => kinds::STATEFUL_SET,
+        _ if p.progressive.is_some() => kinds::ROLLOUT,
+        _ => kinds::DEPLOYMENT,
+    };
+    (k.api_version, k.kind)
 }
 
 impl Cx<'_> {
@@ -86,8 +88,8 @@ fn trigger_authentication(a: &Autoscale) -> Option<Value> {
         .iter()
         .find_map(|q| Some((q.password_secret.as_ref()?, q.password_key.as_ref()?)))?;
     Some(json!({
-        "apiVersion": "keda.sh/v1alpha1",
-        "kind": "TriggerAuthentication",
+        "apiVersion": kinds::TRIGGER_AUTHENTICATION.api_version,
+        "kind": kinds::TRIGGER_AUTHENTICATION.kind,
         "spec": {"secretTargetRef": [
             {"parameter": "password", "name": secret.v, "key": key.v}
         ]},
@@ -126,8 +128,8 @@ fn scaled_object(p: &Parts, a: &Autoscale) -> Value {
     }
     let (api_version, kind) = scale_target(p);
     json!({
-        "apiVersion": "keda.sh/v1alpha1",
-        "kind": "ScaledObject",
+        "apiVersion": kinds::SCALED_OBJECT.api_version,
+        "kind": kinds::SCALED_OBJECT.kind,
         "spec": {
             "scaleTargetRef": {"apiVersion": api_version, "kind": kind, "name": w.name.v},
             "minReplicaCount": a.min.as_ref().map_or(1, |m| m.v),
@@ -141,8 +143,8 @@ fn scaled_object(p: &Parts, a: &Autoscale) -> Value {
 fn vertical(p: &Parts, v: &VerticalAutoscale) -> Value {
     let (api_version, kind) = scale_target(p);
     json!({
-        "apiVersion": "autoscaling.k8s.io/v1",
-        "kind": "VerticalPodAutoscaler",
+        "apiVersion": kinds::VERTICAL_POD_AUTOSCALER.api_version,
+        "kind": kinds::VERTICAL_POD_AUTOSCALER.kind,
         "spec": {
             "targetRef": {"apiVersion": api_version, "kind": kind, "name": p.w.name.v},
             "updatePolicy": {

@@ -4,6 +4,7 @@
 use super::progressive::second_service;
 use super::workload::Parts;
 use super::{Cx, to_value, with_meta};
+use crate::ir::kinds;
 use crate::ir::scope::Env;
 use crate::syntax::ast::*;
 use k8s_openapi::api::core::v1 as core;
@@ -76,8 +77,8 @@ impl Cx<'_> {
             endpoint["interval"] = json!(i.v);
         }
         let o = json!({
-            "apiVersion": "monitoring.coreos.com/v1",
-            "kind": "ServiceMonitor",
+            "apiVersion": kinds::SERVICE_MONITOR.api_version,
+            "kind": kinds::SERVICE_MONITOR.kind,
             "spec": {
                 "selector": {"matchLabels": p.sel},
                 "endpoints": [endpoint],

@@ -3,6 +3,7 @@
 
 use super::progressive::progressive;
 use super::{Cx, JOB_TTL, job_name, kv, q, to_value, waiver_annotations};
+use crate::ir::kinds;
 use crate::ir::scope::{Env, selector};
 use crate::syntax::ast::*;
 use k8s_openapi::api::apps::v1 as apps;
@@ -122,8 +123,8 @@ fn deployment(p: &Parts, metadata: ObjectMeta, template: core::PodTemplateSpec) 
         ..Default::default()
     });
     if let Some(strategy) = &p.progressive {
-        deployment["apiVersion"] = json!("argoproj.io/v1alpha1");
-        deployment["kind"] = json!("Rollout");
+        deployment["apiVersion"] = json!(kinds::ROLLOUT.api_version);
+        deployment["kind"] = json!(kinds::ROLLOUT.kind);
         deployment["spec"]["strategy"] = strategy.clone();
     }
     deployment

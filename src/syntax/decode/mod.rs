@@ -49,7 +49,7 @@ impl Decoder<'_> {
             // Free children are checked by their own kind; a workload reports children that
             // belong to other workload kinds first, then checks the rest (`nodes/workload.rs`).
             Children::Free { .. } | Children::Masked { .. } => {}
-            Children::None | Children::Kinds(_) => self.children_of(node, kind, &node.children),
+            Children::None | Children::Kinds(_) => self.children_of(kind, &node.children),
         }
     }
 
@@ -123,7 +123,7 @@ impl Decoder<'_> {
     }
 
     /// Check `children` (a node's, or those left after misplaced ones were reported).
-    pub(super) fn children_of(&mut self, node: &Node, kind: &Kind, children: &[Node]) {
+    pub(super) fn children_of(&mut self, kind: &Kind, children: &[Node]) {
         let names = kind.child_names();
         let mut seen: Vec<&Node> = Vec::new();
         for c in children {
@@ -160,7 +160,6 @@ impl Decoder<'_> {
             }
             seen.push(c);
         }
-        let _ = node;
     }
 
     pub(super) fn type_error(&mut self, v: &Value, what: &str, expected: &str) {

@@ -314,7 +314,7 @@ impl Decoder<'_> {
         let decl = kind.declaration();
         let own = self.misplaced_children(node, decl, kind);
         self.shape(node, decl);
-        self.children_of(node, decl, &own);
+        self.children_of(decl, &own);
         let name = self.name_arg(node, decl.what)?;
         let mut w = Workload::new(kind, name, node);
         for c in &own {

@@ -8,8 +8,8 @@
 //! with the `stowage diff` of its deployed objects. Permissions are least privilege per job; no untrusted event text ever
 //! reaches a `run:` script.
 //!
-//! By aspect: [`expr`] (stowage's own expressions and literal spec text), [`triggers`] (the
-//! workflow's events and the plan job), [`test`], [`build`] and [`deploy`] (their jobs).
+//! By aspect: `expr` (stowage's own expressions and literal spec text), `triggers` (the
+//! workflow's events and the plan job), `test`, `build` and `deploy` (their jobs).
 
 mod build;
 mod deploy;

@@ -6,7 +6,7 @@
 //! Trivy scan, and a deploy job per environment with `rules`, `environment`, `resource_group`,
 //! `needs`, `when: manual` for approvals, rollback and Slack notification.
 //!
-//! By aspect: this module (the pipeline, its rules, build and scan), [`test`] and [`deploy`]
+//! By aspect: this module (the pipeline, its rules, build and scan), `test` and `deploy`
 //! (their jobs).
 
 mod deploy;

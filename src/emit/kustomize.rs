@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub const ROOT: &str = crate::ir::layout::KUSTOMIZE_ROOT;
 
+/// The kustomize tree: the base, its kustomization, and an overlay per environment.
 pub fn emit(ir: &Ir) -> FileSet {
     let mut files = FileSet::new();
     let head = header(&ir.spec_file);

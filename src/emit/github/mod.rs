@@ -23,6 +23,7 @@ use crate::ir::pipeline::{PipelineIr, Platform};
 use expr::{gh, literal_text};
 use serde_json::{Map, Value, json};
 
+/// The workflow's path.
 pub fn path(app: &str) -> String {
     format!(".github/workflows/{app}.yml")
 }
@@ -48,6 +49,7 @@ fn install_stowage() -> Value {
     )
 }
 
+/// The workflow, when the pipeline targets GitHub.
 pub fn emit(ir: &Ir) -> FileSet {
     let mut files = FileSet::new();
     let Some(p) = &ir.pipeline else { return files };

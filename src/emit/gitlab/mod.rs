@@ -25,6 +25,7 @@ fn job_id(env: &str) -> String {
     format!("deploy-{env}")
 }
 
+/// `.gitlab-ci.yml`, when the pipeline targets GitLab.
 pub fn emit(ir: &Ir) -> FileSet {
     let mut files = FileSet::new();
     let Some(p) = &ir.pipeline else { return files };

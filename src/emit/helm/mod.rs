@@ -76,6 +76,8 @@ pub const HOOK_ANNOTATIONS: &[(&str, &str)] = &[
     ("helm.sh/hook", "post-install,post-upgrade"),
     ("helm.sh/hook-delete-policy", "before-hook-creation"),
 ];
+/// The chart: templates, values files and schema, Chart.yaml, helpers, NOTES.txt and
+/// .helmignore.
 pub fn emit(ir: &Ir) -> FileSet {
     let chart = ir.app.as_str();
     let dir = format!("{ROOT}/{chart}");

@@ -119,18 +119,22 @@ pub struct Walker<'a> {
     pub configs: Vec<usize>,
 }
 
+/// Whether every variant is the same (absent ones included).
 fn all_equal(vs: &[Option<&Value>]) -> bool {
     vs.windows(2).all(|w| w[0] == w[1])
 }
 
+/// The variants present, with their index.
 fn present<'a, 'v>(vs: &'a [Option<&'v Value>]) -> impl Iterator<Item = (usize, &'v Value)> + 'a {
     vs.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i, v)))
 }
 
+/// The field `key` of every variant.
 fn child<'v>(vs: &[Option<&'v Value>], key: &str) -> Vec<Option<&'v Value>> {
     vs.iter().map(|v| v.and_then(|v| v.get(key))).collect()
 }
 
+/// The keys of every variant that is a map, in the order first seen.
 fn union_keys(vs: &[Option<&Value>]) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
     for (_, v) in present(vs) {

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub const ROOT: &str = crate::ir::layout::KUSTOMIZE_ROOT;
 
+/// The kustomize tree: the base, its kustomization, and an overlay per environment.
 pub fn emit(ir: &Ir) -> FileSet {
     let mut files = FileSet::new();
     let head = header(&ir.spec_file);
@@ -46,6 +47,7 @@ pub fn emit(ir: &Ir) -> FileSet {
     files
 }
 
+/// The file of a group of objects.
 fn file_name(group: &str) -> String {
     format!("{group}.yaml")
 }
@@ -113,13 +115,46 @@ pub fn split_image(image: &str) -> (String, Option<String>, Option<String>) {
     }
 }
 
+/// An object's identity: kind and name.
+type Id = (String, String);
+
+/// Objects by identity.
+type ById<'a> = BTreeMap<Id, &'a Object>;
+
+/// The files of one environment's overlay: its kustomization, added resources and patches.
 fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
     let dir = format!("{ROOT}/overlays/{}", env.name);
-    let base: BTreeMap<(String, String), &Object> =
-        ir.base.objects.iter().map(|o| (o.id(), o)).collect();
-    // The environment's Namespace is the base's, renamed by the overlay's `namespace`.
-    let target: BTreeMap<(String, String), &Object> = env
-        .objects
+    let base: ById = ir.base.objects.iter().map(|o| (o.id(), o)).collect();
+    let target = target_objects(ir, env);
+    let (images, image_entries) = image_overrides(&base, &target);
+    let (replicas, replica_entries) = replica_overrides(&base, &target);
+    let (patches, added) = patches(&base, &target, env, &images, &replicas);
+
+    let mut resources = vec![Value::String("../../base".into())];
+    for (file, objs) in group_files(&added) {
+        resources.push(Value::String(format!("resources/{file}")));
+        files.insert(
+            format!("{dir}/resources/{file}"),
+            yaml::documents(head, &objs),
+        );
+    }
+    for (file, p) in &patches {
+        files.insert(
+            format!("{dir}/patches/{file}"),
+            yaml::documents(head, std::slice::from_ref(p)),
+        );
+    }
+    let k = kustomization(env, resources, image_entries, replica_entries, &patches);
+    files.insert(
+        format!("{dir}/kustomization.yaml"),
+        yaml::documents(head, &[k]),
+    );
+}
+
+/// The environment's objects by identity, its Namespace under the base's name (the overlay's
+/// `namespace` renames it).
+fn target_objects<'a>(ir: &Ir, env: &'a EnvIr) -> ById<'a> {
+    env.objects
         .iter()
         .map(|o| {
             let id = if o.kind() == "Namespace" {
@@ -129,12 +164,37 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
             };
             (id, o)
         })
-        .collect();
+        .collect()
+}
 
-    // images: one entry per base repository whose every use moves to the same new reference.
-    // The transformer also rewrites the overlay's own resources, so their images count as uses.
+/// The overlay's `images`: one entry per base repository whose every use moves to the same
+/// new reference, with the new reference by repository.
+fn image_overrides(base: &ById, target: &ById) -> (BTreeMap<String, String>, Vec<Value>) {
+    let base_images = base_images(base);
+    let mut images: BTreeMap<String, String> = BTreeMap::new();
+    let mut entries = Vec::new();
+    for (repo, targets) in &image_uses(base, target) {
+        if targets.len() != 1 {
+            continue;
+        }
+        let new = targets.iter().next().expect("one target");
+        let base_image_same = base_images
+            .get(repo)
+            .is_none_or(|imgs| imgs.iter().all(|img| img == new));
+        if base_image_same {
+            continue;
+        }
+        images.insert(repo.clone(), new.clone());
+        entries.push(image_entry(repo, new));
+    }
+    (images, entries)
+}
+
+/// The references each base repository is used with in the environment. The images
+/// transformer also rewrites the overlay's own resources, so their images count as uses.
+fn image_uses(base: &ById, target: &ById) -> BTreeMap<String, BTreeSet<String>> {
     let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (id, t) in &target {
+    for (id, t) in target {
         let Some(b) = base.get(id) else {
             for (_, img) in container_images(&t.value) {
                 uses.entry(split_image(&img).0).or_default().insert(img);
@@ -151,52 +211,46 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
             }
         }
     }
-    // Every image the base uses, by repository (computed once: one lookup per repository).
-    let mut base_images: HashMap<String, BTreeSet<String>> = HashMap::new();
+    uses
+}
+
+/// Every image the base uses, by repository (computed once: one lookup per repository).
+fn base_images(base: &ById) -> HashMap<String, BTreeSet<String>> {
+    let mut by_repo: HashMap<String, BTreeSet<String>> = HashMap::new();
     for b in base.values() {
         for (_, img) in container_images(&b.value) {
-            base_images
-                .entry(split_image(&img).0)
-                .or_default()
-                .insert(img);
+            by_repo.entry(split_image(&img).0).or_default().insert(img);
         }
     }
-    let mut images: BTreeMap<String, String> = BTreeMap::new();
-    let mut image_entries = Vec::new();
-    for (repo, targets) in &uses {
-        if targets.len() != 1 {
-            continue;
-        }
-        let new = targets.iter().next().expect("one target");
-        let (nrepo, ntag, ndigest) = split_image(new);
-        let base_image_same = base_images
-            .get(repo)
-            .is_none_or(|imgs| imgs.iter().all(|img| img == new));
-        if base_image_same {
-            continue;
-        }
-        let mut e = Map::new();
-        e.insert("name".into(), Value::String(repo.clone()));
-        if &nrepo != repo {
-            e.insert("newName".into(), Value::String(nrepo.clone()));
-        }
-        match (ntag, ndigest) {
-            (_, Some(d)) => {
-                e.insert("digest".into(), Value::String(d));
-            }
-            (Some(t), None) => {
-                e.insert("newTag".into(), Value::String(t));
-            }
-            (None, None) => {}
-        }
-        images.insert(repo.clone(), new.clone());
-        image_entries.push(Value::Object(e));
-    }
+    by_repo
+}
 
-    // replicas: counts that differ on objects that have a count in both.
-    let mut replicas: BTreeMap<(String, String), i64> = BTreeMap::new();
-    let mut replica_entries = Vec::new();
-    for (id, t) in &target {
+/// An `images` entry moving `repo` to the reference `new`.
+fn image_entry(repo: &str, new: &str) -> Value {
+    let (nrepo, ntag, ndigest) = split_image(new);
+    let mut e = Map::new();
+    e.insert("name".into(), Value::String(repo.to_string()));
+    if nrepo != repo {
+        e.insert("newName".into(), Value::String(nrepo));
+    }
+    match (ntag, ndigest) {
+        (_, Some(d)) => {
+            e.insert("digest".into(), Value::String(d));
+        }
+        (Some(t), None) => {
+            e.insert("newTag".into(), Value::String(t));
+        }
+        (None, None) => {}
+    }
+    Value::Object(e)
+}
+
+/// The overlay's `replicas`: counts that differ on objects that have a count in both, with
+/// the new count by identity.
+fn replica_overrides(base: &ById, target: &ById) -> (BTreeMap<Id, i64>, Vec<Value>) {
+    let mut replicas: BTreeMap<Id, i64> = BTreeMap::new();
+    let mut entries = Vec::new();
+    for (id, t) in target {
         let Some(b) = base.get(id) else { continue };
         if !matches!(id.0.as_str(), "Deployment" | "StatefulSet") {
             continue;
@@ -207,80 +261,88 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
         ) && bn != tn
         {
             replicas.insert(id.clone(), tn);
-            replica_entries.push(json!({"name": id.1, "count": tn}));
+            entries.push(json!({"name": id.1, "count": tn}));
         }
     }
+    (replicas, entries)
+}
 
-    // Patches and added resources.
+/// The overlay's patches by file name, and the objects the base does not have.
+fn patches(
+    base: &ById,
+    target: &ById,
+    env: &EnvIr,
+    images: &BTreeMap<String, String>,
+    replicas: &BTreeMap<Id, i64>,
+) -> (BTreeMap<String, Value>, Vec<Object>) {
     let mut patches: BTreeMap<String, Value> = BTreeMap::new();
     let mut added: Vec<Object> = Vec::new();
-    for (id, t) in &target {
+    for (id, t) in target {
         match base.get(id) {
             None => added.push((*t).clone()),
             Some(b) => {
                 let mut expected = b.value.clone();
-                transform(&mut expected, env, &images, replicas.get(id).copied());
-                let mut path = Vec::new();
-                if let Some(mut d) = diff(&expected, &t.value, &mut path, t.is_builtin()) {
-                    if let Some(m) = d.as_object_mut() {
-                        m.shift_remove("apiVersion");
-                        m.shift_remove("kind");
-                    }
-                    let mut patch = Map::new();
-                    patch.insert("apiVersion".into(), t.value["apiVersion"].clone());
-                    patch.insert("kind".into(), t.value["kind"].clone());
-                    let mut meta = Map::new();
-                    meta.insert("name".into(), Value::String(b.name().to_string()));
-                    if let Some(ns) = b.value.pointer("/metadata/namespace") {
-                        meta.insert("namespace".into(), ns.clone());
-                    }
-                    if let Some(Value::Object(dm)) =
-                        d.as_object_mut().and_then(|m| m.shift_remove("metadata"))
-                    {
-                        for (k, v) in dm {
-                            if k != "name" {
-                                meta.insert(k, v);
-                            }
-                        }
-                    }
-                    patch.insert("metadata".into(), Value::Object(meta));
-                    if let Some(m) = d.as_object() {
-                        for (k, v) in m {
-                            patch.insert(k.clone(), v.clone());
-                        }
-                    }
-                    patches.insert(patch_file(&id.0, &id.1), Value::Object(patch));
+                transform(&mut expected, env, images, replicas.get(id).copied());
+                if let Some(patch) = change_patch(b, t, &expected) {
+                    patches.insert(patch_file(&id.0, &id.1), patch);
                 }
             }
         }
     }
-    for (id, b) in &base {
-        if !target.contains_key(id) {
-            let kind = b.kind().to_string();
-            if kind == "Namespace" {
-                continue;
-            }
-            patches.insert(
-                patch_file(&id.0, &id.1),
-                json!({"$patch": "delete", "apiVersion": b.api_version(), "kind": kind, "metadata": {"name": b.name(), "namespace": b.value.pointer("/metadata/namespace")}}),
-            );
+    for (id, b) in base {
+        if !target.contains_key(id) && b.kind() != "Namespace" {
+            patches.insert(patch_file(&id.0, &id.1), delete_patch(b));
         }
     }
+    (patches, added)
+}
 
-    let mut resources = vec![Value::String("../../base".into())];
-    for (file, objs) in group_files(&added) {
-        resources.push(Value::String(format!("resources/{file}")));
-        files.insert(
-            format!("{dir}/resources/{file}"),
-            yaml::documents(head, &objs),
-        );
+/// A strategic merge patch turning `expected` (the base object after the overlay's
+/// transformers) into the target object: None when they are equal.
+fn change_patch(b: &Object, t: &Object, expected: &Value) -> Option<Value> {
+    let mut d = diff(expected, &t.value, &mut Vec::new(), t.is_builtin())?;
+    if let Some(m) = d.as_object_mut() {
+        m.shift_remove("apiVersion");
+        m.shift_remove("kind");
     }
-    for (file, p) in &patches {
-        files.insert(
-            format!("{dir}/patches/{file}"),
-            yaml::documents(head, std::slice::from_ref(p)),
-        );
+    let mut patch = Map::new();
+    patch.insert("apiVersion".into(), t.value["apiVersion"].clone());
+    patch.insert("kind".into(), t.value["kind"].clone());
+    let mut meta = Map::new();
+    meta.insert("name".into(), Value::String(b.name().to_string()));
+    if let Some(ns) = b.value.pointer("/metadata/namespace") {
+        meta.insert("namespace".into(), ns.clone());
     }
+    if let Some(Value::Object(dm)) = d.as_object_mut().and_then(|m| m.shift_remove("metadata")) {
+        for (k, v) in dm {
+            if k != "name" {
+                meta.insert(k, v);
+            }
+        }
+    }
+    patch.insert("metadata".into(), Value::Object(meta));
+    if let Some(m) = d.as_object() {
+        for (k, v) in m {
+            patch.insert(k.clone(), v.clone());
+        }
+    }
+    Some(Value::Object(patch))
+}
+
+/// A patch deleting a base object the environment does not have.
+fn delete_patch(b: &Object) -> Value {
+    json!({"$patch": "delete", "apiVersion": b.api_version(), "kind": b.kind(), "metadata": {"name": b.name(), "namespace": b.value.pointer("/metadata/namespace")}})
+}
+
+/// The overlay's kustomization: namespace, name prefix, labels, resources, images, replicas
+/// and patches.
+fn kustomization(
+    env: &EnvIr,
+    resources: Vec<Value>,
+    images: Vec<Value>,
+    replicas: Vec<Value>,
+    patches: &BTreeMap<String, Value>,
+) -> Value {
     let mut k = Map::new();
     k.insert(
         "apiVersion".into(),
@@ -295,11 +357,11 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
         k.insert("labels".into(), json!([{"pairs": env.labels}]));
     }
     k.insert("resources".into(), Value::Array(resources));
-    if !image_entries.is_empty() {
-        k.insert("images".into(), Value::Array(image_entries));
+    if !images.is_empty() {
+        k.insert("images".into(), Value::Array(images));
     }
-    if !replica_entries.is_empty() {
-        k.insert("replicas".into(), Value::Array(replica_entries));
+    if !replicas.is_empty() {
+        k.insert("replicas".into(), Value::Array(replicas));
     }
     if !patches.is_empty() {
         k.insert(
@@ -312,12 +374,10 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
             ),
         );
     }
-    files.insert(
-        format!("{dir}/kustomization.yaml"),
-        yaml::documents(head, &[Value::Object(k)]),
-    );
+    Value::Object(k)
 }
 
+/// The file of the patch of an object.
 fn patch_file(kind: &str, name: &str) -> String {
     format!("{}-{name}.yaml", kind.to_ascii_lowercase())
 }
@@ -363,77 +423,94 @@ fn merge_key(path: &[String]) -> Option<&'static str> {
 /// A strategic merge patch that turns `base` into `target` (None when they are equal).
 fn diff(base: &Value, target: &Value, path: &mut Vec<String>, builtin: bool) -> Option<Value> {
     match (base, target) {
-        (Value::Object(b), Value::Object(t)) => {
-            let mut out = Map::new();
-            for (k, tv) in t {
-                match b.get(k) {
-                    None => {
-                        out.insert(k.clone(), tv.clone());
-                    }
-                    Some(bv) => {
-                        path.push(k.clone());
-                        if let Some(d) = diff(bv, tv, path, builtin) {
-                            out.insert(k.clone(), d);
-                        }
-                        path.pop();
-                    }
-                }
-            }
-            for k in b.keys() {
-                if !t.contains_key(k) {
-                    out.insert(k.clone(), Value::Null);
-                }
-            }
-            (!out.is_empty()).then_some(Value::Object(out))
-        }
-        (Value::Array(b), Value::Array(t)) if b != t => {
-            let key = if builtin { merge_key(path) } else { None };
-            let keyed = |xs: &Vec<Value>, k: &str| xs.iter().all(|x| x.get(k).is_some());
-            let Some(key) = key.filter(|k| keyed(b, k) && keyed(t, k)) else {
-                return Some(target.clone());
-            };
-            // Strategic merge puts the patch's items first, in the patch's order, and then the
-            // base's other items in their order. The patch therefore lists the target's items
-            // up to its last changed one (unchanged ones by key only), and further while the
-            // rest would not come out in the target's order.
-            let changed = |te: &Value| match b.iter().find(|be| be[key] == te[key]) {
-                None => true,
-                Some(be) => be != te,
-            };
-            let mut k = t.iter().rposition(changed).map(|i| i + 1).unwrap_or(0);
-            let in_base_order = |rest: &[Value]| {
-                let positions: Vec<usize> = rest
-                    .iter()
-                    .filter_map(|x| b.iter().position(|y| y[key] == x[key]))
-                    .collect();
-                positions.windows(2).all(|w| w[0] < w[1])
-            };
-            while k < t.len() && !in_base_order(&t[k..]) {
-                k += 1;
-            }
-            let mut items = Vec::new();
-            for te in &t[..k] {
-                match b.iter().find(|be| be[key] == te[key]) {
-                    Some(be) => {
-                        let mut m = Map::new();
-                        m.insert(key.to_string(), te[key].clone());
-                        if let Some(Value::Object(d)) = diff(be, te, path, builtin) {
-                            m.extend(d);
-                        }
-                        items.push(Value::Object(m));
-                    }
-                    None => items.push(te.clone()),
-                }
-            }
-            for be in b {
-                if !t.iter().any(|te| te[key] == be[key]) {
-                    items.push(json!({key: be[key].clone(), "$patch": "delete"}));
-                }
-            }
-            (!items.is_empty()).then_some(Value::Array(items))
-        }
+        (Value::Object(b), Value::Object(t)) => diff_map(b, t, path, builtin),
+        (Value::Array(b), Value::Array(t)) if b != t => diff_list(b, t, path, builtin),
         _ => (base != target).then(|| target.clone()),
     }
+}
+
+/// A strategic merge patch that turns the map `b` into `t`: changed and added keys, and `null`
+/// for removed ones (None when they are equal).
+fn diff_map(
+    b: &Map<String, Value>,
+    t: &Map<String, Value>,
+    path: &mut Vec<String>,
+    builtin: bool,
+) -> Option<Value> {
+    let mut out = Map::new();
+    for (k, tv) in t {
+        match b.get(k) {
+            None => {
+                out.insert(k.clone(), tv.clone());
+            }
+            Some(bv) => {
+                path.push(k.clone());
+                if let Some(d) = diff(bv, tv, path, builtin) {
+                    out.insert(k.clone(), d);
+                }
+                path.pop();
+            }
+        }
+    }
+    for k in b.keys() {
+        if !t.contains_key(k) {
+            out.insert(k.clone(), Value::Null);
+        }
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
+}
+
+/// A strategic merge patch that turns the list `b` into the different list `t`: by merge key
+/// in built-in kinds, else the whole target list.
+fn diff_list(b: &[Value], t: &[Value], path: &mut Vec<String>, builtin: bool) -> Option<Value> {
+    let key = if builtin { merge_key(path) } else { None };
+    let keyed = |xs: &[Value], k: &str| xs.iter().all(|x| x.get(k).is_some());
+    let Some(key) = key.filter(|k| keyed(b, k) && keyed(t, k)) else {
+        return Some(Value::Array(t.to_vec()));
+    };
+    let mut items = Vec::new();
+    for te in &t[..listed_items(b, t, key)] {
+        match b.iter().find(|be| be[key] == te[key]) {
+            Some(be) => {
+                let mut m = Map::new();
+                m.insert(key.to_string(), te[key].clone());
+                if let Some(Value::Object(d)) = diff(be, te, path, builtin) {
+                    m.extend(d);
+                }
+                items.push(Value::Object(m));
+            }
+            None => items.push(te.clone()),
+        }
+    }
+    for be in b {
+        if !t.iter().any(|te| te[key] == be[key]) {
+            items.push(json!({key: be[key].clone(), "$patch": "delete"}));
+        }
+    }
+    (!items.is_empty()).then_some(Value::Array(items))
+}
+
+/// How many of the target's items a keyed list patch lists. Strategic merge puts the patch's
+/// items first, in the patch's order, and then the base's other items in their order. The
+/// patch therefore lists the target's items up to its last changed one (unchanged ones by key
+/// only), and further while the rest would not come out in the target's order.
+fn listed_items(b: &[Value], t: &[Value], key: &str) -> usize {
+    let changed = |te: &Value| match b.iter().find(|be| be[key] == te[key]) {
+        None => true,
+        Some(be) => be != te,
+    };
+    let mut k = t.iter().rposition(changed).map(|i| i + 1).unwrap_or(0);
+    let in_base_order = |rest: &[Value]| {
+        let positions: Vec<usize> = rest
+            .iter()
+            .filter_map(|x| b.iter().position(|y| y[key] == x[key]))
+            .collect();
+        positions.windows(2).all(|w| w[0] < w[1])
+    };
+    while k < t.len() && !in_base_order(&t[k..]) {
+        k += 1;
+    }
+    k
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod kustomize;
 pub mod trivy;
 pub mod yaml;
 
+use crate::ir::pipeline::{DeployIr, PipelineIr};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -43,6 +44,32 @@ pub fn shell_word(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
+}
+
+/// The CI script applying an environment's kustomize overlay with the built images tagged by
+/// the commit (`sha`: the CI's variable holding it): a release kustomization next to the
+/// overlays, the Jobs to run again deleted, then `kubectl apply -k`.
+fn kustomize_release(p: &PipelineIr, d: &DeployIr, sha: &str) -> String {
+    let mut s = format!(
+        "dir=\"deploy/kustomize/.release-{env}\"\nmkdir -p \"$dir\"\n{{\n  echo \"resources: [../overlays/{env}]\"\n",
+        env = d.env
+    );
+    if !p.images.is_empty() {
+        s.push_str("  echo \"images:\"\n");
+        for i in &p.images {
+            s.push_str(&format!(
+                "  echo \"  - {{name: {}, newTag: {sha}}}\"\n",
+                i.repository
+            ));
+        }
+    }
+    s.push_str("} > \"$dir/kustomization.yaml\"\n");
+    for c in d.job_cleanup_commands() {
+        s.push_str(&c);
+        s.push('\n');
+    }
+    s.push_str("kubectl apply -k \"$dir\"\n");
+    s
 }
 
 /// Every output of stowage for one IR. The emitters are independent: they run in parallel, and

@@ -1,0 +1,168 @@
+//! GitHub Actions: `.github/workflows/<app>.yml`.
+//!
+//! Takes the IR's pipeline, gives one workflow: drift check, tests with service containers,
+//! one image build per service (matrix) pushed to the registry with BuildKit cache and an
+//! optional Trivy scan, and a deploy job per environment with its trigger, environment (for
+//! protection rules and approvals), concurrency group, rollout wait, smoke test, rollback and
+//! Slack notification; optionally (`diff-comment #true`) a job that comments a pull request
+//! with the `stowage diff` of its deployed objects. Permissions are least privilege per job; no untrusted event text ever
+//! reaches a `run:` script.
+//!
+//! By aspect: `expr` (stowage's own expressions and literal spec text), `triggers` (the
+//! workflow's events and the plan job), `test`, `build` and `deploy` (their jobs).
+
+mod build;
+mod deploy;
+mod expr;
+mod test;
+mod triggers;
+
+use super::{FileSet, header, shell_word, yaml};
+use crate::ir::Ir;
+use crate::ir::pipeline::{PipelineIr, Platform};
+use expr::{gh, literal_text};
+use serde_json::{Map, Value, json};
+
+/// The workflow's path.
+pub fn path(app: &str) -> String {
+    format!(".github/workflows/{app}.yml")
+}
+
+/// The id of an environment's deploy job.
+fn job_id(env: &str) -> String {
+    format!("deploy-{env}")
+}
+
+/// A step that runs a script.
+fn step(name: &str, run: impl Into<String>) -> Value {
+    json!({"name": name, "run": run.into()})
+}
+
+/// The step installing this version of stowage.
+fn install_stowage() -> Value {
+    step(
+        "Install stowage",
+        format!(
+            "cargo install stowage --locked --version {}",
+            env!("CARGO_PKG_VERSION")
+        ),
+    )
+}
+
+/// The workflow, when the pipeline targets GitHub.
+pub fn emit(ir: &Ir) -> FileSet {
+    let mut files = FileSet::new();
+    let Some(p) = &ir.pipeline else { return files };
+    if !p.platforms.contains(&Platform::Github) {
+        return files;
+    }
+    let head = header(&ir.spec_file);
+    files.insert(
+        path(&p.app),
+        yaml::documents(&head, &[literal_text(workflow(p))]),
+    );
+    files
+}
+
+/// The workflow: its events, permissions, concurrency and jobs.
+fn workflow(p: &PipelineIr) -> Value {
+    json!({
+        "name": p.app,
+        "on": triggers::on(p),
+        "permissions": {"contents": "read"},
+        "concurrency": {"group": format!("{}-{}", gh("github.workflow"), gh("github.ref")), "cancel-in-progress": gh("github.event_name == 'pull_request'")},
+        "jobs": jobs(p),
+    })
+}
+
+/// Every job by id: drift, diff, test, build, plan and one deploy per environment. Builds and
+/// deploys wait for the gate (drift and test).
+fn jobs(p: &PipelineIr) -> Map<String, Value> {
+    let mut jobs = Map::new();
+    let mut gate: Vec<String> = Vec::new();
+    if p.drift {
+        jobs.insert("drift".into(), drift_job(p));
+        gate.push("drift".into());
+    }
+    if p.diff_comment {
+        jobs.insert("diff".into(), diff_job(p));
+    }
+    if let Some(t) = &p.test {
+        jobs.insert("test".into(), test::job(t));
+        gate.push("test".into());
+    }
+    if !p.images.is_empty() {
+        jobs.insert("build".into(), build::job(p, &gate));
+    }
+    let planned = triggers::planned(p);
+    if !planned.is_empty() {
+        jobs.insert("plan".into(), triggers::plan_job(&planned));
+    }
+    for d in &p.deploys {
+        jobs.insert(job_id(&d.env), deploy::job(p, d, &gate, &planned));
+    }
+    jobs
+}
+
+/// The job failing when the generated files are not what the spec gives.
+fn drift_job(p: &PipelineIr) -> Value {
+    json!({
+        "name": "Generated files are up to date",
+        "runs-on": "ubuntu-latest",
+        "permissions": {"contents": "read"},
+        "steps": [
+            {"uses": "actions/checkout@v5"},
+            install_stowage(),
+            step("stowage check", format!("stowage --message-format github check -f {} -o .", shell_word(&p.spec_file))),
+        ],
+    })
+}
+
+/// On pull requests from the repository itself: the semantic diff of the deployed objects
+/// between the base and the head, posted (or updated) as a comment. The base SHA reaches the
+/// script through the environment.
+fn diff_job(p: &PipelineIr) -> Value {
+    json!({
+        "name": "Deployment diff",
+        "if": "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
+        "runs-on": "ubuntu-latest",
+        "permissions": {"contents": "read", "pull-requests": "write"},
+        "steps": [
+            {"uses": "actions/checkout@v5", "with": {"fetch-depth": 0, "persist-credentials": false}},
+            install_stowage(),
+            {
+                "name": "Comment the deployment diff",
+                "env": {
+                    "BASE_SHA": gh("github.event.pull_request.base.sha"),
+                    "PR_NUMBER": gh("github.event.pull_request.number"),
+                    "GH_TOKEN": gh("github.token"),
+                    "GH_REPO": gh("github.repository"),
+                },
+                "run": diff_script(p),
+            },
+        ],
+    })
+}
+
+/// The diff job's script: `stowage diff` against the base, then the comment (an earlier one
+/// updated when there are no changes).
+fn diff_script(p: &PipelineIr) -> String {
+    let file = "\"$RUNNER_TEMP/stowage-diff.md\"";
+    [
+        "set +e".to_string(),
+        format!(
+            "stowage diff --format markdown \"git:$BASE_SHA\" {} > {file}",
+            shell_word(&p.spec_file)
+        ),
+        "status=$?".into(),
+        "set -e".into(),
+        "if [ \"$status\" -gt 1 ]; then exit \"$status\"; fi".into(),
+        "if [ \"$status\" -eq 0 ]; then".into(),
+        "  # No changes: update an earlier comment if there is one, post none otherwise.".into(),
+        format!("  gh pr comment \"$PR_NUMBER\" --edit-last --body-file {file} || true"),
+        "else".into(),
+        format!("  gh pr comment \"$PR_NUMBER\" --edit-last --create-if-none --body-file {file}"),
+        "fi\n".into(),
+    ]
+    .join("\n")
+}

@@ -10,6 +10,8 @@ pub mod diagnostic;
 pub mod emit;
 pub mod git_ref;
 pub mod ir;
+pub mod kubernetes;
+pub mod layout;
 pub mod output;
 pub mod policy;
 pub mod revision;

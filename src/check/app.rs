@@ -3,8 +3,8 @@
 use crate::check::report::*;
 use crate::check::values::{self};
 use crate::check::waivers::{WaiverTarget, waivers_of};
-use crate::check::{SUPPORTED_KUBERNETES, kubernetes_minor};
 use crate::diagnostic::{Diagnostic, Diagnostics, Span, code};
+use crate::kubernetes;
 use crate::syntax::ast::*;
 use std::collections::HashMap;
 
@@ -15,8 +15,8 @@ pub(in crate::check) fn app(spec: &Spec, diags: &mut Diagnostics) {
         name(diags, ns, "namespace", values::dns_label);
     }
     if let Some(k) = &app.kubernetes {
-        match kubernetes_minor(&k.v) {
-            Some(m) if SUPPORTED_KUBERNETES.contains(&m) => {}
+        match kubernetes::minor(&k.v) {
+            Some(m) if kubernetes::SUPPORTED.contains(&m) => {}
             Some(_) => diags.push(
                 Diagnostic::error(
                     &code::version::UNSUPPORTED,
@@ -26,8 +26,8 @@ pub(in crate::check) fn app(spec: &Spec, diags: &mut Diagnostics) {
                 )
                 .with_help(format!(
                     "target a version from 1.{} to 1.{}",
-                    SUPPORTED_KUBERNETES.start(),
-                    SUPPORTED_KUBERNETES.end()
+                    kubernetes::SUPPORTED.start(),
+                    kubernetes::SUPPORTED.end()
                 )),
             ),
             None => diags.push(

@@ -8,7 +8,7 @@
 
 use crate::diagnostic::code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
-use crate::ir::layout::{HELM_VALUES_KEYS, RESERVED_GROUPS, ingress_group, values_key};
+use crate::layout::{HELM_VALUES_KEYS, RESERVED_GROUPS, ingress_group, values_key};
 use crate::syntax::ast::{Items, S};
 use std::collections::HashMap;
 

@@ -28,9 +28,6 @@ use report::name;
 use std::collections::HashMap;
 use waivers::WaiverTarget;
 
-/// Kubernetes minor versions the spec may target.
-pub const SUPPORTED_KUBERNETES: std::ops::RangeInclusive<u32> = 25..=37;
-
 pub fn check(spec: &Spec) -> Diagnostics {
     let mut diags = Diagnostics::new();
     app::app(spec, &mut diags);
@@ -104,21 +101,6 @@ fn merge_environments(diags: Diagnostics) -> Diagnostics {
     let mut merged = Diagnostics::new();
     merged.extend(out);
     merged
-}
-
-/// Parse "1.33" (or "v1.33.2") into the minor version.
-pub fn kubernetes_minor(v: &str) -> Option<u32> {
-    let v = v.strip_prefix('v').unwrap_or(v);
-    let mut parts = v.split('.');
-    let major = parts.next()?.parse::<u32>().ok()?;
-    let minor = parts.next()?.parse::<u32>().ok()?;
-    if major != 1 {
-        return None;
-    }
-    if let Some(patch) = parts.next() {
-        patch.parse::<u32>().ok()?;
-    }
-    Some(minor)
 }
 
 /// Context for checking one set of items (the base, or one environment's).

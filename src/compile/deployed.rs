@@ -4,8 +4,8 @@
 
 use crate::diagnostic::code;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
-use crate::ir::layout::ingress_group;
 use crate::ir::verify::NameProblem;
+use crate::layout::ingress_group;
 use crate::syntax::ast::{Items, Spec};
 use std::collections::HashMap;
 

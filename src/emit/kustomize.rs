@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-pub const ROOT: &str = crate::ir::layout::KUSTOMIZE_ROOT;
+pub const ROOT: &str = crate::layout::KUSTOMIZE_ROOT;
 
 /// The kustomize tree: the base, its kustomization, and an overlay per environment.
 pub fn emit(ir: &Ir) -> FileSet {

@@ -7,7 +7,6 @@
 //! logical (no environment prefix); [`EnvIr::render`] gives the final objects.
 
 pub mod kinds;
-pub mod layout;
 mod lower;
 mod naming;
 mod network;

@@ -61,7 +61,7 @@ fn target_ports(target: &Workload, reference: Option<&PortRef>) -> Vec<net::Netw
 }
 
 pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
-    let group = || super::layout::NETWORK_GROUP.to_string();
+    let group = || crate::layout::NETWORK_GROUP.to_string();
     let mut out = vec![(group(), default_deny(env)), (group(), allow_dns(env))];
     let traffic = Traffic::of(env);
     for w in &env.items.workloads {

@@ -417,7 +417,7 @@ fn image_build(spec: &Spec, registry: &str, b: &BuildImage) -> ImageBuild {
         target: b.target.as_ref().map(|c| c.v.clone()),
         helm_tag_keys: workloads
             .iter()
-            .map(|w| format!("{}.image.tag", super::layout::values_key(&w.name.v)))
+            .map(|w| format!("{}.image.tag", crate::layout::values_key(&w.name.v)))
             .collect(),
     }
 }
@@ -452,7 +452,7 @@ fn deploy(spec: &Spec, environments: &[EnvIr], built: &[&str], d: &Deploy) -> Op
         .map(|o| (o.group.clone(), format!("{}{}", env.prefix, o.name())))
         .collect();
     let app = &spec.app.name.v;
-    let layout = super::layout::HELM_ROOT;
+    let layout = crate::layout::HELM_ROOT;
     Some(DeployIr {
         env: d.env.v.clone(),
         app: app.clone(),
@@ -471,7 +471,7 @@ fn deploy(spec: &Spec, environments: &[EnvIr], built: &[&str], d: &Deploy) -> Op
         url: d.url.as_ref().map(|u| u.v.clone()),
         release: d.release.as_ref().is_some_and(|r| r.v),
         namespace: env.namespace.clone(),
-        overlay: format!("{}/overlays/{}", super::layout::KUSTOMIZE_ROOT, env.name),
+        overlay: format!("{}/overlays/{}", crate::layout::KUSTOMIZE_ROOT, env.name),
         chart: format!("{layout}/{app}"),
         values_file: format!("{layout}/{app}/values-{}.yaml", env.name),
         rollouts,

@@ -74,7 +74,7 @@ fn check(env: &EnvIr, env_name: Option<&str>, o: &Object, out: &mut Vec<NameProb
     let kind = o.kind();
     let deployed = env.deployed_name(o);
     let (max, label, why) = rule(kind);
-    let fixed = crate::ir::layout::RESERVED_GROUPS.contains(&o.group.as_str());
+    let fixed = crate::layout::RESERVED_GROUPS.contains(&o.group.as_str());
     let spec_name = if fixed || kind == "Ingress" {
         o.name()
     } else {

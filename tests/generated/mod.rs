@@ -203,6 +203,8 @@ pub struct Workload {
     pub env: Vec<EnvVar>,
     pub port: Option<u16>,
     pub replicas: u8,
+    /// `grace-period`, seconds.
+    pub grace_period: Option<u16>,
     pub labels: Vec<(String, String)>,
     pub annotations: Vec<(String, String)>,
     pub enabled: bool,
@@ -333,7 +335,7 @@ fn workload(name: String) -> impl Strategy<Value = Workload> {
         prop::collection::vec(hostile(), 0..3),
         prop::collection::vec(hostile(), 0..4),
         prop::collection::vec((0u8..4, hostile(), 0usize..4), 0..4),
-        1u8..4,
+        (1u8..4, prop::option::weighted(0.4, 0u16..600)),
         label_pairs(),
         annotation_pairs(),
         prop::bool::weighted(0.85),
@@ -348,7 +350,7 @@ fn workload(name: String) -> impl Strategy<Value = Workload> {
                 command,
                 args,
                 env,
-                replicas,
+                (replicas, grace_period),
                 labels,
                 annotations,
                 enabled,
@@ -377,6 +379,7 @@ fn workload(name: String) -> impl Strategy<Value = Workload> {
                     env,
                     port: kind.long_running().then_some(8080),
                     replicas,
+                    grace_period,
                     labels,
                     annotations,
                     enabled,
@@ -756,6 +759,9 @@ impl Spec {
                 w.replicas
             };
             s.push_str(&format!("    replicas {replicas}\n"));
+        }
+        if let Some(g) = w.grace_period {
+            s.push_str(&format!("    grace-period {g}\n"));
         }
         if w.kind == Kind::Stateful && production {
             s.push_str("    waive \"replicas\" reason=\"a generated test database\"\n");

@@ -6,11 +6,12 @@ use crate::diagnostic::{Diagnostic, Diagnostics, code};
 use crate::syntax::ast::*;
 
 impl Cx<'_> {
-    /// Deadlines, retries and history within range; a known time zone.
+    /// Deadlines, retries, history and the grace period within range; a known time zone.
     pub(in crate::check) fn run_values(&self, w: &Workload, diags: &mut Diagnostics) {
         for (v, what, max) in [
             (&w.deadline, "deadline", i64::from(i32::MAX)),
             (&w.retries, "retries", 100),
+            (&w.grace_period, "grace period", i64::from(i32::MAX)),
         ]
         .into_iter()
         .chain(

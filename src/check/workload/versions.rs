@@ -1,7 +1,6 @@
 //! Fields that need a newer Kubernetes than the app targets.
 
 use crate::check::Cx;
-use crate::check::kubernetes_minor;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span, code};
 use crate::syntax::ast::*;
 
@@ -11,7 +10,7 @@ impl Cx<'_> {
         let Some(k) = &self.spec.app.kubernetes else {
             return;
         };
-        let Some(minor) = kubernetes_minor(&k.v) else {
+        let Some(minor) = crate::kubernetes::minor(&k.v) else {
             return;
         };
         for (feature, span, since) in version_features(w) {

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 /// Chart.yaml: the chart's name, description, versions and the Kubernetes it needs.
 pub(super) fn chart_yaml(ir: &Ir, head: &str) -> String {
-    let minor = crate::check::kubernetes_minor(&ir.kubernetes).unwrap_or(33);
+    let minor = crate::kubernetes::minor(&ir.kubernetes).unwrap_or(33);
     let chart = json!({
         "apiVersion": "v2",
         "name": ir.app,

@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use templates::Templates;
 
-pub const ROOT: &str = crate::ir::layout::HELM_ROOT;
+pub const ROOT: &str = crate::layout::HELM_ROOT;
 
 pub use super::kustomize::split_image;
 

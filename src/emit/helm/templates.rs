@@ -254,7 +254,7 @@ fn end_marker(body: &str, id: &(String, String)) -> String {
 
 /// Where an object's values live, and the workload it belongs to.
 fn place_of(o: &Object) -> Place {
-    use crate::ir::layout::{CONFIG_GROUP, NETWORK_GROUP, SECRETS_GROUP};
+    use crate::layout::{CONFIG_GROUP, NETWORK_GROUP, SECRETS_GROUP};
     let kind = o.kind();
     let name = o.name();
     let own = |parent: &str| {

@@ -21,7 +21,6 @@ use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
-pub const DEFAULT_KUBERNETES: &str = "1.33";
 /// The user (and group) a non-root pod runs as when the spec names none: above 10000, so it
 /// matches no user of the node.
 pub const DEFAULT_USER: i64 = 10001;
@@ -84,7 +83,7 @@ pub(super) fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, Strin
             .app
             .kubernetes
             .as_ref()
-            .map_or_else(|| DEFAULT_KUBERNETES.to_string(), |k| k.v.clone()),
+            .map_or_else(|| crate::kubernetes::DEFAULT.to_string(), |k| k.v.clone()),
         description: spec.app.description.as_ref().map(|d| d.v.clone()),
         app_version: spec
             .items
@@ -156,18 +155,18 @@ impl Cx<'_> {
         let object = |group: String, value: Value| Object { group, value };
         let items = env.items;
         let mut objects = vec![object(
-            super::layout::NAMESPACE_GROUP.into(),
+            crate::layout::NAMESPACE_GROUP.into(),
             self.namespace(env),
         )];
         for c in &items.configs {
             objects.push(object(
-                super::layout::CONFIG_GROUP.into(),
+                crate::layout::CONFIG_GROUP.into(),
                 self.config(env, c),
             ));
         }
         for s in &items.secrets {
             objects.extend(
-                config::secret(env, s).map(|v| object(super::layout::SECRETS_GROUP.into(), v)),
+                config::secret(env, s).map(|v| object(crate::layout::SECRETS_GROUP.into(), v)),
             );
         }
         for w in &items.workloads {
@@ -179,7 +178,7 @@ impl Cx<'_> {
         }
         for i in &items.ingresses {
             objects.push(object(
-                super::layout::ingress_group(&i.name.v),
+                crate::layout::ingress_group(&i.name.v),
                 ingress::ingress(env, i),
             ));
         }

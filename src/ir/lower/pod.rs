@@ -49,6 +49,7 @@ impl Cx<'_> {
             service_account_name: w.service_account.as_ref().map(|s| s.v.clone()),
             automount_service_account_token: w.service_account.is_none().then_some(false),
             enable_service_links: Some(false),
+            termination_grace_period_seconds: w.grace_period.as_ref().map(|g| g.v),
             security_context: Some(pod_security(sec, non_root)),
             containers: vec![container],
             volumes: some(volumes),

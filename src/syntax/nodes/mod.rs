@@ -9,6 +9,7 @@ pub mod env;
 pub mod environment;
 pub mod image;
 pub mod ingress;
+pub mod lifecycle;
 pub mod meta;
 pub mod network;
 pub mod pipeline;

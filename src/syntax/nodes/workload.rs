@@ -4,6 +4,7 @@
 use super::container::{ARGS, COMMAND};
 use super::env::{ENV, ENV_FROM, EnvVar};
 use super::image::{IMAGE, Image};
+use super::lifecycle::GRACE_PERIOD;
 use super::meta::{ANNOTATIONS, LABELS, WAIVE, Waiver};
 use super::network::{
     ALLOW_FROM, AllowFrom, EGRESS, EXPOSE, Egress, METRICS, Metrics, REACH, Reach, ServiceType,
@@ -88,6 +89,7 @@ pub static CHILDREN: &[(&Kind, u8)] = &[
     (&LIVENESS, LONG),
     (&READINESS, LONG),
     (&STARTUP, LONG),
+    (&GRACE_PERIOD, ANY),
     (&SECURITY, ANY),
     (&SERVICE_ACCOUNT, ANY),
     (&VOLUME, ANY),
@@ -226,6 +228,8 @@ pub struct Workload {
     pub liveness: Option<Probe>,
     pub readiness: Option<Probe>,
     pub startup: Option<Probe>,
+    /// Seconds between the stop signal and the kill (`terminationGracePeriodSeconds`).
+    pub grace_period: Option<S<i64>>,
     pub security: Option<Security>,
     pub service_account: Option<S<String>>,
     pub replicas: Option<S<i64>>,
@@ -275,6 +279,7 @@ impl Workload {
             liveness: None,
             readiness: None,
             startup: None,
+            grace_period: None,
             security: None,
             service_account: None,
             replicas: None,
@@ -364,6 +369,7 @@ impl Decoder<'_> {
             "liveness" => w.liveness = self.probe(c),
             "readiness" => w.readiness = self.probe(c),
             "startup" => w.startup = self.probe(c),
+            "grace-period" => w.grace_period = self.int_arg(c, &GRACE_PERIOD),
             "security" => w.security = self.security(c),
             "service-account" => w.service_account = self.str_arg(c, &SERVICE_ACCOUNT),
             "replicas" => w.replicas = self.int_arg(c, &REPLICAS),

@@ -17,7 +17,7 @@ use super::tpl::{Field, Guard, Item, Node, go_string};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
-pub use crate::ir::layout::values_key as camel;
+pub use crate::layout::values_key as camel;
 
 /// Where values live: a dotted path under `.Values`.
 #[derive(Debug, Clone)]

@@ -1,0 +1,40 @@
+//! The Kubernetes versions a spec may target, and the default: shared by the checker (which
+//! refuses others and fields too new for the target), the lowering and the Helm chart's
+//! `kubeVersion`.
+
+/// Kubernetes minor versions the spec may target.
+pub const SUPPORTED: std::ops::RangeInclusive<u32> = 25..=37;
+
+/// The version targeted when the spec names none.
+pub const DEFAULT: &str = "1.33";
+
+/// Parse "1.33" (or "v1.33.2") into the minor version.
+pub fn minor(v: &str) -> Option<u32> {
+    let v = v.strip_prefix('v').unwrap_or(v);
+    let mut parts = v.split('.');
+    let major = parts.next()?.parse::<u32>().ok()?;
+    let minor = parts.next()?.parse::<u32>().ok()?;
+    if major != 1 {
+        return None;
+    }
+    if let Some(patch) = parts.next() {
+        patch.parse::<u32>().ok()?;
+    }
+    Some(minor)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn versions_parse_as_the_api_server_prints_them() {
+        assert_eq!(super::minor("1.33"), Some(33));
+        assert_eq!(super::minor("v1.30.2"), Some(30));
+        assert_eq!(super::minor("2.1"), None);
+        assert_eq!(super::minor("1.x"), None);
+        assert_eq!(super::minor("1.31.x"), None);
+        assert_eq!(
+            super::minor(super::DEFAULT).map(|m| super::SUPPORTED.contains(&m)),
+            Some(true)
+        );
+    }
+}

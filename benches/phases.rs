@@ -33,7 +33,7 @@ fn phases(c: &mut Criterion) {
     let spec = spec.expect("the benchmark spec parses");
     assert!(!diags.has_errors() && !stowage::check::check(&spec).has_errors());
     let files = BTreeMap::new();
-    let ir = stowage::ir::lower(spec.clone(), "stowage.kdl", &files);
+    let (ir, _) = stowage::ir::lower(spec.clone(), "stowage.kdl", &files);
 
     let mut g = c.benchmark_group(format!("n{n}"));
     g.sample_size(10);

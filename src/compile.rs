@@ -8,7 +8,10 @@ use crate::diagnostic::code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::emit::{self, FileSet};
 use crate::ir::{self, Ir};
-use crate::syntax::{self, ast::Spec};
+use crate::syntax::{
+    self,
+    ast::{S, Spec},
+};
 
 mod deployed;
 use std::collections::BTreeMap;
@@ -88,42 +91,9 @@ pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>
     let mut files = BTreeMap::new();
     if let Some(spec) = &spec {
         diagnostics.extend(crate::timings::phase("check", || crate::check::check(spec)));
-        let all_configs = spec.items.configs.iter().chain(
-            spec.environments
-                .iter()
-                .flat_map(|e| e.items.configs.iter()),
-        );
-        for f in all_configs.flat_map(|c| c.files.iter()) {
-            if files.contains_key(&f.path.v) {
-                continue;
-            }
-            let p = Path::new(&f.path.v);
-            if p.is_absolute() || p.components().any(|c| matches!(c, Component::ParentDir)) {
-                diagnostics.push(
-                    Diagnostic::error(&code::config::FILE, format!("`{}` is outside the spec's folder", f.path.v), f.path.span, "not under the spec's folder")
-                        .with_help("config files are read relative to stowage.kdl and must stay inside its folder"),
-                );
-                continue;
-            }
-            match read(&f.path.v) {
-                Ok(text) => {
-                    let what = format!("`{}`", f.path.v);
-                    let checks = [
-                        crate::syntax::strings::check_text(&text, f.path.span, &what),
-                        crate::syntax::strings::check_secret(&text, f.path.span, &what),
-                    ];
-                    diagnostics.extend(checks.into_iter().flatten());
-                    files.insert(f.path.v.clone(), text);
-                }
-                Err(e) => diagnostics.push(
-                    Diagnostic::error(
-                        &code::config::FILE,
-                        format!("cannot read `{}`: {e}", f.path.v),
-                        f.path.span,
-                        "file not readable",
-                    )
-                    .with_help("the path is relative to the folder of stowage.kdl"),
-                ),
+        for (path, code) in read_files(spec) {
+            if let Some(text) = read_file(path, code, read, &mut diagnostics) {
+                files.insert(path.v.clone(), text);
             }
         }
     }
@@ -136,7 +106,8 @@ pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>
         && let Some(s) = spec.take()
     {
         let places = deployed::Places::of(&s);
-        let lowered = crate::timings::phase("lower", || ir::lower(s, "", &files));
+        let (lowered, found) = crate::timings::phase("lower", || ir::lower(s, "", &files));
+        diagnostics.extend(found);
         diagnostics.extend(places.diagnostics(&ir::verify::names(&lowered)));
         ir = Some(lowered);
     }
@@ -145,6 +116,76 @@ pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>
         diagnostics,
         files,
         ir,
+    }
+}
+
+/// Every file a spec reads (once each), with the code a problem reading it is reported as:
+/// configs' files, manifests and CRDs.
+fn read_files(spec: &Spec) -> Vec<(&S<String>, &'static code::Code)> {
+    let all_items = std::iter::once(&spec.items).chain(spec.environments.iter().map(|e| &e.items));
+    let mut out: Vec<(&S<String>, &'static code::Code)> = Vec::new();
+    for items in all_items {
+        let configs = items
+            .configs
+            .iter()
+            .flat_map(|c| c.files.iter().map(|f| &f.path));
+        out.extend(configs.map(|p| (p, &code::config::FILE)));
+        out.extend(
+            items
+                .manifests
+                .iter()
+                .map(|m| (&m.path, &code::object::FILE)),
+        );
+    }
+    out.extend(spec.crds.iter().map(|c| (&c.path, &code::object::FILE)));
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|(p, _)| seen.insert(p.v.clone()));
+    out
+}
+
+/// A file the spec names, relative to its folder: refused outside it, scanned for forbidden
+/// characters and credentials like the spec.
+fn read_file(
+    path: &S<String>,
+    code: &'static code::Code,
+    read: &dyn Fn(&str) -> Result<String, String>,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    let p = Path::new(&path.v);
+    if p.is_absolute() || p.components().any(|c| matches!(c, Component::ParentDir)) {
+        diagnostics.push(
+            Diagnostic::error(
+                code,
+                format!("`{}` is outside the spec's folder", path.v),
+                path.span,
+                "not under the spec's folder",
+            )
+            .with_help("files are read relative to stowage.kdl and must stay inside its folder"),
+        );
+        return None;
+    }
+    match read(&path.v) {
+        Ok(text) => {
+            let what = format!("`{}`", path.v);
+            let checks = [
+                crate::syntax::strings::check_text(&text, path.span, &what),
+                crate::syntax::strings::check_secret(&text, path.span, &what),
+            ];
+            diagnostics.extend(checks.into_iter().flatten());
+            Some(text)
+        }
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    code,
+                    format!("cannot read `{}`: {e}", path.v),
+                    path.span,
+                    "file not readable",
+                )
+                .with_help("the path is relative to the folder of stowage.kdl"),
+            );
+            None
+        }
     }
 }
 

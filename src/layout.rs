@@ -12,12 +12,15 @@ pub const NAMESPACE_GROUP: &str = "namespace";
 pub const CONFIG_GROUP: &str = "config";
 pub const SECRETS_GROUP: &str = "secrets";
 pub const NETWORK_GROUP: &str = "network";
+/// Objects declared with `object` or read from a `manifest`.
+pub const OBJECTS_GROUP: &str = "objects";
 /// File stems a workload's group may not take: the fixed groups, and the kustomization.
 pub const RESERVED_GROUPS: &[&str] = &[
     NAMESPACE_GROUP,
     CONFIG_GROUP,
     SECRETS_GROUP,
     NETWORK_GROUP,
+    OBJECTS_GROUP,
     "kustomization",
 ];
 
@@ -34,6 +37,7 @@ pub const HELM_VALUES_KEYS: &[&str] = &[
     "secrets",
     "networkPolicies",
     "ingress",
+    "objects",
 ];
 
 /// The Helm values key of a workload or object name: camelCase (`celery-worker` ->

@@ -16,6 +16,7 @@ pub mod verify;
 
 pub use lower::{JOB_HASH_LEN, JOB_TTL, job_name};
 
+use crate::diagnostic::Diagnostics;
 use crate::syntax::ast::{PolicyLevel, Spec};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -99,9 +100,14 @@ impl EnvIr {
     }
 }
 
-/// Lower a checked spec. `files` holds the contents of every config file, by the path written
-/// in the spec.
-pub fn lower(mut spec: Spec, spec_file: &str, files: &BTreeMap<String, String>) -> Ir {
+/// Lower a checked spec. `files` holds the contents of every file the spec reads (configs,
+/// manifests, CRDs), by the path written in the spec. Gives the IR and what lowering finds
+/// wrong: patches that miss, objects their schemas refuse.
+pub fn lower(
+    mut spec: Spec,
+    spec_file: &str,
+    files: &BTreeMap<String, String>,
+) -> (Ir, Diagnostics) {
     // The order of workloads, configs, secrets, ingresses and environments in the spec means
     // nothing: the output is the same for any order.
     spec.items.sort_by_name();
@@ -110,9 +116,9 @@ pub fn lower(mut spec: Spec, spec_file: &str, files: &BTreeMap<String, String>) 
         e.items.sort_by_name();
     }
     let spec = &spec;
-    let mut ir = lower::lower(spec, spec_file, files);
+    let (mut ir, diags) = lower::lower(spec, spec_file, files);
     ir.pipeline = pipeline::lower(spec, spec_file, &ir.kubernetes, &ir.environments);
-    ir
+    (ir, diags)
 }
 
 /// Kind order used when sorting objects: the order `kubectl apply` wants them created in.

@@ -16,6 +16,8 @@ pub use super::nodes::image::{Image, PullPolicy};
 pub use super::nodes::ingress::{Ingress, IssuerKind, PathType, Route, Tls};
 pub use super::nodes::meta::Waiver;
 pub use super::nodes::network::{AllowFrom, Egress, Metrics, Peer, Reach, ServiceType};
+pub use super::nodes::object::{FileRef, Object, Target};
+pub use super::nodes::patch::{JsonPatch, Op, Patch, PatchOp};
 pub use super::nodes::pipeline::{
     BuildImage, BuildStage, Deploy, DeployMethod, Language, Pipeline, Platform, RunStep, Scan,
     Setup, TestService, TestStage, Trigger,
@@ -65,6 +67,8 @@ pub struct Spec {
     pub items: Items,
     pub environments: Vec<Environment>,
     pub pipeline: Option<Pipeline>,
+    /// Files of CustomResourceDefinitions whose kinds objects may have.
+    pub crds: Vec<FileRef>,
 }
 
 /// Everything that becomes Kubernetes objects.
@@ -74,6 +78,12 @@ pub struct Items {
     pub configs: Vec<Config>,
     pub secrets: Vec<Secret>,
     pub ingresses: Vec<Ingress>,
+    /// Objects declared as data.
+    pub objects: Vec<Object>,
+    /// YAML files of objects.
+    pub manifests: Vec<FileRef>,
+    pub patches: Vec<Patch>,
+    pub json_patches: Vec<JsonPatch>,
 }
 
 impl Items {
@@ -83,5 +93,10 @@ impl Items {
         self.configs.sort_by(|a, b| a.name.v.cmp(&b.name.v));
         self.secrets.sort_by(|a, b| a.name.v.cmp(&b.name.v));
         self.ingresses.sort_by(|a, b| a.name.v.cmp(&b.name.v));
+        let by_target = |t: &Target| (t.kind.clone(), t.name.clone());
+        self.objects.sort_by_key(|o| by_target(&o.target));
+        self.manifests.sort_by(|a, b| a.path.v.cmp(&b.path.v));
+        self.patches.sort_by_key(|p| by_target(&p.target));
+        self.json_patches.sort_by_key(|p| by_target(&p.target));
     }
 }

@@ -6,6 +6,7 @@
 //! too, with the file's name.
 
 pub mod ast;
+pub mod data;
 pub mod decode;
 pub mod format;
 pub mod keyword;
@@ -124,78 +125,86 @@ fn kdl_errors(source: &str, err: &kdl::KdlError) -> Diagnostics {
 fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
     decode::check_top_level(nodes, diags);
     strings::check(nodes, diags);
-    let apps: Vec<&Node> = nodes.iter().filter(|n| n.name == "app").collect();
-    if apps.len() > 1 {
-        diags.push(
-            Diagnostic::error(
-                &code::syntax::DUPLICATE_NODE,
-                "`app` is given twice",
-                apps[1].name_span,
-                "given again here",
-            )
-            .with_label(apps[0].name_span, "first given here")
-            .with_help("a spec describes one app: keep one `app` node"),
-        );
-    }
     let mut dec = Decoder { diags };
-    let app = match apps.first() {
-        Some(a) => dec.app(a),
-        None => {
-            let span = nodes.first().map(|n| n.name_span).unwrap_or_default();
-            dec.diags.push(
-                Diagnostic::error(
-                    &code::syntax::MISSING_APP,
-                    "the spec has no `app` node",
-                    span,
-                    "expected `app` first",
-                )
-                .with_help("start the spec with `app \"my-app\" { namespace \"my-app\" }`"),
-            );
-            None
-        }
-    };
+    let app = app(&mut dec, nodes);
     let base_nodes: Vec<Node> = nodes
         .iter()
         .filter(|n| ITEM_KINDS.contains(&n.name.as_str()))
         .cloned()
         .collect();
     let items = dec.items(&tree::prune_disabled(base_nodes.clone()));
-    let mut environments = Vec::new();
-    for env_node in nodes
+    let environments = nodes
         .iter()
         .filter(|n| n.name == "environment" && !n.is_disabled())
-    {
-        let Some(settings) = dec.env_settings(env_node) else {
-            continue;
-        };
-        let overrides: Vec<Node> = env_node
-            .children
-            .iter()
-            .filter(|n| ITEM_KINDS.contains(&n.name.as_str()))
-            .cloned()
-            .collect();
-        let merged = tree::prune_disabled(tree::merge(&base_nodes, &overrides));
-        let items = dec.items(&merged);
-        environments.push(settings.with_items(env_node.name_span, items));
-    }
+        .filter_map(|e| environment(&mut dec, &base_nodes, e))
+        .collect();
     let pipelines: Vec<&Node> = nodes.iter().filter(|n| n.name == "pipeline").collect();
-    if pipelines.len() > 1 {
-        dec.diags.push(
-            Diagnostic::error(
-                &code::syntax::DUPLICATE_NODE,
-                "`pipeline` is given twice",
-                pipelines[1].name_span,
-                "given again here",
-            )
-            .with_label(pipelines[0].name_span, "first given here")
-            .with_help("describe the whole delivery pipeline in one `pipeline` node"),
-        );
-    }
+    once(
+        &mut dec,
+        &pipelines,
+        "describe the whole delivery pipeline in one `pipeline` node",
+    );
     let pipeline = pipelines.first().and_then(|p| dec.pipeline(p));
+    let crds = nodes
+        .iter()
+        .filter(|n| n.name == "crd" && !n.is_disabled())
+        .filter_map(|n| dec.file_ref(n, &nodes::object::CRD))
+        .collect();
     Some(Spec {
         app: app?,
         items,
         environments,
         pipeline,
+        crds,
     })
+}
+
+/// The one `app` node.
+fn app(dec: &mut Decoder, nodes: &[Node]) -> Option<ast::App> {
+    let apps: Vec<&Node> = nodes.iter().filter(|n| n.name == "app").collect();
+    once(dec, &apps, "a spec describes one app: keep one `app` node");
+    if let Some(a) = apps.first() {
+        return dec.app(a);
+    }
+    let span = nodes.first().map(|n| n.name_span).unwrap_or_default();
+    dec.diags.push(
+        Diagnostic::error(
+            &code::syntax::MISSING_APP,
+            "the spec has no `app` node",
+            span,
+            "expected `app` first",
+        )
+        .with_help("start the spec with `app \"my-app\" { namespace \"my-app\" }`"),
+    );
+    None
+}
+
+/// A top-level node that may be given once.
+fn once(dec: &mut Decoder, given: &[&Node], help: &str) {
+    if let [first, second, ..] = given {
+        dec.diags.push(
+            Diagnostic::error(
+                &code::syntax::DUPLICATE_NODE,
+                format!("`{}` is given twice", first.name),
+                second.name_span,
+                "given again here",
+            )
+            .with_label(first.name_span, "first given here")
+            .with_help(help),
+        );
+    }
+}
+
+/// An environment: its settings, and the items merged with its overrides.
+fn environment(dec: &mut Decoder, base: &[Node], env: &Node) -> Option<ast::Environment> {
+    let settings = dec.env_settings(env)?;
+    let overrides: Vec<Node> = env
+        .children
+        .iter()
+        .filter(|n| ITEM_KINDS.contains(&n.name.as_str()))
+        .cloned()
+        .collect();
+    let merged = tree::prune_disabled(tree::merge(base, &overrides));
+    let items = dec.items(&merged);
+    Some(settings.with_items(env.name_span, items))
 }

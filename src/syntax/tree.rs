@@ -5,6 +5,7 @@
 //! so later phases can point at the exact spot. Environment overrides are merged on this tree
 //! (see [`merge`]) before it is typed.
 
+use super::vocab::{self, Children, Identity, Kind};
 use crate::diagnostic::Span;
 use kdl::{KdlDocument, KdlEntry, KdlNode, KdlValue};
 use std::collections::HashMap;
@@ -30,9 +31,13 @@ pub struct Node {
     pub name_span: Span,
     /// Span of the whole node, children included.
     pub span: Span,
+    /// A type annotation before the name: `(list)ports`.
+    pub ty: Option<String>,
     pub args: Vec<Value>,
     pub props: Vec<Prop>,
     pub children: Vec<Node>,
+    /// Whether the node has a children block, even an empty one (`name {}`).
+    pub block: bool,
     /// Where an environment override touched this node (the override's name span).
     pub override_span: Option<Span>,
 }
@@ -59,9 +64,11 @@ impl Node {
             name: node.name().value().to_string(),
             name_span: node.name().span().into(),
             span: node.span().into(),
+            ty: node.ty().map(|t| t.value().to_string()),
             args,
             props,
             children: node.children().map(from_document).unwrap_or_default(),
+            block: node.children().is_some(),
             override_span: None,
         }
     }
@@ -73,6 +80,13 @@ impl Node {
 
     pub fn prop(&self, key: &str) -> Option<&Prop> {
         self.props.iter().rev().find(|p| p.key == key)
+    }
+
+    /// `name #null`: one null argument and nothing else.
+    pub fn is_null(&self) -> bool {
+        self.props.is_empty()
+            && self.children.is_empty()
+            && matches!(self.args.as_slice(), [v] if v.value.is_null())
     }
 
     /// `enabled=#false` switches a node off (typically in one environment).
@@ -97,8 +111,52 @@ pub fn from_document(doc: &KdlDocument) -> Vec<Node> {
     doc.nodes().iter().map(Node::from_kdl).collect()
 }
 
-fn key_of(node: &Node) -> (&str, Option<&str>) {
-    if super::vocab::is_named(&node.name) {
+/// How the children of a node are merged: nodes of the language by their identity in their
+/// parent's declaration (kind, or kind and name, or a list given whole), or data (an `object`'s
+/// body, a patch) by key, with `-` items as one list.
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    /// Children of this kind (`None`: the top level).
+    Language(Option<&'static Kind>),
+    Data,
+}
+
+impl Mode {
+    /// The declaration of a node of this name here.
+    fn kind(self, name: &str) -> Option<&'static Kind> {
+        match self {
+            Mode::Language(Some(parent)) => parent.child(name),
+            Mode::Language(None) => vocab::ROOTS.iter().copied().find(|k| k.name == name),
+            Mode::Data => None,
+        }
+    }
+
+    /// The mode of a node's children.
+    fn of_children(self, node: &Node) -> Mode {
+        match self.kind(&node.name) {
+            _ if matches!(self, Mode::Data) => Mode::Data,
+            Some(k) if matches!(k.children, Children::Data) => Mode::Data,
+            k => Mode::Language(k),
+        }
+    }
+
+    fn is_named(self, name: &str) -> bool {
+        self.kind(name)
+            .is_some_and(|k| k.identity == Identity::Named)
+    }
+
+    fn is_list(self, name: &str) -> bool {
+        match self {
+            Mode::Data => name == "-",
+            _ => self
+                .kind(name)
+                .is_some_and(|k| k.identity == Identity::List),
+        }
+    }
+}
+
+fn key_in(mode: Mode, node: &Node) -> (&str, Option<&str>) {
+    if mode.is_named(&node.name) {
         (node.name.as_str(), node.label())
     } else {
         (node.name.as_str(), None)
@@ -107,34 +165,41 @@ fn key_of(node: &Node) -> (&str, Option<&str>) {
 
 /// Merge `over` (an environment's version of some nodes) onto `base`.
 ///
-/// Nodes are matched by [`key_of`]; a matched node takes the override's arguments when it gives
+/// Nodes are matched by [`key_in`]; a matched node takes the override's arguments when it gives
 /// any (beyond the name of a named node), each of its properties, and its children merged the
 /// same way. Unmatched override nodes are added.
 pub fn merge(base: &[Node], over: &[Node]) -> Vec<Node> {
+    merge_in(Mode::Language(None), base, over)
+}
+
+fn merge_in(mode: Mode, base: &[Node], over: &[Node]) -> Vec<Node> {
     let mut out: Vec<Node> = base.to_vec();
-    // Lists of unnamed nodes (rollout steps) are replaced as a whole.
-    for o in over.iter().filter(|o| super::vocab::is_list(&o.name)) {
+    // Lists of unnamed nodes (rollout steps, data items) are replaced as a whole.
+    for o in over.iter().filter(|o| mode.is_list(&o.name)) {
         out.retain(|b| b.name != o.name);
     }
     let base_len = out.len();
     // Many overrides of many nodes (an environment's items): find the base node by a hash of
     // its key rather than by a scan, so that merging stays linear.
-    let mut index = (base_len * over.len() > 64).then(|| KeyIndex::new(&out[..base_len]));
+    let mut index = (base_len * over.len() > 64).then(|| KeyIndex::new(mode, &out[..base_len]));
+    let mut removed = Vec::new();
     for o in over {
-        let key = key_of(o);
-        let list = super::vocab::is_list(&o.name);
+        let key = key_in(mode, o);
+        let list = mode.is_list(&o.name);
         let found = match &index {
             _ if list => None,
             Some(index) => index.last(key),
-            None => out[..base_len].iter().rposition(|b| key_of(b) == key),
+            None => out[..base_len].iter().rposition(|b| key_in(mode, b) == key),
         };
         match found {
+            // `field #null` in an environment removes a field of data.
+            Some(i) if matches!(mode, Mode::Data) && o.is_null() => removed.push(i),
             Some(i) => {
-                let merged = merge_node(&out[i], o);
-                let same_key = key_of(&merged) == key_of(&out[i]);
+                let merged = merge_node(mode, &out[i], o);
+                let same_key = key_in(mode, &merged) == key_in(mode, &out[i]);
                 out[i] = merged;
                 if !same_key && let Some(index) = &mut index {
-                    *index = KeyIndex::new(&out[..base_len]);
+                    *index = KeyIndex::new(mode, &out[..base_len]);
                 }
             }
             None => {
@@ -144,17 +209,21 @@ pub fn merge(base: &[Node], over: &[Node]) -> Vec<Node> {
             }
         }
     }
+    removed.sort_unstable();
+    for i in removed.into_iter().rev() {
+        out.remove(i);
+    }
     out
 }
 
-/// The position of the last node of each [`key_of`] in a list of nodes.
+/// The position of the last node of each [`key_in`] in a list of nodes.
 struct KeyIndex(HashMap<(String, Option<String>), usize>);
 
 impl KeyIndex {
-    fn new(nodes: &[Node]) -> Self {
+    fn new(mode: Mode, nodes: &[Node]) -> Self {
         let mut m = HashMap::with_capacity(nodes.len());
         for (i, n) in nodes.iter().enumerate() {
-            let (name, label) = key_of(n);
+            let (name, label) = key_in(mode, n);
             m.insert((name.to_string(), label.map(str::to_string)), i);
         }
         KeyIndex(m)
@@ -167,10 +236,13 @@ impl KeyIndex {
     }
 }
 
-fn merge_node(base: &Node, over: &Node) -> Node {
+fn merge_node(mode: Mode, base: &Node, over: &Node) -> Node {
     let mut n = base.clone();
-    let named = super::vocab::is_named(&base.name);
+    let named = mode.is_named(&base.name);
     let skip = usize::from(named);
+    if over.ty.is_some() {
+        n.ty.clone_from(&over.ty);
+    }
     if over.args.len() > skip {
         n.args.truncate(skip);
         n.args.extend(over.args.iter().skip(skip).cloned());
@@ -182,18 +254,28 @@ fn merge_node(base: &Node, over: &Node) -> Node {
             n.props.push(p.clone());
         }
     }
-    n.children = merge(&base.children, &over.children);
+    n.children = merge_in(mode.of_children(base), &base.children, &over.children);
+    n.block |= over.block;
     n.override_span = Some(over.name_span);
     n
 }
 
-/// Drop nodes switched off with `enabled=#false`, at every depth.
+/// Drop nodes switched off with `enabled=#false`, at every depth of the language (data is
+/// kept as written: an `enabled` field of an object is the object's).
 pub fn prune_disabled(nodes: Vec<Node>) -> Vec<Node> {
+    prune_in(Mode::Language(None), nodes)
+}
+
+fn prune_in(mode: Mode, nodes: Vec<Node>) -> Vec<Node> {
+    if matches!(mode, Mode::Data) {
+        return nodes;
+    }
     nodes
         .into_iter()
         .filter(|n| !n.is_disabled())
         .map(|mut n| {
-            n.children = prune_disabled(std::mem::take(&mut n.children));
+            let children = std::mem::take(&mut n.children);
+            n.children = prune_in(mode.of_children(&n), children);
             n
         })
         .collect()

@@ -77,13 +77,15 @@ pub enum Children {
         table: &'static [(&'static Kind, u8)],
         bit: u8,
     },
+    /// Data: any nodes, read as maps, lists and scalars (`syntax/data.rs`), merged by key.
+    Data,
 }
 
 impl Children {
     /// The child kinds, in declaration order.
     pub fn kinds(&self) -> Vec<&'static Kind> {
         match *self {
-            Children::None => Vec::new(),
+            Children::None | Children::Data => Vec::new(),
             Children::Kinds(k) => k.to_vec(),
             Children::Free { item } => vec![item],
             Children::Masked { table, bit } => table
@@ -161,6 +163,10 @@ impl Kind {
     pub fn child(&self, name: &str) -> Option<&'static Kind> {
         match self.children {
             Children::Free { item } => Some(item),
+            Children::Masked { table, bit } => table
+                .iter()
+                .find(|(k, mask)| mask & bit != 0 && k.name == name)
+                .map(|(k, _)| *k),
             c => c.kinds().into_iter().find(|k| k.name == name),
         }
     }
@@ -169,31 +175,6 @@ impl Kind {
 /// A property's declaration (for the `props` lists of kinds).
 pub const fn prop(name: &'static str, ty: Type, doc: &'static str) -> Prop {
     Prop { name, ty, doc }
-}
-
-/// Whether nodes of this name are told apart by their first argument (merging environment
-/// overrides matches them by kind and name).
-pub fn is_named(name: &str) -> bool {
-    static NAMED: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
-        std::sync::LazyLock::new(|| {
-            all()
-                .filter(|k| k.identity == Identity::Named)
-                .map(|k| k.name)
-                .collect()
-        });
-    NAMED.contains(name)
-}
-
-/// Whether nodes of this name form an ordered list that an override gives again as a whole.
-pub fn is_list(name: &str) -> bool {
-    static LISTS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
-        std::sync::LazyLock::new(|| {
-            all()
-                .filter(|k| k.identity == Identity::List)
-                .map(|k| k.name)
-                .collect()
-        });
-    LISTS.contains(name)
 }
 
 /// Every kind reachable from the top level (each once).
@@ -223,11 +204,27 @@ pub static ROOTS: &[&Kind] = &[
     &nodes::config::CONFIG,
     &nodes::secret::SECRET,
     &nodes::ingress::INGRESS,
+    &nodes::object::OBJECT,
+    &nodes::object::MANIFEST,
+    &nodes::patch::PATCH,
+    &nodes::patch::JSON_PATCH,
+    &nodes::object::CRD,
     &nodes::environment::ENVIRONMENT,
     &nodes::pipeline::PIPELINE,
 ];
 
 /// The items an environment can override or add, as at the top level.
 pub const ITEM_KINDS: &[&str] = &[
-    "service", "worker", "stateful", "cronjob", "job", "config", "secret", "ingress",
+    "service",
+    "worker",
+    "stateful",
+    "cronjob",
+    "job",
+    "config",
+    "secret",
+    "ingress",
+    "object",
+    "manifest",
+    "patch",
+    "json-patch",
 ];

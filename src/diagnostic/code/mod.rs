@@ -94,6 +94,7 @@ pub mod env;
 pub mod image;
 pub mod ingress;
 pub mod name;
+pub mod object;
 pub mod pipeline;
 pub mod policy;
 pub mod reference;
@@ -119,6 +120,7 @@ pub static GROUPS: &[&Group] = &[
     &config::GROUP,
     &ingress::GROUP,
     &env::GROUP,
+    &object::GROUP,
     &version::GROUP,
     &policy::GROUP,
     &pipeline::GROUP,

@@ -254,7 +254,7 @@ fn end_marker(body: &str, id: &(String, String)) -> String {
 
 /// Where an object's values live, and the workload it belongs to.
 fn place_of(o: &Object) -> Place {
-    use crate::layout::{CONFIG_GROUP, NETWORK_GROUP, SECRETS_GROUP};
+    use crate::layout::{CONFIG_GROUP, NETWORK_GROUP, OBJECTS_GROUP, SECRETS_GROUP};
     let kind = o.kind();
     let name = o.name();
     let own = |parent: &str| {
@@ -269,6 +269,19 @@ fn place_of(o: &Object) -> Place {
         CONFIG_GROUP => own("configMaps"),
         SECRETS_GROUP => own("secrets"),
         NETWORK_GROUP => own("networkPolicies"),
+        // Declared objects: by kind, then name (`objects.serviceAccount.api`).
+        OBJECTS_GROUP => {
+            let mut kind_key = camel(kind);
+            if let Some(first) = kind_key.get(..1) {
+                kind_key = first.to_ascii_lowercase() + &kind_key[1..];
+            }
+            let r = VPath(vec!["objects".into(), kind_key, camel(name)]);
+            Place {
+                root: r.clone(),
+                workload: r,
+                in_workload: false,
+            }
+        }
         g if kind == "Ingress" && g.starts_with("ingress-") => own("ingress"),
         g => {
             let w = VPath(vec![camel(g)]);

@@ -2,7 +2,9 @@
 //! per item kind, and per aspect of a workload (its controller, pod, Services, scaling).
 
 mod config;
+mod declared;
 mod ingress;
+mod patches;
 mod pod;
 mod progressive;
 mod scaling;
@@ -11,15 +13,19 @@ mod workload;
 
 use super::scope::Env;
 use super::{EnvIr, Ir, Object, network};
+use crate::diagnostic::{Diagnostic, Diagnostics, Span, code};
+use crate::kubernetes::registry::Registry;
 use crate::policy::{self, Rule};
 use crate::syntax::ast::*;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use patches::Made;
 use rayon::prelude::*;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Mutex, MutexGuard};
 
 /// The user (and group) a non-root pod runs as when the spec names none: above 10000, so it
 /// matches no user of the node.
@@ -44,7 +50,11 @@ pub fn job_name(workload: &str, spec: &Value) -> String {
     format!("{workload}-{hex}")
 }
 
-pub(super) fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, String>) -> Ir {
+pub(super) fn lower(
+    spec: &Spec,
+    spec_file: &str,
+    files: &BTreeMap<String, String>,
+) -> (Ir, Diagnostics) {
     let app_ns = spec
         .app
         .namespace
@@ -56,7 +66,13 @@ pub(super) fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, Strin
         .map(|e| e.policy.v)
         .min()
         .unwrap_or(PolicyLevel::Production);
-    let cx = Cx { spec, files };
+    let (registry, mut diags) = registry(spec, files);
+    let cx = Cx {
+        spec,
+        files,
+        registry,
+        report: Mutex::new(Report::default()),
+    };
     // The base and every environment are lowered independently, in parallel (the result
     // keeps their order).
     let base = || {
@@ -76,7 +92,13 @@ pub(super) fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, Strin
             .collect::<Vec<_>>()
     };
     let (base, environments) = rayon::join(base, environments);
-    Ir {
+    diags.extend(
+        cx.report
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .diagnostics(),
+    );
+    let ir = Ir {
         app: spec.app.name.v.clone(),
         spec_file: spec_file.to_string(),
         kubernetes: spec
@@ -94,15 +116,102 @@ pub(super) fn lower(spec: &Spec, spec_file: &str, files: &BTreeMap<String, Strin
         pipeline: None,
         base,
         environments,
+    };
+    (ir, diags)
+}
+
+/// The kinds the spec may use: Kubernetes' at the targeted version, and the CRDs it loads.
+fn registry(spec: &Spec, files: &BTreeMap<String, String>) -> (Registry, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut custom = Vec::new();
+    for crd in &spec.crds {
+        let Some(text) = files.get(&crd.path.v) else {
+            continue;
+        };
+        match crate::kubernetes::crd::parse(text) {
+            Ok(kinds) => custom.extend(kinds),
+            Err(why) => diags.push(
+                Diagnostic::error(
+                    &code::object::FILE,
+                    format!("`{}` is not a usable CRD file: {why}", crd.path.v),
+                    crd.path.span,
+                    "this file",
+                )
+                .with_help("a `crd` file holds CustomResourceDefinitions (apiextensions.k8s.io/v1), as projects publish them"),
+            ),
+        }
+    }
+    let minor = spec
+        .app
+        .kubernetes
+        .as_ref()
+        .and_then(|k| crate::kubernetes::minor(&k.v))
+        .filter(|m| crate::kubernetes::SUPPORTED.contains(m))
+        .or_else(|| crate::kubernetes::minor(crate::kubernetes::DEFAULT))
+        .expect("the default version is supported");
+    let registry = Registry::new(minor, custom).expect("every supported version has schemas");
+    (registry, diags)
+}
+
+/// What lowering finds wrong, from every configuration at once.
+#[derive(Default)]
+struct Report {
+    diags: Diagnostics,
+    /// Patch targets found in some configuration.
+    matched: HashSet<Span>,
+    /// Patch targets missed somewhere, with what to say if no configuration has them.
+    missed: Vec<(Span, Diagnostic)>,
+}
+
+impl Report {
+    fn diagnostics(self) -> Diagnostics {
+        let mut diags = self.diags;
+        for (span, d) in self.missed {
+            if !self.matched.contains(&span) {
+                diags.push(d);
+            }
+        }
+        diags
+    }
+}
+
+/// Where the spec wrote an object and its fields: a finding about a field points at the KDL
+/// value (or patch) that set it, else at the object's node.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Origin {
+    span: Span,
+    /// Where fields were written (patches over declarations).
+    spans: crate::syntax::data::Spans,
+}
+
+impl Origin {
+    /// The value at `pointer` (or its nearest ancestor the spec wrote, or the object's node).
+    fn value_span(&self, pointer: &str) -> Span {
+        self.spans.value(pointer).unwrap_or(self.span)
+    }
+
+    /// Where the field at `pointer` is named (or its nearest ancestor, or the object's node).
+    fn key_span(&self, pointer: &str) -> Span {
+        self.spans.key(pointer).unwrap_or(self.span)
     }
 }
 
 struct Cx<'a> {
     spec: &'a Spec,
     files: &'a BTreeMap<String, String>,
+    registry: Registry,
+    report: Mutex<Report>,
 }
 
 impl Cx<'_> {
+    fn lock(&self) -> MutexGuard<'_, Report> {
+        self.report.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn report(&self, d: Diagnostic) {
+        self.lock().diags.push(d);
+    }
+
     /// One environment's objects, in its namespace, with its prefix and labels.
     fn environment(&self, e: &Environment, app_ns: &str) -> EnvIr {
         let ns = e.namespace.as_ref().map_or(app_ns, |n| n.v.as_str());
@@ -137,7 +246,11 @@ impl Cx<'_> {
             workloads,
             configs: items.configs.iter().map(|c| c.name.v.as_str()).collect(),
         };
-        let mut objects = self.objects(&env);
+        let mut made = self.objects(&env);
+        self.patch(&env, &mut made);
+        self.validate(&made);
+        let mut objects = made.objects;
+        name_jobs(&env, &mut objects);
         self.app_annotations(&mut objects);
         EnvIr {
             name: name.to_string(),
@@ -150,8 +263,9 @@ impl Cx<'_> {
         }
     }
 
-    /// Every object of one environment, each in its group (its folder in the output).
-    fn objects(&self, env: &Env) -> Vec<Object> {
+    /// Every object of one environment, each in its group (its folder in the output), and
+    /// where the spec declared objects.
+    fn objects(&self, env: &Env) -> Made {
         let object = |group: String, value: Value| Object { group, value };
         let items = env.items;
         let mut objects = vec![object(
@@ -189,7 +303,14 @@ impl Cx<'_> {
                     .map(|(g, v)| object(g, v)),
             );
         }
-        objects
+        let mut origins = HashMap::new();
+        let declared = items.objects.iter().filter_map(|o| self.declared(env, o));
+        let files = items.manifests.iter().flat_map(|m| self.manifest(env, m));
+        for (o, origin) in declared.chain(files).collect::<Vec<_>>() {
+            origins.insert(objects.len(), origin);
+            objects.push(o);
+        }
+        Made { objects, origins }
     }
 
     /// The app's annotations go on every object (an object's own win).
@@ -343,4 +464,19 @@ pub(super) fn image_ref(spec: &Spec, img: &Image) -> (String, Option<String>, Op
         img.tag.as_ref().map(|t| t.v.clone()),
         img.digest.as_ref().map(|d| d.v.clone()),
     )
+}
+
+/// A job's pod template cannot change: a changed job is a new Job, named after a hash of its
+/// spec (patches included; the old one goes when its TTL runs out).
+fn name_jobs(env: &Env, objects: &mut [Object]) {
+    for o in objects.iter_mut().filter(|o| o.kind() == "Job") {
+        if env
+            .workloads
+            .get(o.group.as_str())
+            .is_some_and(|w| w.kind == WorkloadKind::Job && w.name.v == o.name())
+        {
+            let name = job_name(&o.group, &o.value["spec"]);
+            o.value["metadata"]["name"] = Value::String(name);
+        }
+    }
 }

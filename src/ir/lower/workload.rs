@@ -2,7 +2,7 @@
 //! Services and its scaling objects; this file makes the controller and runs the rest.
 
 use super::progressive::progressive;
-use super::{Cx, JOB_TTL, job_name, kv, q, to_value, waiver_annotations};
+use super::{Cx, JOB_TTL, kv, q, to_value, waiver_annotations};
 use crate::ir::kinds;
 use crate::ir::scope::{Env, selector};
 use crate::syntax::ast::*;
@@ -224,7 +224,7 @@ fn cron_job(w: &Workload, metadata: ObjectMeta, template: core::PodTemplateSpec)
 
 fn job(w: &Workload, metadata: ObjectMeta, template: core::PodTemplateSpec) -> Value {
     let tpl = with_restart(template, w, RestartPolicy::Never);
-    let mut job = to_value(&batch::Job {
+    let job = to_value(&batch::Job {
         metadata,
         spec: Some(batch::JobSpec {
             ttl_seconds_after_finished: Some(w.ttl.as_ref().map_or(JOB_TTL, |t| t.v as i32)),
@@ -232,8 +232,6 @@ fn job(w: &Workload, metadata: ObjectMeta, template: core::PodTemplateSpec) -> V
         }),
         ..Default::default()
     });
-    // A Job's pod template cannot be changed: a changed job is a new Job, named after a hash
-    // of its spec (the old one goes when its TTL runs out).
-    job["metadata"]["name"] = json!(job_name(&w.name.v, &job["spec"]));
+    // Named after a hash of its spec once patched (`name_jobs`).
     job
 }

@@ -8,6 +8,7 @@
 
 use super::ast::{IntOrPercent, Items, PortRef, S};
 use super::keyword::Keyword;
+use super::nodes::object::MANIFEST;
 use super::tree::{Node, Prop, Value};
 use super::vocab::{self, Children, Kind};
 use crate::diagnostic::{Diagnostic, Diagnostics, code, suggest};
@@ -48,7 +49,7 @@ impl Decoder<'_> {
         match kind.children {
             // Free children are checked by their own kind; a workload reports children that
             // belong to other workload kinds first, then checks the rest (`nodes/workload.rs`).
-            Children::Free { .. } | Children::Masked { .. } => {}
+            Children::Free { .. } | Children::Masked { .. } | Children::Data => {}
             Children::None | Children::Kinds(_) => self.children_of(kind, &node.children),
         }
     }
@@ -485,6 +486,10 @@ impl Decoder<'_> {
                 "config" => items.configs.extend(self.config(n)),
                 "secret" => items.secrets.extend(self.secret(n)),
                 "ingress" => items.ingresses.extend(self.ingress(n)),
+                "object" => items.objects.extend(self.object(n)),
+                "manifest" => items.manifests.extend(self.file_ref(n, &MANIFEST)),
+                "patch" => items.patches.extend(self.patch(n)),
+                "json-patch" => items.json_patches.extend(self.json_patch(n)),
                 _ => {}
             }
         }

@@ -35,7 +35,6 @@ pub static VARIABLE: Kind = Kind {
             "a pod field (`metadata.name`, `status.podIP`, ...)",
         ),
     ],
-    identity: Identity::Named,
     example: "LOG_LEVEL \"info\"",
     doc: "One variable: a literal value, or secret=, config= or field=.",
     reference: "workloads.md#env",

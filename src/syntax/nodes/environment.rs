@@ -3,6 +3,8 @@
 use super::config::CONFIG;
 use super::ingress::INGRESS;
 use super::meta::LABELS;
+use super::object::{MANIFEST, OBJECT};
+use super::patch::{JSON_PATCH, PATCH};
 use super::secret::SECRET;
 use super::workload::{CRONJOB, JOB, SERVICE, STATEFUL, WORKER};
 use crate::diagnostic::Span;
@@ -38,6 +40,10 @@ pub static ENVIRONMENT: Kind = Kind {
         &CONFIG,
         &SECRET,
         &INGRESS,
+        &OBJECT,
+        &MANIFEST,
+        &PATCH,
+        &JSON_PATCH,
     ]),
     identity: Identity::Named,
     example: "environment \"staging\" { policy \"staging\" }",

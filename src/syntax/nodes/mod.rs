@@ -12,6 +12,8 @@ pub mod ingress;
 pub mod lifecycle;
 pub mod meta;
 pub mod network;
+pub mod object;
+pub mod patch;
 pub mod pipeline;
 pub mod placement;
 pub mod port;

@@ -1,6 +1,13 @@
-//! The Kubernetes versions a spec may target, and the default: shared by the checker (which
-//! refuses others and fields too new for the target), the lowering and the Helm chart's
-//! `kubeVersion`.
+//! What stowage knows of Kubernetes itself: the versions a spec may target, the schemas of
+//! their kinds (`schema`), custom resources' schemas from their CRDs (`crd`), which kinds
+//! are cluster-scoped (`scope`), and how patches merge (`merge`). [`registry::Registry`]
+//! puts them together for one spec.
+
+pub mod crd;
+pub mod merge;
+pub mod registry;
+pub mod schema;
+pub mod scope;
 
 /// Kubernetes minor versions the spec may target.
 pub const SUPPORTED: std::ops::RangeInclusive<u32> = 25..=37;

@@ -4,9 +4,10 @@
 //! defaults). Emitters never look at policies: by the time they run, every policy decision is
 //! already an object in the IR.
 
-use crate::diagnostic::Severity;
 use crate::diagnostic::code;
+use crate::diagnostic::{Diagnostic, Diagnostics, Label, Severity};
 use crate::syntax::ast::{PolicyLevel, PullPolicy};
+use std::collections::HashMap;
 
 /// A rule a policy can enforce, and that a spec can waive for one object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -157,4 +158,40 @@ pub const WAIVER_ANNOTATION_PREFIX: &str = "waivers.stowage.dev/";
 /// The annotation keys checkov reads its skips from: `checkov.io/skip1`, `checkov.io/skip2`...
 pub fn checkov_skip_annotation(n: usize) -> String {
     format!("checkov.io/skip{n}")
+}
+
+/// A policy finding about a base object is the same finding in every environment that enforces
+/// the rule: report it once, as its most severe form, with a label for each environment.
+pub fn merge_environments(diags: Diagnostics) -> Diagnostics {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    // The first policy finding of each (code, primary label, message), by position in `out`.
+    let mut first_of: HashMap<(&'static code::Code, Label, String), usize> = HashMap::new();
+    for d in diags {
+        let same = if code::policy::GROUP.codes.contains(&d.code) {
+            let key = (d.code, d.primary.clone(), d.message.clone());
+            match first_of.get(&key) {
+                Some(&i) => Some(&mut out[i]),
+                None => {
+                    first_of.insert(key, out.len());
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        match same {
+            Some(first) => {
+                first.severity = first.severity.min(d.severity);
+                for l in d.secondary {
+                    if !first.secondary.contains(&l) {
+                        first.secondary.push(l);
+                    }
+                }
+            }
+            None => out.push(d),
+        }
+    }
+    let mut merged = Diagnostics::new();
+    merged.extend(out);
+    merged
 }

@@ -102,18 +102,25 @@ fn validate_reports_every_error_with_code_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     let bad = GOOD
         .replace("replicas 2", "replicaz 2")
-        .replace("tag=\"1.0.1\"", "tag=\"latest\"");
+        .replace("cpu=\"100m\"", "cpu=\"100 m\"");
     let spec = write_spec(dir.path(), &bad);
     let o = run(stowage().arg("validate").arg("-f").arg(&spec));
     assert_eq!(o.status.code(), Some(1));
     let err = text(&o.stderr);
     assert!(err.contains("stowage::syntax::unknown-node"), "{err}");
     assert!(err.contains("did you mean `replicas`?"), "{err}");
-    assert!(err.contains("stowage::policy::image-tag"), "{err}");
+    assert!(err.contains("stowage::value::quantity"), "{err}");
     assert!(
         !err.contains('\u{1b}'),
         "NO_COLOR output has escape codes: {err}"
     );
+    // The policy's rules are checked on the objects as deployed, once nothing else is wrong.
+    let unpinned = GOOD.replace("tag=\"1.0.1\"", "tag=\"latest\"");
+    let spec = write_spec(dir.path(), &unpinned);
+    let o = run(stowage().arg("validate").arg("-f").arg(&spec));
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("stowage::policy::image-tag"), "{err}");
 }
 
 #[test]

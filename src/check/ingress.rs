@@ -6,9 +6,8 @@ use crate::check::report::*;
 use crate::check::values::{self};
 use crate::check::waivers::WaiverTarget;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span, code};
-use crate::policy::Rule;
 use crate::syntax::ast::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 impl Cx<'_> {
     pub(in crate::check) fn ingress(
@@ -100,32 +99,8 @@ impl Cx<'_> {
         }
     }
 
-    /// TLS as the policy asks, from an issuer or a secret.
+    /// A certificate from an issuer or a secret (whether TLS is required is the policy's).
     fn tls(&self, i: &Ingress, diags: &mut Diagnostics) {
-        if i.tls.is_none() && !i.routes.is_empty() {
-            self.policy(
-                diags,
-                Rule::Tls,
-                &i.waivers,
-                i.name.span,
-                format!(
-                    "ingress `{}` serves {} without TLS",
-                    i.name.v,
-                    i.routes
-                        .iter()
-                        .map(|r| r.host.v.as_str())
-                        .collect::<HashSet<_>>()
-                        .into_iter()
-                        .collect::<std::collections::BTreeSet<_>>()
-                        .into_iter()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                "no `tls` here",
-                "add `tls issuer=\"letsencrypt-prod\"` (cert-manager) or `tls secret=\"NAME\"`"
-                    .into(),
-            );
-        }
         if let Some(t) = &i.tls
             && t.issuer.is_none()
             && t.secret.is_none()

@@ -9,8 +9,8 @@ mod app;
 mod collisions;
 mod config;
 mod ingress;
+mod objects;
 pub mod pipeline;
-mod policy;
 mod refs;
 mod report;
 mod secret;
@@ -18,11 +18,9 @@ pub mod values;
 mod waivers;
 mod workload;
 
-pub use policy::rule_active;
 pub(crate) use report::{duplicate, unknown};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Label, Severity, Span, code};
-use crate::policy::Rule;
+use crate::diagnostic::{Diagnostics, Span};
 use crate::syntax::ast::*;
 use report::name;
 use std::collections::HashMap;
@@ -36,71 +34,8 @@ pub fn check(spec: &Spec) -> Diagnostics {
     for env in &spec.environments {
         items(spec, &env.items, Some(env), &mut diags);
     }
-    if spec.environments.is_empty() {
-        // Without environments the base is what gets deployed, under production rules.
-        let env = Environment {
-            name: spec.app.name.clone(),
-            span: spec.app.span,
-            policy: S::new(PolicyLevel::Production, spec.app.span),
-            namespace: None,
-            prefix: None,
-            labels: Vec::new(),
-            items: spec.items.clone(),
-        };
-        // A spec without environments is a sketch: production's rules are advice, not errors.
-        let mut found = Diagnostics::new();
-        items(spec, &env.items, Some(&env), &mut found);
-        for d in found {
-            if is_policy_rule(d.code) {
-                diags.push(d.with_severity(Severity::Warning));
-            } else {
-                diags.push(d);
-            }
-        }
-    }
     pipeline::check(spec, &mut diags);
-    merge_environments(diags)
-}
-
-/// Whether a code is one of the policy rules' (not the waiver check).
-fn is_policy_rule(c: &code::Code) -> bool {
-    Rule::ALL.iter().any(|r| r.code() == c)
-}
-
-/// A policy finding about a base object is the same finding in every environment that enforces
-/// the rule: report it once, as its most severe form, with a label for each environment.
-fn merge_environments(diags: Diagnostics) -> Diagnostics {
-    let mut out: Vec<Diagnostic> = Vec::new();
-    // The first policy finding of each (code, primary label, message), by position in `out`.
-    let mut first_of: HashMap<(&'static code::Code, Label, String), usize> = HashMap::new();
-    for d in diags {
-        let same = if code::policy::GROUP.codes.contains(&d.code) {
-            let key = (d.code, d.primary.clone(), d.message.clone());
-            match first_of.get(&key) {
-                Some(&i) => Some(&mut out[i]),
-                None => {
-                    first_of.insert(key, out.len());
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        match same {
-            Some(first) => {
-                first.severity = first.severity.min(d.severity);
-                for l in d.secondary {
-                    if !first.secondary.contains(&l) {
-                        first.secondary.push(l);
-                    }
-                }
-            }
-            None => out.push(d),
-        }
-    }
-    let mut merged = Diagnostics::new();
-    merged.extend(out);
-    merged
+    crate::policy::merge_environments(diags)
 }
 
 /// Context for checking one set of items (the base, or one environment's).
@@ -146,6 +81,7 @@ fn items(spec: &Spec, items: &Items, env: Option<&Environment>, diags: &mut Diag
         }
     }
     collisions::check(items, diags);
+    objects::check(items, diags);
     for w in &items.workloads {
         cx.workload(w, diags);
     }

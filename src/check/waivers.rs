@@ -164,6 +164,5 @@ impl Cx<'_> {
         diags: &mut Diagnostics,
     ) {
         waivers_of(waivers, target, diags);
-        let _ = self.level();
     }
 }

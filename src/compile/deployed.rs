@@ -37,6 +37,10 @@ impl Places {
                     .entry(("secret".into(), s.name.v.clone()))
                     .or_insert(s.name.span);
             }
+            for o in &its.objects {
+                let id = format!("{}/{}", o.target.kind, o.target.name);
+                items.entry(("object".into(), id)).or_insert(o.target.span);
+            }
             for i in &its.ingresses {
                 items
                     .entry(("ingress".into(), ingress_group(&i.name.v)))
@@ -73,6 +77,9 @@ impl Places {
                 .get(&(what.to_string(), name.to_string()))
                 .copied()
         };
+        if p.group == crate::layout::OBJECTS_GROUP {
+            return by("object", &format!("{}/{}", p.kind, p.logical));
+        }
         match p.kind.as_str() {
             "ConfigMap" => by("config", &p.logical),
             "Secret" | "SealedSecret" | "ExternalSecret" => by("secret", &p.logical),

@@ -11,6 +11,7 @@ mod lower;
 mod naming;
 mod network;
 pub mod pipeline;
+pub mod policy;
 mod scope;
 pub mod verify;
 

@@ -1,8 +1,7 @@
-//! A workload's `image`: given, well-formed, pinned as the policy asks.
+//! A workload's `image`: given and well-formed (whether it must be pinned is the policy's).
 
 use crate::check::Cx;
 use crate::diagnostic::{Diagnostic, Diagnostics, code};
-use crate::policy::Rule;
 use crate::syntax::ast::*;
 
 impl Cx<'_> {
@@ -18,39 +17,10 @@ impl Cx<'_> {
                 )
                 .with_help("add `image \"NAME\" tag=\"1.0.0\"`"),
             ),
-            Some(img) => self.image(w, img, diags),
-        }
-    }
-
-    pub(in crate::check) fn image(&self, w: &Workload, img: &Image, diags: &mut Diagnostics) {
-        image_name(img, diags);
-        digest_and_tag(img, diags);
-        self.pinned(w, img, diags);
-    }
-
-    /// The policy's `image-tag` rule: a version, not `latest` or nothing.
-    fn pinned(&self, w: &Workload, img: &Image, diags: &mut Diagnostics) {
-        let last = img.name.v.rsplit('/').next().unwrap_or("");
-        // A version inside the name is reported above (tag-in-name); it still pins the image.
-        let pinned_in_name =
-            img.name.v.contains('@') || last.split_once(':').is_some_and(|(_, t)| t != "latest");
-        let pinned = img.digest.is_some()
-            || img.tag.as_ref().is_some_and(|t| t.v != "latest")
-            || (img.tag.is_none() && pinned_in_name);
-        if !pinned {
-            let (span, label) = match &img.tag {
-                Some(t) => (t.span, "`latest` moves"),
-                None => (img.name.span, "no tag"),
-            };
-            self.policy(
-                diags,
-                Rule::ImageTag,
-                &w.waivers,
-                span,
-                format!("image `{}` is not pinned to a version", img.name.v),
-                label,
-                "pin it: `tag=\"1.2.3\"` or `digest=\"sha256:...\"`".into(),
-            );
+            Some(img) => {
+                image_name(img, diags);
+                digest_and_tag(img, diags);
+            }
         }
     }
 }

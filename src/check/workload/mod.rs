@@ -47,7 +47,6 @@ impl Cx<'_> {
         self.network(w, diags);
         self.metadata(w, diags);
         self.waivers(&w.waivers, WaiverTarget::Workload, diags);
-        self.workload_policy(w, diags);
     }
 
     /// An environment that names a workload the base does not have adds a new one. Without an

@@ -28,7 +28,7 @@ impl Cx<'_> {
         }
         value["metadata"]["name"] = json!(o.target.name);
         self.place(env, &mut value);
-        let origin = Origin::declared(o.span, &o.body);
+        let origin = Origin::declared(o.span, &o.body, format!("{} `{}`", kind, o.target.name));
         Some((object(value), origin))
     }
 
@@ -56,7 +56,12 @@ impl Cx<'_> {
                 continue;
             }
             self.place(env, &mut doc);
-            out.push((object(doc), Origin::whole(m.span)));
+            let subject = format!(
+                "{} `{}`",
+                doc["kind"].as_str().unwrap_or_default(),
+                doc["metadata"]["name"].as_str().unwrap_or_default()
+            );
+            out.push((object(doc), Origin::whole(m.span, subject)));
         }
         out
     }
@@ -179,18 +184,24 @@ fn file_error(m: &FileRef, message: String) -> Diagnostic {
 
 impl Origin {
     /// An object written as data: each field's own span.
-    pub(super) fn declared(span: Span, body: &Data) -> Origin {
+    pub(super) fn declared(span: Span, body: &Data, subject: String) -> Origin {
         Origin {
             span,
             spans: body.spans.clone(),
+            subject,
+            native: false,
+            validate: true,
         }
     }
 
     /// An object from elsewhere (a file): every finding at one span.
-    pub(super) fn whole(span: Span) -> Origin {
+    pub(super) fn whole(span: Span, subject: String) -> Origin {
         Origin {
             span,
             spans: Spans::default(),
+            subject,
+            native: false,
+            validate: true,
         }
     }
 }

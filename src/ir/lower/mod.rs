@@ -4,8 +4,10 @@
 mod config;
 mod declared;
 mod ingress;
+mod origins;
 mod patches;
 mod pod;
+mod police;
 mod progressive;
 mod scaling;
 mod service;
@@ -75,16 +77,7 @@ pub(super) fn lower(
     };
     // The base and every environment are lowered independently, in parallel (the result
     // keeps their order).
-    let base = || {
-        cx.env(
-            "base",
-            base_level,
-            &app_ns,
-            "",
-            BTreeMap::new(),
-            &spec.items,
-        )
-    };
+    let base = || cx.env(None, base_level, &app_ns, "", BTreeMap::new(), &spec.items);
     let environments = || {
         spec.environments
             .par_iter()
@@ -92,12 +85,8 @@ pub(super) fn lower(
             .collect::<Vec<_>>()
     };
     let (base, environments) = rayon::join(base, environments);
-    diags.extend(
-        cx.report
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner())
-            .diagnostics(),
-    );
+    let found = cx.report.into_inner().unwrap_or_else(|e| e.into_inner());
+    diags.extend(policy::merge_environments(found.diagnostics()));
     let ir = Ir {
         app: spec.app.name.v.clone(),
         spec_file: spec_file.to_string(),
@@ -182,6 +171,12 @@ pub(super) struct Origin {
     span: Span,
     /// Where fields were written (patches over declarations).
     spans: crate::syntax::data::Spans,
+    /// How findings name the object: "`api`" (a workload), "Deployment `x`" (declared).
+    subject: String,
+    /// Made from a node of the language (its fixes are written in the language).
+    native: bool,
+    /// Written as data or changed by a patch: held to its schema.
+    validate: bool,
 }
 
 impl Origin {
@@ -217,12 +212,13 @@ impl Cx<'_> {
         let ns = e.namespace.as_ref().map_or(app_ns, |n| n.v.as_str());
         let prefix = e.prefix.as_ref().map(|p| p.v.as_str()).unwrap_or_default();
         let labels = kv(&e.labels);
-        self.env(&e.name.v, e.policy.v, ns, prefix, labels, &e.items)
+        self.env(Some(&e.name.v), e.policy.v, ns, prefix, labels, &e.items)
     }
 
+    /// One configuration: an environment, or (`name` None) the base.
     fn env(
         &self,
-        name: &str,
+        name: Option<&str>,
         level: PolicyLevel,
         namespace: &str,
         prefix: &str,
@@ -249,6 +245,8 @@ impl Cx<'_> {
         let mut made = self.objects(&env);
         self.patch(&env, &mut made);
         self.validate(&made);
+        self.police(&env, name, &made);
+        let name = name.unwrap_or("base");
         let mut objects = made.objects;
         name_jobs(&env, &mut objects);
         self.app_annotations(&mut objects);
@@ -283,14 +281,15 @@ impl Cx<'_> {
                 config::secret(env, s).map(|v| object(crate::layout::SECRETS_GROUP.into(), v)),
             );
         }
+        let mut origins = HashMap::new();
         for w in &items.workloads {
-            objects.extend(
-                self.workload(env, w)
-                    .into_iter()
-                    .map(|v| object(w.name.v.clone(), v)),
-            );
+            for v in self.workload(env, w) {
+                origins.insert(objects.len(), Origin::workload(w, &v));
+                objects.push(object(w.name.v.clone(), v));
+            }
         }
         for i in &items.ingresses {
+            origins.insert(objects.len(), Origin::ingress(i));
             objects.push(object(
                 crate::layout::ingress_group(&i.name.v),
                 ingress::ingress(env, i),
@@ -303,10 +302,13 @@ impl Cx<'_> {
                     .map(|(g, v)| object(g, v)),
             );
         }
-        let mut origins = HashMap::new();
         let declared = items.objects.iter().filter_map(|o| self.declared(env, o));
         let files = items.manifests.iter().flat_map(|m| self.manifest(env, m));
         for (o, origin) in declared.chain(files).collect::<Vec<_>>() {
+            if let Some(other) = objects.iter().find(|x| x.id() == o.id()) {
+                self.report(made_twice(&o, other, origin.span));
+                continue;
+            }
             origins.insert(objects.len(), origin);
             objects.push(o);
         }
@@ -464,6 +466,25 @@ pub(super) fn image_ref(spec: &Spec, img: &Image) -> (String, Option<String>, Op
         img.tag.as_ref().map(|t| t.v.clone()),
         img.digest.as_ref().map(|d| d.v.clone()),
     )
+}
+
+/// A declared object with the kind and name of another.
+fn made_twice(o: &Object, other: &Object, span: Span) -> Diagnostic {
+    let id = format!("{}/{}", o.kind(), o.name());
+    let d = Diagnostic::error(
+        &code::name::DUPLICATE,
+        format!("{} `{}` is made twice", o.kind(), o.name()),
+        span,
+        "made again here",
+    );
+    if other.group == crate::layout::OBJECTS_GROUP {
+        d.with_help("declare each object once (in an `object` or a `manifest`)")
+    } else {
+        d.with_help(format!(
+            "the spec makes it already (for `{}`): change it with `patch \"{id}\" {{ ... }}` instead",
+            other.group
+        ))
+    }
 }
 
 /// A job's pod template cannot change: a changed job is a new Job, named after a hash of its

@@ -72,10 +72,7 @@ impl Cx<'_> {
     fn merge_patch(&self, made: &mut Made, i: usize, p: &Patch) {
         self.registry
             .merge(&mut made.objects[i].value, &p.body.value);
-        let origin = made
-            .origins
-            .entry(i)
-            .or_insert_with(|| Origin::whole(p.span));
+        let origin = origin_of(made, i, p.span);
         origin.spans.extend_at("", &p.body.spans);
     }
 
@@ -101,10 +98,7 @@ impl Cx<'_> {
                 );
                 return;
             }
-            let origin = made
-                .origins
-                .entry(i)
-                .or_insert_with(|| Origin::whole(p.span));
+            let origin = origin_of(made, i, p.span);
             origin.spans.keys.push((op.path.v.clone(), op.span));
             if let Some(v) = &op.value {
                 origin
@@ -116,7 +110,12 @@ impl Cx<'_> {
 
     /// Hold every declared or patched object to its schema.
     pub(super) fn validate(&self, made: &Made) {
-        let mut indices: Vec<&usize> = made.origins.keys().collect();
+        let mut indices: Vec<&usize> = made
+            .origins
+            .iter()
+            .filter(|(_, o)| o.validate)
+            .map(|(i, _)| i)
+            .collect();
         indices.sort();
         for &i in indices {
             let o = &made.objects[i];
@@ -158,6 +157,18 @@ impl Cx<'_> {
             }
         }
     }
+}
+
+/// The origin of a patched object, now held to its schema.
+fn origin_of(made: &mut Made, i: usize, patch: crate::diagnostic::Span) -> &mut Origin {
+    let o = &made.objects[i];
+    let subject = format!("{} `{}`", o.kind(), o.name());
+    let origin = made
+        .origins
+        .entry(i)
+        .or_insert_with(|| Origin::whole(patch, subject));
+    origin.validate = true;
+    origin
 }
 
 /// One RFC 6902 operation.

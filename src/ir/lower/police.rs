@@ -1,0 +1,132 @@
+//! The environment's policy on its objects as deployed: each finding of `ir::policy` becomes a
+//! diagnostic at the spec value that wrote the field, with the severity the level gives the
+//! rule, unless the object waives it (`waivers.stowage.dev/RULE`, from `waive` or written on a
+//! declared object).
+
+use super::Cx;
+use super::patches::Made;
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::ir::policy::{self, Finding};
+use crate::ir::scope::Env;
+use crate::policy::{self as rules, Rule};
+use crate::syntax::ast::{Keyword, PolicyLevel};
+
+/// The policy a configuration is held to, and how findings name it.
+struct Held<'a> {
+    level: PolicyLevel,
+    name: &'a str,
+    span: Span,
+    /// A spec without environments is a sketch: production's rules are advice.
+    advice: bool,
+}
+
+impl Cx<'_> {
+    /// The policy's rules on one configuration's objects.
+    pub(super) fn police(&self, env: &Env, name: Option<&str>, made: &Made) {
+        let Some(held) = self.held(name, env.level) else {
+            return;
+        };
+        for f in policy::findings(&made.objects) {
+            if let Some(d) = self.finding(&held, made, &f) {
+                self.report(d);
+            }
+        }
+    }
+
+    /// The base is held to production's rules (as advice) only when there is no environment.
+    fn held<'s>(&'s self, name: Option<&'s str>, level: PolicyLevel) -> Option<Held<'s>> {
+        let Some(name) = name else {
+            if !self.spec.environments.is_empty() {
+                return None;
+            }
+            return Some(Held {
+                level: PolicyLevel::Production,
+                name: &self.spec.app.name.v,
+                span: self.spec.app.span,
+                advice: true,
+            });
+        };
+        let e = self.spec.environments.iter().find(|e| e.name.v == name)?;
+        Some(Held {
+            level,
+            name: &e.name.v,
+            span: e.name.span,
+            advice: false,
+        })
+    }
+
+    fn finding(&self, held: &Held, made: &Made, f: &Finding) -> Option<Diagnostic> {
+        let mut severity = rules::severity(held.level, f.rule)?;
+        if held.advice {
+            severity = Severity::Warning;
+        }
+        let owner = &made.objects[f.owner];
+        let waiver = f.rule.waiver_annotation();
+        if owner.value["metadata"]["annotations"]
+            .get(&waiver)
+            .is_some()
+        {
+            return None;
+        }
+        let origin = made.origins.get(&f.owner)?;
+        let shown = made.origins.get(&f.object).unwrap_or(origin);
+        let span = shown.value_span(&f.pointer);
+        let message = match f.rule {
+            Rule::ImageTag => f.says.clone(),
+            _ => format!("{} {}", subject(owner, &origin.subject, &f.pointer), f.says),
+        };
+        // A workload's own container is written in the language; one a patch adds is not.
+        let own = !policy::pod_pointer(owner.kind())
+            .and_then(|pod| f.pointer.strip_prefix(&format!("{pod}/containers/")))
+            .is_some_and(|rest| !rest.starts_with("0/") && rest != "0");
+        let fix = if origin.native && own {
+            &f.fix.native
+        } else {
+            &f.fix.declared
+        };
+        let waive = if origin.native {
+            format!("`waive \"{}\" reason=\"...\"`", f.rule.name())
+        } else {
+            format!("annotate the object `{waiver}: REASON`")
+        };
+        let required = match severity {
+            Severity::Error => "required",
+            Severity::Warning => "warned about",
+        };
+        Some(
+            Diagnostic::error(f.rule.code(), message, span, f.label)
+                .with_severity(severity)
+                .with_label(
+                    held.span,
+                    format!(
+                        "{required} by environment `{}` (policy {})",
+                        held.name,
+                        held.level.name()
+                    ),
+                )
+                .with_help(format!("{fix}, or waive it: {waive}")),
+        )
+    }
+}
+
+/// How a finding names its object: the object, or one of its containers when it has several.
+fn subject(o: &crate::ir::Object, subject: &str, pointer: &str) -> String {
+    let Some(pod) = policy::pod_pointer(o.kind()) else {
+        return subject.to_string();
+    };
+    let containers = o
+        .value
+        .pointer(&format!("{pod}/containers"))
+        .and_then(|c| c.as_array());
+    let index = pointer
+        .strip_prefix(&format!("{pod}/containers/"))
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|i| i.parse::<usize>().ok());
+    match (containers, index) {
+        (Some(cs), Some(i)) if cs.len() > 1 => {
+            let name = cs[i]["name"].as_str().unwrap_or_default();
+            format!("container `{name}` of {subject}")
+        }
+        _ => subject.to_string(),
+    }
+}

@@ -91,8 +91,8 @@ pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>
     let mut files = BTreeMap::new();
     if let Some(spec) = &spec {
         diagnostics.extend(crate::timings::phase("check", || crate::check::check(spec)));
-        for (path, code) in read_files(spec) {
-            if let Some(text) = read_file(path, code, read, &mut diagnostics) {
+        for (path, code, deployed) in read_files(spec) {
+            if let Some(text) = read_file(path, code, deployed, read, &mut diagnostics) {
                 files.insert(path.v.clone(), text);
             }
         }
@@ -119,35 +119,44 @@ pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>
     }
 }
 
-/// Every file a spec reads (once each), with the code a problem reading it is reported as:
-/// configs' files, manifests and CRDs.
-fn read_files(spec: &Spec) -> Vec<(&S<String>, &'static code::Code)> {
+/// A file the spec reads, the code a problem reading it is reported as, and whether its
+/// contents are deployed (and so scanned for credentials).
+type FileUse<'s> = (&'s S<String>, &'static code::Code, bool);
+
+/// Every file a spec reads, once each: configs' files and manifests (deployed), CRDs (schemas
+/// only).
+fn read_files(spec: &Spec) -> Vec<FileUse<'_>> {
     let all_items = std::iter::once(&spec.items).chain(spec.environments.iter().map(|e| &e.items));
-    let mut out: Vec<(&S<String>, &'static code::Code)> = Vec::new();
+    let mut out: Vec<FileUse> = Vec::new();
     for items in all_items {
         let configs = items
             .configs
             .iter()
             .flat_map(|c| c.files.iter().map(|f| &f.path));
-        out.extend(configs.map(|p| (p, &code::config::FILE)));
+        out.extend(configs.map(|p| (p, &code::config::FILE, true)));
         out.extend(
             items
                 .manifests
                 .iter()
-                .map(|m| (&m.path, &code::object::FILE)),
+                .map(|m| (&m.path, &code::object::FILE, true)),
         );
     }
-    out.extend(spec.crds.iter().map(|c| (&c.path, &code::object::FILE)));
+    out.extend(
+        spec.crds
+            .iter()
+            .map(|c| (&c.path, &code::object::FILE, false)),
+    );
     let mut seen = std::collections::HashSet::new();
-    out.retain(|(p, _)| seen.insert(p.v.clone()));
+    out.retain(|(p, _, _)| seen.insert(p.v.clone()));
     out
 }
 
 /// A file the spec names, relative to its folder: refused outside it, scanned for forbidden
-/// characters and credentials like the spec.
+/// characters, and for credentials when it is deployed.
 fn read_file(
     path: &S<String>,
     code: &'static code::Code,
+    deployed: bool,
     read: &dyn Fn(&str) -> Result<String, String>,
     diagnostics: &mut Diagnostics,
 ) -> Option<String> {
@@ -167,11 +176,12 @@ fn read_file(
     match read(&path.v) {
         Ok(text) => {
             let what = format!("`{}`", path.v);
-            let checks = [
-                crate::syntax::strings::check_text(&text, path.span, &what),
-                crate::syntax::strings::check_secret(&text, path.span, &what),
-            ];
-            diagnostics.extend(checks.into_iter().flatten());
+            diagnostics.extend(crate::syntax::strings::check_text(&text, path.span, &what));
+            if deployed {
+                diagnostics.extend(crate::syntax::strings::check_secret(
+                    &text, path.span, &what,
+                ));
+            }
             Some(text)
         }
         Err(e) => {

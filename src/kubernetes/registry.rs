@@ -27,6 +27,8 @@ pub struct Refusal {
     pub message: String,
     /// A field the schema does not have (at `pointer`), for "did you mean".
     pub unknown: Option<String>,
+    /// A required field that is missing (at `pointer`).
+    pub missing: Option<String>,
 }
 
 impl Registry {
@@ -107,6 +109,12 @@ impl Registry {
                 unknown: match e.kind() {
                     jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
                         unexpected.first().cloned()
+                    }
+                    _ => None,
+                },
+                missing: match e.kind() {
+                    jsonschema::error::ValidationErrorKind::Required { property } => {
+                        property.as_str().map(str::to_string)
                     }
                     _ => None,
                 },

@@ -120,7 +120,24 @@ impl Cx<'_> {
         for &i in indices {
             let o = &made.objects[i];
             let origin = &made.origins[&i];
-            for r in self.registry.refusals(&o.value) {
+            let refusals = self.registry.refusals(&o.value);
+            // A misspelt required field is one finding: the misspelling (with its suggestion).
+            let suggested: Vec<(String, String)> = refusals
+                .iter()
+                .filter_map(|r| {
+                    let fields = self
+                        .registry
+                        .fields_at(o.api_version(), o.kind(), &r.pointer);
+                    let n = suggest(r.unknown.as_deref()?, fields.iter().map(String::as_str))?;
+                    Some((r.pointer.clone(), n.to_string()))
+                })
+                .collect();
+            for r in refusals {
+                if let Some(m) = &r.missing
+                    && suggested.contains(&(r.pointer.clone(), m.clone()))
+                {
+                    continue;
+                }
                 let at = if r.pointer.is_empty() {
                     "/"
                 } else {

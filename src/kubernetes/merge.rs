@@ -44,8 +44,20 @@ fn strategic(schemas: &Schemas, schema: Option<&Value>, target: &mut Value, patc
                     retain_keys(tv, pv);
                 }
             }
+            // A field the object does not have yet: merged into an empty one, so that the
+            // patch's directives (`$patch`, nulls) mean the same.
+            _ if pv.is_array() => {
+                let mut v = Value::Array(Vec::new());
+                merge_list(schemas, field, &mut v, pv);
+                t.insert(k.clone(), v);
+            }
+            _ if pv.is_object() => {
+                let mut v = Value::Object(Map::new());
+                strategic(schemas, field, &mut v, pv);
+                t.insert(k.clone(), v);
+            }
             _ => {
-                t.insert(k.clone(), without_directives(pv));
+                t.insert(k.clone(), pv.clone());
             }
         }
     }
@@ -84,33 +96,41 @@ fn merge_list(schemas: &Schemas, schema: Option<&Value>, target: &mut Value, pat
     }
     let items = schema.and_then(|s| s.get("items"));
     let Some(key) = schema.and_then(|s| s["x-kubernetes-patch-merge-key"].as_str()) else {
-        // A set of scalars: add what is missing.
-        for item in p {
-            if !t.contains(item) {
-                t.push(item.clone());
-            }
-        }
+        // Scalars (`finalizers`): replaced, as kustomize does.
+        *t = p.iter().map(without_directives).collect();
         return;
     };
+    // kustomize's order: the patch's items (merged with the object's of the same key), then
+    // the object's items the patch does not name.
     let retain = strategy.contains("retainKeys");
+    let mut out = Vec::new();
     for item in p {
-        let id = &item[key];
-        let found = t.iter().position(|x| &x[key] == id);
         let delete = item.get("$patch").and_then(Value::as_str) == Some("delete");
-        match (found, delete) {
-            (Some(i), true) => {
-                t.remove(i);
+        // An item the patch gives twice merges into the first.
+        if let Some(i) = out.iter().position(|x: &Value| x[key] == item[key]) {
+            if delete {
+                out.remove(i);
+            } else {
+                strategic(schemas, items, &mut out[i], item);
             }
-            (None, true) => {}
-            (Some(i), false) => {
-                strategic(schemas, items, &mut t[i], item);
-                if retain {
-                    retain_keys(&mut t[i], item);
-                }
-            }
-            (None, false) => t.push(without_directives(item)),
+            continue;
         }
+        let found = t.iter().position(|x| x[key] == item[key]);
+        let mut merged = match found {
+            Some(i) => t.remove(i),
+            None => Value::Object(Map::new()),
+        };
+        if delete {
+            continue;
+        }
+        strategic(schemas, items, &mut merged, item);
+        if retain && found.is_some() {
+            retain_keys(&mut merged, item);
+        }
+        out.push(merged);
     }
+    out.append(t);
+    *t = out;
 }
 
 /// `retainKeys`: only the fields the patch gives stay (a union type switches branch).

@@ -180,9 +180,10 @@ mod tests {
         let spec = &d["spec"]["template"]["spec"];
         assert_eq!(d["metadata"]["labels"], json!({"a": "1", "c": "3"}));
         assert_eq!(spec["containers"][0]["image"], "api:1");
+        // The patch's items first, then the object's it does not name (kustomize's order).
         assert_eq!(
             spec["containers"][0]["env"],
-            json!([{"name": "A", "value": "1"}, {"name": "B", "value": "2"}])
+            json!([{"name": "B", "value": "2"}, {"name": "A", "value": "1"}])
         );
         assert_eq!(spec["containers"][1]["name"], "sidecar");
         // retainKeys: the volume switches from emptyDir to configMap.

@@ -43,6 +43,7 @@ pub(in crate::check) fn app(spec: &Spec, diags: &mut Diagnostics) {
     }
     labels(diags, &app.labels, true);
     labels(diags, &app.annotations, false);
+    metadata_annotations(diags, &app.annotations);
     waivers_of(&app.waivers, WaiverTarget::App, diags);
 }
 

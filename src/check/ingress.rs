@@ -42,6 +42,7 @@ impl Cx<'_> {
             name(diags, c, "ingress class", values::dns_subdomain);
         }
         labels(diags, &i.annotations, false);
+        metadata_annotations(diags, &i.annotations);
         self.waivers(&i.waivers, WaiverTarget::Ingress, diags);
         self.tls(i, diags);
     }

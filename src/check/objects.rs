@@ -19,6 +19,14 @@ pub(super) fn check(items: &Items, diags: &mut Diagnostics) {
     for o in items.objects.iter().filter(|o| o.target.kind == "Secret") {
         plaintext_secret(&o.body, diags);
     }
+    for body in items
+        .objects
+        .iter()
+        .map(|o| &o.body)
+        .chain(items.patches.iter().map(|p| &p.body))
+    {
+        annotations(body, diags);
+    }
     for p in &items.patches {
         if p.target.kind == "Secret" {
             plaintext_secret(&p.body, diags);
@@ -73,6 +81,25 @@ fn identity(body: &Data, diags: &mut Diagnostics) {
                 )
                 .with_help("the target names the object; declare another object instead"),
             );
+        }
+    }
+}
+
+/// Annotation values kustomize can carry.
+fn annotations(body: &Data, diags: &mut Diagnostics) {
+    let values = body
+        .value
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.as_object());
+    for (k, v) in values.into_iter().flatten() {
+        let Some(text) = v.as_str() else { continue };
+        let pointer = format!(
+            "/metadata/annotations/{}",
+            crate::syntax::data::pointer_segment(k)
+        );
+        let span = body.spans.value(&pointer).unwrap_or_default();
+        if let Some(d) = super::report::annotation_value(&S::new(text.to_string(), span)) {
+            diags.push(d);
         }
     }
 }

@@ -177,3 +177,25 @@ pub(crate) fn int_or_percent(v: &S<IntOrPercent>, diags: &mut Diagnostics) {
         _ => {}
     }
 }
+
+/// The values of annotations on an object's own metadata (not a pod template's), each one
+/// kustomize can carry.
+pub(crate) fn metadata_annotations(diags: &mut Diagnostics, pairs: &[(S<String>, S<String>)]) {
+    diags.extend(pairs.iter().filter_map(|(_, v)| annotation_value(v)));
+}
+
+/// An annotation value kustomize cannot carry on an object's metadata: one that starts with a
+/// tab and spans lines (kustomize writes it as a YAML block that starts with a tab, and fails
+/// to read it back).
+pub(crate) fn annotation_value(v: &S<String>) -> Option<Diagnostic> {
+    let lines = v.v.contains(['\n', '\r']);
+    (v.v.starts_with('\t') && lines).then(|| {
+        Diagnostic::error(
+            &code::value::CHARACTER,
+            "an annotation value that starts with a tab and spans lines",
+            v.span,
+            "kustomize cannot carry this value",
+        )
+        .with_help("kustomize writes it as a YAML block starting with a tab and fails to read it back: start the value with another character, or keep it on one line")
+    })
+}

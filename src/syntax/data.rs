@@ -81,11 +81,16 @@ pub fn pointer_segment(key: &str) -> String {
 }
 
 impl Decoder<'_> {
-    /// The properties and children of `node` as a map (an object's body).
+    /// The children of `node` as a map (an object's body: the node's own properties, like
+    /// `api-version=`, are the language's).
     pub(super) fn data_body(&mut self, node: &Node) -> Option<Data> {
         let mut spans = Spans::default();
         spans.keys.push((String::new(), node.name_span));
-        let value = self.map_of(node, "", &mut spans)?;
+        let body = Node {
+            props: Vec::new(),
+            ..node.clone()
+        };
+        let value = self.map_of(&body, "", &mut spans)?;
         Some(Data { value, spans })
     }
 

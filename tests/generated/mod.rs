@@ -241,6 +241,8 @@ pub struct Env {
     pub labels: Vec<(String, String)>,
     pub overrides: Vec<Override>,
     pub config_data: Vec<(usize, String, String)>,
+    /// Annotations of declared ServiceAccounts set again here: (account, key, value).
+    pub account_annotations: Vec<(usize, String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -255,6 +257,46 @@ pub struct Spec {
     pub ingress: Vec<(String, String, usize)>,
     pub ingress_annotations: Vec<(String, String)>,
     pub envs: Vec<Env>,
+    /// Objects declared as data, and patches.
+    pub declared: Declared,
+}
+
+/// What a spec declares as data: ServiceAccounts with annotations, a ConfigMap, a custom
+/// resource, and patches of workloads (pod annotations merged, an RFC 6902 `add`).
+#[derive(Debug, Clone, Default)]
+pub struct Declared {
+    pub accounts: Vec<(String, Vec<(String, String)>)>,
+    pub config: Option<Vec<(String, String)>>,
+    pub rule: Option<String>,
+    pub patches: Vec<PatchOf>,
+}
+
+/// A patch of a workload: (workload, pod annotations to merge, an RFC 6902 `add` too).
+pub type PatchOf = (usize, Vec<(String, String)>, bool);
+
+fn declared(workloads: usize) -> impl Strategy<Value = Declared> {
+    (
+        prop::collection::btree_map(
+            select(&["robot", "api-sa", "a.b"][..]),
+            annotation_pairs(),
+            0..3,
+        ),
+        prop::option::weighted(
+            0.3,
+            prop::collection::btree_map(select(CONFIG_KEYS), hostile(), 1..3),
+        ),
+        prop::option::weighted(0.3, hostile()),
+        prop::collection::vec((0..workloads, annotation_pairs(), any::<bool>()), 0..3),
+    )
+        .prop_map(|(accounts, config, rule, patches)| Declared {
+            accounts: accounts
+                .into_iter()
+                .map(|(n, a)| (n.to_string(), a))
+                .collect(),
+            config: config.map(|c| c.into_iter().map(|(k, v)| (k.to_string(), v)).collect()),
+            rule,
+            patches,
+        })
 }
 
 /// A KDL 2 quoted string holding exactly `s`.
@@ -299,8 +341,20 @@ fn label_pairs() -> impl Strategy<Value = Vec<(String, String)>> {
 }
 
 fn annotation_pairs() -> impl Strategy<Value = Vec<(String, String)>> {
-    prop::collection::btree_map(select(ANNOTATION_KEYS), hostile(), 0..3)
+    prop::collection::btree_map(select(ANNOTATION_KEYS), annotation_value(), 0..3)
         .prop_map(|m| m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// A hostile annotation value kustomize can carry (not a tab first on several lines:
+/// `stowage::value::character`).
+fn annotation_value() -> impl Strategy<Value = String> {
+    hostile().prop_map(|v| {
+        if v.starts_with('\t') && v.contains(['\n', '\r']) {
+            format!("x{v}")
+        } else {
+            v
+        }
+    })
 }
 
 fn tag() -> impl Strategy<Value = String> {
@@ -436,9 +490,17 @@ fn environment(name: &'static str, workloads: usize, configs: usize) -> impl Str
         label_pairs(),
         prop::collection::vec(env_override(workloads), 0..4),
         prop::collection::vec((0..configs.max(1), select(CONFIG_KEYS), hostile()), 0..3),
+        prop::collection::vec(
+            (0usize..3, select(ANNOTATION_KEYS), annotation_value()),
+            0..2,
+        ),
     )
         .prop_map(
-            move |(policy, namespace, prefix, labels, overrides, config_data)| Env {
+            move |(policy, namespace, prefix, labels, overrides, config_data, accounts)| Env {
+                account_annotations: accounts
+                    .into_iter()
+                    .map(|(a, k, v)| (a, k.to_string(), v))
+                    .collect(),
                 name: name.to_string(),
                 policy,
                 namespace: namespace.map(|n| format!("{n}-{name}")),
@@ -475,6 +537,7 @@ pub fn spec() -> impl Strategy<Value = Spec> {
                 let workloads: Vec<_> = names.iter().map(|w| workload(w.to_string())).collect();
                 let configs: Vec<_> = config_names.iter().map(|c| config(c)).collect();
                 let envs: Vec<_> = env_names.iter().map(|e| environment(e, n, c)).collect();
+                let declared = declared(n);
                 let routes = prop::collection::vec(
                     (
                         select(&["shop.example.com", "a.example.org", "x.y"][..]),
@@ -492,11 +555,22 @@ pub fn spec() -> impl Strategy<Value = Spec> {
                     routes,
                     envs,
                     Just(ingress_annotations),
+                    declared,
                 )
             },
         )
         .prop_map(
-            |(app, labels, description, configs, workloads, routes, envs, ingress_annotations)| {
+            |(
+                app,
+                labels,
+                description,
+                configs,
+                workloads,
+                routes,
+                envs,
+                ingress_annotations,
+                declared,
+            )| {
                 let mut s = Spec {
                     app,
                     labels,
@@ -510,6 +584,7 @@ pub fn spec() -> impl Strategy<Value = Spec> {
                         .collect(),
                     ingress_annotations,
                     envs,
+                    declared,
                 };
                 s.normalise();
                 s
@@ -657,6 +732,7 @@ impl Spec {
             s.push_str("}\n");
             nodes.push(s);
         }
+        nodes.extend(self.declared_kdl());
         for e in &self.envs {
             nodes.push(self.env_kdl(e));
         }
@@ -681,6 +757,79 @@ impl Spec {
             + self.workloads.len()
             + usize::from(!self.ingress.is_empty())
             + self.envs.len()
+            + self.declared_kdl().len()
+    }
+
+    /// The declared objects and the patches, one top-level node each.
+    fn declared_kdl(&self) -> Vec<String> {
+        let d = &self.declared;
+        let mut out = Vec::new();
+        for (name, annotations) in &d.accounts {
+            let mut s = format!("object {} {{\n", kdl(&format!("ServiceAccount/{name}")));
+            if !annotations.is_empty() {
+                s.push_str(&format!(
+                    "    metadata {{\n        annotations{}\n    }}\n",
+                    props(annotations)
+                ));
+            }
+            s.push_str("    automountServiceAccountToken #false\n}\n");
+            out.push(s);
+        }
+        if let Some(data) = &d.config {
+            out.push(format!(
+                "object \"ConfigMap/declared\" {{\n    data{}\n}}\n",
+                props(data)
+            ));
+        }
+        if let Some(expr) = &d.rule {
+            out.push(format!(
+                "object \"PrometheusRule/alerts\" api-version=\"monitoring.coreos.com/v1\" {{\n    spec {{\n        groups {{\n            - name=\"a\" {{\n                rules {{\n                    - alert=\"A\" expr={}\n                }}\n            }}\n        }}\n    }}\n}}\n",
+                kdl(expr)
+            ));
+        }
+        let mut patched = std::collections::BTreeSet::new();
+        for (i, annotations, json) in &d.patches {
+            let w = &self.workloads[*i];
+            // A patch of an object no configuration has is an error: patch what runs somewhere.
+            let runs =
+                self.enabled(*i, None) || self.envs.iter().any(|e| self.enabled(*i, Some(e)));
+            if !runs || !patched.insert(&w.name) {
+                continue;
+            }
+            let (kind, template, add) = match w.kind {
+                Kind::Service | Kind::Worker => (
+                    "Deployment",
+                    "spec { template { metadata { annotations%s } } }",
+                    "add \"/spec/minReadySeconds\" 5",
+                ),
+                Kind::Stateful => (
+                    "StatefulSet",
+                    "spec { template { metadata { annotations%s } } }",
+                    "add \"/spec/minReadySeconds\" 5",
+                ),
+                Kind::Cronjob => (
+                    "CronJob",
+                    "spec { jobTemplate { spec { template { metadata { annotations%s } } } } }",
+                    "add \"/spec/startingDeadlineSeconds\" 60",
+                ),
+                Kind::Job => (
+                    "Job",
+                    "spec { template { metadata { annotations%s } } }",
+                    "add \"/spec/completions\" 1",
+                ),
+            };
+            let target = kdl(&format!("{kind}/{}", w.name));
+            if !annotations.is_empty() {
+                out.push(format!(
+                    "patch {target} {{\n    {}\n}}\n",
+                    template.replace("%s", &props(annotations))
+                ));
+            }
+            if *json {
+                out.push(format!("json-patch {target} {{\n    {add}\n}}\n"));
+            }
+        }
+        out
     }
 
     fn workload_kdl(&self, w: &Workload, production: bool) -> String {
@@ -791,6 +940,16 @@ impl Spec {
         if !e.labels.is_empty() {
             s.push_str(&format!("    labels{}\n", props(&e.labels)));
         }
+        for (a, k, v) in &e.account_annotations {
+            if let Some((name, _)) = self.declared.accounts.get(*a) {
+                s.push_str(&format!(
+                    "    object {} {{\n        metadata {{\n            annotations {}={}\n        }}\n    }}\n",
+                    kdl(&format!("ServiceAccount/{name}")),
+                    kdl(k),
+                    kdl(v)
+                ));
+            }
+        }
         for o in &e.overrides {
             let w = &self.workloads[o.workload];
             let mut body = String::new();
@@ -870,7 +1029,11 @@ impl Spec {
                     out.push(v.clone());
                 }
             }
-            out.extend(w.annotations.iter().map(|a| a.1.clone()));
+            // A patch's pod annotation of the same key replaces the workload's.
+            let patched = self.patched_annotations(i);
+            let kept = |a: &&(String, String)| !patched.iter().any(|(k, _)| *k == a.0);
+            out.extend(w.annotations.iter().filter(kept).map(|a| a.1.clone()));
+            out.extend(patched.iter().map(|a| a.1.clone()));
             if w.kind == Kind::Service {
                 out.push(w.probe_path.clone());
             }
@@ -889,12 +1052,40 @@ impl Spec {
                 .filter(|o| self.enabled(o.workload, Some(e)))
             {
                 out.extend(o.env.iter().map(|x| x.1.clone()));
-                out.extend(o.annotations.iter().map(|a| a.1.clone()));
+                let patched = self.patched_annotations(o.workload);
+                let kept = |a: &&(String, String)| !patched.iter().any(|(k, _)| *k == a.0);
+                out.extend(o.annotations.iter().filter(kept).map(|a| a.1.clone()));
                 out.extend(o.args.iter().flatten().cloned());
             }
             out.extend(e.config_data.iter().map(|d| d.2.clone()));
+            out.extend(
+                e.account_annotations
+                    .iter()
+                    .filter(|a| a.0 < self.declared.accounts.len())
+                    .map(|a| a.2.clone()),
+            );
         }
+        // Declared objects are in the base as written.
+        let d = &self.declared;
+        out.extend(
+            d.accounts
+                .iter()
+                .flat_map(|(_, a)| a.iter().map(|x| x.1.clone())),
+        );
+        out.extend(d.config.iter().flatten().map(|x| x.1.clone()));
+        out.extend(d.rule.iter().cloned());
         out
+    }
+
+    /// The pod annotations a patch merges into workload `i` (the first patch of it counts).
+    fn patched_annotations(&self, i: usize) -> Vec<(String, String)> {
+        let name = &self.workloads[i].name;
+        self.declared
+            .patches
+            .iter()
+            .find(|(w, _, _)| &self.workloads[*w].name == name)
+            .map(|(_, a, _)| a.clone())
+            .unwrap_or_default()
     }
 }
 

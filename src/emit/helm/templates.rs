@@ -221,7 +221,17 @@ fn condition(kind: &str, place: &Place, is_main: bool, has_rollout: bool) -> Str
 fn body(obj: &Obj, present: &[Option<&Value>], configs: Vec<usize>, values: &mut Values) -> String {
     let mut walker = Walker { values, configs };
     let mut fields = Vec::new();
-    for key in ["apiVersion", "kind", "metadata", "spec", "data"] {
+    // apiVersion, kind and metadata first, then every other field of any variant (`spec`,
+    // `data`, a declared object's `rules` or `automountServiceAccountToken`) as first seen.
+    let mut keys: Vec<&str> = vec!["apiVersion", "kind", "metadata"];
+    for v in present.iter().flatten() {
+        for k in v.as_object().into_iter().flat_map(|m| m.keys()) {
+            if !keys.contains(&k.as_str()) {
+                keys.push(k);
+            }
+        }
+    }
+    for key in keys {
         let vs: Vec<Option<&Value>> = present.iter().map(|v| v.and_then(|v| v.get(key))).collect();
         if let Some((node, guard)) = walker.walk(obj, &mut vec![key.to_string()], &vs) {
             fields.push(Field {

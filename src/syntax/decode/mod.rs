@@ -14,6 +14,9 @@ use super::vocab::{self, Children, Kind};
 use crate::diagnostic::{Diagnostic, Diagnostics, code, suggest};
 use kdl::KdlValue;
 
+/// Where a field the language has no word for goes.
+const PATCH_HINT: &str = "a field the language has no word for is set with `patch \"Kind/name\" { ... }` on the object (the book: \"When the language has no word for it\")";
+
 pub(crate) struct Decoder<'d> {
     pub diags: &'d mut Diagnostics,
 }
@@ -102,7 +105,7 @@ impl Decoder<'_> {
                         d.with_help(format!("{} takes no properties", kind.what))
                     }
                     None => d.with_help(format!(
-                        "the properties of {} are: {}",
+                        "the properties of {} are: {}; {PATCH_HINT}",
                         kind.what,
                         names.join(", ")
                     )),
@@ -140,7 +143,11 @@ impl Decoder<'_> {
                     None if names.is_empty() => {
                         d.with_help(format!("{} has no children", kind.what))
                     }
-                    None => d.with_help(format!("{} may contain: {}", kind.what, names.join(", "))),
+                    None => d.with_help(format!(
+                        "{} may contain: {}; {PATCH_HINT}",
+                        kind.what,
+                        names.join(", ")
+                    )),
                 });
                 continue;
             }
@@ -510,7 +517,10 @@ pub(crate) fn check_top_level(nodes: &[Node], diags: &mut Diagnostics) {
             );
             d = match suggest(&n.name, top.iter().copied()) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d.with_help(format!("a spec contains: {}", top.join(", "))),
+                None => d.with_help(format!(
+                    "a spec contains: {}; any other Kubernetes object is declared with `object \"Kind/name\" {{ ... }}` (the book: \"When the language has no word for it\")",
+                    top.join(", ")
+                )),
             };
             diags.push(d);
         }

@@ -280,7 +280,13 @@ impl Walker<'_> {
 
     /// A value named after its path, for differences nothing else names.
     fn generic(&mut self, obj: &Obj, path: &[String], vs: &[Option<&Value>]) -> (Node, Guard) {
-        let mut name = camel(&obj.kind.to_ascii_lowercase());
+        // A declared object's values are its own (`objects.serviceAccount.api`): no kind first.
+        let declared = obj.root.0.first().is_some_and(|r| r == "objects");
+        let mut name = if declared {
+            String::new()
+        } else {
+            camel(&obj.kind.to_ascii_lowercase())
+        };
         for p in path
             .iter()
             .filter(|p| !p.chars().all(|c| c.is_ascii_digit()))
@@ -292,7 +298,9 @@ impl Walker<'_> {
                 continue;
             }
             let mut c = camel(p);
-            if let Some(f) = c.get_mut(0..1) {
+            if !name.is_empty()
+                && let Some(f) = c.get_mut(0..1)
+            {
                 f.make_ascii_uppercase();
             }
             name.push_str(&c);
@@ -304,6 +312,9 @@ impl Walker<'_> {
             if p != "0" {
                 name.push_str(p);
             }
+        }
+        if name.is_empty() {
+            name.push_str("value");
         }
         self.value(vs, obj.root.child(&name))
     }

@@ -322,7 +322,6 @@ mod tests {
             ("x { a { - 1; b 2 } }", "mixes list items"),
             ("x { a 1 { - 1 } }", "is a list"),
             ("x { a 1; a 2 }", "given twice"),
-            ("x a=1 { a 2 }", "given twice"),
             ("x { big 99999999999999999999 }", "out of range"),
         ] {
             let (d, errs) = body(text);

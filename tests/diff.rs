@@ -280,8 +280,9 @@ fn diff_between_two_git_revisions_of_an_example() {
     let repo = tempfile::tempdir().unwrap();
     let dir = repo.path();
     git(dir, &["init", "-q"]);
-    fs::write(dir.join("stowage.kdl"), &original).unwrap();
-    git(dir, &["add", "stowage.kdl"]);
+    // The spec and the files it reads (its CRDs).
+    copy_tree(example.parent().unwrap(), dir, &["golden", "deploy"]);
+    git(dir, &["add", "."]);
     git(dir, &["commit", "-q", "-m", "first"]);
     let changed = original.replacen("size=\"100Gi\"", "size=\"200Gi\"", 1);
     assert_ne!(changed, original);
@@ -408,4 +409,20 @@ fn environments_in_one_version_only_are_all_added_or_removed() {
     );
     assert!(summaries.contains(&"dev: no changes"), "{out}");
     assert!(summaries.contains(&"production: no changes"), "{out}");
+}
+
+/// Copy a folder's files into another, but for the top-level folders in `skip`.
+fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
+    for e in walkdir::WalkDir::new(from).min_depth(1) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        if skip.iter().any(|s| rel.starts_with(s)) {
+            continue;
+        }
+        if e.file_type().is_dir() {
+            fs::create_dir_all(to.join(rel)).unwrap();
+        } else {
+            fs::copy(e.path(), to.join(rel)).unwrap();
+        }
+    }
 }

@@ -85,13 +85,14 @@ fn container_images(v: &Value) -> Vec<(String, String)> {
     ] {
         // Walked key by key: `Value::pointer` unescapes (allocates) every segment.
         let pod_spec = path.iter().try_fold(v, |v, k| v.get(k));
-        if let Some(cs) = pod_spec
-            .and_then(|p| p.get("containers"))
-            .and_then(Value::as_array)
-        {
+        // The images transformer rewrites init containers too.
+        for list in ["containers", "initContainers"] {
+            let Some(cs) = pod_spec.and_then(|p| p.get(list)).and_then(Value::as_array) else {
+                continue;
+            };
             for (i, c) in cs.iter().enumerate() {
                 if let Some(img) = c["image"].as_str() {
-                    out.push((format!("{pod}/containers/{i}/image"), img.to_string()));
+                    out.push((format!("{pod}/{list}/{i}/image"), img.to_string()));
                 }
             }
         }

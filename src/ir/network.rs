@@ -1,7 +1,7 @@
 //! Network policies: default deny, DNS, and one policy per workload from `reach`, `egress` and
 //! the ingresses that route to it.
 
-use super::scope::{Env, selector};
+use super::scope::{Env, selector_of};
 use crate::syntax::ast::{
     Keyword, Peer, PortRef, Protocol, Route, S, ServiceType, Spec, Workload, WorkloadKind,
 };
@@ -72,7 +72,7 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
         // Members of a stateful workload (replica sets, clusters) talk to each other.
         if w.kind == WorkloadKind::Stateful && !w.ports.is_empty() {
             let own = || net::NetworkPolicyPeer {
-                pod_selector: Some(pods(selector(env.app, &w.name.v))),
+                pod_selector: Some(pods(selector_of(env.app, w))),
                 ..Default::default()
             };
             ingress.push(net::NetworkPolicyIngressRule {
@@ -143,7 +143,7 @@ fn workload_policy(
     value(&net::NetworkPolicy {
         metadata: meta(env, &w.name.v),
         spec: Some(net::NetworkPolicySpec {
-            pod_selector: Some(pods(selector(env.app, &w.name.v))),
+            pod_selector: Some(pods(selector_of(env.app, w))),
             policy_types: Some(types),
             ingress: (!ingress.is_empty()).then_some(ingress),
             egress: (!egress.is_empty()).then_some(egress),
@@ -194,7 +194,7 @@ impl<'a> Traffic<'a> {
             if !allowed.is_empty() {
                 ingress.push(net::NetworkPolicyIngressRule {
                     from: Some(vec![net::NetworkPolicyPeer {
-                        pod_selector: Some(pods(selector(env.app, &source.name.v))),
+                        pod_selector: Some(pods(selector_of(env.app, source))),
                         ..Default::default()
                     }]),
                     ports: Some(dedup(allowed)),
@@ -286,7 +286,7 @@ fn to_others(env: &Env, w: &Workload) -> Vec<net::NetworkPolicyEgressRule> {
         }
         egress.push(net::NetworkPolicyEgressRule {
             to: Some(vec![net::NetworkPolicyPeer {
-                pod_selector: Some(pods(selector(env.app, &t.name.v))),
+                pod_selector: Some(pods(selector_of(env.app, t))),
                 ..Default::default()
             }]),
             ports: Some(dedup(ports)),

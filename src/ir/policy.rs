@@ -59,6 +59,23 @@ pub fn pod_pointer(kind: &str) -> Option<&'static str> {
     }
 }
 
+/// Every container of a pod (its init containers after the others), with its pointer.
+pub fn containers<'v>(object: &'v Value, pod: &str) -> Vec<(String, &'v Value)> {
+    let mut out = Vec::new();
+    for list in ["containers", "initContainers"] {
+        let Some(cs) = object
+            .pointer(&format!("{pod}/{list}"))
+            .and_then(Value::as_array)
+        else {
+            continue;
+        };
+        for (c, container) in cs.iter().enumerate() {
+            out.push((format!("{pod}/{list}/{c}"), container));
+        }
+    }
+    out
+}
+
 /// Every finding in the objects of one configuration.
 pub fn findings(objects: &[Object]) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -72,13 +89,10 @@ pub fn findings(objects: &[Object]) -> Vec<Finding> {
         if LONG_RUNNING.contains(&o.kind()) {
             out.extend(replicas(objects, i));
         }
-        let containers = o
-            .value
-            .pointer(&format!("{pod}/containers"))
-            .and_then(Value::as_array);
-        for (c, container) in containers.into_iter().flatten().enumerate() {
-            let at = format!("{pod}/containers/{c}");
-            if LONG_RUNNING.contains(&o.kind()) {
+        for (at, container) in containers(&o.value, pod) {
+            // Init containers cannot have probes; sidecars (`restartPolicy: Always`) can.
+            let runs = !at.contains("/initContainers/") || container["restartPolicy"] == "Always";
+            if LONG_RUNNING.contains(&o.kind()) && runs {
                 out.extend(probes(i, &at, container));
             }
             out.extend(resources(i, &at, container));
@@ -237,9 +251,8 @@ fn security(i: usize, o: &Object, pod: &str) -> Vec<Finding> {
             f,
         );
     }
-    let containers = spec["containers"].as_array().cloned().unwrap_or_default();
-    for (c, container) in containers.iter().enumerate() {
-        let at = format!("{pod}/containers/{c}/securityContext");
+    for (at, container) in containers(&o.value, pod) {
+        let at = format!("{at}/securityContext");
         for (pointer, says, label, fix) in container_security(&spec, pod, &at, container) {
             find(pointer, says, label, fix);
         }

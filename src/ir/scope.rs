@@ -17,7 +17,19 @@ pub(super) struct Env<'a> {
     pub configs: HashSet<&'a str>,
 }
 
-/// The labels that select a workload's pods.
+/// The labels that select a workload's pods: those it keeps from before stowage
+/// (`selector`), or stowage's.
+pub(super) fn selector_of(app: &str, w: &Workload) -> BTreeMap<String, String> {
+    if w.selector.is_empty() {
+        return selector(app, &w.name.v);
+    }
+    w.selector
+        .iter()
+        .map(|(k, v)| (k.v.clone(), v.v.clone()))
+        .collect()
+}
+
+/// stowage's labels that select a workload's pods.
 pub(super) fn selector(app: &str, workload: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
         ("app.kubernetes.io/name".to_string(), workload.to_string()),

@@ -12,8 +12,21 @@ pub mod scope;
 /// Kubernetes minor versions the spec may target.
 pub const SUPPORTED: std::ops::RangeInclusive<u32> = 25..=37;
 
+/// The first minor with native sidecars (init containers with `restartPolicy: Always`, on by
+/// default). Before it a sidecar is an ordinary container, which a Job waits for.
+pub const NATIVE_SIDECARS: u32 = 29;
+
 /// The version targeted when the spec names none.
 pub const DEFAULT: &str = "1.33";
+
+/// The minor version a spec targets: the one it names when supported, else the default.
+pub fn target(version: Option<&str>) -> u32 {
+    version
+        .and_then(minor)
+        .filter(|m| SUPPORTED.contains(m))
+        .or_else(|| minor(DEFAULT))
+        .expect("the default version is supported")
+}
 
 /// Parse "1.33" (or "v1.33.2") into the minor version.
 pub fn minor(v: &str) -> Option<u32> {

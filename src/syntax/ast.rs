@@ -10,10 +10,12 @@ use crate::diagnostic::Span;
 pub use super::keyword::Keyword;
 pub use super::nodes::app::{App, IngressController};
 pub use super::nodes::config::{Config, ConfigFile};
+pub use super::nodes::container::{Container, ContainerRole, Mount};
 pub use super::nodes::env::{EnvSource, EnvVar};
 pub use super::nodes::environment::{Environment, PolicyLevel};
 pub use super::nodes::image::{Image, PullPolicy};
 pub use super::nodes::ingress::{Ingress, IssuerKind, PathType, Route, Tls};
+pub use super::nodes::lifecycle::{PreStop, PreStopAction};
 pub use super::nodes::meta::Waiver;
 pub use super::nodes::network::{AllowFrom, Egress, Metrics, Peer, Reach, ServiceType};
 pub use super::nodes::object::{FileRef, Object, Target};
@@ -22,7 +24,9 @@ pub use super::nodes::pipeline::{
     BuildImage, BuildStage, Deploy, DeployMethod, Language, Pipeline, Platform, RunStep, Scan,
     Setup, TestService, TestStage, Trigger,
 };
-pub use super::nodes::placement::{AntiAffinity, Spread, TaintEffect, Toleration};
+pub use super::nodes::placement::{
+    AntiAffinity, Near, PreferNode, Spread, TaintEffect, Toleration,
+};
 pub use super::nodes::port::{Port, Protocol};
 pub use super::nodes::probe::{Probe, ProbeAction};
 pub use super::nodes::resources::{CpuMem, Resources};

@@ -211,6 +211,24 @@ pub struct Workload {
     pub env_from_config: bool,
     /// Appended to the liveness probe's HTTP path.
     pub probe_path: String,
+    /// The rest of the pod: other containers, hooks, placement.
+    pub pod: Pod,
+}
+
+/// The parts of a pod beyond its one container.
+#[derive(Debug, Clone, Default)]
+pub struct Pod {
+    /// Init containers (`false`) and sidecars (`true`): (sidecar, image, tag, args).
+    pub extras: Vec<(bool, String, String, Vec<String>)>,
+    /// A pre-stop sleep, seconds.
+    pub pre_stop: Option<u8>,
+    /// A node preference's weight.
+    pub prefer_node: Option<u8>,
+    pub priority_class: bool,
+    /// Keeps the selector `app=NAME` (long-running workloads).
+    pub selector: bool,
+    /// A header of the readiness probe (services).
+    pub header: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -230,6 +248,8 @@ pub struct Override {
     pub env: Vec<(String, String)>,
     pub annotations: Vec<(String, String)>,
     pub enabled: Option<bool>,
+    /// A new tag for the first extra container.
+    pub extra_tag: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -248,6 +268,8 @@ pub struct Env {
 #[derive(Debug, Clone)]
 pub struct Spec {
     pub app: String,
+    /// The Kubernetes version targeted (`None`: the default).
+    pub kubernetes: Option<&'static str>,
     pub labels: Vec<(String, String)>,
     pub description: Option<String>,
     pub configs: Vec<Config>,
@@ -372,6 +394,38 @@ fn tag() -> impl Strategy<Value = String> {
     .prop_map(String::from)
 }
 
+fn pod() -> impl Strategy<Value = Pod> {
+    (
+        prop::collection::vec(
+            (
+                any::<bool>(),
+                select(&["api", "ghcr.io/acme/proxy", "library/busybox"][..]),
+                tag(),
+                prop::collection::vec(hostile(), 0..3),
+            ),
+            0..3,
+        ),
+        prop::option::weighted(0.3, 0u8..20),
+        prop::option::weighted(0.3, 1u8..=100),
+        prop::bool::weighted(0.2),
+        prop::bool::weighted(0.2),
+        prop::option::weighted(0.3, hostile()),
+    )
+        .prop_map(
+            |(extras, pre_stop, prefer_node, priority_class, selector, header)| Pod {
+                extras: extras
+                    .into_iter()
+                    .map(|(sidecar, image, tag, args)| (sidecar, image.to_string(), tag, args))
+                    .collect(),
+                pre_stop,
+                prefer_node,
+                priority_class,
+                selector,
+                header,
+            },
+        )
+}
+
 fn workload(name: String) -> impl Strategy<Value = Workload> {
     (
         select(
@@ -394,7 +448,7 @@ fn workload(name: String) -> impl Strategy<Value = Workload> {
         annotation_pairs(),
         prop::bool::weighted(0.85),
         any::<bool>(),
-        hostile(),
+        (hostile(), pod()),
     )
         .prop_map(
             move |(
@@ -409,7 +463,7 @@ fn workload(name: String) -> impl Strategy<Value = Workload> {
                 annotations,
                 enabled,
                 env_from_config,
-                probe_path,
+                (probe_path, pod),
             )| {
                 let env = env
                     .into_iter()
@@ -439,6 +493,7 @@ fn workload(name: String) -> impl Strategy<Value = Workload> {
                     enabled,
                     env_from_config,
                     probe_path: format!("/healthz{probe_path}"),
+                    pod,
                 }
             },
         )
@@ -465,9 +520,10 @@ fn env_override(workloads: usize) -> impl Strategy<Value = Override> {
         prop::collection::vec((0usize..3, hostile()), 0..2),
         annotation_pairs(),
         prop::option::weighted(0.3, any::<bool>()),
+        prop::option::weighted(0.3, tag()),
     )
         .prop_map(
-            |(workload, replicas, tag, args, env, annotations, enabled)| Override {
+            |(workload, replicas, tag, args, env, annotations, enabled, extra_tag)| Override {
                 workload,
                 replicas,
                 tag,
@@ -478,6 +534,7 @@ fn env_override(workloads: usize) -> impl Strategy<Value = Override> {
                     .collect(),
                 annotations,
                 enabled,
+                extra_tag,
             },
         )
 }
@@ -528,10 +585,21 @@ pub fn spec() -> impl Strategy<Value = Spec> {
         prop::sample::subsequence(NAMES, 1..5),
         prop::sample::subsequence(CONFIG_NAMES, 0..3),
         prop::sample::subsequence(&["dev", "staging", "production", "qa"][..], 1..4),
-        annotation_pairs(),
+        (
+            annotation_pairs(),
+            select(&[None, Some("1.28"), Some("1.31")][..]),
+        ),
     )
         .prop_flat_map(
-            |(app, labels, description, names, config_names, env_names, ingress_annotations)| {
+            |(
+                app,
+                labels,
+                description,
+                names,
+                config_names,
+                env_names,
+                (ingress_annotations, kubernetes),
+            )| {
                 let n = names.len();
                 let c = config_names.len();
                 let workloads: Vec<_> = names.iter().map(|w| workload(w.to_string())).collect();
@@ -554,7 +622,7 @@ pub fn spec() -> impl Strategy<Value = Spec> {
                     workloads,
                     routes,
                     envs,
-                    Just(ingress_annotations),
+                    Just((ingress_annotations, kubernetes)),
                     declared,
                 )
             },
@@ -568,10 +636,11 @@ pub fn spec() -> impl Strategy<Value = Spec> {
                 workloads,
                 routes,
                 envs,
-                ingress_annotations,
+                (ingress_annotations, kubernetes),
                 declared,
             )| {
                 let mut s = Spec {
+                    kubernetes,
                     app,
                     labels,
                     description,
@@ -597,7 +666,17 @@ impl Spec {
     /// environment's policy can be met.
     fn normalise(&mut self) {
         let configs = self.configs.len();
+        let old = self.kubernetes == Some("1.28");
         for w in &mut self.workloads {
+            // Before 1.29 a Job never finishes with a sidecar; before 1.30 no pre-stop sleep.
+            if old {
+                w.pod.pre_stop = None;
+                if !w.kind.long_running() {
+                    for e in &mut w.pod.extras {
+                        e.0 = false;
+                    }
+                }
+            }
             w.env
                 .retain(|e| !matches!(e, EnvVar::Config(..)) || configs > 0);
             for e in &mut w.env {
@@ -672,6 +751,9 @@ impl Spec {
             kdl(&format!("{}-ns", self.app))
         );
         app.push_str("    registry \"registry.example.com/team\"\n");
+        if let Some(k) = self.kubernetes {
+            app.push_str(&format!("    kubernetes {}\n", kdl(k)));
+        }
         if !self.labels.is_empty() {
             app.push_str(&format!("    labels{}\n", props(&self.labels)));
         }
@@ -891,10 +973,20 @@ impl Spec {
         }
         s.push_str("    resources {\n        requests cpu=\"100m\" memory=\"64Mi\"\n        limits cpu=\"200m\" memory=\"128Mi\"\n    }\n");
         match w.kind {
-            Kind::Service => s.push_str(&format!(
-                "    liveness http={} port=\"http\"\n    readiness http=\"/ready\" port=\"http\"\n",
-                kdl(&w.probe_path)
-            )),
+            Kind::Service => {
+                s.push_str(&format!(
+                    "    liveness http={} port=\"http\"\n    readiness http=\"/ready\" port=\"http\"",
+                    kdl(&w.probe_path)
+                ));
+                match &w.pod.header {
+                    // HTTP header values hold no line breaks (refused by stowage).
+                    Some(h) => s.push_str(&format!(
+                        " {{\n        header \"X-Probe\" {}\n    }}\n",
+                        kdl(&h.replace(['\r', '\n'], " "))
+                    )),
+                    None => s.push('\n'),
+                }
+            }
             Kind::Worker | Kind::Stateful => s.push_str(
                 "    liveness \"cat\" \"/tmp/healthy\"\n    readiness \"cat\" \"/tmp/ready\"\n",
             ),
@@ -912,6 +1004,7 @@ impl Spec {
         if let Some(g) = w.grace_period {
             s.push_str(&format!("    grace-period {g}\n"));
         }
+        s.push_str(&pod_kdl(w));
         if w.kind == Kind::Stateful && production {
             s.push_str("    waive \"replicas\" reason=\"a generated test database\"\n");
         }
@@ -976,6 +1069,13 @@ impl Spec {
             }
             if !o.annotations.is_empty() {
                 body.push_str(&format!("        annotations{}\n", props(&o.annotations)));
+            }
+            if let (Some(t), Some((sidecar, ..))) = (&o.extra_tag, w.pod.extras.first()) {
+                let role = if *sidecar { "sidecar" } else { "init" };
+                body.push_str(&format!(
+                    "        {role} \"extra-0\" {{\n            image tag={}\n        }}\n",
+                    kdl(t)
+                ));
             }
             let enabled = match o.enabled {
                 Some(true) => " enabled=#true",
@@ -1185,4 +1285,45 @@ pub fn invariants(spec: &Spec, seed: u64) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A workload's other containers, hook and placement, as KDL lines.
+fn pod_kdl(w: &Workload) -> String {
+    let mut s = String::new();
+    for (i, (sidecar, image, tag, a)) in w.pod.extras.iter().enumerate() {
+        let role = if *sidecar { "sidecar" } else { "init" };
+        s.push_str(&format!(
+            "    {role} \"extra-{i}\" {{\n        image {} tag={}\n",
+            kdl(image),
+            kdl(tag)
+        ));
+        if !a.is_empty() {
+            s.push_str(&format!("        args{}\n", args(a)));
+        }
+        s.push_str("        resources {\n            requests cpu=\"10m\" memory=\"16Mi\"\n            limits cpu=\"50m\" memory=\"32Mi\"\n        }\n");
+        if *sidecar {
+            s.push_str("        liveness \"true\"\n        readiness \"true\"\n");
+        }
+        s.push_str("    }\n");
+    }
+    let grace = w.grace_period.map_or(30, i64::from);
+    if let Some(p) = w
+        .pod
+        .pre_stop
+        .filter(|p| w.kind.long_running() && i64::from(*p) < grace)
+    {
+        s.push_str(&format!("    pre-stop sleep={p}\n"));
+    }
+    if let Some(weight) = w.pod.prefer_node {
+        s.push_str(&format!(
+            "    prefer-node \"karpenter.sh/capacity-type\" \"spot\" weight={weight}\n"
+        ));
+    }
+    if w.pod.priority_class {
+        s.push_str("    priority-class \"high\"\n");
+    }
+    if w.pod.selector && w.kind.long_running() {
+        s.push_str(&format!("    selector app={}\n", kdl(&w.name)));
+    }
+    s
 }

@@ -1,4 +1,4 @@
-//! A workload's `env` and `env-from`: names, sources, references.
+//! A container's `env` and `env-from`: names, sources, references.
 
 use crate::check::Cx;
 use crate::check::report::*;
@@ -9,9 +9,9 @@ use std::collections::HashMap;
 
 impl Cx<'_> {
     /// Variable names, each once; plaintext secrets; references and pod fields.
-    pub(in crate::check) fn env(&self, w: &Workload, diags: &mut Diagnostics) {
+    pub(in crate::check) fn env(&self, vars: &[EnvVar], diags: &mut Diagnostics) {
         let mut env_names: HashMap<&str, Span> = HashMap::new();
-        for e in &w.env {
+        for e in vars {
             if let Err(why) = values::env_name(&e.name.v) {
                 diags.push(
                     Diagnostic::error(
@@ -71,9 +71,9 @@ impl Cx<'_> {
     }
 
     /// Each config or secret once, and declared as exactly one of them.
-    pub(in crate::check) fn env_from(&self, w: &Workload, diags: &mut Diagnostics) {
+    pub(in crate::check) fn env_from(&self, list: &[S<String>], diags: &mut Diagnostics) {
         let mut sources: HashMap<&str, Span> = HashMap::new();
-        for ef in &w.env_from {
+        for ef in list {
             if let Some(first) = sources.insert(ef.as_str(), ef.span) {
                 diags.push(duplicate("env-from source", ef, first));
             }

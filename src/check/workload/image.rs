@@ -1,18 +1,24 @@
-//! A workload's `image`: given and well-formed (whether it must be pinned is the policy's).
+//! A container's `image`: given and well-formed (whether it must be pinned is the policy's).
 
 use crate::check::Cx;
 use crate::diagnostic::{Diagnostic, Diagnostics, code};
 use crate::syntax::ast::*;
 
 impl Cx<'_> {
-    /// The image is given, and well-formed.
-    pub(in crate::check) fn image_of(&self, w: &Workload, diags: &mut Diagnostics) {
-        match &w.image {
+    /// The image of a container (`what` it is and its name) is given, and well-formed.
+    pub(in crate::check) fn image_of(
+        &self,
+        what: &str,
+        name: &S<String>,
+        image: Option<&Image>,
+        diags: &mut Diagnostics,
+    ) {
+        match image {
             None => diags.push(
                 Diagnostic::error(
                     &code::workload::IMAGE,
-                    format!("{} `{}` has no image", w.kind.name(), w.name.v),
-                    w.name.span,
+                    format!("{what} `{}` has no image", name.v),
+                    name.span,
                     "no `image` here",
                 )
                 .with_help("add `image \"NAME\" tag=\"1.0.0\"`"),

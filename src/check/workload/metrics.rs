@@ -25,7 +25,7 @@ impl Cx<'_> {
                 );
             } else {
                 self.port_ref(
-                    w,
+                    &w.ports,
                     &S::new(PortRef::Name(m.port.v.clone()), m.port.span),
                     diags,
                 );

@@ -1,9 +1,11 @@
 //! Checks of one workload, one aspect per file; [`Cx::workload`] runs them all.
 
+mod containers;
 mod env;
 mod image;
 mod metrics;
 mod network;
+mod placement;
 mod ports;
 mod probes;
 mod resources;
@@ -26,12 +28,14 @@ impl Cx<'_> {
         if self.misspelt_override(w, diags) {
             return;
         }
-        self.image_of(w, diags);
+        self.image_of(w.kind.name(), &w.name, w.image.as_ref(), diags);
         self.ports(w, diags);
-        self.env(w, diags);
-        self.env_from(w, diags);
-        self.resources(w, diags);
-        self.probes(w, diags);
+        self.env(&w.env, diags);
+        self.env_from(&w.env_from, diags);
+        self.resources(w.resources.as_ref(), diags);
+        let probes = [&w.liveness, &w.readiness, &w.startup];
+        self.probes(&w.ports, probes.into_iter().flatten(), diags);
+        self.containers(w, diags);
         self.replicas(w, diags);
         self.autoscale(w, diags);
         self.scaling_extras(w, diags);
@@ -45,6 +49,7 @@ impl Cx<'_> {
         self.run_values(w, diags);
         self.schedule(w, diags);
         self.network(w, diags);
+        self.placement(w, diags);
         self.metadata(w, diags);
         self.waivers(&w.waivers, WaiverTarget::Workload, diags);
     }
@@ -100,13 +105,53 @@ impl Cx<'_> {
         true
     }
 
-    /// Service account, labels, annotations and node selector.
+    /// Service account, priority class, labels, annotations and node selector.
     pub(in crate::check) fn metadata(&self, w: &Workload, diags: &mut Diagnostics) {
         if let Some(sa) = &w.service_account {
             name(diags, sa, "service account", values::dns_subdomain);
         }
+        if let Some(pc) = &w.priority_class {
+            name(diags, pc, "priority class", values::dns_subdomain);
+        }
         labels(diags, &w.labels, true);
         labels(diags, &w.annotations, false);
+        labels(diags, &w.selector, true);
+        self.selector(w, diags);
         labels(diags, &w.node_selector, true);
+    }
+
+    /// The pods keep the labels they are selected by.
+    fn selector(&self, w: &Workload, diags: &mut Diagnostics) {
+        let standard = [
+            ("app.kubernetes.io/name", w.name.as_str()),
+            ("app.kubernetes.io/instance", self.spec.app.name.as_str()),
+        ];
+        let selects = |key: &str| -> Option<String> {
+            if w.selector.is_empty() {
+                standard
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, v)| v.to_string())
+            } else {
+                w.selector
+                    .iter()
+                    .find(|(k, _)| k.v == key)
+                    .map(|(_, v)| v.v.clone())
+            }
+        };
+        for (k, v) in &w.labels {
+            match selects(&k.v) {
+                Some(s) if s != v.v => diags.push(
+                    Diagnostic::error(
+                        &code::workload::SELECTOR,
+                        format!("label `{}` of `{}` is not the value its pods are selected by", k.v, w.name.v),
+                        v.span,
+                        format!("the selector has `{s}`"),
+                    )
+                    .with_help("give the label another key: Kubernetes refuses pods their selector does not match"),
+                ),
+                _ => {}
+            }
+        }
     }
 }

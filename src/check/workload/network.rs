@@ -31,7 +31,7 @@ impl Cx<'_> {
         peers(w, diags);
         for a in &w.allow_from {
             if let Some(p) = &a.port {
-                self.port_ref(w, p, diags);
+                self.port_ref(&w.ports, p, diags);
             }
         }
     }
@@ -89,15 +89,20 @@ impl Cx<'_> {
         }
     }
 
-    pub(in crate::check) fn port_ref(&self, w: &Workload, p: &S<PortRef>, diags: &mut Diagnostics) {
+    pub(in crate::check) fn port_ref(
+        &self,
+        ports: &[Port],
+        p: &S<PortRef>,
+        diags: &mut Diagnostics,
+    ) {
         match &p.v {
-            PortRef::Name(n) if !w.ports.iter().any(|x| &x.name.v == n) => {
+            PortRef::Name(n) if !ports.iter().any(|x| &x.name.v == n) => {
                 diags.push(unknown(
                     &code::reference::PORT,
                     "port",
                     n,
                     p.span,
-                    w.ports.iter().map(|x| x.name.as_str()),
+                    ports.iter().map(|x| x.name.as_str()),
                 ));
             }
             PortRef::Number(n) if !(1..=65535).contains(n) => {

@@ -8,11 +8,12 @@ use crate::syntax::ast::*;
 use std::collections::HashMap;
 
 impl Cx<'_> {
-    /// Port names and numbers, each once.
+    /// Port names and numbers, each once in the pod (its sidecars' too).
     pub(in crate::check) fn ports(&self, w: &Workload, diags: &mut Diagnostics) {
         let mut ports: HashMap<&str, Span> = HashMap::new();
         let mut numbers: HashMap<(i64, Protocol), Span> = HashMap::new();
-        for p in &w.ports {
+        let sidecars = w.containers.iter().flat_map(|c| &c.ports);
+        for p in w.ports.iter().chain(sidecars) {
             if let Err(why) = values::port_name(&p.name.v) {
                 diags.push(
                     Diagnostic::error(

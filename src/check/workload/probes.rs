@@ -1,19 +1,26 @@
-//! A workload's probes: ports that exist, absolute paths, positive timings.
+//! A container's probes: ports that exist, absolute paths, positive timings.
 
 use crate::check::Cx;
 use crate::diagnostic::{Diagnostic, Diagnostics, code};
 use crate::syntax::ast::*;
 
 impl Cx<'_> {
-    /// Each probe's check and timings.
-    pub(in crate::check) fn probes(&self, w: &Workload, diags: &mut Diagnostics) {
-        for p in [&w.liveness, &w.readiness, &w.startup]
-            .into_iter()
-            .flatten()
-        {
+    /// Each probe's check and timings; the ports they name are the container's.
+    pub(in crate::check) fn probes<'p>(
+        &self,
+        ports: &[Port],
+        probes: impl Iterator<Item = &'p Probe>,
+        diags: &mut Diagnostics,
+    ) {
+        for p in probes {
             match &p.action {
-                ProbeAction::Http { port, path } => {
-                    self.port_ref(w, port, diags);
+                ProbeAction::Http {
+                    port,
+                    path,
+                    headers,
+                } => {
+                    self.port_ref(ports, port, diags);
+                    http_headers(headers, diags);
                     if !path.v.starts_with('/') {
                         diags.push(
                             Diagnostic::error(
@@ -26,7 +33,9 @@ impl Cx<'_> {
                         );
                     }
                 }
-                ProbeAction::Tcp(port) | ProbeAction::Grpc(port) => self.port_ref(w, port, diags),
+                ProbeAction::Tcp(port) | ProbeAction::Grpc { port, .. } => {
+                    self.port_ref(ports, port, diags)
+                }
                 ProbeAction::Exec(_) => {}
             }
             let timings = [
@@ -52,5 +61,43 @@ impl Cx<'_> {
                 }
             }
         }
+    }
+}
+
+/// Header names as HTTP has them, each once.
+fn http_headers(headers: &[(S<String>, S<String>)], diags: &mut Diagnostics) {
+    let mut seen: Vec<&S<String>> = Vec::new();
+    for (name, value) in headers {
+        if let Some(c) = value.v.chars().find(|c| c.is_control() && *c != '\t') {
+            diags.push(
+                Diagnostic::error(
+                    &code::value::CHARACTER,
+                    format!("header `{}` holds the control character {:?}", name.v, c),
+                    value.span,
+                    "not allowed in an HTTP header",
+                )
+                .with_help("HTTP header values are one line of text"),
+            );
+        }
+        let token = !name.v.is_empty()
+            && name
+                .v
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c));
+        if !token {
+            diags.push(
+                Diagnostic::error(
+                    &code::name::INVALID,
+                    format!("`{}` is not an HTTP header name", name.v.escape_debug()),
+                    name.span,
+                    "not a header name",
+                )
+                .with_help("header names are letters, digits and `-`, like `X-Probe`"),
+            );
+        }
+        if let Some(first) = seen.iter().find(|f| f.v.eq_ignore_ascii_case(&name.v)) {
+            diags.push(crate::check::report::duplicate("header", name, first.span));
+        }
+        seen.push(name);
     }
 }

@@ -1,4 +1,4 @@
-//! A workload's `resources`: quantities, and requests within limits.
+//! A container's `resources`: quantities, and requests within limits.
 
 use crate::check::Cx;
 use crate::check::report::*;
@@ -8,8 +8,8 @@ use crate::syntax::ast::*;
 
 impl Cx<'_> {
     /// Quantities of the right kind; no request above its limit.
-    pub(in crate::check) fn resources(&self, w: &Workload, diags: &mut Diagnostics) {
-        if let Some(r) = &w.resources {
+    pub(in crate::check) fn resources(&self, r: Option<&Resources>, diags: &mut Diagnostics) {
+        if let Some(r) = r {
             for cm in r.requests.iter().chain(r.limits.iter()) {
                 for (q, kind) in [
                     (&cm.cpu, QuantityKind::Cpu),

@@ -45,12 +45,18 @@ fn version_features(w: &Workload) -> Vec<(&'static str, Span, (u32, u32))> {
     if let Some(tz) = &w.timezone {
         out.push(("CronJob timeZone", tz.span, (27, 25)));
     }
-    for p in [&w.liveness, &w.readiness, &w.startup]
+    let probes = [&w.liveness, &w.readiness, &w.startup]
         .into_iter()
-        .flatten()
-    {
-        if let ProbeAction::Grpc(port) = &p.action {
+        .flatten();
+    for p in probes.chain(w.containers.iter().flat_map(Container::probes)) {
+        if let ProbeAction::Grpc { port, .. } = &p.action {
             out.push(("the gRPC probe", port.span, (27, 24)));
+        }
+    }
+    let hooks = std::iter::once(&w.pre_stop).chain(w.containers.iter().map(|c| &c.pre_stop));
+    for h in hooks.flatten() {
+        if let PreStopAction::Sleep(s) = &h.action {
+            out.push(("the pre-stop sleep action", s.span, (34, 30)));
         }
     }
     out

@@ -5,8 +5,8 @@ super::codes! {
     title: "Names",
     intro: "A name Kubernetes would reject, or one used twice.",
     /// A name that Kubernetes would reject: the app, a workload, config, secret, ingress, environment,
-    /// namespace, volume, storage, claim, service account or ingress class name, or an environment
-    /// `prefix`. Names are lower-case letters, digits and `-`; workload names start with a letter; most
+    /// namespace, volume, storage, claim, service account, container or ingress class name, an HTTP
+    /// header name of a probe, or an environment `prefix`. Names are lower-case letters, digits and `-`; workload names start with a letter; most
     /// are at most 63 characters. When lower-casing and replacing `_` by `-` gives a valid name, the help
     /// proposes it.
     ///

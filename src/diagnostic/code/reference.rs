@@ -139,8 +139,8 @@ super::codes! {
     /// }
     /// ```
     PORT = "stowage::ref::port", Error;
-    /// A `reach` target or a route `service=` that is not a workload of the environment; a workload that
-    /// reaches itself; a route to a workload that has no Service (a `worker` without `expose`, a
+    /// A `reach` target, a `near` target or a route `service=` that is not a workload of the
+    /// environment; a workload that reaches itself or is `near` itself; a route to a workload that has no Service (a `worker` without `expose`, a
     /// `cronjob`, a workload without ports).
     ///
     /// ```kdl,fragment
@@ -344,4 +344,40 @@ super::codes! {
     /// }
     /// ```
     IMAGE = "stowage::ref::image", Error;
+    /// A `mount` of an `init` container or a `sidecar` names no `volume` or `storage` of its workload.
+    /// Extra containers share the workload's volumes: declare the volume on the workload (where it is
+    /// also mounted in the workload's own container) and mount it by name.
+    ///
+    /// ```kdl,fragment
+    /// service "web" {
+    ///     image "web" tag="1.0.0"
+    ///     port "http" 8080
+    ///     volume "shared" mount="/shared" empty-dir=#true
+    ///     init "fetch" {
+    ///         image "busybox" tag="1.37"
+    ///         mount "shard" "/shared"
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::ref::volume]: unknown volume `shard`
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// service "web" {
+    ///     image "web" tag="1.0.0"
+    ///     port "http" 8080
+    ///     volume "shared" mount="/shared" empty-dir=#true
+    ///     init "fetch" {
+    ///         image "busybox" tag="1.37"
+    ///         mount "shared" "/shared"
+    ///     }
+    /// }
+    /// ```
+    VOLUME = "stowage::ref::volume", Error;
 }

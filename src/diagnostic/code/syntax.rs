@@ -427,6 +427,33 @@ super::codes! {
     /// }
     /// ```
     PROBE = "stowage::syntax::probe", Error;
+    /// A `pre-stop` hook that says nothing to do, or more than one thing. A hook is exactly one of
+    /// a command as arguments, `sleep=` (seconds), or `http=` with `port=`.
+    ///
+    /// ```kdl,fragment
+    /// service "web" {
+    ///     image "web" tag="1.0.0"
+    ///     port "http" 8080
+    ///     pre-stop "sleep" "5" sleep=5
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::syntax::hook]: `pre-stop` does more than one thing
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// service "web" {
+    ///     image "web" tag="1.0.0"
+    ///     port "http" 8080
+    ///     pre-stop sleep=5
+    /// }
+    /// ```
+    HOOK = "stowage::syntax::hook", Error;
     /// A `volume` with no source, or with more than one. Give exactly one of `empty-dir=#true`,
     /// `config="NAME"`, `secret="NAME"` or `claim="NAME"`.
     ///

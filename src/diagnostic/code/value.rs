@@ -393,7 +393,8 @@ super::codes! {
     /// or the noncharacters U+FFFE and U+FFFF. kubectl, kustomize and Helm read YAML 1.1, where the
     /// separators are line breaks (the cluster would get other text) and control characters are not
     /// allowed (the deploy would fail). The same holds for the files configs read. Written as escapes
-    /// (`"\u{2028}"`) they are refused too: the text is what counts, not how it is written.
+    /// (`"\u{2028}"`) they are refused too: the text is what counts, not how it is written. A probe's
+    /// `header` value is one line: no control character but tab.
     ///
     /// ```kdl,fragment
     /// config "settings" {

@@ -133,4 +133,33 @@ super::codes! {
     /// }
     /// ```
     METRICS = "stowage::workload::metrics", Error;
+    /// A workload's `labels` give a label that selects its pods another value, or its `selector` is
+    /// empty. The pods must carry the labels their Deployment or StatefulSet selects them by
+    /// (`app.kubernetes.io/name` and `app.kubernetes.io/instance`, or those of `selector`):
+    /// Kubernetes refuses a controller whose pods its selector would not match.
+    ///
+    /// ```kdl,fragment
+    /// worker "jobs" {
+    ///     image "jobs" tag="1.4.2"
+    ///     selector app="jobs"
+    ///     labels app="queue"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::workload::selector]: label `app` of `jobs` is not the value its pods are selected by
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// worker "jobs" {
+    ///     image "jobs" tag="1.4.2"
+    ///     selector app="jobs"
+    ///     labels component="queue"
+    /// }
+    /// ```
+    SELECTOR = "stowage::workload::selector", Error;
 }

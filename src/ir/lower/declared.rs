@@ -191,6 +191,7 @@ impl Origin {
             subject,
             native: false,
             validate: true,
+            containers: Vec::new(),
         }
     }
 
@@ -202,6 +203,7 @@ impl Origin {
             subject,
             native: false,
             validate: true,
+            containers: Vec::new(),
         }
     }
 }

@@ -2,10 +2,12 @@
 //! per item kind, and per aspect of a workload (its controller, pod, Services, scaling).
 
 mod config;
+mod container;
 mod declared;
 mod ingress;
 mod origins;
 mod patches;
+mod placement;
 mod pod;
 mod police;
 mod progressive;
@@ -72,6 +74,7 @@ pub(super) fn lower(
     let cx = Cx {
         spec,
         files,
+        minor: crate::kubernetes::target(spec.app.kubernetes.as_ref().map(|k| k.v.as_str())),
         registry,
         report: Mutex::new(Report::default()),
     };
@@ -130,14 +133,7 @@ fn registry(spec: &Spec, files: &BTreeMap<String, String>) -> (Registry, Diagnos
             ),
         }
     }
-    let minor = spec
-        .app
-        .kubernetes
-        .as_ref()
-        .and_then(|k| crate::kubernetes::minor(&k.v))
-        .filter(|m| crate::kubernetes::SUPPORTED.contains(m))
-        .or_else(|| crate::kubernetes::minor(crate::kubernetes::DEFAULT))
-        .expect("the default version is supported");
+    let minor = crate::kubernetes::target(spec.app.kubernetes.as_ref().map(|k| k.v.as_str()));
     let registry = Registry::new(minor, custom).expect("every supported version has schemas");
     (registry, diags)
 }
@@ -177,6 +173,8 @@ pub(super) struct Origin {
     native: bool,
     /// Written as data or changed by a patch: held to its schema.
     validate: bool,
+    /// The pointers of the containers written in the language (`.../containers/0`).
+    containers: Vec<String>,
 }
 
 impl Origin {
@@ -194,6 +192,8 @@ impl Origin {
 struct Cx<'a> {
     spec: &'a Spec,
     files: &'a BTreeMap<String, String>,
+    /// The Kubernetes minor version targeted.
+    minor: u32,
     registry: Registry,
     report: Mutex<Report>,
 }
@@ -284,7 +284,7 @@ impl Cx<'_> {
         let mut origins = HashMap::new();
         for w in &items.workloads {
             for v in self.workload(env, w) {
-                origins.insert(objects.len(), Origin::workload(w, &v));
+                origins.insert(objects.len(), Origin::workload(w, &v, self.minor));
                 objects.push(object(w.name.v.clone(), v));
             }
         }

@@ -5,15 +5,16 @@
 use super::Origin;
 use crate::diagnostic::Span;
 use crate::ir::policy::pod_pointer;
-use crate::syntax::ast::{Ingress, Workload};
+use crate::syntax::ast::{ContainerRole, Image, Ingress, Resources, Security, Workload};
 use crate::syntax::data::Spans;
 use serde_json::Value;
 
 impl Origin {
-    /// An object of a workload.
-    pub(super) fn workload(w: &Workload, o: &Value) -> Origin {
+    /// An object of a workload (its pod as Kubernetes `minor` has it).
+    pub(super) fn workload(w: &Workload, o: &Value, minor: u32) -> Origin {
         let kind = o["kind"].as_str().unwrap_or_default();
         let mut spans = Spans::default();
+        let mut containers = Vec::new();
         let mut span = w.name.span;
         let mut at = |pointer: String, s: Option<Span>| {
             if let Some(s) = s {
@@ -37,7 +38,7 @@ impl Origin {
             _ => {
                 at("/spec/replicas".into(), w.replicas.as_ref().map(|r| r.span));
                 if let Some(pod) = pod_pointer(kind) {
-                    pod_spans(w, pod, &mut at);
+                    containers = pod_spans(w, pod, minor, &mut at);
                 }
             }
         }
@@ -47,6 +48,7 @@ impl Origin {
             subject: format!("`{}`", w.name.v),
             native: true,
             validate: false,
+            containers,
         }
     }
 
@@ -58,28 +60,67 @@ impl Origin {
             subject: format!("ingress `{}`", i.name.v),
             native: true,
             validate: false,
+            containers: Vec::new(),
         }
     }
 }
 
-/// The container's values the policy looks at.
-fn pod_spans(w: &Workload, pod: &str, at: &mut impl FnMut(String, Option<Span>)) {
-    let c = format!("{pod}/containers/0");
-    at(
-        format!("{c}/resources"),
-        w.resources.as_ref().map(|r| r.span),
+/// The values of the pod's containers the policy looks at; gives back the containers'
+/// pointers.
+fn pod_spans(
+    w: &Workload,
+    pod: &str,
+    minor: u32,
+    at: &mut impl FnMut(String, Option<Span>),
+) -> Vec<String> {
+    let main = format!("{pod}/containers/0");
+    container_spans(
+        &main,
+        w.image.as_ref(),
+        w.resources.as_ref(),
+        w.security.as_ref(),
+        at,
     );
-    let image = w.image.as_ref();
+    if let Some(s) = &w.security {
+        at(
+            format!("{pod}/securityContext/runAsUser"),
+            s.user.as_ref().map(|u| u.span),
+        );
+    }
+    let mut pointers = vec![main];
+    let (mut init, mut regular) = (0, 1);
+    for c in &w.containers {
+        let native = minor >= crate::kubernetes::NATIVE_SIDECARS;
+        let p = if c.role == ContainerRole::Init || native {
+            init += 1;
+            format!("{pod}/initContainers/{}", init - 1)
+        } else {
+            regular += 1;
+            format!("{pod}/containers/{}", regular - 1)
+        };
+        at(p.clone(), Some(c.span));
+        let security = c.security.as_ref().or(w.security.as_ref());
+        container_spans(&p, c.image.as_ref(), c.resources.as_ref(), security, at);
+        pointers.push(p);
+    }
+    pointers
+}
+
+/// One container's image, resources and security values.
+fn container_spans(
+    c: &str,
+    image: Option<&Image>,
+    resources: Option<&Resources>,
+    security: Option<&Security>,
+    at: &mut impl FnMut(String, Option<Span>),
+) {
+    at(format!("{c}/resources"), resources.map(|r| r.span));
     let tag = image.and_then(|i| i.tag.as_ref().map(|t| t.span));
     at(format!("{c}/image"), tag.or(image.map(|i| i.name.span)));
-    let Some(s) = &w.security else {
+    let Some(s) = security else {
         return;
     };
     let flag = |f: &Option<crate::syntax::ast::S<bool>>| f.as_ref().map(|f| f.span);
-    at(
-        format!("{pod}/securityContext/runAsUser"),
-        s.user.as_ref().map(|u| u.span),
-    );
     at(
         format!("{c}/securityContext/runAsNonRoot"),
         flag(&s.non_root),

@@ -75,10 +75,8 @@ impl Cx<'_> {
             Rule::ImageTag => f.says.clone(),
             _ => format!("{} {}", subject(owner, &origin.subject, &f.pointer), f.says),
         };
-        // A workload's own container is written in the language; one a patch adds is not.
-        let own = !policy::pod_pointer(owner.kind())
-            .and_then(|pod| f.pointer.strip_prefix(&format!("{pod}/containers/")))
-            .is_some_and(|rest| !rest.starts_with("0/") && rest != "0");
+        // A workload's containers are written in the language; one a patch adds is not.
+        let own = container_of(&f.pointer).is_none_or(|c| origin.containers.iter().any(|o| o == c));
         let fix = if origin.native && own {
             &f.fix.native
         } else {
@@ -109,22 +107,29 @@ impl Cx<'_> {
     }
 }
 
+/// The pointer of the container a field is in (`.../containers/1`), if it is in one.
+fn container_of(pointer: &str) -> Option<&str> {
+    ["/containers/", "/initContainers/"]
+        .iter()
+        .find_map(|list| {
+            let start = pointer.find(list)? + list.len();
+            let end = pointer[start..]
+                .find('/')
+                .map_or(pointer.len(), |e| start + e);
+            Some(&pointer[..end])
+        })
+}
+
 /// How a finding names its object: the object, or one of its containers when it has several.
 fn subject(o: &crate::ir::Object, subject: &str, pointer: &str) -> String {
     let Some(pod) = policy::pod_pointer(o.kind()) else {
         return subject.to_string();
     };
-    let containers = o
-        .value
-        .pointer(&format!("{pod}/containers"))
-        .and_then(|c| c.as_array());
-    let index = pointer
-        .strip_prefix(&format!("{pod}/containers/"))
-        .and_then(|rest| rest.split('/').next())
-        .and_then(|i| i.parse::<usize>().ok());
-    match (containers, index) {
-        (Some(cs), Some(i)) if cs.len() > 1 => {
-            let name = cs[i]["name"].as_str().unwrap_or_default();
+    let containers = policy::containers(&o.value, pod);
+    let at = container_of(pointer);
+    match containers.iter().find(|(p, _)| Some(p.as_str()) == at) {
+        Some((_, c)) if containers.len() > 1 => {
+            let name = c["name"].as_str().unwrap_or_default();
             format!("container `{name}` of {subject}")
         }
         _ => subject.to_string(),

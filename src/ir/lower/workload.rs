@@ -4,7 +4,7 @@
 use super::progressive::progressive;
 use super::{Cx, JOB_TTL, kv, q, to_value, waiver_annotations};
 use crate::ir::kinds;
-use crate::ir::scope::{Env, selector};
+use crate::ir::scope::{Env, selector, selector_of};
 use crate::syntax::ast::*;
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::batch::v1 as batch;
@@ -39,8 +39,9 @@ impl Parts<'_> {
 impl Cx<'_> {
     /// Every object of a workload, the controller first.
     pub(super) fn workload(&self, env: &Env, w: &Workload) -> Vec<Value> {
-        let sel = selector(env.app, &w.name.v);
-        let mut labels = sel.clone();
+        let sel = selector_of(env.app, w);
+        let mut labels = selector(env.app, &w.name.v);
+        labels.extend(sel.clone());
         labels.extend(kv(&w.labels));
         let p = Parts {
             w,

@@ -215,6 +215,19 @@ impl Decoder<'_> {
         }
     }
 
+    /// Report a second argument that is missing (`port "http"` without its number).
+    pub(super) fn missing_arg(&mut self, node: &Node, msg: &str, example: &str) {
+        self.err(
+            Diagnostic::error(
+                &code::syntax::MISSING_ARGUMENT,
+                msg.to_string(),
+                node.name_span,
+                "argument missing",
+            )
+            .with_help(format!("write `{example}`")),
+        );
+    }
+
     /// The single value argument of a value node (`replicas 3`), which takes nothing else.
     fn value_arg<'n>(&mut self, node: &'n Node, kind: &Kind) -> Option<&'n Value> {
         self.shape(node, kind);

@@ -26,6 +26,16 @@ pub static ANNOTATIONS: Kind = Kind {
     ..Kind::LEAF
 };
 
+pub static SELECTOR: Kind = Kind {
+    name: "selector",
+    what: "`selector`",
+    free_props: true,
+    example: "selector app=\"api\"",
+    doc: "The labels that select the pods, kept from an existing Deployment or StatefulSet so stowage can take it over without recreating it (selectors cannot change).",
+    reference: "workloads.md#selector",
+    ..Kind::LEAF
+};
+
 pub static WAIVE: Kind = Kind {
     name: "waive",
     what: "`waive`",

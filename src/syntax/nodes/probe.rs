@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Span, code};
 use crate::syntax::ast::{PortRef, S};
 use crate::syntax::decode::Decoder;
 use crate::syntax::tree::Node;
-use crate::syntax::vocab::{Args, Kind, Prop, Type, prop};
+use crate::syntax::vocab::{Args, Children, Identity, Kind, Prop, Type, prop};
 
 const PROBE_PROPS: &[Prop] = &[
     prop("http", Type::String, "an HTTP GET of this path"),
@@ -15,13 +15,30 @@ const PROBE_PROPS: &[Prop] = &[
     prop("period", Type::Integer, "seconds between checks"),
     prop("timeout", Type::Integer, "seconds a check may take"),
     prop("failures", Type::Integer, "failures in a row that count"),
+    prop(
+        "service",
+        Type::String,
+        "the service a gRPC check asks about",
+    ),
 ];
+
+pub static HEADER: Kind = Kind {
+    name: "header",
+    what: "`header`",
+    args: Args::NameAnd(Type::String),
+    identity: Identity::Named,
+    example: "header \"Host\" \"api.example.com\"",
+    doc: "A header an HTTP check sends.",
+    reference: "workloads.md#probes-liveness-readiness-startup",
+    ..Kind::LEAF
+};
 
 pub static LIVENESS: Kind = Kind {
     name: "liveness",
     what: "a probe",
     args: Args::Many(Type::StringOrInteger),
     props: PROBE_PROPS,
+    children: Children::Kinds(&[&HEADER]),
     example: "liveness http=\"/health\" port=\"http\"",
     doc: "When it fails, the container is restarted.",
     reference: "workloads.md#probes-liveness-readiness-startup",
@@ -44,9 +61,18 @@ pub static STARTUP: Kind = Kind {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProbeAction {
-    Http { path: S<String>, port: S<PortRef> },
+    Http {
+        path: S<String>,
+        port: S<PortRef>,
+        /// Headers sent with the GET, in order.
+        headers: Vec<(S<String>, S<String>)>,
+    },
     Tcp(S<PortRef>),
-    Grpc(S<PortRef>),
+    Grpc {
+        port: S<PortRef>,
+        /// The service named in the health check request.
+        service: Option<S<String>>,
+    },
     Exec(S<Vec<String>>),
 }
 
@@ -63,6 +89,7 @@ pub struct Probe {
 impl Decoder<'_> {
     pub(in crate::syntax) fn probe(&mut self, c: &Node) -> Option<Probe> {
         self.shape(c, &LIVENESS);
+        self.children_of(&LIVENESS, &c.children);
         let action = self.probe_action(c)?;
         Some(Probe {
             action,
@@ -101,10 +128,12 @@ impl Decoder<'_> {
                 return None;
             }
         }
+        let kind = if exec { "exec" } else { kinds[0] };
+        self.misplaced_probe_parts(c, kind);
         if exec {
             return Some(ProbeAction::Exec(self.string_args(c)?));
         }
-        match kinds[0] {
+        match kind {
             "http" => self.http_probe(c),
             kind @ ("tcp" | "grpc") if c.prop("port").is_some() => {
                 let p = c.prop("port").expect("checked");
@@ -123,7 +152,10 @@ impl Decoder<'_> {
                 None
             }
             "tcp" => Some(ProbeAction::Tcp(self.prop_port_ref(c, "tcp")?)),
-            _ => Some(ProbeAction::Grpc(self.prop_port_ref(c, "grpc")?)),
+            _ => Some(ProbeAction::Grpc {
+                port: self.prop_port_ref(c, "grpc")?,
+                service: self.prop_str(c, "service"),
+            }),
         }
     }
 
@@ -144,6 +176,48 @@ impl Decoder<'_> {
             );
             return None;
         };
-        Some(ProbeAction::Http { path, port })
+        let mut headers = Vec::new();
+        for h in &c.children {
+            self.shape(h, &HEADER);
+            let Some(name) = self.name_arg(h, "a header") else {
+                continue;
+            };
+            match h.args.get(1) {
+                Some(v) => headers.extend(self.str_value(v, "a header's value").map(|v| (name, v))),
+                None => self.missing_arg(
+                    h,
+                    &format!("header `{}` needs a value", name.v),
+                    HEADER.example,
+                ),
+            }
+        }
+        Some(ProbeAction::Http {
+            path,
+            port,
+            headers,
+        })
+    }
+
+    /// Properties and children that only one kind of check takes, on another.
+    fn misplaced_probe_parts(&mut self, c: &Node, kind: &str) {
+        let stray = match kind {
+            "grpc" => None,
+            _ => c.prop("service").map(|p| (p.key_span, "service=")),
+        }
+        .or(match kind {
+            "http" => None,
+            _ => c.children.first().map(|h| (h.name_span, "header")),
+        });
+        if let Some((span, what)) = stray {
+            self.err(
+                Diagnostic::error(
+                    &code::syntax::UNUSED_PROPERTY,
+                    format!("`{what}` does not apply to a {kind} probe"),
+                    span,
+                    "not used",
+                )
+                .with_help("`header` is for http probes, `service=` for grpc probes"),
+            );
+        }
     }
 }

@@ -1,16 +1,17 @@
 //! The five workload kinds (`service`, `worker`, `stateful`, `cronjob`, `job`): one table says
 //! which children each takes; decoding dispatches each child to its node's decoder.
 
-use super::container::{ARGS, COMMAND};
+use super::container::{ARGS, COMMAND, CONTAINER_NAME, Container, INIT, SIDECAR};
 use super::env::{ENV, ENV_FROM, EnvVar};
 use super::image::{IMAGE, Image};
-use super::lifecycle::GRACE_PERIOD;
-use super::meta::{ANNOTATIONS, LABELS, WAIVE, Waiver};
+use super::lifecycle::{GRACE_PERIOD, PRE_STOP, PreStop};
+use super::meta::{ANNOTATIONS, LABELS, SELECTOR, WAIVE, Waiver};
 use super::network::{
     ALLOW_FROM, AllowFrom, EGRESS, EXPOSE, Egress, METRICS, Metrics, REACH, Reach, ServiceType,
 };
 use super::placement::{
-    ANTI_AFFINITY, AntiAffinity, NODE_SELECTOR, SPREAD, Spread, TOLERATE, Toleration,
+    ANTI_AFFINITY, AntiAffinity, NEAR, NODE_SELECTOR, Near, PREFER_NODE, PRIORITY_CLASS,
+    PreferNode, SPREAD, Spread, TOLERATE, Toleration,
 };
 use super::port::{PORT, Port};
 use super::probe::{LIVENESS, Probe, READINESS, STARTUP};
@@ -80,6 +81,7 @@ const ANY: u8 = LONG | CRN | JOB_;
 /// Every child a workload may have, and the kinds that take it.
 pub static CHILDREN: &[(&Kind, u8)] = &[
     (&IMAGE, ANY),
+    (&CONTAINER_NAME, ANY),
     (&COMMAND, ANY),
     (&ARGS, ANY),
     (&PORT, LONG),
@@ -89,7 +91,10 @@ pub static CHILDREN: &[(&Kind, u8)] = &[
     (&LIVENESS, LONG),
     (&READINESS, LONG),
     (&STARTUP, LONG),
+    (&PRE_STOP, LONG),
     (&GRACE_PERIOD, ANY),
+    (&INIT, ANY),
+    (&SIDECAR, ANY),
     (&SECURITY, ANY),
     (&SERVICE_ACCOUNT, ANY),
     (&VOLUME, ANY),
@@ -97,6 +102,9 @@ pub static CHILDREN: &[(&Kind, u8)] = &[
     (&SPREAD, LONG),
     (&ANTI_AFFINITY, LONG),
     (&NODE_SELECTOR, ANY),
+    (&PREFER_NODE, ANY),
+    (&NEAR, LONG),
+    (&PRIORITY_CLASS, ANY),
     (&TOLERATE, ANY),
     (&REACH, ANY),
     (&EGRESS, ANY),
@@ -105,6 +113,7 @@ pub static CHILDREN: &[(&Kind, u8)] = &[
     (&METRICS, LONG),
     (&LABELS, ANY),
     (&ANNOTATIONS, ANY),
+    (&SELECTOR, LONG),
     (&WAIVE, ANY),
     (&REPLICAS, LONG),
     (&AUTOSCALE, SVC | WRK),
@@ -218,6 +227,8 @@ pub struct Workload {
     /// Span of the environment override that touched or added this workload, if any.
     pub override_span: Option<Span>,
     pub image: Option<Image>,
+    /// The name of its own container (default: the workload's name).
+    pub container_name: Option<S<String>>,
     pub command: Option<S<Vec<String>>>,
     pub args: Option<S<Vec<String>>>,
     pub ports: Vec<Port>,
@@ -228,8 +239,11 @@ pub struct Workload {
     pub liveness: Option<Probe>,
     pub readiness: Option<Probe>,
     pub startup: Option<Probe>,
+    pub pre_stop: Option<PreStop>,
     /// Seconds between the stop signal and the kill (`terminationGracePeriodSeconds`).
     pub grace_period: Option<S<i64>>,
+    /// Init containers and sidecars, in the order written.
+    pub containers: Vec<Container>,
     pub security: Option<Security>,
     pub service_account: Option<S<String>>,
     pub replicas: Option<S<i64>>,
@@ -242,6 +256,9 @@ pub struct Workload {
     pub spread: Option<S<Spread>>,
     pub anti_affinity: Option<S<AntiAffinity>>,
     pub node_selector: Vec<(S<String>, S<String>)>,
+    pub prefer_nodes: Vec<PreferNode>,
+    pub near: Vec<Near>,
+    pub priority_class: Option<S<String>>,
     pub tolerations: Vec<Toleration>,
     pub reach: Vec<S<Reach>>,
     pub egress: Vec<Egress>,
@@ -250,6 +267,8 @@ pub struct Workload {
     pub metrics: Option<Metrics>,
     pub labels: Vec<(S<String>, S<String>)>,
     pub annotations: Vec<(S<String>, S<String>)>,
+    /// Labels that select the pods, kept from before stowage (empty: stowage's).
+    pub selector: Vec<(S<String>, S<String>)>,
     pub waivers: Vec<Waiver>,
     pub schedule: Option<S<String>>,
     pub timezone: Option<S<String>>,
@@ -270,6 +289,7 @@ impl Workload {
             span: node.name_span,
             override_span: node.override_span,
             image: None,
+            container_name: None,
             command: None,
             args: None,
             ports: Vec::new(),
@@ -279,7 +299,9 @@ impl Workload {
             liveness: None,
             readiness: None,
             startup: None,
+            pre_stop: None,
             grace_period: None,
+            containers: Vec::new(),
             security: None,
             service_account: None,
             replicas: None,
@@ -292,6 +314,9 @@ impl Workload {
             spread: None,
             anti_affinity: None,
             node_selector: Vec::new(),
+            prefer_nodes: Vec::new(),
+            near: Vec::new(),
+            priority_class: None,
             tolerations: Vec::new(),
             reach: Vec::new(),
             egress: Vec::new(),
@@ -300,6 +325,7 @@ impl Workload {
             metrics: None,
             labels: Vec::new(),
             annotations: Vec::new(),
+            selector: Vec::new(),
             waivers: Vec::new(),
             schedule: None,
             timezone: None,
@@ -360,6 +386,12 @@ impl Decoder<'_> {
     fn workload_child(&mut self, w: &mut Workload, c: &Node) {
         match c.name.as_str() {
             "image" => w.image = self.image(c),
+            "container-name" => w.container_name = self.str_arg(c, &CONTAINER_NAME),
+            "init" | "sidecar" => w.containers.extend(self.container(c)),
+            "pre-stop" => w.pre_stop = self.pre_stop(c),
+            "prefer-node" => w.prefer_nodes.extend(self.prefer_node(c)),
+            "near" => w.near.extend(self.near(c)),
+            "priority-class" => w.priority_class = self.str_arg(c, &PRIORITY_CLASS),
             "command" => w.command = self.many_args(c, &COMMAND),
             "args" => w.args = self.many_args(c, &ARGS),
             "port" => w.ports.extend(self.port(c)),
@@ -390,6 +422,7 @@ impl Decoder<'_> {
             "metrics" => w.metrics = self.metrics(c),
             "labels" => w.labels = self.string_map(c),
             "annotations" => w.annotations = self.string_map(c),
+            "selector" => w.selector = self.selector(c),
             "waive" => w.waivers.extend(self.waiver(c)),
             "schedule" => w.schedule = self.str_arg(c, &SCHEDULE),
             "timezone" => w.timezone = self.str_arg(c, &TIMEZONE),
@@ -401,6 +434,25 @@ impl Decoder<'_> {
             "ttl" => w.ttl = self.int_arg(c, &TTL),
             _ => {}
         }
+    }
+}
+
+impl Decoder<'_> {
+    /// `selector`: at least one label.
+    fn selector(&mut self, c: &Node) -> Vec<(S<String>, S<String>)> {
+        let labels = self.string_map(c);
+        if labels.is_empty() && c.props.is_empty() {
+            self.err(
+                Diagnostic::error(
+                    &code::workload::SELECTOR,
+                    "`selector` selects nothing",
+                    c.name_span,
+                    "no labels",
+                )
+                .with_help("write the labels the existing Deployment selects its pods by: `selector app=\"api\"`, or remove it"),
+            );
+        }
+        labels
     }
 }
 

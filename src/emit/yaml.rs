@@ -5,11 +5,16 @@
 
 use serde::Serialize;
 
-/// One YAML document. Multi-line strings are block scalars (`|`), unless one would start with a
-/// tab: Go's YAML reader (kubectl, kustomize, Helm) takes that tab for indentation and refuses
-/// the file, so such a document is written with quoted strings instead.
+/// One YAML document. Multi-line strings are literal block scalars (`|`), unless one would
+/// start with a tab: Go's YAML reader (kubectl, kustomize, Helm) takes that tab for indentation
+/// and refuses the file, so such a document is written with quoted strings instead. Long lines
+/// are never folded (`>`).
 pub fn to_yaml<T: Serialize>(value: &T) -> String {
-    let text = serde_saphyr::to_string(value).expect("generated values serialize to YAML");
+    // Long lines stay whole: kustomize writes a value a patch puts in place of a folded
+    // scalar (`>`) folded too, and folds lines indented more than the first wrongly.
+    let opts = serde_saphyr::ser_options! { folded_wrap_chars: usize::MAX };
+    let text = serde_saphyr::to_string_with_options(value, opts)
+        .expect("generated values serialize to YAML");
     if go_readable(&text) {
         text
     } else {
@@ -77,6 +82,10 @@ mod tests {
             let back: serde_json::Value = serde_saphyr::from_str(&out).unwrap();
             assert_eq!(back, v);
         }
+        // Long lines are not folded.
+        let long = "word ".repeat(40);
+        let out = to_yaml(&serde_json::json!({"k": long}));
+        assert!(!out.contains('>') && out.lines().count() == 1, "{out}");
         // Tabs further down keep the block style.
         let out = to_yaml(&serde_json::json!({"k": "foo\n\tbar"}));
         assert!(out.contains("k: |-"), "{out}");

@@ -3,7 +3,7 @@
 
 use super::scope::{Env, selector_of};
 use crate::syntax::ast::{
-    Keyword, Peer, PortRef, Protocol, Route, S, ServiceType, Spec, Workload, WorkloadKind,
+    Keyword, Peer, PortRef, Protocol, Route, S, Spec, Workload, WorkloadKind,
 };
 use k8s_openapi::api::networking::v1 as net;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -248,27 +248,41 @@ impl<'a> Traffic<'a> {
     }
 }
 
-/// From other namespaces and address blocks the spec lets in, and, for a LoadBalancer or
-/// NodePort Service, from outside the cluster.
+/// From other namespaces and address blocks the spec lets in, and, on the ports of a
+/// LoadBalancer or NodePort Service, from anywhere: the load balancer (or the node) forwards
+/// clients from addresses the policy cannot know (with `externalTrafficPolicy: Cluster` the
+/// source is a node's); `source-ranges` are enforced by the load balancer. Rules are given once.
 fn from_elsewhere(w: &Workload) -> Vec<net::NetworkPolicyIngressRule> {
-    let mut ingress: Vec<net::NetworkPolicyIngressRule> = w
-        .allow_from
-        .iter()
-        .map(|a| net::NetworkPolicyIngressRule {
+    let mut ingress: Vec<net::NetworkPolicyIngressRule> = Vec::new();
+    let mut add = |rule: net::NetworkPolicyIngressRule| {
+        if !ingress.contains(&rule) {
+            ingress.push(rule);
+        }
+    };
+    for a in &w.allow_from {
+        add(net::NetworkPolicyIngressRule {
             from: Some(vec![peer(&a.peer)]),
             ports: Some(dedup(target_ports(w, a.port.as_ref().map(|p| &p.v)))),
-        })
-        .collect();
-    let outside = w
-        .expose
-        .as_ref()
-        .is_some_and(|e| e.v != ServiceType::ClusterIp);
-    if outside && !w.ports.is_empty() {
-        let anywhere = Peer::Cidr(S::new("0.0.0.0/0".into(), Default::default()));
-        ingress.push(net::NetworkPolicyIngressRule {
-            from: Some(vec![peer(&anywhere)]),
-            ports: Some(dedup(target_ports(w, None))),
         });
+    }
+    let exposures = w.expose.iter().chain(&w.extra_services);
+    for e in exposures.filter(|e| e.service_type().is_external()) {
+        let ports: Vec<net::NetworkPolicyPort> = w
+            .ports
+            .iter()
+            .filter(|p| e.ports.is_empty() || e.ports.iter().any(|n| n.v == p.name.v))
+            .flat_map(|p| target_ports(w, Some(&PortRef::Name(p.name.v.clone()))))
+            .collect();
+        if ports.is_empty() {
+            continue;
+        }
+        for cidr in ["0.0.0.0/0", "::/0"] {
+            let anywhere = Peer::Cidr(S::new(cidr.into(), Default::default()));
+            add(net::NetworkPolicyIngressRule {
+                from: Some(vec![peer(&anywhere)]),
+                ports: Some(dedup(ports.clone())),
+            });
+        }
     }
     ingress
 }

@@ -13,11 +13,12 @@ pub use super::nodes::config::{Config, ConfigFile};
 pub use super::nodes::container::{Container, ContainerRole, Mount};
 pub use super::nodes::env::{EnvSource, EnvVar};
 pub use super::nodes::environment::{Environment, PolicyLevel};
+pub use super::nodes::exposure::{Exposure, ServiceType};
 pub use super::nodes::image::{Image, PullPolicy};
 pub use super::nodes::ingress::{Ingress, IssuerKind, PathType, Route, Tls};
 pub use super::nodes::lifecycle::{PreStop, PreStopAction};
 pub use super::nodes::meta::Waiver;
-pub use super::nodes::network::{AllowFrom, Egress, Metrics, Peer, Reach, ServiceType};
+pub use super::nodes::network::{AllowFrom, Egress, Metrics, Peer, Reach};
 pub use super::nodes::object::{FileRef, Object, Target};
 pub use super::nodes::patch::{JsonPatch, Op, Patch, PatchOp};
 pub use super::nodes::pipeline::{

@@ -229,6 +229,10 @@ pub struct Pod {
     pub selector: bool,
     /// A header of the readiness probe (services).
     pub header: Option<String>,
+    /// The Service's type (services): LoadBalancer with source ranges (0) or NodePort (1).
+    pub expose: Option<u8>,
+    /// An extra Service: ClusterIP (0), LoadBalancer (1), headless (2).
+    pub extra_service: Option<u8>,
 }
 
 #[derive(Debug, Clone)]
@@ -410,9 +414,21 @@ fn pod() -> impl Strategy<Value = Pod> {
         prop::bool::weighted(0.2),
         prop::bool::weighted(0.2),
         prop::option::weighted(0.3, hostile()),
+        (
+            prop::option::weighted(0.2, 0u8..2),
+            prop::option::weighted(0.2, 0u8..3),
+        ),
     )
         .prop_map(
-            |(extras, pre_stop, prefer_node, priority_class, selector, header)| Pod {
+            |(
+                extras,
+                pre_stop,
+                prefer_node,
+                priority_class,
+                selector,
+                header,
+                (expose, extra_service),
+            )| Pod {
                 extras: extras
                     .into_iter()
                     .map(|(sidecar, image, tag, args)| (sidecar, image.to_string(), tag, args))
@@ -422,6 +438,8 @@ fn pod() -> impl Strategy<Value = Pod> {
                 priority_class,
                 selector,
                 header,
+                expose,
+                extra_service,
             },
         )
 }
@@ -1321,6 +1339,23 @@ fn pod_kdl(w: &Workload) -> String {
     }
     if w.pod.priority_class {
         s.push_str("    priority-class \"high\"\n");
+    }
+    match w.pod.expose.filter(|_| w.kind == Kind::Service) {
+        Some(0) => s.push_str(
+            "    expose \"LoadBalancer\" {\n        source-ranges \"203.0.113.0/24\" \"2001:db8::/32\"\n    }\n",
+        ),
+        Some(_) => s.push_str("    expose \"NodePort\"\n"),
+        None => {}
+    }
+    if w.port.is_some() {
+        match w.pod.extra_service {
+            Some(0) => s.push_str("    extra-service \"internal\"\n"),
+            Some(1) => s.push_str(
+                "    extra-service \"internal\" type=\"LoadBalancer\" {\n        ports \"http\"\n        annotations \"example.com/lb\"=\"internal\"\n    }\n",
+            ),
+            Some(_) => s.push_str("    extra-service \"internal\" headless=#true\n"),
+            None => {}
+        }
     }
     if w.pod.selector && w.kind.long_running() {
         s.push_str(&format!("    selector app={}\n", kdl(&w.name)));

@@ -2,6 +2,7 @@
 
 mod containers;
 mod env;
+mod exposure;
 mod image;
 mod metrics;
 mod network;
@@ -49,6 +50,7 @@ impl Cx<'_> {
         self.run_values(w, diags);
         self.schedule(w, diags);
         self.network(w, diags);
+        self.exposure(w, diags);
         self.placement(w, diags);
         self.metadata(w, diags);
         self.waivers(&w.waivers, WaiverTarget::Workload, diags);

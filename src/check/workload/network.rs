@@ -121,6 +121,21 @@ impl Cx<'_> {
     }
 }
 
+/// An address block, or a diagnostic.
+pub(in crate::check) fn cidr(c: &S<String>, diags: &mut Diagnostics) {
+    if !valid_cidr(&c.v) {
+        diags.push(
+            Diagnostic::error(
+                &code::value::CIDR,
+                format!("`{}` is not a CIDR block", c.v),
+                c.span,
+                "expected ADDRESS/BITS",
+            )
+            .with_help("write an address block such as \"10.0.0.0/8\" or \"2001:db8::/32\""),
+        );
+    }
+}
+
 fn valid_cidr(s: &str) -> bool {
     let Some((addr, bits)) = s.split_once('/') else {
         return false;

@@ -66,7 +66,7 @@ impl Cx<'_> {
                 .with_help("add `port \"http\" 8080`, or declare it as a `worker` if nothing connects to it"),
             );
         }
-        if let Some(e) = &w.expose
+        if let Some(e) = w.expose.iter().chain(&w.extra_services).next()
             && w.ports.is_empty()
         {
             diags.push(

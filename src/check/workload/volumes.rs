@@ -96,8 +96,8 @@ fn stateful(w: &Workload, diags: &mut Diagnostics) {
     }
     if let Some(e) = &w.expose {
         diags.push(
-            Diagnostic::error(&code::workload::EXPOSE, "a stateful workload's Service is always headless", e.span, "not applicable")
-                .with_help("remove `expose`; put a `service` in front of it if it must be reachable from outside"),
+            Diagnostic::error(&code::workload::EXPOSE, "a stateful workload's Service is always headless", e.kind.as_ref().map_or(e.span, |k| k.span), "not applicable")
+                .with_help("remove `expose`; give it an `extra-service \"NAME\" type=\"LoadBalancer\"` if it must be reachable through another Service"),
         );
     }
 }

@@ -75,9 +75,11 @@ super::codes! {
     /// }
     /// ```
     SCHEDULE = "stowage::workload::schedule", Error;
-    /// `expose` on a `stateful`. A stateful workload's Service is always headless (it gives each pod a
-    /// stable DNS name), so it cannot be a `LoadBalancer` or `NodePort`. Remove `expose`; if the
-    /// workload must be reachable from outside the cluster, put a `service` in front of it.
+    /// A Service that cannot be as written: `expose` on a `stateful` (its Service is always headless,
+    /// giving each pod a stable DNS name, so it cannot be a `LoadBalancer` or `NodePort`: give it an
+    /// `extra-service` instead); `source-ranges` on a Service that is not a `LoadBalancer` (only a
+    /// load balancer enforces them); an `extra-service` that is both `headless=#true` and of a type
+    /// other than `ClusterIP`.
     ///
     /// ```kdl,fragment
     /// stateful "db" {

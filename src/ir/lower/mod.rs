@@ -142,6 +142,8 @@ fn registry(spec: &Spec, files: &BTreeMap<String, String>) -> (Registry, Diagnos
 #[derive(Default)]
 struct Report {
     diags: Diagnostics,
+    /// The policies' findings: said only when nothing else is wrong.
+    findings: Diagnostics,
     /// Patch targets found in some configuration.
     matched: HashSet<Span>,
     /// Patch targets missed somewhere, with what to say if no configuration has them.
@@ -155,6 +157,9 @@ impl Report {
             if !self.matched.contains(&span) {
                 diags.push(d);
             }
+        }
+        if !diags.has_errors() {
+            diags.extend(self.findings);
         }
         diags
     }
@@ -282,18 +287,29 @@ impl Cx<'_> {
             );
         }
         let mut origins = HashMap::new();
+        let mut ids: HashMap<(String, String), usize> = HashMap::new();
+        let mut add = |o: Object, origin: Origin, objects: &mut Vec<Object>| {
+            let i = objects.len();
+            if let Some(first) = ids.insert(o.id(), i) {
+                let first_span = origins.get(&first).map(|f: &Origin| f.span);
+                self.report(made_twice(&o, &objects[first], origin.span, first_span));
+                return;
+            }
+            origins.insert(i, origin);
+            objects.push(o);
+        };
         for w in &items.workloads {
             for v in self.workload(env, w) {
-                origins.insert(objects.len(), Origin::workload(w, &v, self.minor));
-                objects.push(object(w.name.v.clone(), v));
+                let origin = Origin::workload(w, &v, self.minor);
+                add(object(w.name.v.clone(), v), origin, &mut objects);
             }
         }
         for i in &items.ingresses {
-            origins.insert(objects.len(), Origin::ingress(i));
-            objects.push(object(
+            let o = object(
                 crate::layout::ingress_group(&i.name.v),
                 ingress::ingress(env, i),
-            ));
+            );
+            add(o, Origin::ingress(i), &mut objects);
         }
         if policy::default_deny(env.level) {
             objects.extend(
@@ -305,12 +321,7 @@ impl Cx<'_> {
         let declared = items.objects.iter().filter_map(|o| self.declared(env, o));
         let files = items.manifests.iter().flat_map(|m| self.manifest(env, m));
         for (o, origin) in declared.chain(files).collect::<Vec<_>>() {
-            if let Some(other) = objects.iter().find(|x| x.id() == o.id()) {
-                self.report(made_twice(&o, other, origin.span));
-                continue;
-            }
-            origins.insert(objects.len(), origin);
-            objects.push(o);
+            add(o, origin, &mut objects);
         }
         Made { objects, origins }
     }
@@ -468,16 +479,21 @@ pub(super) fn image_ref(spec: &Spec, img: &Image) -> (String, Option<String>, Op
     )
 }
 
-/// A declared object with the kind and name of another.
-fn made_twice(o: &Object, other: &Object, span: Span) -> Diagnostic {
+/// An object with the kind and name of another.
+fn made_twice(o: &Object, other: &Object, span: Span, first: Option<Span>) -> Diagnostic {
     let id = format!("{}/{}", o.kind(), o.name());
-    let d = Diagnostic::error(
+    let mut d = Diagnostic::error(
         &code::name::DUPLICATE,
         format!("{} `{}` is made twice", o.kind(), o.name()),
         span,
         "made again here",
     );
-    if other.group == crate::layout::OBJECTS_GROUP {
+    if let Some(first) = first.filter(|f| *f != span) {
+        d = d.with_label(first, "first made here");
+    }
+    if o.group != crate::layout::OBJECTS_GROUP {
+        d.with_help("rename one of them: each object of a kind needs its own name")
+    } else if other.group == crate::layout::OBJECTS_GROUP {
         d.with_help("declare each object once (in an `object` or a `manifest`)")
     } else {
         d.with_help(format!(

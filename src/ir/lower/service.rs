@@ -3,7 +3,7 @@
 
 use super::progressive::second_service;
 use super::workload::Parts;
-use super::{Cx, to_value, with_meta};
+use super::{Cx, kv, to_value, with_meta};
 use crate::ir::kinds;
 use crate::ir::scope::Env;
 use crate::syntax::ast::*;
@@ -30,6 +30,9 @@ impl Cx<'_> {
         }
         let service = self.service(env, p);
         let mut out = vec![to_value(&service)];
+        for e in &w.extra_services {
+            out.push(to_value(&self.extra_service(env, p, e)));
+        }
         if let Some(m) = &w.metrics {
             out.push(self.service_monitor(env, p, m));
         }
@@ -37,30 +40,76 @@ impl Cx<'_> {
         if let Some(suffix) = second_service(w) {
             let mut extra = service;
             extra.metadata.name = Some(format!("{}-{suffix}", w.name.v));
+            extra.metadata.annotations = None;
             if let Some(spec) = extra.spec.as_mut() {
-                spec.type_ = Some("ClusterIP".into());
+                spec.type_ = Some(ServiceType::ClusterIp.to_string());
+                spec.load_balancer_source_ranges = None;
             }
             out.push(to_value(&extra));
         }
         out
     }
 
+    /// The workload's own Service: headless for a stateful workload, else of `expose`'s type.
     fn service(&self, env: &Env, p: &Parts) -> core::Service {
         let w = p.w;
-        let ports = w.ports.iter().map(service_port).collect();
         let headless = w.kind == WorkloadKind::Stateful;
-        let type_ = if headless {
-            ServiceType::ClusterIp
-        } else {
-            w.expose.as_ref().map_or(ServiceType::ClusterIp, |e| e.v)
-        };
+        let mut svc = self.service_of(env, p, &w.name.v, w.expose.as_ref(), &w.ports);
+        if let Some(spec) = svc.spec.as_mut()
+            && headless
+        {
+            spec.type_ = Some(ServiceType::ClusterIp.to_string());
+            spec.cluster_ip = Some("None".into());
+        }
+        svc
+    }
+
+    /// An `extra-service`: WORKLOAD-NAME, with the ports it names.
+    fn extra_service(&self, env: &Env, p: &Parts, e: &Exposure) -> core::Service {
+        let w = p.w;
+        let name = e.name.as_ref().map_or("", |n| n.as_str());
+        let ports: Vec<Port> = w
+            .ports
+            .iter()
+            .filter(|x| e.ports.is_empty() || e.ports.iter().any(|n| n.v == x.name.v))
+            .cloned()
+            .collect();
+        let mut svc = self.service_of(env, p, &format!("{}-{name}", w.name.v), Some(e), &ports);
+        if let Some(spec) = svc.spec.as_mut()
+            && e.headless.as_ref().is_some_and(|h| h.v)
+        {
+            spec.cluster_ip = Some("None".into());
+        }
+        svc
+    }
+
+    /// A Service selecting the workload's pods.
+    fn service_of(
+        &self,
+        env: &Env,
+        p: &Parts,
+        name: &str,
+        e: Option<&Exposure>,
+        ports: &[Port],
+    ) -> core::Service {
+        let mut labels = p.labels.clone();
+        labels.extend(e.map(|e| kv(&e.labels)).unwrap_or_default());
+        let mut metadata = self.meta(env, name, &labels);
+        let annotations = e.map(|e| kv(&e.annotations)).unwrap_or_default();
+        metadata.annotations = (!annotations.is_empty()).then_some(annotations);
+        let ranges: Vec<String> = e
+            .map(|e| e.source_ranges.iter().map(|r| r.v.clone()).collect())
+            .unwrap_or_default();
         core::Service {
-            metadata: self.meta(env, &w.name.v, &p.labels),
+            metadata,
             spec: Some(core::ServiceSpec {
-                type_: Some(type_.to_string()),
-                cluster_ip: headless.then(|| "None".to_string()),
+                type_: Some(
+                    e.map_or(ServiceType::ClusterIp, Exposure::service_type)
+                        .to_string(),
+                ),
                 selector: Some(p.sel.clone()),
-                ports: Some(ports),
+                ports: Some(ports.iter().map(service_port).collect()),
+                load_balancer_source_ranges: (!ranges.is_empty()).then_some(ranges),
                 ..Default::default()
             }),
             ..Default::default()

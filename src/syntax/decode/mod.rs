@@ -495,6 +495,14 @@ impl Decoder<'_> {
         Some(S::new(out, node.name_span))
     }
 
+    /// String arguments, each with its span (`source-ranges "a" "b"`).
+    pub(super) fn string_list(&mut self, node: &Node) -> Vec<S<String>> {
+        node.args
+            .iter()
+            .filter_map(|a| self.str_value(a, &format!("an argument of `{}`", node.name)))
+            .collect()
+    }
+
     /// The top-level items (or an environment's, merged): flat dispatch by kind.
     pub(crate) fn items(&mut self, nodes: &[Node]) -> Items {
         let mut items = Items::default();

@@ -7,6 +7,7 @@ pub mod config;
 pub mod container;
 pub mod env;
 pub mod environment;
+pub mod exposure;
 pub mod image;
 pub mod ingress;
 pub mod lifecycle;

@@ -1,21 +1,11 @@
-//! `reach`, `egress`, `allow-from`, `expose` and `metrics`: who talks to the workload, and
-//! whom it talks to.
+//! `reach`, `egress`, `allow-from` and `metrics`: who talks to the workload, and whom it
+//! talks to.
 
 use crate::diagnostic::{Diagnostic, Span, code};
 use crate::syntax::ast::{PortRef, S};
 use crate::syntax::decode::Decoder;
-use crate::syntax::keyword::{Keyword, keyword};
 use crate::syntax::tree::Node;
 use crate::syntax::vocab::{Args, Identity, Kind, Type, prop};
-
-keyword! {
-    /// `expose "LoadBalancer"`: the Service's type.
-    pub enum ServiceType("service type") {
-        ClusterIp = "ClusterIP",
-        LoadBalancer = "LoadBalancer",
-        NodePort = "NodePort",
-    }
-}
 
 pub static REACH: Kind = Kind {
     name: "reach",
@@ -66,16 +56,6 @@ pub static ALLOW_FROM: Kind = Kind {
     example: "allow-from \"10.0.0.0/8\" port=\"http\"",
     doc: "Connections in from an address block or another namespace.",
     reference: "network.md#allow-from",
-    ..Kind::LEAF
-};
-
-pub static EXPOSE: Kind = Kind {
-    name: "expose",
-    what: "`expose`",
-    args: Args::One(Type::Keyword(ServiceType::NAMES)),
-    example: "expose \"LoadBalancer\"",
-    doc: "The Service's type, when it is not ClusterIP.",
-    reference: "workloads.md#expose",
     ..Kind::LEAF
 };
 

@@ -3,12 +3,11 @@
 
 use super::container::{ARGS, COMMAND, CONTAINER_NAME, Container, INIT, SIDECAR};
 use super::env::{ENV, ENV_FROM, EnvVar};
+use super::exposure::{EXPOSE, EXTRA_SERVICE, Exposure};
 use super::image::{IMAGE, Image};
 use super::lifecycle::{GRACE_PERIOD, PRE_STOP, PreStop};
 use super::meta::{ANNOTATIONS, LABELS, SELECTOR, WAIVE, Waiver};
-use super::network::{
-    ALLOW_FROM, AllowFrom, EGRESS, EXPOSE, Egress, METRICS, Metrics, REACH, Reach, ServiceType,
-};
+use super::network::{ALLOW_FROM, AllowFrom, EGRESS, Egress, METRICS, Metrics, REACH, Reach};
 use super::placement::{
     ANTI_AFFINITY, AntiAffinity, NEAR, NODE_SELECTOR, Near, PREFER_NODE, PRIORITY_CLASS,
     PreferNode, SPREAD, Spread, TOLERATE, Toleration,
@@ -110,6 +109,7 @@ pub static CHILDREN: &[(&Kind, u8)] = &[
     (&EGRESS, ANY),
     (&ALLOW_FROM, ANY),
     (&EXPOSE, LONG),
+    (&EXTRA_SERVICE, LONG),
     (&METRICS, LONG),
     (&LABELS, ANY),
     (&ANNOTATIONS, ANY),
@@ -263,7 +263,10 @@ pub struct Workload {
     pub reach: Vec<S<Reach>>,
     pub egress: Vec<Egress>,
     pub allow_from: Vec<AllowFrom>,
-    pub expose: Option<S<ServiceType>>,
+    /// The type of its Service and who outside the cluster may reach it.
+    pub expose: Option<Exposure>,
+    /// Services besides its own.
+    pub extra_services: Vec<Exposure>,
     pub metrics: Option<Metrics>,
     pub labels: Vec<(S<String>, S<String>)>,
     pub annotations: Vec<(S<String>, S<String>)>,
@@ -322,6 +325,7 @@ impl Workload {
             egress: Vec::new(),
             allow_from: Vec::new(),
             expose: None,
+            extra_services: Vec::new(),
             metrics: None,
             labels: Vec::new(),
             annotations: Vec::new(),
@@ -418,7 +422,8 @@ impl Decoder<'_> {
             "reach" => w.reach.extend(self.reach(c)),
             "egress" => w.egress.extend(self.egress(c)),
             "allow-from" => w.allow_from.extend(self.allow_from(c)),
-            "expose" => w.expose = self.keyword_arg(c, &EXPOSE),
+            "expose" => w.expose = self.expose(c),
+            "extra-service" => w.extra_services.extend(self.extra_service(c)),
             "metrics" => w.metrics = self.metrics(c),
             "labels" => w.labels = self.string_map(c),
             "annotations" => w.annotations = self.string_map(c),

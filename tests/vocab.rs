@@ -6,7 +6,7 @@
 mod common;
 
 use common::root;
-use stowage::syntax::vocab::{self, Args, Kind, Type};
+use stowage::syntax::vocab::{self, Args, Children, Kind, Type};
 
 /// mdBook's anchor for a heading: lower case, letters, digits, `-` and `_`, spaces as `-`.
 fn slug(heading: &str) -> String {
@@ -350,4 +350,34 @@ fn with_prop(example: &str, key: &str, value: &str) -> String {
         .retain(|e| e.name().is_none_or(|n| n.value() != key));
     node.push(kdl::KdlEntry::new_prop(key, value));
     doc.to_string()
+}
+
+/// A child no kind takes is reported once, wherever it is: decoders do not check a node's
+/// children twice.
+#[test]
+fn an_unknown_child_is_reported_once_in_every_kind() {
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for k in kinds() {
+        if !matches!(k.children, Children::Kinds(_) | Children::Masked { .. }) {
+            continue;
+        }
+        let node = match k.example.rfind('}') {
+            Some(i) if k.example.contains('{') => {
+                format!("{}\nnot-a-node-zz 1\n{}", &k.example[..i], &k.example[i..])
+            }
+            _ => format!("{} {{\nnot-a-node-zz 1\n}}", k.example),
+        };
+        let (_, diags) = stowage::syntax::parse(&nested(&path_to(k), &node));
+        let reported = diags
+            .iter()
+            .filter(|d| d.message.contains("`not-a-node-zz`"))
+            .count();
+        checked += 1;
+        if reported != 1 {
+            problems.push(format!("`{}`: reported {reported} times\n{node}", k.name));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(checked >= 15, "only {checked} kinds with children");
 }

@@ -9,6 +9,8 @@ use std::collections::HashMap;
 
 impl Cx<'_> {
     pub(in crate::check) fn config(&self, c: &Config, diags: &mut Diagnostics) {
+        crate::check::report::labels(diags, &c.labels, true);
+        crate::check::report::labels(diags, &c.annotations, false);
         let mut keys: HashMap<&str, Span> = HashMap::new();
         for (k, v) in &c.data {
             self.config_key(&mut keys, k, diags);

@@ -8,6 +8,8 @@ use std::collections::HashMap;
 
 impl Cx<'_> {
     pub(in crate::check) fn secret(&self, s: &Secret, diags: &mut Diagnostics) {
+        labels(diags, &s.labels, true);
+        labels(diags, &s.annotations, false);
         let mut keys: HashMap<&str, Span> = HashMap::new();
         for k in &s.keys {
             if let Some(first) = keys.insert(k.name.as_str(), k.name.span) {
@@ -85,6 +87,18 @@ fn store_outside_external(s: &Secret, diags: &mut Diagnostics) {
 
 /// An existing secret takes only key names.
 fn existing(s: &Secret, diags: &mut Diagnostics) {
+    if let Some((k, _)) = s.labels.first().or(s.annotations.first()) {
+        diags.push(
+            Diagnostic::error(
+                &code::secret::SOURCE,
+                "an existing secret's labels and annotations are its owner's",
+                k.span,
+                "stowage does not make this Secret",
+            )
+            .with_label(s.name.span, "an existing secret")
+            .with_help("label it where it is made, or set source=\"sealed\" or source=\"external\" to have stowage make it"),
+        );
+    }
     for k in &s.keys {
         if let Some(e) = k.encrypted.as_ref().or(k.remote.as_ref()) {
             diags.push(

@@ -241,6 +241,8 @@ pub struct Config {
     pub data: Vec<(String, String)>,
     /// A key read from a file beside the spec, and the file's contents.
     pub file: Option<(String, String)>,
+    pub labels: Vec<(String, String)>,
+    pub annotations: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -521,11 +523,15 @@ fn config(name: &'static str) -> impl Strategy<Value = Config> {
     (
         prop::collection::btree_map(select(CONFIG_KEYS), hostile(), 0..4),
         prop::option::weighted(0.3, hostile()),
+        label_pairs(),
+        annotation_pairs(),
     )
-        .prop_map(move |(data, file)| Config {
+        .prop_map(move |(data, file, labels, annotations)| Config {
             name: name.to_string(),
             data: data.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
             file: file.map(|f| ("file.txt".to_string(), f)),
+            labels,
+            annotations,
         })
 }
 
@@ -802,6 +808,12 @@ impl Spec {
             }
             if c.data.is_empty() && c.file.is_none() {
                 s.push_str("    data EMPTY=\"\"\n");
+            }
+            if !c.labels.is_empty() {
+                s.push_str(&format!("    labels{}\n", props(&c.labels)));
+            }
+            if !c.annotations.is_empty() {
+                s.push_str(&format!("    annotations{}\n", props(&c.annotations)));
             }
             s.push_str("}\n");
             nodes.push(s);
@@ -1162,6 +1174,7 @@ impl Spec {
         for c in &self.configs {
             out.extend(c.data.iter().map(|d| d.1.clone()));
             out.extend(c.file.iter().map(|f| f.1.clone()));
+            out.extend(c.annotations.iter().map(|a| a.1.clone()));
         }
         for e in &self.envs {
             for o in e

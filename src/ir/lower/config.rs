@@ -19,9 +19,10 @@ impl Cx<'_> {
                 self.files.get(&f.path.v).cloned().unwrap_or_default(),
             );
         }
-        let mut metadata = self.meta(env, &c.name.v, &BTreeMap::new());
-        let waivers = waiver_annotations(&c.waivers);
-        metadata.annotations = (!waivers.is_empty()).then_some(waivers);
+        let mut metadata = self.meta(env, &c.name.v, &kv(&c.labels));
+        let mut annotations = kv(&c.annotations);
+        annotations.extend(waiver_annotations(&c.waivers));
+        metadata.annotations = (!annotations.is_empty()).then_some(annotations);
         to_value(&core::ConfigMap {
             metadata,
             data: Some(data),
@@ -32,9 +33,23 @@ impl Cx<'_> {
 
 /// The object that makes the Secret, if stowage makes it.
 pub(super) fn secret(env: &Env, s: &Secret) -> Option<Value> {
+    use super::kv;
     let mut labels = env.app_labels.clone();
     labels.insert("app.kubernetes.io/name".into(), s.name.v.clone());
-    let metadata = json!({"name": s.name.v, "namespace": env.namespace, "labels": labels});
+    labels.extend(kv(&s.labels));
+    let mut metadata = json!({"name": s.name.v, "namespace": env.namespace, "labels": labels});
+    if !s.annotations.is_empty() {
+        metadata["annotations"] = json!(kv(&s.annotations));
+    }
+    // The Secret an ExternalSecret makes carries the spec's labels and annotations.
+    let target = match (s.labels.is_empty(), s.annotations.is_empty()) {
+        (true, true) => json!({"name": s.name.v, "creationPolicy": "Owner"}),
+        _ => json!({
+            "name": s.name.v,
+            "creationPolicy": "Owner",
+            "template": {"metadata": {"labels": labels, "annotations": kv(&s.annotations)}},
+        }),
+    };
     match s.source.v {
         SecretSource::Existing => None,
         SecretSource::Sealed => Some(json!({
@@ -56,7 +71,7 @@ pub(super) fn secret(env: &Env, s: &Secret) -> Option<Value> {
                     "name": s.store.as_ref().map(|r| r.v.clone()).unwrap_or_default(),
                     "kind": s.store_kind.as_ref().map_or(StoreKind::ClusterSecretStore, |r| r.v).to_string(),
                 },
-                "target": {"name": s.name.v, "creationPolicy": "Owner"},
+                "target": target,
                 "data": external_data(&s.keys),
             },
         })),

@@ -1,6 +1,6 @@
 //! `config`: a ConfigMap, from values in the spec and files beside it.
 
-use super::meta::{WAIVE, Waiver};
+use super::meta::{ANNOTATIONS, LABELS, WAIVE, Waiver};
 use crate::diagnostic::Span;
 use crate::syntax::ast::S;
 use crate::syntax::decode::Decoder;
@@ -11,7 +11,7 @@ pub static CONFIG: Kind = Kind {
     name: "config",
     what: "a config",
     args: Args::Name,
-    children: Children::Kinds(&[&DATA, &FILE, &WAIVE]),
+    children: Children::Kinds(&[&DATA, &FILE, &LABELS, &ANNOTATIONS, &WAIVE]),
     identity: Identity::Named,
     example: "config \"app-config\" { data LOG_LEVEL=\"info\" }",
     doc: "A ConfigMap, named by content hash so that pods restart when it changes.",
@@ -51,6 +51,8 @@ pub struct Config {
     pub span: Span,
     pub data: Vec<(S<String>, S<String>)>,
     pub files: Vec<ConfigFile>,
+    pub labels: Vec<(S<String>, S<String>)>,
+    pub annotations: Vec<(S<String>, S<String>)>,
     pub waivers: Vec<Waiver>,
 }
 
@@ -70,11 +72,15 @@ impl Decoder<'_> {
             span: node.name_span,
             data: Vec::new(),
             files: Vec::new(),
+            labels: Vec::new(),
+            annotations: Vec::new(),
             waivers: Vec::new(),
         };
         for c in &node.children {
             match c.name.as_str() {
                 "data" => cfg.data = self.string_map(c),
+                "labels" => cfg.labels = self.string_map(c),
+                "annotations" => cfg.annotations = self.string_map(c),
                 "waive" => cfg.waivers.extend(self.waiver(c)),
                 "file" => cfg.files.extend(self.config_file(c)),
                 _ => {}

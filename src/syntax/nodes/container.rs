@@ -149,7 +149,6 @@ impl Decoder<'_> {
             ContainerRole::Sidecar => &SIDECAR,
         };
         self.shape(node, decl);
-        self.children_of(decl, &node.children);
         let name = self.name_arg(node, decl.what)?;
         let mut c = Container {
             role,

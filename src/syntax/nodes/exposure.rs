@@ -104,14 +104,12 @@ impl Exposure {
 impl Decoder<'_> {
     pub(in crate::syntax) fn expose(&mut self, c: &Node) -> Option<Exposure> {
         self.shape(c, &EXPOSE);
-        self.children_of(&EXPOSE, &c.children);
         let kind = self.keyword_arg(c, &EXPOSE)?;
         Some(self.exposure(c, None, Some(kind)))
     }
 
     pub(in crate::syntax) fn extra_service(&mut self, c: &Node) -> Option<Exposure> {
         self.shape(c, &EXTRA_SERVICE);
-        self.children_of(&EXTRA_SERVICE, &c.children);
         let name = self.name_arg(c, EXTRA_SERVICE.what)?;
         let kind = self.prop_keyword(c, "type");
         Some(self.exposure(c, Some(name), kind))

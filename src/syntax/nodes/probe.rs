@@ -89,7 +89,6 @@ pub struct Probe {
 impl Decoder<'_> {
     pub(in crate::syntax) fn probe(&mut self, c: &Node) -> Option<Probe> {
         self.shape(c, &LIVENESS);
-        self.children_of(&LIVENESS, &c.children);
         let action = self.probe_action(c)?;
         Some(Probe {
             action,

@@ -70,10 +70,11 @@ impl Decoder<'_> {
             limits: None,
         };
         for k in &c.children {
-            let kind = if k.name == "requests" {
-                &REQUESTS
-            } else {
-                &LIMITS
+            let kind = match k.name.as_str() {
+                "requests" => &REQUESTS,
+                "limits" => &LIMITS,
+                // Reported by `shape`.
+                _ => continue,
             };
             self.shape(k, kind);
             let cm = CpuMem {

@@ -1,5 +1,6 @@
 //! `secret`: a Secret the workloads read, never its values in plain text.
 
+use super::meta::{ANNOTATIONS, LABELS};
 use crate::diagnostic::{Diagnostic, Span, code};
 use crate::syntax::ast::S;
 use crate::syntax::decode::Decoder;
@@ -49,7 +50,7 @@ pub static SECRET: Kind = Kind {
         ),
         prop("refresh", Type::String, "external: how often to read again"),
     ],
-    children: Children::Kinds(&[&KEY]),
+    children: Children::Kinds(&[&KEY, &LABELS, &ANNOTATIONS]),
     identity: Identity::Named,
     example: "secret \"db\" source=\"external\" store=\"vault\" { key \"password\" remote=\"db/password\" }",
     doc: "A Secret: existing, sealed (SealedSecret) or external (ExternalSecret).",
@@ -95,6 +96,9 @@ pub struct Secret {
     pub store_kind: Option<S<StoreKind>>,
     pub refresh: Option<S<String>>,
     pub keys: Vec<SecretKey>,
+    /// Labels and annotations of the Secret stowage has made (sealed or external).
+    pub labels: Vec<(S<String>, S<String>)>,
+    pub annotations: Vec<(S<String>, S<String>)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -120,6 +124,15 @@ impl Decoder<'_> {
             .filter(|k| k.name == "key")
             .filter_map(|k| self.secret_key(k))
             .collect();
+        let map = |d: &mut Self, name: &str| {
+            node.children
+                .iter()
+                .filter(|c| c.name == name)
+                .flat_map(|c| d.string_map(c))
+                .collect()
+        };
+        let labels = map(self, "labels");
+        let annotations = map(self, "annotations");
         Some(Secret {
             name,
             span: node.name_span,
@@ -128,6 +141,8 @@ impl Decoder<'_> {
             store_kind: self.prop_keyword(node, "store-kind"),
             refresh: self.prop_str(node, "refresh"),
             keys,
+            labels,
+            annotations,
         })
     }
 

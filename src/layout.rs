@@ -12,6 +12,8 @@ pub const NAMESPACE_GROUP: &str = "namespace";
 pub const CONFIG_GROUP: &str = "config";
 pub const SECRETS_GROUP: &str = "secrets";
 pub const NETWORK_GROUP: &str = "network";
+/// ServiceAccounts the spec makes, their Roles and RoleBindings.
+pub const ACCESS_GROUP: &str = "access";
 /// Objects declared with `object` or read from a `manifest`.
 pub const OBJECTS_GROUP: &str = "objects";
 /// File stems a workload's group may not take: the fixed groups, and the kustomization.
@@ -20,6 +22,7 @@ pub const RESERVED_GROUPS: &[&str] = &[
     CONFIG_GROUP,
     SECRETS_GROUP,
     NETWORK_GROUP,
+    ACCESS_GROUP,
     OBJECTS_GROUP,
     "kustomization",
 ];
@@ -37,6 +40,7 @@ pub const HELM_VALUES_KEYS: &[&str] = &[
     "secrets",
     "networkPolicies",
     "ingress",
+    "access",
     "objects",
 ];
 

@@ -5,6 +5,7 @@
 //! environment's policy (with waivers). The base items and every environment's merged items are
 //! checked; a finding shared by several environments is reported once.
 
+mod account;
 mod app;
 mod collisions;
 mod config;
@@ -72,6 +73,14 @@ fn items(spec: &Spec, items: &Items, env: Option<&Environment>, diags: &mut Diag
         if let Some(first) = cx.secrets.insert(s.name.as_str(), s) {
             diags.push(duplicate("secret", &s.name, first.name.span));
         }
+    }
+    let mut account_names: HashMap<&str, Span> = HashMap::new();
+    for a in &items.accounts {
+        name(diags, &a.name, "service account", values::dns_subdomain);
+        if let Some(first) = account_names.insert(a.name.as_str(), a.name.span) {
+            diags.push(duplicate("service account", &a.name, first));
+        }
+        cx.account(a, diags);
     }
     let mut ingress_names: HashMap<&str, Span> = HashMap::new();
     for i in &items.ingresses {

@@ -284,6 +284,7 @@ fn patches(
             Some(b) => {
                 let mut expected = b.value.clone();
                 transform(&mut expected, env, images, replicas.get(id).copied());
+                follow_accounts(&mut expected, base, env);
                 if let Some(patch) = change_patch(b, t, &expected) {
                     patches.insert(patch_file(&id.0, &id.1), patch);
                 }
@@ -401,6 +402,32 @@ fn transform(v: &mut Value, env: &EnvIr, images: &BTreeMap<String, String>, repl
         && let Some(x) = v.pointer_mut("/spec/replicas")
     {
         *x = json!(n);
+    }
+}
+
+/// What kustomize's name references do to a binding's subjects: one that names a
+/// ServiceAccount of the base moves with it to the environment's namespace.
+fn follow_accounts(v: &mut Value, base: &ById, env: &EnvIr) {
+    if !matches!(
+        v["kind"].as_str(),
+        Some("RoleBinding" | "ClusterRoleBinding")
+    ) {
+        return;
+    }
+    let Some(subjects) = v.get_mut("subjects").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for s in subjects {
+        let Some(name) = s["name"].as_str() else {
+            continue;
+        };
+        let ours = s["kind"] == "ServiceAccount"
+            && base
+                .get(&("ServiceAccount".to_string(), name.to_string()))
+                .is_some_and(|a| a.value.pointer("/metadata/namespace") == s.get("namespace"));
+        if ours {
+            s["namespace"] = json!(env.namespace);
+        }
     }
 }
 

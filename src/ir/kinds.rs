@@ -36,6 +36,8 @@ use Schema::{Builtin, Custom};
 pub const NAMESPACE: Kind = kind("Namespace", "v1", 0, Builtin);
 pub const NETWORK_POLICY: Kind = kind("NetworkPolicy", "networking.k8s.io/v1", 1, Builtin);
 pub const SERVICE_ACCOUNT: Kind = kind("ServiceAccount", "v1", 2, Builtin);
+pub const ROLE: Kind = kind("Role", "rbac.authorization.k8s.io/v1", 2, Builtin);
+pub const ROLE_BINDING: Kind = kind("RoleBinding", "rbac.authorization.k8s.io/v1", 2, Builtin);
 pub const SECRET: Kind = kind("Secret", "v1", 3, Builtin);
 pub const SEALED_SECRET: Kind = kind("SealedSecret", "bitnami.com/v1alpha1", 3, Custom);
 pub const EXTERNAL_SECRET: Kind = kind("ExternalSecret", "external-secrets.io/v1", 3, Custom);
@@ -63,6 +65,8 @@ pub static ALL: &[Kind] = &[
     NAMESPACE,
     NETWORK_POLICY,
     SERVICE_ACCOUNT,
+    ROLE,
+    ROLE_BINDING,
     SECRET,
     SEALED_SECRET,
     EXTERNAL_SECRET,
@@ -109,7 +113,7 @@ mod tests {
     #[test]
     fn built_in_kinds_are_k8s_openapis() {
         use k8s_openapi::Resource;
-        use k8s_openapi::api::{apps, autoscaling, batch, core, networking, policy};
+        use k8s_openapi::api::{apps, autoscaling, batch, core, networking, policy, rbac};
         let known = [
             (core::v1::Namespace::KIND, core::v1::Namespace::API_VERSION),
             (
@@ -119,6 +123,11 @@ mod tests {
             (
                 core::v1::ServiceAccount::KIND,
                 core::v1::ServiceAccount::API_VERSION,
+            ),
+            (rbac::v1::Role::KIND, rbac::v1::Role::API_VERSION),
+            (
+                rbac::v1::RoleBinding::KIND,
+                rbac::v1::RoleBinding::API_VERSION,
             ),
             (core::v1::Secret::KIND, core::v1::Secret::API_VERSION),
             (core::v1::ConfigMap::KIND, core::v1::ConfigMap::API_VERSION),

@@ -2,8 +2,9 @@
 //!
 //! Mirrors what `kustomize`'s `namePrefix` does, so that a rendered environment and its
 //! kustomize overlay agree: every object is renamed except the Namespace, and references to
-//! objects of the same environment (ConfigMaps in pods, Services in ingresses and stateful
-//! sets, scale targets) follow. References to objects stowage does not create (existing
+//! objects of the same environment (ConfigMaps and ServiceAccounts in pods, Services in
+//! ingresses and stateful sets, scale targets, Roles and ServiceAccounts in RoleBindings)
+//! follow. References to objects stowage does not create (existing
 //! Secrets, secrets made by operators) keep their names.
 
 use super::Object;
@@ -84,6 +85,19 @@ impl Renamer<'_> {
         }
         match kind {
             "StatefulSet" => at(v, "/spec/serviceName", |x| self.rename(x, "Service")),
+            "RoleBinding" => {
+                let role = v
+                    .pointer("/roleRef/kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                at(v, "/roleRef/name", |x| self.rename(x, &role));
+                each(v, "/subjects", |s| {
+                    if s["kind"] == "ServiceAccount" {
+                        at(s, "/name", |x| self.rename(x, "ServiceAccount"));
+                    }
+                });
+            }
             "HorizontalPodAutoscaler" => {
                 let target = v
                     .pointer("/spec/scaleTargetRef/kind")
@@ -101,15 +115,20 @@ impl Renamer<'_> {
         }
     }
 
-    /// ConfigMaps a pod mounts or reads variables from.
+    /// ConfigMaps a pod mounts or its containers read variables from; its ServiceAccount.
     fn pod(&self, pod: &mut Value) {
         let config = |x: &mut Value| self.rename(x, "ConfigMap");
         each(pod, "/volumes", |vol| at(vol, "/configMap/name", config));
-        each(pod, "/containers", |c| {
-            each(c, "/env", |e| {
-                at(e, "/valueFrom/configMapKeyRef/name", config)
+        for list in ["/containers", "/initContainers"] {
+            each(pod, list, |c| {
+                each(c, "/env", |e| {
+                    at(e, "/valueFrom/configMapKeyRef/name", config)
+                });
+                each(c, "/envFrom", |e| at(e, "/configMapRef/name", config));
             });
-            each(c, "/envFrom", |e| at(e, "/configMapRef/name", config));
+        }
+        at(pod, "/serviceAccountName", |x| {
+            self.rename(x, "ServiceAccount")
         });
     }
 }

@@ -6,6 +6,7 @@
 pub mod crd;
 pub mod merge;
 pub mod registry;
+pub mod resources;
 pub mod schema;
 pub mod scope;
 

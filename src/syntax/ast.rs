@@ -8,6 +8,7 @@
 use crate::diagnostic::Span;
 
 pub use super::keyword::Keyword;
+pub use super::nodes::account::{AccessRule, Account, Verb};
 pub use super::nodes::app::{App, IngressController};
 pub use super::nodes::config::{Config, ConfigFile};
 pub use super::nodes::container::{Container, ContainerRole, Mount};
@@ -83,6 +84,8 @@ pub struct Items {
     pub configs: Vec<Config>,
     pub secrets: Vec<Secret>,
     pub ingresses: Vec<Ingress>,
+    /// ServiceAccounts the spec makes, with their Roles.
+    pub accounts: Vec<Account>,
     /// Objects declared as data.
     pub objects: Vec<Object>,
     /// YAML files of objects.
@@ -98,6 +101,7 @@ impl Items {
         self.configs.sort_by(|a, b| a.name.v.cmp(&b.name.v));
         self.secrets.sort_by(|a, b| a.name.v.cmp(&b.name.v));
         self.ingresses.sort_by(|a, b| a.name.v.cmp(&b.name.v));
+        self.accounts.sort_by(|a, b| a.name.v.cmp(&b.name.v));
         let by_target = |t: &Target| (t.kind.clone(), t.name.clone());
         self.objects.sort_by_key(|o| by_target(&o.target));
         self.manifests.sort_by(|a, b| a.path.v.cmp(&b.path.v));

@@ -21,7 +21,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use ast::Spec;
 use decode::Decoder;
 use tree::Node;
-use vocab::ITEM_KINDS;
+use vocab::is_item;
 
 /// Parse and decode a spec. Returns `None` when the spec is too broken to go further (a KDL
 /// syntax error, no `app`); the diagnostics say why.
@@ -127,11 +127,7 @@ fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
     strings::check(nodes, diags);
     let mut dec = Decoder { diags };
     let app = app(&mut dec, nodes);
-    let base_nodes: Vec<Node> = nodes
-        .iter()
-        .filter(|n| ITEM_KINDS.contains(&n.name.as_str()))
-        .cloned()
-        .collect();
+    let base_nodes: Vec<Node> = nodes.iter().filter(|n| is_item(&n.name)).cloned().collect();
     let items = dec.items(&tree::prune_disabled(base_nodes.clone()));
     let environments = nodes
         .iter()
@@ -201,7 +197,7 @@ fn environment(dec: &mut Decoder, base: &[Node], env: &Node) -> Option<ast::Envi
     let overrides: Vec<Node> = env
         .children
         .iter()
-        .filter(|n| ITEM_KINDS.contains(&n.name.as_str()))
+        .filter(|n| is_item(&n.name))
         .cloned()
         .collect();
     let merged = tree::prune_disabled(tree::merge(base, &overrides));

@@ -204,6 +204,7 @@ pub static ROOTS: &[&Kind] = &[
     &nodes::config::CONFIG,
     &nodes::secret::SECRET,
     &nodes::ingress::INGRESS,
+    &nodes::account::ACCOUNT,
     &nodes::object::OBJECT,
     &nodes::object::MANIFEST,
     &nodes::patch::PATCH,
@@ -213,18 +214,8 @@ pub static ROOTS: &[&Kind] = &[
     &nodes::pipeline::PIPELINE,
 ];
 
-/// The items an environment can override or add, as at the top level.
-pub const ITEM_KINDS: &[&str] = &[
-    "service",
-    "worker",
-    "stateful",
-    "cronjob",
-    "job",
-    "config",
-    "secret",
-    "ingress",
-    "object",
-    "manifest",
-    "patch",
-    "json-patch",
-];
+/// Whether a node of this name is an item: a top-level kind an environment can override or
+/// add as well.
+pub fn is_item(name: &str) -> bool {
+    ROOTS.iter().any(|k| k.name == name) && nodes::environment::ENVIRONMENT.child(name).is_some()
+}

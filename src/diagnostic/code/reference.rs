@@ -380,4 +380,29 @@ super::codes! {
     /// }
     /// ```
     VOLUME = "stowage::ref::volume", Error;
+    /// A `can` rule of a `service-account` names a resource Kubernetes does not have, without
+    /// `group=`. Resources are named as in the API, in the plural and lower case (`deployments`,
+    /// `deployments/scale`, `pods/log`); the group of Kubernetes' own is known. For a custom
+    /// resource, give its group: `can "get" on="rollouts" group="argoproj.io"`.
+    ///
+    /// ```kdl,fragment
+    /// service-account "scaler" {
+    ///     can "get" "patch" on="deployment/scale"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::ref::resource]: unknown resource `deployment/scale`
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// service-account "scaler" {
+    ///     can "get" "patch" on="deployments/scale"
+    /// }
+    /// ```
+    RESOURCE = "stowage::ref::resource", Error;
 }

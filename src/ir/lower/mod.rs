@@ -1,6 +1,7 @@
 //! Lowering one set of items (the base's or an environment's) to Kubernetes objects: one file
 //! per item kind, and per aspect of a workload (its controller, pod, Services, scaling).
 
+mod account;
 mod config;
 mod container;
 mod declared;
@@ -302,6 +303,16 @@ impl Cx<'_> {
             for v in self.workload(env, w) {
                 let origin = Origin::workload(w, &v, self.minor);
                 add(object(w.name.v.clone(), v), origin, &mut objects);
+            }
+        }
+        for a in &items.accounts {
+            for v in self.account(env, a) {
+                let origin = Origin::account(a);
+                add(
+                    object(crate::layout::ACCESS_GROUP.into(), v),
+                    origin,
+                    &mut objects,
+                );
             }
         }
         for i in &items.ingresses {

@@ -5,7 +5,7 @@
 use super::Origin;
 use crate::diagnostic::Span;
 use crate::ir::policy::pod_pointer;
-use crate::syntax::ast::{ContainerRole, Image, Ingress, Resources, Security, Workload};
+use crate::syntax::ast::{Account, ContainerRole, Image, Ingress, Resources, Security, Workload};
 use crate::syntax::data::Spans;
 use serde_json::Value;
 
@@ -49,6 +49,18 @@ impl Origin {
             native: true,
             validate: false,
             containers,
+        }
+    }
+
+    /// An object of a service account.
+    pub(super) fn account(a: &Account) -> Origin {
+        Origin {
+            span: a.name.span,
+            spans: Spans::default(),
+            subject: format!("service account `{}`", a.name.v),
+            native: true,
+            validate: false,
+            containers: Vec::new(),
         }
     }
 

@@ -38,7 +38,7 @@ impl Cx<'_> {
         let node_selector = super::kv(&w.node_selector);
         core::PodSpec {
             service_account_name: w.service_account.as_ref().map(|s| s.v.clone()),
-            automount_service_account_token: w.service_account.is_none().then_some(false),
+            automount_service_account_token: automount(env, w),
             enable_service_links: Some(false),
             priority_class_name: w.priority_class.as_ref().map(|p| p.v.clone()),
             termination_grace_period_seconds: w.grace_period.as_ref().map(|g| g.v),
@@ -61,6 +61,16 @@ impl Cx<'_> {
             ..Default::default()
         }
     }
+}
+
+/// Whether the pod gets an API token: not without an account; as a declared account says;
+/// as Kubernetes decides for an account made elsewhere.
+fn automount(env: &Env, w: &Workload) -> Option<bool> {
+    let Some(name) = &w.service_account else {
+        return Some(false);
+    };
+    let declared = env.items.accounts.iter().find(|a| a.name.v == name.v);
+    declared.map(Account::automount)
 }
 
 /// The pod's security context: non-root as a high UID unless the spec names one, in the

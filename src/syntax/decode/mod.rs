@@ -514,6 +514,7 @@ impl Decoder<'_> {
                 "config" => items.configs.extend(self.config(n)),
                 "secret" => items.secrets.extend(self.secret(n)),
                 "ingress" => items.ingresses.extend(self.ingress(n)),
+                "service-account" => items.accounts.extend(self.account(n)),
                 "object" => items.objects.extend(self.object(n)),
                 "manifest" => items.manifests.extend(self.file_ref(n, &MANIFEST)),
                 "patch" => items.patches.extend(self.patch(n)),

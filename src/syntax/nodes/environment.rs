@@ -1,5 +1,6 @@
 //! `environment`: where the app is deployed, the policy it is held to, and its overrides.
 
+use super::account::ACCOUNT;
 use super::config::CONFIG;
 use super::ingress::INGRESS;
 use super::meta::LABELS;
@@ -40,6 +41,7 @@ pub static ENVIRONMENT: Kind = Kind {
         &CONFIG,
         &SECRET,
         &INGRESS,
+        &ACCOUNT,
         &OBJECT,
         &MANIFEST,
         &PATCH,

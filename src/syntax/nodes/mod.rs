@@ -2,6 +2,7 @@
 //! ([`super::vocab::Kind`]) and the decoding, side by side. Adding a property to a node means
 //! adding it here, in its check and in its lowering.
 
+pub mod account;
 pub mod app;
 pub mod config;
 pub mod container;

@@ -62,6 +62,12 @@ impl Walker<'_> {
                 Some(self.value(vs, root.child(field)))
             }
             ["data"] if obj.kind == "ConfigMap" => Some(self.value(vs, root.child("data"))),
+            ["roleRef", "name"] if obj.kind == "RoleBinding" => {
+                self.name_ref(obj, vs, "Role").map(always)
+            }
+            ["subjects", _, "name"] if obj.kind == "RoleBinding" => {
+                self.name_ref(obj, vs, "ServiceAccount").map(always)
+            }
             _ => self.pod_field(obj, &p, vs),
         }
     }
@@ -88,9 +94,21 @@ impl Walker<'_> {
                 "spec",
                 f @ ("affinity" | "nodeSelector" | "topologySpreadConstraints" | "tolerations"),
             ] => Some(self.value(vs, w.child(f))),
-            ["spec", "volumes", _, "configMap", "name"] => {
+            ["spec", "volumes", _, "configMap", "name"]
+            | [
+                "spec",
+                _,
+                _,
+                "env",
+                _,
+                "valueFrom",
+                "configMapKeyRef",
+                "name",
+            ]
+            | ["spec", _, _, "envFrom", _, "configMapRef", "name"] => {
                 self.name_ref(obj, vs, "ConfigMap").map(always)
             }
+            ["spec", "serviceAccountName"] => self.name_ref(obj, vs, "ServiceAccount").map(always),
             ["spec", "containers", "0", "image"] => Some(self.image(vs, w)),
             ["spec", "containers", "0", "imagePullPolicy"] => {
                 Some(self.value(vs, w.child("image").child("pullPolicy")))
@@ -103,15 +121,6 @@ impl Walker<'_> {
                 | "securityContext"),
             ] => Some(self.value(vs, w.child(f))),
             ["spec", "containers", "0", "env"] => self.env(obj, vs, w),
-            [
-                "spec",
-                "containers",
-                "0",
-                "envFrom",
-                _,
-                "configMapRef",
-                "name",
-            ] => self.name_ref(obj, vs, "ConfigMap").map(always),
             _ => None,
         }
     }

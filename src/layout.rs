@@ -14,6 +14,8 @@ pub const SECRETS_GROUP: &str = "secrets";
 pub const NETWORK_GROUP: &str = "network";
 /// ServiceAccounts the spec makes, their Roles and RoleBindings.
 pub const ACCESS_GROUP: &str = "access";
+/// The AnalysisTemplates of `analysis`.
+pub const ANALYSIS_GROUP: &str = "analysis";
 /// Objects declared with `object` or read from a `manifest`.
 pub const OBJECTS_GROUP: &str = "objects";
 /// File stems a workload's group may not take: the fixed groups, and the kustomization.
@@ -23,6 +25,7 @@ pub const RESERVED_GROUPS: &[&str] = &[
     SECRETS_GROUP,
     NETWORK_GROUP,
     ACCESS_GROUP,
+    ANALYSIS_GROUP,
     OBJECTS_GROUP,
     "kustomization",
 ];
@@ -41,6 +44,7 @@ pub const HELM_VALUES_KEYS: &[&str] = &[
     "networkPolicies",
     "ingress",
     "access",
+    "analysis",
     "objects",
 ];
 

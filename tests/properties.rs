@@ -234,6 +234,13 @@ fn generated_specs_render_the_same_in_kustomize_helm_and_stowage() {
                 format!("kustomize differs from stowage render:\n{report}"),
             );
         }
+        let dangling = dangling_references(&r.from_stowage);
+        if !dangling.is_empty() {
+            fail(
+                &mut failures,
+                format!("references name nothing:\n{}", dangling.join("\n")),
+            );
+        }
         let pair = helm_results.next().unwrap();
         let (original, hookless) = (&pair[0], &pair[1]);
         if let Some(e) = original.get("error") {

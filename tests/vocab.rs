@@ -363,7 +363,7 @@ fn an_unknown_child_is_reported_once_in_every_kind() {
             continue;
         }
         let node = match k.example.rfind('}') {
-            Some(i) if k.example.contains('{') => {
+            Some(i) if k.example.trim_end().ends_with('}') => {
                 format!("{}\nnot-a-node-zz 1\n{}", &k.example[..i], &k.example[i..])
             }
             _ => format!("{} {{\nnot-a-node-zz 1\n}}", k.example),

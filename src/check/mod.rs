@@ -6,6 +6,7 @@
 //! checked; a finding shared by several environments is reported once.
 
 mod account;
+mod analysis;
 mod app;
 mod collisions;
 mod config;
@@ -82,6 +83,14 @@ fn items(spec: &Spec, items: &Items, env: Option<&Environment>, diags: &mut Diag
         }
         cx.account(a, diags);
     }
+    let mut analysis_names: HashMap<&str, Span> = HashMap::new();
+    for a in &items.analyses {
+        name(diags, &a.name, "analysis", values::dns_subdomain);
+        if let Some(first) = analysis_names.insert(a.name.as_str(), a.name.span) {
+            diags.push(duplicate("analysis", &a.name, first));
+        }
+        cx.analysis(a, diags);
+    }
     let mut ingress_names: HashMap<&str, Span> = HashMap::new();
     for i in &items.ingresses {
         name(diags, &i.name, "ingress", values::dns_subdomain);
@@ -92,7 +101,13 @@ fn items(spec: &Spec, items: &Items, env: Option<&Environment>, diags: &mut Diag
     collisions::check(items, diags);
     objects::check(items, diags);
     for w in &items.workloads {
-        cx.workload(w, diags);
+        let mut own = Diagnostics::new();
+        cx.workload(w, &mut own);
+        let blocks = &spec.defaults;
+        diags.extend(
+            own.into_iter()
+                .map(|d| crate::syntax::defaults::with_provenance(blocks, &w.uses, &w.name.v, d)),
+        );
     }
     for c in &items.configs {
         cx.config(c, diags);

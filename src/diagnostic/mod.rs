@@ -25,6 +25,11 @@ impl Span {
     pub fn new(offset: usize, len: usize) -> Self {
         Span { offset, len }
     }
+
+    /// Whether `other` lies within this span.
+    pub fn contains(&self, other: Span) -> bool {
+        other.offset >= self.offset && other.offset + other.len <= self.offset + self.len
+    }
 }
 
 impl From<SourceSpan> for Span {

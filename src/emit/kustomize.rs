@@ -145,7 +145,14 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
             yaml::documents(head, std::slice::from_ref(p)),
         );
     }
-    let k = kustomization(env, resources, image_entries, replica_entries, &patches);
+    let mut k = kustomization(env, resources, image_entries, replica_entries, &patches);
+    if let Some(c) = super::references::configuration(env) {
+        files.insert(
+            format!("{dir}/{}", super::references::FILE),
+            yaml::documents(head, &[c]),
+        );
+        k["configurations"] = json!([super::references::FILE]);
+    }
     files.insert(
         format!("{dir}/kustomization.yaml"),
         yaml::documents(head, &[k]),

@@ -7,6 +7,7 @@ pub mod github;
 pub mod gitlab;
 pub mod helm;
 pub mod kustomize;
+pub mod references;
 pub mod trivy;
 pub mod yaml;
 

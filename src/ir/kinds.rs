@@ -54,9 +54,11 @@ pub const HORIZONTAL_POD_AUTOSCALER: Kind =
 pub const POD_DISRUPTION_BUDGET: Kind = kind("PodDisruptionBudget", "policy/v1", 10, Builtin);
 pub const INGRESS: Kind = kind("Ingress", "networking.k8s.io/v1", 11, Builtin);
 pub const SERVICE_MONITOR: Kind = kind("ServiceMonitor", "monitoring.coreos.com/v1", 12, Custom);
+pub const PROMETHEUS_RULE: Kind = kind("PrometheusRule", "monitoring.coreos.com/v1", 12, Custom);
 pub const SCALED_OBJECT: Kind = kind("ScaledObject", "keda.sh/v1alpha1", 12, Custom);
 pub const TRIGGER_AUTHENTICATION: Kind =
     kind("TriggerAuthentication", "keda.sh/v1alpha1", 12, Custom);
+pub const ANALYSIS_TEMPLATE: Kind = kind("AnalysisTemplate", "argoproj.io/v1alpha1", 6, Custom);
 pub const VERTICAL_POD_AUTOSCALER: Kind =
     kind("VerticalPodAutoscaler", "autoscaling.k8s.io/v1", 12, Custom);
 
@@ -73,6 +75,7 @@ pub static ALL: &[Kind] = &[
     CONFIG_MAP,
     PERSISTENT_VOLUME_CLAIM,
     SERVICE,
+    ANALYSIS_TEMPLATE,
     DEPLOYMENT,
     STATEFUL_SET,
     ROLLOUT,
@@ -82,6 +85,7 @@ pub static ALL: &[Kind] = &[
     POD_DISRUPTION_BUDGET,
     INGRESS,
     SERVICE_MONITOR,
+    PROMETHEUS_RULE,
     SCALED_OBJECT,
     TRIGGER_AUTHENTICATION,
     VERTICAL_POD_AUTOSCALER,

@@ -8,7 +8,7 @@
 
 pub mod kinds;
 mod lower;
-mod naming;
+pub mod naming;
 mod network;
 pub mod pipeline;
 pub mod policy;

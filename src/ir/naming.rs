@@ -11,6 +11,163 @@ use super::Object;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
+/// A reference kustomize does not know of itself (it is in a custom resource, or to one):
+/// the referring kind, the field's path (lists walked through), and the kind (and API group)
+/// of the object it names. The kustomize overlays teach these to kustomize
+/// (`configurations`), environment prefixes rename them here, and the Helm chart prefixes them.
+pub struct Reference {
+    pub from: &'static str,
+    pub path: &'static str,
+    pub to: &'static str,
+    pub group: &'static str,
+}
+
+const fn reference(
+    from: &'static str,
+    path: &'static str,
+    to: &'static str,
+    group: &'static str,
+) -> Reference {
+    Reference {
+        from,
+        path,
+        to,
+        group,
+    }
+}
+
+/// Every reference stowage's objects make that kustomize does not know of.
+pub const REFERENCES: &[Reference] = &[
+    reference(
+        "Rollout",
+        "spec/template/spec/volumes/configMap/name",
+        "ConfigMap",
+        "",
+    ),
+    reference(
+        "Rollout",
+        "spec/template/spec/containers/env/valueFrom/configMapKeyRef/name",
+        "ConfigMap",
+        "",
+    ),
+    reference(
+        "Rollout",
+        "spec/template/spec/initContainers/env/valueFrom/configMapKeyRef/name",
+        "ConfigMap",
+        "",
+    ),
+    reference(
+        "Rollout",
+        "spec/template/spec/containers/envFrom/configMapRef/name",
+        "ConfigMap",
+        "",
+    ),
+    reference(
+        "Rollout",
+        "spec/template/spec/initContainers/envFrom/configMapRef/name",
+        "ConfigMap",
+        "",
+    ),
+    reference(
+        "Rollout",
+        "spec/template/spec/serviceAccountName",
+        "ServiceAccount",
+        "",
+    ),
+    reference(
+        "Rollout",
+        "spec/strategy/canary/canaryService",
+        "Service",
+        "",
+    ),
+    reference(
+        "Rollout",
+        "spec/strategy/canary/stableService",
+        "Service",
+        "",
+    ),
+    reference(
+        "Rollout",
+        "spec/strategy/blueGreen/activeService",
+        "Service",
+        "",
+    ),
+    reference(
+        "Rollout",
+        "spec/strategy/blueGreen/previewService",
+        "Service",
+        "",
+    ),
+    reference(
+        "Rollout",
+        "spec/strategy/canary/trafficRouting/nginx/stableIngress",
+        "Ingress",
+        "networking.k8s.io",
+    ),
+    reference(
+        "Rollout",
+        "spec/strategy/canary/steps/analysis/templates/templateName",
+        "AnalysisTemplate",
+        "argoproj.io",
+    ),
+    reference(
+        "HorizontalPodAutoscaler",
+        "spec/scaleTargetRef/name",
+        "Rollout",
+        "argoproj.io",
+    ),
+    reference(
+        "ScaledObject",
+        "spec/scaleTargetRef/name",
+        "Deployment",
+        "apps",
+    ),
+    reference(
+        "ScaledObject",
+        "spec/scaleTargetRef/name",
+        "StatefulSet",
+        "apps",
+    ),
+    reference(
+        "ScaledObject",
+        "spec/scaleTargetRef/name",
+        "Rollout",
+        "argoproj.io",
+    ),
+    reference(
+        "VerticalPodAutoscaler",
+        "spec/targetRef/name",
+        "Deployment",
+        "apps",
+    ),
+    reference(
+        "VerticalPodAutoscaler",
+        "spec/targetRef/name",
+        "StatefulSet",
+        "apps",
+    ),
+    reference(
+        "VerticalPodAutoscaler",
+        "spec/targetRef/name",
+        "Rollout",
+        "argoproj.io",
+    ),
+];
+
+/// Apply `f` to every value at a reference's path (lists walked through).
+pub fn each_at(v: &mut Value, path: &[&str], f: &mut impl FnMut(&mut Value)) {
+    match (v, path.split_first()) {
+        (Value::Array(items), _) => items.iter_mut().for_each(|i| each_at(i, path, f)),
+        (v, None) => f(v),
+        (Value::Object(m), Some((first, rest))) => {
+            if let Some(x) = m.get_mut(*first) {
+                each_at(x, rest, f);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The name an object is deployed under: the prefix added, except to the Namespace.
 pub(super) fn deployed_name(o: &Object, prefix: &str) -> String {
     if o.kind() == "Namespace" {
@@ -75,6 +232,35 @@ impl Renamer<'_> {
 
     /// The references an object of `kind` holds.
     fn references(&self, kind: &str, v: &mut Value) {
+        let mut done: Vec<&str> = Vec::new();
+        for r in REFERENCES.iter().filter(|r| r.from == kind) {
+            if done.contains(&r.path) {
+                continue;
+            }
+            done.push(r.path);
+            // The kinds this field may name; a `kind` beside it says which one it does.
+            let targets: Vec<&str> = REFERENCES
+                .iter()
+                .filter(|o| o.from == kind && o.path == r.path)
+                .map(|o| o.to)
+                .collect();
+            let (parent, field) = r.path.rsplit_once('/').unwrap_or(("", r.path));
+            let parent: Vec<&str> = parent.split('/').filter(|p| !p.is_empty()).collect();
+            each_at(v, &parent, &mut |m| {
+                let said = m.get("kind").and_then(Value::as_str).map(str::to_string);
+                let Some(x) = m.get_mut(field) else { return };
+                let Some(name) = x.as_str().map(str::to_string) else {
+                    return;
+                };
+                let to = targets.iter().find(|t| {
+                    said.as_deref().is_none_or(|k| k == **t)
+                        && self.names.contains(&(t.to_string(), name.clone()))
+                });
+                if let Some(t) = to {
+                    self.rename(x, t);
+                }
+            });
+        }
         let pod_path = match kind {
             "Deployment" | "StatefulSet" | "Job" => Some("/spec/template/spec"),
             "CronJob" => Some("/spec/jobTemplate/spec/template/spec"),

@@ -9,6 +9,8 @@ use crate::diagnostic::Span;
 
 pub use super::keyword::Keyword;
 pub use super::nodes::account::{AccessRule, Account, Verb};
+pub use super::nodes::alert::Alert;
+pub use super::nodes::analysis::Analysis;
 pub use super::nodes::app::{App, IngressController};
 pub use super::nodes::config::{Config, ConfigFile};
 pub use super::nodes::container::{Container, ContainerRole, Mount};
@@ -75,6 +77,8 @@ pub struct Spec {
     pub pipeline: Option<Pipeline>,
     /// Files of CustomResourceDefinitions whose kinds objects may have.
     pub crds: Vec<FileRef>,
+    /// The `defaults` blocks workloads use.
+    pub defaults: Vec<super::defaults::Block>,
 }
 
 /// Everything that becomes Kubernetes objects.
@@ -86,6 +90,8 @@ pub struct Items {
     pub ingresses: Vec<Ingress>,
     /// ServiceAccounts the spec makes, with their Roles.
     pub accounts: Vec<Account>,
+    /// Measurements canary steps run.
+    pub analyses: Vec<Analysis>,
     /// Objects declared as data.
     pub objects: Vec<Object>,
     /// YAML files of objects.
@@ -102,6 +108,7 @@ impl Items {
         self.secrets.sort_by(|a, b| a.name.v.cmp(&b.name.v));
         self.ingresses.sort_by(|a, b| a.name.v.cmp(&b.name.v));
         self.accounts.sort_by(|a, b| a.name.v.cmp(&b.name.v));
+        self.analyses.sort_by(|a, b| a.name.v.cmp(&b.name.v));
         let by_target = |t: &Target| (t.kind.clone(), t.name.clone());
         self.objects.sort_by_key(|o| by_target(&o.target));
         self.manifests.sort_by(|a, b| a.path.v.cmp(&b.path.v));

@@ -8,6 +8,7 @@
 pub mod ast;
 pub mod data;
 pub mod decode;
+pub mod defaults;
 pub mod format;
 pub mod keyword;
 pub mod limits;
@@ -125,14 +126,27 @@ fn kdl_errors(source: &str, err: &kdl::KdlError) -> Diagnostics {
 fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
     decode::check_top_level(nodes, diags);
     strings::check(nodes, diags);
+    let blocks = defaults::Blocks::new(nodes, diags);
+    for d in nodes
+        .iter()
+        .filter(|n| n.name == nodes::defaults::DEFAULTS.name)
+    {
+        let mut dec = Decoder { diags };
+        dec.shape(d, &nodes::defaults::DEFAULTS);
+        dec.children_of(&nodes::defaults::DEFAULTS, &d.children);
+        if d.label().is_none() {
+            dec.name_arg(d, nodes::defaults::DEFAULTS.what);
+        }
+    }
     let mut dec = Decoder { diags };
     let app = app(&mut dec, nodes);
     let base_nodes: Vec<Node> = nodes.iter().filter(|n| is_item(&n.name)).cloned().collect();
+    let base_nodes = blocks.apply(&base_nodes, dec.diags);
     let items = dec.items(&tree::prune_disabled(base_nodes.clone()));
     let environments = nodes
         .iter()
         .filter(|n| n.name == "environment" && !n.is_disabled())
-        .filter_map(|e| environment(&mut dec, &base_nodes, e))
+        .filter_map(|e| environment(&mut dec, &blocks, &base_nodes, e))
         .collect();
     let pipelines: Vec<&Node> = nodes.iter().filter(|n| n.name == "pipeline").collect();
     once(
@@ -152,6 +166,7 @@ fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
         environments,
         pipeline,
         crds,
+        defaults: blocks.list(),
     })
 }
 
@@ -192,7 +207,12 @@ fn once(dec: &mut Decoder, given: &[&Node], help: &str) {
 }
 
 /// An environment: its settings, and the items merged with its overrides.
-fn environment(dec: &mut Decoder, base: &[Node], env: &Node) -> Option<ast::Environment> {
+fn environment(
+    dec: &mut Decoder,
+    blocks: &defaults::Blocks,
+    base: &[Node],
+    env: &Node,
+) -> Option<ast::Environment> {
     let settings = dec.env_settings(env)?;
     let overrides: Vec<Node> = env
         .children
@@ -200,6 +220,7 @@ fn environment(dec: &mut Decoder, base: &[Node], env: &Node) -> Option<ast::Envi
         .filter(|n| is_item(&n.name))
         .cloned()
         .collect();
+    let overrides = blocks.apply(&overrides, dec.diags);
     let merged = tree::prune_disabled(tree::merge(base, &overrides));
     let items = dec.items(&merged);
     Some(settings.with_items(env.name_span, items))

@@ -172,6 +172,11 @@ pub fn merge(base: &[Node], over: &[Node]) -> Vec<Node> {
     merge_in(Mode::Language(None), base, over)
 }
 
+/// Merge `over` onto `base`, both children of a node of `kind`.
+pub fn merge_children(kind: &'static Kind, base: &[Node], over: &[Node]) -> Vec<Node> {
+    merge_in(Mode::Language(Some(kind)), base, over)
+}
+
 fn merge_in(mode: Mode, base: &[Node], over: &[Node]) -> Vec<Node> {
     let mut out: Vec<Node> = base.to_vec();
     // Lists of unnamed nodes (rollout steps, data items) are replaced as a whole.

@@ -205,6 +205,8 @@ pub static ROOTS: &[&Kind] = &[
     &nodes::secret::SECRET,
     &nodes::ingress::INGRESS,
     &nodes::account::ACCOUNT,
+    &nodes::analysis::ANALYSIS,
+    &nodes::defaults::DEFAULTS,
     &nodes::object::OBJECT,
     &nodes::object::MANIFEST,
     &nodes::patch::PATCH,

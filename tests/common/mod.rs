@@ -210,3 +210,110 @@ pub fn strip_convention_labels(v: &mut Value) {
         _ => {}
     }
 }
+
+/// The references between objects of one environment that name no object of it: what a
+/// Rollout, an autoscaler, a binding, an ingress or a pod names. Every reference a generated
+/// spec makes is to an object of its own.
+pub fn dangling_references(objects: &[Value]) -> Vec<String> {
+    let exists = |kind: &str, name: &Value| {
+        objects
+            .iter()
+            .any(|o| o["kind"] == kind && o["metadata"]["name"] == *name)
+    };
+    let mut out = Vec::new();
+    let mut want = |o: &Value, what: &str, kind: &str, name: &Value| {
+        if name.is_string() && !exists(kind, name) {
+            out.push(format!(
+                "{}: {what} names {kind} {name}, which it does not have",
+                key(o)
+            ));
+        }
+    };
+    for o in objects {
+        let spec = &o["spec"];
+        match o["kind"].as_str().unwrap_or_default() {
+            "Rollout" => {
+                let s = &spec["strategy"];
+                for f in ["canaryService", "stableService"] {
+                    want(o, f, "Service", &s["canary"][f]);
+                }
+                for f in ["activeService", "previewService"] {
+                    want(o, f, "Service", &s["blueGreen"][f]);
+                }
+                want(
+                    o,
+                    "stableIngress",
+                    "Ingress",
+                    &s["canary"]["trafficRouting"]["nginx"]["stableIngress"],
+                );
+                for step in s["canary"]["steps"].as_array().into_iter().flatten() {
+                    for t in step["analysis"]["templates"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                    {
+                        want(o, "analysis", "AnalysisTemplate", &t["templateName"]);
+                    }
+                }
+            }
+            "HorizontalPodAutoscaler" | "ScaledObject" => {
+                let t = &spec["scaleTargetRef"];
+                let kind = t["kind"].as_str().unwrap_or("Deployment");
+                want(o, "scaleTargetRef", kind, &t["name"]);
+            }
+            "RoleBinding" => {
+                want(
+                    o,
+                    "roleRef",
+                    spec_or(&o["roleRef"]["kind"]),
+                    &o["roleRef"]["name"],
+                );
+                for s in o["subjects"].as_array().into_iter().flatten() {
+                    want(o, "subject", "ServiceAccount", &s["name"]);
+                }
+            }
+            "Ingress" => {
+                for r in spec["rules"].as_array().into_iter().flatten() {
+                    for p in r["http"]["paths"].as_array().into_iter().flatten() {
+                        want(o, "backend", "Service", &p["backend"]["service"]["name"]);
+                    }
+                }
+            }
+            _ => {}
+        }
+        let pod = if o["kind"] == "CronJob" {
+            &spec["jobTemplate"]["spec"]["template"]["spec"]
+        } else {
+            &spec["template"]["spec"]
+        };
+        want(
+            o,
+            "serviceAccountName",
+            "ServiceAccount",
+            &pod["serviceAccountName"],
+        );
+        for v in pod["volumes"].as_array().into_iter().flatten() {
+            want(o, "volume", "ConfigMap", &v["configMap"]["name"]);
+        }
+        for list in ["containers", "initContainers"] {
+            for c in pod[list].as_array().into_iter().flatten() {
+                for e in c["env"].as_array().into_iter().flatten() {
+                    want(
+                        o,
+                        "env",
+                        "ConfigMap",
+                        &e["valueFrom"]["configMapKeyRef"]["name"],
+                    );
+                }
+                for e in c["envFrom"].as_array().into_iter().flatten() {
+                    want(o, "envFrom", "ConfigMap", &e["configMapRef"]["name"]);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn spec_or(v: &Value) -> &str {
+    v.as_str().unwrap_or_default()
+}

@@ -253,6 +253,14 @@ pub struct Pod {
     pub account: bool,
     /// The extra containers read the first config (a variable and every key).
     pub extras_read_config: bool,
+    /// Services: a canary rollout with an analysis step (0), a blue-green one (1).
+    pub rollout: Option<u8>,
+    /// Services and workers: an autoscaler's maximum.
+    pub autoscale: Option<u8>,
+    /// An alert, its summary.
+    pub alert: Option<String>,
+    /// Uses the spec's `defaults "base"`.
+    pub defaults: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -294,6 +302,8 @@ pub struct Env {
 #[derive(Debug, Clone)]
 pub struct Spec {
     pub app: String,
+    /// The analysis's query (hostile text), and the defaults block's annotation.
+    pub query: String,
     /// The Kubernetes version targeted (`None`: the default).
     pub kubernetes: Option<&'static str>,
     pub labels: Vec<(String, String)>,
@@ -442,6 +452,12 @@ fn pod() -> impl Strategy<Value = Pod> {
             prop::bool::weighted(0.3),
             any::<bool>(),
         ),
+        (
+            prop::option::weighted(0.3, 0u8..2),
+            prop::option::weighted(0.3, 3u8..8),
+            prop::option::weighted(0.2, hostile()),
+            prop::bool::weighted(0.4),
+        ),
     )
         .prop_map(
             |(
@@ -452,6 +468,7 @@ fn pod() -> impl Strategy<Value = Pod> {
                 selector,
                 header,
                 (expose, extra_service, account, extras_read_config),
+                (rollout, autoscale, alert, defaults),
             )| Pod {
                 extras: extras
                     .into_iter()
@@ -466,6 +483,10 @@ fn pod() -> impl Strategy<Value = Pod> {
                 extra_service,
                 account,
                 extras_read_config,
+                rollout,
+                autoscale,
+                alert,
+                defaults,
             },
         )
 }
@@ -636,6 +657,7 @@ pub fn spec() -> impl Strategy<Value = Spec> {
         (
             annotation_pairs(),
             select(&[None, Some("1.28"), Some("1.31")][..]),
+            hostile(),
         ),
     )
         .prop_flat_map(
@@ -646,7 +668,7 @@ pub fn spec() -> impl Strategy<Value = Spec> {
                 names,
                 config_names,
                 env_names,
-                (ingress_annotations, kubernetes),
+                (ingress_annotations, kubernetes, query),
             )| {
                 let n = names.len();
                 let c = config_names.len();
@@ -670,7 +692,7 @@ pub fn spec() -> impl Strategy<Value = Spec> {
                     workloads,
                     routes,
                     envs,
-                    Just((ingress_annotations, kubernetes)),
+                    Just((ingress_annotations, kubernetes, query)),
                     declared,
                 )
             },
@@ -684,10 +706,11 @@ pub fn spec() -> impl Strategy<Value = Spec> {
                 workloads,
                 routes,
                 envs,
-                (ingress_annotations, kubernetes),
+                (ingress_annotations, kubernetes, query),
                 declared,
             )| {
                 let mut s = Spec {
+                    query,
                     kubernetes,
                     app,
                     labels,
@@ -846,6 +869,22 @@ impl Spec {
         for w in &self.workloads {
             nodes.push(self.workload_kdl(w, production));
         }
+        if self
+            .workloads
+            .iter()
+            .any(|w| w.kind == Kind::Service && w.pod.rollout == Some(0))
+        {
+            nodes.push(format!(
+                "analysis \"error-rate\" {{\n    prometheus \"http://prometheus.monitoring:9090\"\n    query {}\n    success \"result[0] < 0.01\"\n    interval \"1m\"\n    count 3\n}}\n",
+                kdl(&self.query)
+            ));
+        }
+        if self.workloads.iter().any(|w| w.pod.defaults) {
+            nodes.push(format!(
+                "defaults \"base\" {{\n    annotations \"example.com/from\"={}\n    prefer-node \"kubernetes.io/arch\" \"amd64\" weight=10\n}}\n",
+                kdl(&self.query)
+            ));
+        }
         if self.workloads.iter().any(|w| w.pod.account) {
             nodes.push(
                 "service-account \"runner\" {\n    annotations \"eks.amazonaws.com/role-arn\"=\"arn:aws:iam::111122223333:role/runner\"\n    can \"get\" \"list\" \"watch\" on=\"configmaps\"\n    can \"get\" \"patch\" on=\"deployments/scale\"\n}\n".to_string(),
@@ -900,6 +939,12 @@ impl Spec {
             + self.envs.len()
             + self.declared_kdl().len()
             + usize::from(self.workloads.iter().any(|w| w.pod.account))
+            + usize::from(
+                self.workloads
+                    .iter()
+                    .any(|w| w.kind == Kind::Service && w.pod.rollout == Some(0)),
+            )
+            + usize::from(self.workloads.iter().any(|w| w.pod.defaults))
     }
 
     /// The declared objects and the patches, one top-level node each.
@@ -938,9 +983,10 @@ impl Spec {
             if !runs || !patched.insert(&w.name) {
                 continue;
             }
+            let progressive = w.kind == Kind::Service && w.pod.rollout.is_some();
             let (kind, template, add) = match w.kind {
                 Kind::Service | Kind::Worker => (
-                    "Deployment",
+                    if progressive { "Rollout" } else { "Deployment" },
                     "spec { template { metadata { annotations%s } } }",
                     "add \"/spec/minReadySeconds\" 5",
                 ),
@@ -1406,6 +1452,30 @@ fn pod_kdl(w: &Workload, config: Option<(&str, &str)>) -> String {
     }
     if w.pod.account {
         s.push_str("    service-account \"runner\"\n");
+    }
+    if w.pod.defaults {
+        s.push_str("    use \"base\"\n");
+    }
+    match w.pod.rollout.filter(|_| w.kind == Kind::Service) {
+        Some(0) => s.push_str(
+            "    rollout \"canary\" {\n        step weight=20 pause=\"1m\"\n        step analysis=\"error-rate\"\n        step weight=100\n    }\n",
+        ),
+        Some(_) => s.push_str("    rollout \"blue-green\" auto-promote=#true\n"),
+        None => {}
+    }
+    if let Some(max) = w
+        .pod
+        .autoscale
+        .filter(|_| matches!(w.kind, Kind::Service | Kind::Worker))
+    {
+        s.push_str(&format!("    autoscale min=2 max={max} cpu=70\n"));
+    }
+    if let Some(summary) = &w.pod.alert {
+        s.push_str(&format!(
+            "    alert \"Down\" expr={} for=\"5m\" severity=\"critical\" {{\n        summary {}\n    }}\n",
+            kdl(&format!("up{{job={:?}}} == 0", w.name)),
+            kdl(summary)
+        ));
     }
     if w.pod.priority_class {
         s.push_str("    priority-class \"high\"\n");

@@ -1,5 +1,6 @@
 //! Checks of one workload, one aspect per file; [`Cx::workload`] runs them all.
 
+mod alerts;
 mod containers;
 mod env;
 mod exposure;
@@ -41,6 +42,7 @@ impl Cx<'_> {
         self.autoscale(w, diags);
         self.scaling_extras(w, diags);
         self.metrics(w, diags);
+        self.alerts(w, diags);
         self.scaling_limits(w, diags);
         if let Some(r) = &w.rollout {
             self.rollout(w, r, diags);

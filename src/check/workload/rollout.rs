@@ -17,7 +17,7 @@ impl Cx<'_> {
     }
 
     /// A progressive rollout switches traffic between Services it names: the workload has
-    /// ports, and its names no prefix.
+    /// ports.
     fn progressive(
         &self,
         w: &Workload,
@@ -30,17 +30,6 @@ impl Cx<'_> {
             diags.push(
                 Diagnostic::error(&code::rollout::SERVICE, format!("`{}` has no ports for a {} rollout", w.name.v, strategy.map_or("", |s| s.name())), r.span, "needs a Service")
                     .with_help("progressive rollouts switch traffic between Services: give the workload a `port`"),
-            );
-        }
-        if let Some(p) = self
-            .env
-            .and_then(|e| e.prefix.as_ref())
-            .filter(|p| !p.v.is_empty())
-        {
-            diags.push(
-                Diagnostic::error(&code::rollout::PREFIX, format!("a {} rollout cannot be renamed by the prefix `{}`", strategy.map_or("", |s| s.name()), p.v), p.span, "prefix")
-                    .with_label(r.span, "progressive rollout")
-                    .with_help("Argo Rollouts refer to their Services by name: use a namespace per environment instead of a prefix"),
             );
         }
     }

@@ -64,7 +64,9 @@ super::codes! {
     /// letter or digit). Applies to `labels`, `annotations` and `node-selector` everywhere. A key whose
     /// name YAML reads as a number, a boolean or null (`12`, `1e3`, `0x1F`, `true`, `null`, a date) is
     /// refused too: Kubernetes takes it, but kustomize writes it without quotes and then fails on it
-    /// (kustomize issues 3446 and 4928). Annotation values may be any text.
+    /// (kustomize issues 3446 and 4928). Annotation values may be any text. The `labels` of an
+    /// `alert` are Prometheus labels, whose names are letters, digits and `_`, not starting with a
+    /// digit.
     ///
     /// ```kdl,fragment
     /// worker "mailer" {

@@ -405,4 +405,39 @@ super::codes! {
     /// }
     /// ```
     RESOURCE = "stowage::ref::resource", Error;
+    /// A workload `use`s a `defaults` block the spec does not have, or a `defaults` block uses
+    /// another (a block is written in full: `use` is for workloads).
+    ///
+    /// ```kdl,fragment
+    /// defaults "hardened" {
+    ///     security read-only-root=#true
+    /// }
+    ///
+    /// service "web" {
+    ///     use "hardend"
+    ///     image "web" tag="1.0.0"
+    ///     port "http" 8080
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::ref::defaults]: unknown defaults `hardend`
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// defaults "hardened" {
+    ///     security read-only-root=#true
+    /// }
+    ///
+    /// service "web" {
+    ///     use "hardened"
+    ///     image "web" tag="1.0.0"
+    ///     port "http" 8080
+    /// }
+    /// ```
+    DEFAULTS = "stowage::ref::defaults", Error;
 }

@@ -130,24 +130,18 @@ super::codes! {
     /// }
     /// ```
     SERVICE = "stowage::rollout::service", Error;
-    /// An environment with a name `prefix` has a workload with a canary or blue-green rollout. Argo
-    /// Rollouts refers to its Services by name, and a prefix renames them. Deploy the environment to a
-    /// namespace of its own instead of prefixing its names.
+    /// A canary `step analysis="NAME"` names no AnalysisTemplate the environment has (an `analysis`,
+    /// or an `object "AnalysisTemplate/NAME"` or manifest), or an `analysis` lacks its `prometheus`,
+    /// `query` or `success`. Argo Rollouts would stop the rollout at that step for want of the
+    /// template.
     ///
     /// ```kdl,fragment
     /// service "web" {
     ///     image "web" tag="1.0.0"
     ///     port "http" 8080
-    /// }
-    ///
-    /// environment "dev" {
-    ///     policy "dev"
-    ///     prefix "dev-"
-    ///     service "web" {
-    ///         rollout "canary" {
-    ///             step weight=50 pause="5m"
-    ///             step weight=100
-    ///         }
+    ///     rollout "canary" {
+    ///         step weight=20 analysis="error-rate"
+    ///         step weight=100
     ///     }
     /// }
     /// ```
@@ -155,7 +149,7 @@ super::codes! {
     /// gives
     ///
     /// ```text
-    /// error[stowage::rollout::prefix]: a canary rollout cannot be renamed by the prefix `dev-`
+    /// error[stowage::rollout::analysis]: no analysis `error-rate` for this step
     /// ```
     ///
     /// Fix:
@@ -164,18 +158,17 @@ super::codes! {
     /// service "web" {
     ///     image "web" tag="1.0.0"
     ///     port "http" 8080
-    /// }
-    ///
-    /// environment "dev" {
-    ///     policy "dev"
-    ///     namespace "shop-dev"
-    ///     service "web" {
-    ///         rollout "canary" {
-    ///             step weight=50 pause="5m"
-    ///             step weight=100
-    ///         }
+    ///     rollout "canary" {
+    ///         step weight=20 analysis="error-rate"
+    ///         step weight=100
     ///     }
     /// }
+    ///
+    /// analysis "error-rate" {
+    ///     prometheus "http://prometheus.monitoring:9090"
+    ///     query "sum(rate(http_requests_total{service='web-canary',code=~'5..'}[2m]))"
+    ///     success "result[0] < 1"
+    /// }
     /// ```
-    PREFIX = "stowage::rollout::prefix", Error;
+    ANALYSIS = "stowage::rollout::analysis", Error;
 }

@@ -264,7 +264,9 @@ fn end_marker(body: &str, id: &(String, String)) -> String {
 
 /// Where an object's values live, and the workload it belongs to.
 fn place_of(o: &Object) -> Place {
-    use crate::layout::{ACCESS_GROUP, CONFIG_GROUP, NETWORK_GROUP, OBJECTS_GROUP, SECRETS_GROUP};
+    use crate::layout::{
+        ACCESS_GROUP, ANALYSIS_GROUP, CONFIG_GROUP, NETWORK_GROUP, OBJECTS_GROUP, SECRETS_GROUP,
+    };
     let kind = o.kind();
     let name = o.name();
     let own = |parent: &str| {
@@ -281,7 +283,7 @@ fn place_of(o: &Object) -> Place {
         NETWORK_GROUP => own("networkPolicies"),
         // Declared objects and service accounts: by kind, then name
         // (`objects.serviceAccount.api`, `access.role.scaler`).
-        group @ (OBJECTS_GROUP | ACCESS_GROUP) => {
+        group @ (OBJECTS_GROUP | ACCESS_GROUP | ANALYSIS_GROUP) => {
             let mut kind_key = camel(kind);
             if let Some(first) = kind_key.get(..1) {
                 kind_key = first.to_ascii_lowercase() + &kind_key[1..];

@@ -192,6 +192,7 @@ impl Origin {
             native: false,
             validate: true,
             containers: Vec::new(),
+            workload: None,
         }
     }
 
@@ -204,6 +205,7 @@ impl Origin {
             native: false,
             validate: true,
             containers: Vec::new(),
+            workload: None,
         }
     }
 }

@@ -2,6 +2,8 @@
 //! per item kind, and per aspect of a workload (its controller, pod, Services, scaling).
 
 mod account;
+mod alerts;
+mod analysis;
 mod config;
 mod container;
 mod declared;
@@ -181,6 +183,8 @@ pub(super) struct Origin {
     validate: bool,
     /// The pointers of the containers written in the language (`.../containers/0`).
     containers: Vec<String>,
+    /// The workload it belongs to, and the defaults blocks that workload uses.
+    workload: Option<(String, Vec<S<String>>)>,
 }
 
 impl Origin {
@@ -250,6 +254,7 @@ impl Cx<'_> {
         };
         let mut made = self.objects(&env);
         self.patch(&env, &mut made);
+        self.analysis_refs(&env, &made);
         self.validate(&made);
         self.police(&env, name, &made);
         let name = name.unwrap_or("base");
@@ -314,6 +319,10 @@ impl Cx<'_> {
                     &mut objects,
                 );
             }
+        }
+        for a in &items.analyses {
+            let o = object(crate::layout::ANALYSIS_GROUP.into(), self.analysis(env, a));
+            add(o, Origin::analysis(a), &mut objects);
         }
         for i in &items.ingresses {
             let o = object(

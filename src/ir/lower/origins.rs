@@ -5,7 +5,9 @@
 use super::Origin;
 use crate::diagnostic::Span;
 use crate::ir::policy::pod_pointer;
-use crate::syntax::ast::{Account, ContainerRole, Image, Ingress, Resources, Security, Workload};
+use crate::syntax::ast::{
+    Account, Analysis, ContainerRole, Image, Ingress, Resources, Security, Workload,
+};
 use crate::syntax::data::Spans;
 use serde_json::Value;
 
@@ -49,6 +51,7 @@ impl Origin {
             native: true,
             validate: false,
             containers,
+            workload: Some((w.name.v.clone(), w.uses.clone())),
         }
     }
 
@@ -61,6 +64,20 @@ impl Origin {
             native: true,
             validate: false,
             containers: Vec::new(),
+            workload: None,
+        }
+    }
+
+    /// An analysis's AnalysisTemplate.
+    pub(super) fn analysis(a: &Analysis) -> Origin {
+        Origin {
+            span: a.name.span,
+            spans: Spans::default(),
+            subject: format!("analysis `{}`", a.name.v),
+            native: true,
+            validate: false,
+            containers: Vec::new(),
+            workload: None,
         }
     }
 
@@ -73,6 +90,7 @@ impl Origin {
             native: true,
             validate: false,
             containers: Vec::new(),
+            workload: None,
         }
     }
 }

@@ -91,9 +91,15 @@ impl Cx<'_> {
             Severity::Error => "required",
             Severity::Warning => "warned about",
         };
+        let d = Diagnostic::error(f.rule.code(), message, span, f.label);
+        let d = match &origin.workload {
+            Some((name, uses)) => {
+                crate::syntax::defaults::with_provenance(&self.spec.defaults, uses, name, d)
+            }
+            None => d,
+        };
         Some(
-            Diagnostic::error(f.rule.code(), message, span, f.label)
-                .with_severity(severity)
+            d.with_severity(severity)
                 .with_label(
                     held.span,
                     format!(

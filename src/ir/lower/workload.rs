@@ -54,6 +54,7 @@ impl Cx<'_> {
         out.extend(self.services(env, &p));
         out.extend(self.autoscalers(env, &p));
         out.extend(self.disruption_budget(env, &p));
+        out.extend(self.alert_rules(env, &p));
         out
     }
 

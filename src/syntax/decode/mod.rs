@@ -515,6 +515,7 @@ impl Decoder<'_> {
                 "secret" => items.secrets.extend(self.secret(n)),
                 "ingress" => items.ingresses.extend(self.ingress(n)),
                 "service-account" => items.accounts.extend(self.account(n)),
+                "analysis" => items.analyses.extend(self.analysis(n)),
                 "object" => items.objects.extend(self.object(n)),
                 "manifest" => items.manifests.extend(self.file_ref(n, &MANIFEST)),
                 "patch" => items.patches.extend(self.patch(n)),

@@ -1,6 +1,7 @@
 //! `environment`: where the app is deployed, the policy it is held to, and its overrides.
 
 use super::account::ACCOUNT;
+use super::analysis::ANALYSIS;
 use super::config::CONFIG;
 use super::ingress::INGRESS;
 use super::meta::LABELS;
@@ -42,6 +43,7 @@ pub static ENVIRONMENT: Kind = Kind {
         &SECRET,
         &INGRESS,
         &ACCOUNT,
+        &ANALYSIS,
         &OBJECT,
         &MANIFEST,
         &PATCH,

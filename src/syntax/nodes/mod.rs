@@ -3,9 +3,12 @@
 //! adding it here, in its check and in its lowering.
 
 pub mod account;
+pub mod alert;
+pub mod analysis;
 pub mod app;
 pub mod config;
 pub mod container;
+pub mod defaults;
 pub mod env;
 pub mod environment;
 pub mod exposure;

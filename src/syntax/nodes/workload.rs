@@ -1,7 +1,9 @@
 //! The five workload kinds (`service`, `worker`, `stateful`, `cronjob`, `job`): one table says
 //! which children each takes; decoding dispatches each child to its node's decoder.
 
+use super::alert::{ALERT, Alert};
 use super::container::{ARGS, COMMAND, CONTAINER_NAME, Container, INIT, SIDECAR};
+use super::defaults::USE;
 use super::env::{ENV, ENV_FROM, EnvVar};
 use super::exposure::{EXPOSE, EXTRA_SERVICE, Exposure};
 use super::image::{IMAGE, Image};
@@ -75,10 +77,12 @@ const STS: u8 = WorkloadKind::Stateful.bit();
 const CRN: u8 = WorkloadKind::CronJob.bit();
 const JOB_: u8 = WorkloadKind::Job.bit();
 const LONG: u8 = SVC | WRK | STS;
-const ANY: u8 = LONG | CRN | JOB_;
+/// Every workload kind's bit.
+pub(super) const ANY: u8 = LONG | CRN | JOB_;
 
 /// Every child a workload may have, and the kinds that take it.
 pub static CHILDREN: &[(&Kind, u8)] = &[
+    (&USE, ANY),
     (&IMAGE, ANY),
     (&CONTAINER_NAME, ANY),
     (&COMMAND, ANY),
@@ -111,6 +115,7 @@ pub static CHILDREN: &[(&Kind, u8)] = &[
     (&EXPOSE, LONG),
     (&EXTRA_SERVICE, LONG),
     (&METRICS, LONG),
+    (&ALERT, ANY),
     (&LABELS, ANY),
     (&ANNOTATIONS, ANY),
     (&SELECTOR, LONG),
@@ -268,8 +273,12 @@ pub struct Workload {
     /// Services besides its own.
     pub extra_services: Vec<Exposure>,
     pub metrics: Option<Metrics>,
+    /// Prometheus alerting rules about it.
+    pub alerts: Vec<Alert>,
     pub labels: Vec<(S<String>, S<String>)>,
     pub annotations: Vec<(S<String>, S<String>)>,
+    /// The defaults blocks it uses (in the base and in its environment), by name.
+    pub uses: Vec<S<String>>,
     /// Labels that select the pods, kept from before stowage (empty: stowage's).
     pub selector: Vec<(S<String>, S<String>)>,
     pub waivers: Vec<Waiver>,
@@ -327,8 +336,10 @@ impl Workload {
             expose: None,
             extra_services: Vec::new(),
             metrics: None,
+            alerts: Vec::new(),
             labels: Vec::new(),
             annotations: Vec::new(),
+            uses: Vec::new(),
             selector: Vec::new(),
             waivers: Vec::new(),
             schedule: None,
@@ -389,6 +400,7 @@ impl Decoder<'_> {
     /// One child of a workload (flat dispatch: each arm hands the node to its decoder).
     fn workload_child(&mut self, w: &mut Workload, c: &Node) {
         match c.name.as_str() {
+            "use" => w.uses.extend(self.string_list(c)),
             "image" => w.image = self.image(c),
             "container-name" => w.container_name = self.str_arg(c, &CONTAINER_NAME),
             "init" | "sidecar" => w.containers.extend(self.container(c)),
@@ -425,6 +437,7 @@ impl Decoder<'_> {
             "expose" => w.expose = self.expose(c),
             "extra-service" => w.extra_services.extend(self.extra_service(c)),
             "metrics" => w.metrics = self.metrics(c),
+            "alert" => w.alerts.extend(self.alert(c)),
             "labels" => w.labels = self.string_map(c),
             "annotations" => w.annotations = self.string_map(c),
             "selector" => w.selector = self.selector(c),

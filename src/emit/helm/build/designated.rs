@@ -24,6 +24,9 @@ impl Walker<'_> {
     ) -> Option<(Node, Guard)> {
         let p: Vec<&str> = path.iter().map(String::as_str).collect();
         let always = |n: Node| (n, Guard::Always);
+        if let Some(n) = self.custom_reference(obj, &p, vs) {
+            return Some(always(n));
+        }
         let root = &obj.root;
         match p.as_slice() {
             ["metadata", "name"] => self.name_ref(obj, vs, obj.kind).map(always),
@@ -70,6 +73,21 @@ impl Walker<'_> {
             }
             _ => self.pod_field(obj, &p, vs),
         }
+    }
+
+    /// A reference kustomize is taught (`ir::naming::REFERENCES`): the prefixed name, when it
+    /// names one of the chart's objects.
+    fn custom_reference(&self, obj: &Obj, p: &[&str], vs: &[Option<&Value>]) -> Option<Node> {
+        let fields: Vec<&str> = p
+            .iter()
+            .copied()
+            .filter(|s| s.parse::<usize>().is_err())
+            .collect();
+        let path = fields.join("/");
+        crate::ir::naming::REFERENCES
+            .iter()
+            .filter(|r| r.from == obj.kind && r.path == path)
+            .find_map(|r| self.name_ref(obj, vs, r.to))
     }
 
     /// A field of a workload's pod template that has a designated place: None for others.

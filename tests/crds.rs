@@ -207,7 +207,7 @@ fn generated_custom_resources_pass_the_projects_crds() {
             }
         }
     }
-    for kind in ["Rollout", "ScaledObject"] {
+    for kind in ["Rollout", "ScaledObject", "PrometheusRule"] {
         assert!(
             checked_kinds.contains(kind),
             "no example generates a {kind}: {checked_kinds:?}"

@@ -381,3 +381,50 @@ fn an_unknown_child_is_reported_once_in_every_kind() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(checked >= 15, "only {checked} kinds with children");
 }
+
+/// The first table of a page (the rows from its first `|` line to the next line that is not one).
+fn first_table(page: &str) -> String {
+    let text = std::fs::read_to_string(root().join("spec").join(page)).unwrap();
+    text.lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every node a parent takes has a row in the table that lists them: the top-level nodes in
+/// spec/README.md's node table, the app's and an environment's children in their pages.
+#[test]
+fn every_node_a_parent_takes_is_in_its_table() {
+    use stowage::syntax::nodes::{app, environment};
+    let readme = std::fs::read_to_string(root().join("spec/README.md")).unwrap();
+    let nodes = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| node "))
+        .take_while(|l| l.starts_with('|'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let tables: [(&str, String, Vec<&Kind>); 3] = [
+        ("spec/README.md", nodes, vocab::ROOTS.to_vec()),
+        (
+            "spec/app.md",
+            first_table("app.md"),
+            app::APP.children.kinds(),
+        ),
+        (
+            "spec/environments.md",
+            first_table("environments.md"),
+            environment::ENVIRONMENT.children.kinds(),
+        ),
+    ];
+    let mut missing = Vec::new();
+    for (page, table, kinds) in &tables {
+        for k in kinds {
+            let named = [format!("`{}`", k.name), format!("`{} ", k.name)];
+            if !named.iter().any(|n| table.contains(n.as_str())) {
+                missing.push(format!("{page}: `{}` has no row", k.name));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}

@@ -44,7 +44,7 @@ pub(in crate::check) fn app(spec: &Spec, diags: &mut Diagnostics) {
     labels(diags, &app.labels, true);
     labels(diags, &app.annotations, false);
     metadata_annotations(diags, &app.annotations);
-    waivers_of(&app.waivers, WaiverTarget::App, diags);
+    waivers_of(&app.waivers, WaiverTarget::Everywhere, diags);
 }
 
 pub(in crate::check) fn environments(spec: &Spec, diags: &mut Diagnostics) {
@@ -54,6 +54,7 @@ pub(in crate::check) fn environments(spec: &Spec, diags: &mut Diagnostics) {
         if let Some(first) = seen.insert(env.name.as_str(), env.name.span) {
             diags.push(duplicate("environment", &env.name, first));
         }
+        waivers_of(&env.waivers, WaiverTarget::Everywhere, diags);
         if let Some(ns) = &env.namespace {
             name(diags, ns, "namespace", values::dns_label);
         }

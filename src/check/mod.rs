@@ -120,4 +120,5 @@ fn items(spec: &Spec, items: &Items, env: Option<&Environment>, diags: &mut Diag
     for i in &items.ingresses {
         cx.ingress(i, &mut hosts, diags);
     }
+    workload::rollout::shared_ingresses(items, diags);
 }

@@ -190,13 +190,13 @@ fn order(p: &Pipeline, diags: &mut Diagnostics) {
 
 /// Each image built once, named after a workload's image, with values CI takes as written.
 fn build(spec: &Spec, b: &BuildStage, diags: &mut Diagnostics) {
-    let images: Vec<&str> = spec
-        .items
-        .workloads
-        .iter()
+    let mut images: Vec<&str> = spec
+        .deployed_workloads()
+        .into_iter()
         .filter_map(|w| w.image.as_ref())
         .map(|i| i.name.as_str())
         .collect();
+    images.dedup();
     let mut seen: HashMap<&str, Span> = HashMap::new();
     for i in &b.images {
         if let Some(first) = seen.insert(i.name.as_str(), i.name.span) {

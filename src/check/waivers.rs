@@ -9,7 +9,8 @@ use crate::syntax::ast::*;
 /// What a `waive` is a child of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(in crate::check) enum WaiverTarget {
-    App,
+    /// The app or an environment: every object it deploys.
+    Everywhere,
     Workload,
     Ingress,
     Config,
@@ -57,11 +58,7 @@ fn misplaced(w: &Waiver, rule: Rule, target: WaiverTarget, diags: &mut Diagnosti
             "a config",
             "a config can only waive scanner checks (`KSV-01010`, `CKV_K8S_...`)",
         )),
-        WaiverTarget::App => Some((
-            "the app as a whole",
-            "waive a policy rule on the workload or ingress it does not fit; the app \
-             waives scanner checks only",
-        )),
+        WaiverTarget::Everywhere => None,
     };
     if let Some((what, help)) = misplaced {
         diags.push(

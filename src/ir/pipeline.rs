@@ -393,9 +393,8 @@ pub(super) fn lower(
 /// How one image is built, where it is pushed, and the Helm values that take its tag.
 fn image_build(spec: &Spec, registry: &str, b: &BuildImage) -> ImageBuild {
     let workloads: Vec<_> = spec
-        .items
-        .workloads
-        .iter()
+        .deployed_workloads()
+        .into_iter()
         .filter(|w| w.image.as_ref().is_some_and(|i| i.name.v == b.name.v))
         .collect();
     let repository = workloads

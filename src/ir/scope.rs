@@ -1,7 +1,8 @@
 //! What lowering one workload needs to know about its surroundings: the environment's level,
 //! namespace and items, and the labels that select a workload's pods.
 
-use crate::syntax::ast::{Items, PolicyLevel, Workload};
+use crate::policy::Rule;
+use crate::syntax::ast::{Items, PolicyLevel, Waiver, Workload};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One environment (or the base) being lowered.
@@ -15,6 +16,22 @@ pub(super) struct Env<'a> {
     pub workloads: HashMap<&'a str, &'a Workload>,
     /// Names of the environment's configs.
     pub configs: HashSet<&'a str>,
+    /// What the environment waives for all its objects, then what the app waives.
+    pub waivers: Vec<&'a Waiver>,
+}
+
+impl<'a> Env<'a> {
+    /// The environment's and the app's waivers that fit an object: `tls` fits ingresses only,
+    /// the other rules fit anything else, scanner checks fit workloads.
+    pub fn waivers_for(&self, ingress: bool) -> impl Iterator<Item = &'a Waiver> + '_ {
+        self.waivers
+            .iter()
+            .copied()
+            .filter(move |w| match Rule::from_name(&w.rule.v) {
+                Some(rule) => (rule == Rule::Tls) == ingress,
+                None => !ingress,
+            })
+    }
 }
 
 /// The labels that select a workload's pods: those it keeps from before stowage

@@ -81,6 +81,19 @@ pub struct Spec {
     pub defaults: Vec<super::defaults::Block>,
 }
 
+impl Spec {
+    /// Every workload deployed somewhere: the base's, then those only environments enable,
+    /// the first of each name.
+    pub fn deployed_workloads(&self) -> Vec<&Workload> {
+        let mut seen = std::collections::HashSet::new();
+        std::iter::once(&self.items)
+            .chain(self.environments.iter().map(|e| &e.items))
+            .flat_map(|items| &items.workloads)
+            .filter(|w| seen.insert(w.name.v.as_str()))
+            .collect()
+    }
+}
+
 /// Everything that becomes Kubernetes objects.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Items {
@@ -101,6 +114,14 @@ pub struct Items {
 }
 
 impl Items {
+    /// The Ingress a canary of workload `name` splits traffic on: the first NGINX ingress
+    /// (no class, or a class naming nginx) with a route to it.
+    pub fn stable_ingress(&self, name: &str) -> Option<&Ingress> {
+        self.ingresses.iter().find(|i| {
+            i.routes.iter().any(|r| r.service.v == name)
+                && i.class.as_ref().is_none_or(|c| c.v.contains("nginx"))
+        })
+    }
     /// Each list in name order (stable: same-named items keep their order).
     pub fn sort_by_name(&mut self) {
         self.workloads.sort_by(|a, b| a.name.v.cmp(&b.name.v));

@@ -10,6 +10,7 @@ pub mod data;
 pub mod decode;
 pub mod defaults;
 pub mod format;
+mod ingress_defaults;
 pub mod keyword;
 pub mod limits;
 pub mod nodes;
@@ -221,7 +222,8 @@ fn environment(
         .cloned()
         .collect();
     let overrides = blocks.apply(&overrides, dec.diags);
-    let merged = tree::prune_disabled(tree::merge(base, &overrides));
+    let mut merged = tree::prune_disabled(tree::merge(base, &overrides));
+    ingress_defaults::apply(&settings, env.span, &mut merged, dec.diags);
     let items = dec.items(&merged);
     Some(settings.with_items(env.name_span, items))
 }

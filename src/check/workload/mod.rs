@@ -11,7 +11,7 @@ mod placement;
 mod ports;
 mod probes;
 mod resources;
-mod rollout;
+pub(in crate::check) mod rollout;
 mod run;
 mod scaling;
 mod versions;

@@ -135,3 +135,43 @@ fn blue_green_fields(r: &Rollout, strategy: Option<RolloutStrategy>, diags: &mut
         );
     }
 }
+
+/// Canaries that split traffic on one Ingress: Argo copies it for each, and ingress-nginx
+/// takes one canary per host and path.
+pub(in crate::check) fn shared_ingresses(items: &Items, diags: &mut Diagnostics) {
+    let mut by_ingress: std::collections::BTreeMap<&str, Vec<&Workload>> = Default::default();
+    for w in &items.workloads {
+        let canary = w.rollout.as_ref().and_then(|r| r.strategy.as_ref());
+        if canary.is_some_and(|s| s.v == RolloutStrategy::Canary)
+            && let Some(i) = items.stable_ingress(&w.name.v)
+        {
+            by_ingress.entry(i.name.v.as_str()).or_default().push(w);
+        }
+    }
+    for (name, canaries) in by_ingress {
+        let [first, rest @ ..] = canaries.as_slice() else {
+            continue;
+        };
+        if rest.is_empty() {
+            continue;
+        }
+        let names: Vec<String> = canaries.iter().map(|w| format!("`{}`", w.name.v)).collect();
+        let ingress = items.stable_ingress(&first.name.v).expect("grouped by it");
+        let mut d = Diagnostic::warning(
+            &code::rollout::SHARED_INGRESS,
+            format!(
+                "canaries {} share the ingress `{name}`",
+                names.join(" and ")
+            ),
+            ingress.name.span,
+            "one canary copy of it per workload",
+        );
+        for w in &canaries {
+            d = d.with_label(w.name.span, format!("`{}` is a canary behind it", w.name.v));
+        }
+        diags.push(d.with_help(
+            "ingress-nginx takes one canary per host and path: give each canary workload an \
+             ingress of its own",
+        ));
+    }
+}

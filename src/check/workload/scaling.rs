@@ -22,6 +22,8 @@ impl Cx<'_> {
                 .with_help("write a number of replicas from 0 to 10000"),
             );
         }
+        unused_replicas(w, diags);
+        unclustered(w, diags);
     }
 
     /// Bounds, targets, and the requests utilisation is measured against.
@@ -117,7 +119,6 @@ impl Cx<'_> {
         for q in w.autoscale.iter().flat_map(|a| &a.queues) {
             self.queue(w, q, diags);
         }
-        self.prefixed_scalers(w, diags);
         vertical_conflict(w, diags);
     }
 
@@ -198,39 +199,6 @@ impl Cx<'_> {
             (None, None) => {}
         }
     }
-
-    /// KEDA's ScaledObject and the VerticalPodAutoscaler name their workload, which a prefix
-    /// renames.
-    fn prefixed_scalers(&self, w: &Workload, diags: &mut Diagnostics) {
-        let keda = w.autoscale.as_ref().is_some_and(|a| !a.queues.is_empty());
-        if let Some(p) = self
-            .env
-            .and_then(|e| e.prefix.as_ref())
-            .filter(|p| !p.v.is_empty())
-            && let Some((what, span)) = w
-                .autoscale
-                .as_ref()
-                .filter(|_| keda)
-                .map(|a| ("a KEDA ScaledObject", a.span))
-                .or(w
-                    .vertical_autoscale
-                    .as_ref()
-                    .map(|v| ("a VerticalPodAutoscaler", v.span)))
-        {
-            diags.push(
-                Diagnostic::error(
-                    &code::autoscale::PREFIX,
-                    format!("{what} cannot be renamed by the prefix `{}`", p.v),
-                    p.span,
-                    "prefix",
-                )
-                .with_label(span, format!("`{}` gets {what} here", w.name.v))
-                .with_help(
-                    "its reference to the workload keeps the unprefixed name: deploy the environment to a namespace of its own instead of prefixing its names",
-                ),
-            );
-        }
-    }
 }
 
 /// A VerticalPodAutoscaler that changes requests the HorizontalPodAutoscaler's targets are a
@@ -298,4 +266,64 @@ fn requests_for_targets(w: &Workload, a: &Autoscale, diags: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// `replicas` beside `autoscale`: the autoscaler owns the count.
+fn unused_replicas(w: &Workload, diags: &mut Diagnostics) {
+    let (Some(r), Some(a)) = (&w.replicas, &w.autoscale) else {
+        return;
+    };
+    let min = a.min.as_ref().map_or(1, |m| m.v);
+    diags.push(
+        Diagnostic::warning(
+            &code::autoscale::REPLICAS,
+            format!("`replicas {}` is not used: `autoscale` sets the count", r.v),
+            r.span,
+            "not used",
+        )
+        .with_label(a.span, format!("runs {min} to {} replicas", a.max.v))
+        .with_help(format!(
+            "remove `replicas`; the floor is `autoscale min=` (now {min})"
+        )),
+    );
+}
+
+/// A stateful workload with several replicas whose software does not replicate: each pod has
+/// a volume of its own.
+fn unclustered(w: &Workload, diags: &mut Diagnostics) {
+    if let Some(c) = &w.clustered
+        && w.kind != WorkloadKind::Stateful
+    {
+        diags.push(
+            Diagnostic::warning(
+                &code::workload::REPLICAS,
+                "`clustered=` is for stateful workloads",
+                c.span,
+                "not used here",
+            )
+            .with_help("remove `clustered=`: only a `stateful` keeps a volume per replica"),
+        );
+    }
+    let Some(r) = w.replicas.as_ref().filter(|r| r.v > 1) else {
+        return;
+    };
+    if w.kind != WorkloadKind::Stateful || w.clustered.as_ref().is_some_and(|c| c.v) {
+        return;
+    }
+    diags.push(
+        Diagnostic::warning(
+            &code::workload::REPLICAS,
+            format!(
+                "`{}` runs {} replicas, each with its own volume",
+                w.name.v, r.v
+            ),
+            r.span,
+            "independent copies unless the software replicates",
+        )
+        .with_help(
+            "when the pods replicate their data among themselves, say so: \
+             `replicas N clustered=#true`; for a single primary, `replicas 1` with \
+             `waive \"replicas\" reason=\"...\"`",
+        ),
+    );
 }

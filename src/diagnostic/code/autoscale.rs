@@ -42,41 +42,24 @@ super::codes! {
     /// }
     /// ```
     VERTICAL_CONFLICT = "stowage::autoscale::vertical-conflict", Error;
-    /// An environment with a name `prefix` has a workload with a VerticalPodAutoscaler or a KEDA
-    /// ScaledObject. Both refer to the workload by name, and kustomize does not rename references inside
-    /// these custom resources, so they would point at a Deployment that does not exist. Deploy the
-    /// environment to a namespace of its own instead of prefixing its names.
+    /// A workload that autoscales also gives `replicas`: the autoscaler owns the count, so the
+    /// output has no `replicas` and the value is not used. A warning.
     ///
     /// ```kdl,fragment
-    /// worker "jobs" {
-    ///     image "jobs" tag="1.4.2"
-    ///     vertical-autoscale
-    /// }
-    ///
-    /// environment "dev" {
-    ///     policy "dev"
-    ///     prefix "dev-"
+    /// service "web" {
+    ///     image "web" tag="1.4.2"
+    ///     port "http" 8080
+    ///     replicas 3
+    ///     autoscale min=2 max=10 cpu=70
     /// }
     /// ```
     ///
     /// gives
     ///
     /// ```text
-    /// error[stowage::autoscale::prefix]: a VerticalPodAutoscaler cannot be renamed by the prefix `dev-`
+    /// warning[stowage::autoscale::replicas]: `replicas 3` is not used: `autoscale` sets the count
     /// ```
     ///
-    /// Fix:
-    ///
-    /// ```kdl,fragment
-    /// worker "jobs" {
-    ///     image "jobs" tag="1.4.2"
-    ///     vertical-autoscale
-    /// }
-    ///
-    /// environment "dev" {
-    ///     policy "dev"
-    ///     namespace "shop-dev"
-    /// }
-    /// ```
-    PREFIX = "stowage::autoscale::prefix", Error;
+    /// Fix: remove `replicas`, and say the floor with `autoscale min=3`.
+    REPLICAS = "stowage::autoscale::replicas", Warning;
 }

@@ -111,4 +111,25 @@ super::codes! {
     /// }
     /// ```
     TLS = "stowage::ingress::tls", Error;
+    /// An environment's `hosts "DOMAIN" to=...` moves no host: no route host outside the
+    /// environment's own overrides is the domain or ends with `.DOMAIN`. A warning.
+    ///
+    /// ```kdl,fragment
+    /// ingress "api" {
+    ///     route "api" host="api.example.com" service="api" port="http"
+    /// }
+    ///
+    /// environment "staging" {
+    ///     hosts "example.org" to="staging.example.org"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// warning[stowage::ingress::hosts]: no ingress host is in `example.org`
+    /// ```
+    ///
+    /// Fix: `hosts "example.com" to="staging.example.com"`.
+    HOSTS = "stowage::ingress::hosts", Warning;
 }

@@ -171,4 +171,23 @@ super::codes! {
     /// }
     /// ```
     ANALYSIS = "stowage::rollout::analysis", Error;
+    /// Several canaries use one Ingress as their stable ingress. Argo Rollouts makes a canary
+    /// copy of the whole Ingress for each of them, and ingress-nginx takes one canary per host and
+    /// path: the canaries' traffic goes to one of them, or none. A warning.
+    ///
+    /// ```kdl,fragment
+    /// ingress "public" {
+    ///     route "web" host="shop.example.com" service="web" port="http"
+    ///     route "api" host="shop.example.com" path="/api" service="api" port="http"
+    /// }
+    /// ```
+    ///
+    /// with `rollout "canary"` on both `web` and `api`, gives
+    ///
+    /// ```text
+    /// warning[stowage::rollout::shared-ingress]: canaries `api` and `web` share the ingress `public`
+    /// ```
+    ///
+    /// Fix: one ingress per canary workload (`ingress "web" { ... }`, `ingress "api" { ... }`).
+    SHARED_INGRESS = "stowage::rollout::shared-ingress", Warning;
 }

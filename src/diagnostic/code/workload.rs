@@ -164,4 +164,27 @@ super::codes! {
     /// }
     /// ```
     SELECTOR = "stowage::workload::selector", Error;
+    /// A `stateful` runs more than one replica without saying that its pods replicate their data.
+    /// Each replica gets a volume of its own: a database that is not clustered then runs as
+    /// several independent primaries, each with part of the writes. A warning.
+    ///
+    /// ```kdl,fragment
+    /// stateful "postgres" {
+    ///     image "docker.io/library/postgres" tag="16.4"
+    ///     port "postgres" 5432
+    ///     storage "data" mount="/var/lib/postgresql/data" size="10Gi"
+    ///     replicas 2
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// warning[stowage::workload::replicas]: `postgres` runs 2 replicas, each with its own volume
+    /// ```
+    ///
+    /// Fix: `replicas 1` with `waive "replicas" reason="..."` for a single primary, or
+    /// `replicas 3 clustered=#true` when the software replicates (etcd, a Galera or Patroni
+    /// cluster).
+    REPLICAS = "stowage::workload::replicas", Warning;
 }

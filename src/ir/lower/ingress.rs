@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 pub(super) fn ingress(env: &Env, i: &Ingress) -> Value {
     let mut labels = env.app_labels.clone();
     labels.insert("app.kubernetes.io/name".into(), i.name.v.clone());
-    let annotations = annotations(i);
+    let annotations = annotations(env, i);
     let (rules, hosts) = rules(env, &i.routes);
     let tls = i.tls.as_ref().map(|t| {
         vec![net::IngressTLS {
@@ -42,7 +42,7 @@ pub(super) fn ingress(env: &Env, i: &Ingress) -> Value {
 }
 
 /// The spec's annotations, cert-manager's issuer, and the waivers.
-fn annotations(i: &Ingress) -> BTreeMap<String, String> {
+fn annotations(env: &Env, i: &Ingress) -> BTreeMap<String, String> {
     let mut annotations = kv(&i.annotations);
     if let Some(t) = &i.tls
         && let Some(issuer) = &t.issuer
@@ -57,7 +57,9 @@ fn annotations(i: &Ingress) -> BTreeMap<String, String> {
         };
         annotations.insert(key.into(), issuer.v.clone());
     }
-    annotations.extend(waiver_annotations(&i.waivers));
+    annotations.extend(waiver_annotations(
+        i.waivers.iter().chain(env.waivers_for(true)),
+    ));
     annotations
 }
 

@@ -243,7 +243,16 @@ impl Cx<'_> {
         for w in &items.workloads {
             workloads.entry(w.name.v.as_str()).or_insert(w);
         }
+        let waivers = self
+            .spec
+            .environments
+            .iter()
+            .filter(|e| Some(e.name.v.as_str()) == name)
+            .flat_map(|e| &e.waivers)
+            .chain(&self.spec.app.waivers)
+            .collect();
         let env = Env {
+            waivers,
             level,
             namespace,
             app,

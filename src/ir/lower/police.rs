@@ -27,6 +27,10 @@ impl Cx<'_> {
             return;
         };
         for f in policy::findings(&made.objects) {
+            // Waived by the environment or the app for every object.
+            if env.waivers.iter().any(|w| w.rule.v == f.rule.name()) {
+                continue;
+            }
             if let Some(d) = self.finding(&held, made, &f) {
                 self.lock().findings.push(d);
             }
@@ -83,7 +87,11 @@ impl Cx<'_> {
             &f.fix.declared
         };
         let waive = if origin.native {
-            format!("`waive \"{}\" reason=\"...\"`", f.rule.name())
+            format!(
+                "`waive \"{}\" reason=\"...\"` (in the environment or the app: for all \
+                 their objects)",
+                f.rule.name()
+            )
         } else {
             format!("annotate the object `{waiver}: REASON`")
         };
@@ -98,16 +106,18 @@ impl Cx<'_> {
             }
             None => d,
         };
+        let label = if held.advice {
+            "advice: production's rules (the spec has no environment)".to_string()
+        } else {
+            format!(
+                "{required} by environment `{}` (policy {})",
+                held.name,
+                held.level.name()
+            )
+        };
         Some(
             d.with_severity(severity)
-                .with_label(
-                    held.span,
-                    format!(
-                        "{required} by environment `{}` (policy {})",
-                        held.name,
-                        held.level.name()
-                    ),
-                )
+                .with_label(held.span, label)
                 .with_help(format!("{fix}, or waive it: {waive}")),
         )
     }

@@ -39,11 +39,7 @@ fn canary(env: &Env, name: &str, r: &Rollout) -> serde_json::Map<String, Value> 
     }
     canary.insert("steps".into(), Value::Array(steps(&r.steps)));
     // With an NGINX ingress in front, weights are exact traffic percentages.
-    let nginx = env.items.ingresses.iter().find(|i| {
-        i.routes.iter().any(|r| r.service.v == name)
-            && i.class.as_ref().is_none_or(|c| c.v.contains("nginx"))
-    });
-    if let Some(i) = nginx {
+    if let Some(i) = env.items.stable_ingress(name) {
         canary.insert(
             "trafficRouting".into(),
             json!({"nginx": {"stableIngress": i.name.v}}),

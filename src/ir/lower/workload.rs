@@ -62,8 +62,8 @@ impl Cx<'_> {
     fn controller(&self, env: &Env, p: &Parts) -> Value {
         let w = p.w;
         let mut meta = self.meta(env, &w.name.v, &p.labels);
-        // The workload's own waivers, and the app's scanner waivers it does not override.
-        let waivers = waiver_annotations(w.waivers.iter().chain(&self.spec.app.waivers));
+        // The workload's own waivers, then the environment's and the app's it does not override.
+        let waivers = waiver_annotations(w.waivers.iter().chain(env.waivers_for(false)));
         if !waivers.is_empty() {
             meta.annotations = Some(waivers);
         }

@@ -4,7 +4,7 @@ use super::account::ACCOUNT;
 use super::analysis::ANALYSIS;
 use super::config::CONFIG;
 use super::ingress::INGRESS;
-use super::meta::LABELS;
+use super::meta::{LABELS, WAIVE, Waiver};
 use super::object::{MANIFEST, OBJECT};
 use super::patch::{JSON_PATCH, PATCH};
 use super::secret::SECRET;
@@ -14,7 +14,7 @@ use crate::syntax::ast::{Items, S};
 use crate::syntax::decode::Decoder;
 use crate::syntax::keyword::{Keyword, keyword};
 use crate::syntax::tree::Node;
-use crate::syntax::vocab::{Args, Children, Identity, Kind, Type};
+use crate::syntax::vocab::{Args, Children, Identity, Kind, Type, prop};
 
 keyword! {
     /// `policy "staging"`: how strict the rules are (ordered: dev < staging < production).
@@ -34,6 +34,9 @@ pub static ENVIRONMENT: Kind = Kind {
         &ENV_NAMESPACE,
         &PREFIX,
         &LABELS,
+        &WAIVE,
+        &HOSTS,
+        &TLS_ISSUER,
         &SERVICE,
         &WORKER,
         &STATEFUL,
@@ -86,6 +89,39 @@ pub static PREFIX: Kind = Kind {
     ..Kind::LEAF
 };
 
+pub static HOSTS: Kind = Kind {
+    name: "hosts",
+    what: "`hosts`",
+    args: Args::Name,
+    props: &[prop(
+        "to",
+        Type::String,
+        "the domain that replaces it in this environment",
+    )],
+    identity: Identity::Named,
+    example: "hosts \"example.com\" to=\"staging.example.com\"",
+    doc: "Every ingress host in a domain moved to another domain in this environment.",
+    reference: "environments.md#hosts",
+    ..Kind::LEAF
+};
+
+pub static TLS_ISSUER: Kind = Kind {
+    name: "tls-issuer",
+    what: "`tls-issuer`",
+    args: Args::One(Type::String),
+    example: "tls-issuer \"letsencrypt-staging\"",
+    doc: "The cert-manager issuer of every ingress that has one, in this environment.",
+    reference: "environments.md#tls-issuer",
+    ..Kind::LEAF
+};
+
+/// `hosts "FROM" to="TO"`: a domain the environment's ingress hosts move from, and to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostMove {
+    pub from: S<String>,
+    pub to: S<String>,
+}
+
 /// An environment's own settings.
 pub(crate) struct EnvSettings {
     pub name: S<String>,
@@ -93,6 +129,9 @@ pub(crate) struct EnvSettings {
     pub namespace: Option<S<String>>,
     pub prefix: Option<S<String>>,
     pub labels: Vec<(S<String>, S<String>)>,
+    pub waivers: Vec<Waiver>,
+    pub hosts: Vec<HostMove>,
+    pub tls_issuer: Option<S<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -103,6 +142,8 @@ pub struct Environment {
     pub namespace: Option<S<String>>,
     pub prefix: Option<S<String>>,
     pub labels: Vec<(S<String>, S<String>)>,
+    /// Policy rules and scanner checks waived for every object of the environment.
+    pub waivers: Vec<Waiver>,
     /// The items as deployed in this environment: base merged with the overrides.
     pub items: Items,
 }
@@ -116,6 +157,7 @@ impl EnvSettings {
             namespace: self.namespace,
             prefix: self.prefix,
             labels: self.labels,
+            waivers: self.waivers,
             items,
         }
     }
@@ -129,12 +171,18 @@ impl Decoder<'_> {
         let mut namespace = None;
         let mut prefix = None;
         let mut labels = Vec::new();
+        let mut waivers = Vec::new();
+        let mut hosts = Vec::new();
+        let mut tls_issuer = None;
         for c in &node.children {
             match c.name.as_str() {
                 "policy" => policy = self.keyword_arg(c, &POLICY).or(policy),
                 "namespace" => namespace = self.str_arg(c, &ENV_NAMESPACE),
                 "prefix" => prefix = self.str_arg(c, &PREFIX),
                 "labels" => labels = self.string_map(c),
+                "waive" => waivers.extend(self.waiver(c)),
+                "hosts" => hosts.extend(self.host_move(c)),
+                "tls-issuer" => tls_issuer = self.str_arg(c, &TLS_ISSUER),
                 _ => {}
             }
         }
@@ -145,6 +193,20 @@ impl Decoder<'_> {
             namespace,
             prefix,
             labels,
+            waivers,
+            hosts,
+            tls_issuer,
         })
+    }
+
+    fn host_move(&mut self, c: &Node) -> Option<HostMove> {
+        self.shape(c, &HOSTS);
+        let from = self.name_arg(c, "a domain")?;
+        let Some(to) = self.prop_str(c, "to") else {
+            let example = format!("hosts \"{}\" to=\"staging.{}\"", from.v, from.v);
+            self.missing_prop(c, "`hosts` says where the domain moves", "to", &example);
+            return None;
+        };
+        Some(HostMove { from, to })
     }
 }

@@ -23,6 +23,11 @@ pub static REPLICAS: Kind = Kind {
     name: "replicas",
     what: "`replicas`",
     args: Args::One(Type::Integer),
+    props: &[prop(
+        "clustered",
+        Type::Bool,
+        "a stateful workload's pods replicate its data among themselves",
+    )],
     example: "replicas 2",
     doc: "How many pods run (without autoscaling).",
     reference: "workloads.md#replicas",
@@ -158,6 +163,12 @@ pub struct Disruption {
 }
 
 impl Decoder<'_> {
+    /// `replicas N clustered=#true`: the count, and whether the pods replicate their data.
+    pub(in crate::syntax) fn replicas(&mut self, c: &Node) -> (Option<S<i64>>, Option<S<bool>>) {
+        let count = self.int_arg(c, &REPLICAS);
+        (count, self.prop_bool(c, "clustered"))
+    }
+
     pub(in crate::syntax) fn autoscale(&mut self, c: &Node) -> Option<Autoscale> {
         self.shape(c, &AUTOSCALE);
         let Some(max) = self.prop_int(c, "max") else {

@@ -74,6 +74,8 @@ pub struct Checked {
     pub files: BTreeMap<String, String>,
     /// The IR, when the spec has no errors; its spec file is set by [`generate`].
     pub ir: Option<Ir>,
+    /// The spec's files: the spec, then the files it includes (their paths from its folder).
+    pub sources: Vec<syntax::include::SourceFile>,
 }
 
 /// Parse and check a spec; read the files its configs name from the spec's folder.
@@ -87,7 +89,11 @@ pub fn check(source: &Source) -> Checked {
 /// [`check`], with the files its configs name read by `read` (given the path as written in the
 /// spec, relative to the spec's folder): `stowage diff` reads them from git.
 pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>) -> Checked {
-    let (spec, mut diagnostics) = syntax::parse(&source.text);
+    let name = source.path.file_name().map_or_else(
+        || "stowage.kdl".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let (spec, mut diagnostics, sources) = syntax::parse_files(&name, &source.text, read);
     let mut files = BTreeMap::new();
     if let Some(spec) = &spec {
         diagnostics.extend(crate::timings::phase("check", || crate::check::check(spec)));
@@ -116,6 +122,7 @@ pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>
         diagnostics,
         files,
         ir,
+        sources,
     }
 }
 
@@ -211,11 +218,13 @@ fn one_secret_finding_per_value(diagnostics: Diagnostics) -> Diagnostics {
     out
 }
 
-/// The files a build reads, which it must never overwrite or remove: the spec and the files
-/// its configs name (absolute, symbolic links resolved; those that do not exist are left out).
+/// The files a build reads, which it must never overwrite or remove: the spec, the files it
+/// includes and the files its configs name (absolute, symbolic links resolved; those that do
+/// not exist are left out).
 pub fn inputs(source: &Source, checked: &Checked) -> Vec<PathBuf> {
     let dir = source.path.parent().unwrap_or(Path::new("."));
     std::iter::once(source.path.clone())
+        .chain(checked.sources.iter().skip(1).map(|f| dir.join(&f.name)))
         .chain(checked.files.keys().map(|f| dir.join(f)))
         .filter_map(|p| std::fs::canonicalize(p).ok())
         .collect()

@@ -106,7 +106,12 @@ pub fn load(r: &SpecRef, default_spec: &Path) -> Result<Loaded, IoFailure> {
                 text,
             };
             let checked = compile::check_with(&source, &|file: &str| {
-                git(&["cat-file", "blob", &format!("{rev}:{dir}{file}")])
+                // Git names files by their path from the repository's root, without `..`.
+                let path = crate::syntax::include::normalize(&dir, file);
+                if path.starts_with("../") {
+                    return Err("it is outside the repository".to_string());
+                }
+                git(&["cat-file", "blob", &format!("{rev}:{path}")])
             });
             Ok(Loaded {
                 label,

@@ -9,7 +9,7 @@
 //! pad the spec with comment lines to N bytes (for the size limit).
 
 use std::collections::{BTreeSet, HashSet};
-use stowage::diagnostic::{Style, code, render_human, render_json};
+use stowage::diagnostic::{Renderer, Style, code};
 
 /// The codes a fixture says it expects (empty: no error expected).
 fn expected(text: &str) -> Option<BTreeSet<String>> {
@@ -70,14 +70,21 @@ fn bad_specs() {
                 }
             }
         }
+        // The fixture and the files it includes (tests/bad/include/), by their paths from it.
+        let renderer = Renderer::with_files(
+            checked
+                .sources
+                .iter()
+                .map(|f| (f.name.clone(), f.text.as_str(), f.base)),
+        );
         let mut seen = HashSet::new();
         let mut out = String::new();
         for d in &diagnostics {
             if !seen.insert((d.code, d.primary.span, &d.message)) {
                 problems.push(format!("{file}: reported twice: {} {}", d.code, d.message));
             }
-            out.push_str(&render_human(d, file, &source.text, Style::Plain, 100));
-            out.push_str(&render_json(d, file, &source.text));
+            out.push_str(&renderer.human(d, Style::Plain, 100));
+            out.push_str(&renderer.json(d));
             out.push_str("\n\n");
         }
         if diagnostics.is_empty() {

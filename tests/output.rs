@@ -839,3 +839,36 @@ fn a_planted_journal_touches_nothing_it_did_not_record() {
     assert_eq!(tree(&f.out), f.old_tree, "a planted journal changed files");
     f.next_builds_recover("after a planted journal");
 }
+
+/// A file the spec includes is read like the spec: a manifest that lists it among the generated
+/// files (with its digest, as if stowage had written it) does not make a build remove it.
+#[test]
+fn an_included_file_is_never_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    let part = "worker \"mailer\" {\n    image \"mailer\" tag=\"2.0.1\"\n}\n";
+    fs::create_dir_all(out.join("deploy")).unwrap();
+    fs::write(out.join("deploy/parts.kdl"), part).unwrap();
+    fs::write(
+        out.join("stowage.kdl"),
+        "app \"shop\" {\n    namespace \"shop\"\n}\n\ninclude \"deploy/parts.kdl\"\n\nenvironment \"dev\" {\n    policy \"dev\"\n}\n",
+    )
+    .unwrap();
+    let build = || {
+        let o = run(stowage().args(["build", "-f"]).arg(out.join("stowage.kdl")));
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    };
+    build();
+    assert!(out.join("deploy/kustomize/base/mailer.yaml").exists());
+    let mut manifest = fs::read_to_string(out.join(".stowage-manifest")).unwrap();
+    manifest.push_str(&format!(
+        "{}  deploy/parts.kdl\n",
+        stowage::output::digest(part.as_bytes())
+    ));
+    fs::write(out.join(".stowage-manifest"), manifest).unwrap();
+    build();
+    assert_eq!(
+        fs::read_to_string(out.join("deploy/parts.kdl")).unwrap(),
+        part
+    );
+}

@@ -16,7 +16,7 @@ pub fn build(
     let out = out_dir(spec, out);
     let source = compile::read_source(spec).map_err(|e| e.to_string())?;
     let checked = compile::check(&source);
-    if super::report::report(cli, &source, &checked.diagnostics) {
+    if super::report::report(cli, &source, &checked.sources, &checked.diagnostics) {
         return Ok(ExitCode::from(1));
     }
     let protected = compile::inputs(&source, &checked);

@@ -66,7 +66,7 @@ fn report_broken(cli: &Cli, loaded: &[Loaded], format: DiffFormat) {
         .filter(|l| l.checked.diagnostics.has_errors())
         .collect();
     for l in &broken {
-        super::report::report(cli, &l.source, &l.checked.diagnostics);
+        super::report::report(cli, &l.source, &l.checked.sources, &l.checked.diagnostics);
     }
     if format != DiffFormat::Markdown {
         return;

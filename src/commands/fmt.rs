@@ -14,7 +14,7 @@ pub fn fmt(cli: &Cli, spec: &Path, check: bool) -> Result<ExitCode, String> {
         Ok(f) => f,
         Err(FormatError::Syntax) => {
             let (_, diags) = stowage::syntax::parse(&source.text);
-            super::report::report(cli, &source, &diags);
+            super::report::report(cli, &source, &[], &diags);
             return Ok(ExitCode::from(1));
         }
         Err(e) => return Err(format!("{}: {e}", spec.display())),

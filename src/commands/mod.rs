@@ -36,7 +36,7 @@ pub fn generate(
 ) -> Result<(Source, Generated), Result<ExitCode, String>> {
     let source = compile::read_source(spec).map_err(|e| Err(e.to_string()))?;
     let checked = compile::check(&source);
-    if report::report(cli, &source, &checked.diagnostics) {
+    if report::report(cli, &source, &checked.sources, &checked.diagnostics) {
         return Err(Ok(ExitCode::from(1)));
     }
     let generated = compile::generate(&source, checked, out)
@@ -48,7 +48,7 @@ pub fn generate(
 pub fn validate(cli: &Cli, spec: &Path) -> Result<ExitCode, String> {
     let source = compile::read_source(spec).map_err(|e| e.to_string())?;
     let checked = compile::check(&source);
-    let failed = report::report(cli, &source, &checked.diagnostics);
+    let failed = report::report(cli, &source, &checked.sources, &checked.diagnostics);
     Ok(if failed {
         ExitCode::from(1)
     } else {

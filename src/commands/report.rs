@@ -6,21 +6,25 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use stowage::compile::{self, Source};
 use stowage::diagnostic::{self, Style};
+use stowage::syntax::include::SourceFile;
 
 /// How many diagnostics the human format prints in full.
 const MAX_HUMAN_DIAGNOSTICS: usize = 50;
 
-/// Print diagnostics; returns whether there were errors.
-pub fn report(cli: &Cli, source: &Source, diags: &diagnostic::Diagnostics) -> bool {
-    let mut file = source.path.display().to_string();
-    // GitHub matches annotations to files by their path from the repository's root (the
-    // current folder in CI).
-    if cli.message_format == MessageFormat::Github && source.path.is_absolute() {
-        let rel = compile::relative_path(Path::new("."), &source.path);
-        if !rel.starts_with("..") {
-            file = rel;
-        }
-    }
+/// Print diagnostics of a spec and the files it includes (`sources`, the spec first; none
+/// when only the spec was read); returns whether there were errors.
+pub fn report(
+    cli: &Cli,
+    source: &Source,
+    sources: &[SourceFile],
+    diags: &diagnostic::Diagnostics,
+) -> bool {
+    let file = shown_path(cli, &source.path);
+    let dir = source.path.parent().unwrap_or(Path::new(""));
+    let included = sources
+        .iter()
+        .skip(1)
+        .map(|f| (shown_path(cli, &dir.join(&f.name)), f.text.as_str(), f.base));
     let stderr = std::io::stderr();
     // GitHub reads workflow commands from standard output.
     let mut err: Box<dyn Write> = if cli.message_format == MessageFormat::Github {
@@ -29,7 +33,9 @@ pub fn report(cli: &Cli, source: &Source, diags: &diagnostic::Diagnostics) -> bo
         Box::new(stderr.lock())
     };
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && stderr.is_terminal();
-    let renderer = diagnostic::Renderer::new(&file, &source.text);
+    let renderer = diagnostic::Renderer::with_files(
+        std::iter::once((file.clone(), source.text.as_str(), 0)).chain(included),
+    );
     let mut sorted = diags.sorted();
     if cli.message_format == MessageFormat::Human && sorted.len() > MAX_HUMAN_DIAGNOSTICS {
         // Errors before warnings, so that the ones shown include every error they can.
@@ -69,4 +75,16 @@ pub fn report(cli: &Cli, source: &Source, diags: &diagnostic::Diagnostics) -> bo
         );
     }
     diags.has_errors()
+}
+
+/// A path as diagnostics show it. GitHub matches annotations to files by their path from the
+/// repository's root (the current folder in CI).
+fn shown_path(cli: &Cli, path: &Path) -> String {
+    if cli.message_format == MessageFormat::Github && path.is_absolute() {
+        let rel = compile::relative_path(Path::new("."), path);
+        if !rel.starts_with("..") {
+            return rel;
+        }
+    }
+    path.display().to_string()
 }

@@ -10,6 +10,7 @@ pub mod data;
 pub mod decode;
 pub mod defaults;
 pub mod format;
+pub mod include;
 mod ingress_defaults;
 pub mod keyword;
 pub mod limits;
@@ -25,25 +26,39 @@ use decode::Decoder;
 use tree::Node;
 use vocab::is_item;
 
-/// Parse and decode a spec. Returns `None` when the spec is too broken to go further (a KDL
-/// syntax error, no `app`); the diagnostics say why.
+/// Parse and decode a spec read alone: an `include` in it cannot be read. Returns `None` when
+/// the spec is too broken to go further (a KDL syntax error, no `app`); the diagnostics say why.
 pub fn parse(source: &str) -> (Option<Spec>, Diagnostics) {
-    // Size, nesting and forbidden characters, before any parser sees the text.
-    let limited = match limits::check(source) {
-        Ok(l) => l,
-        Err(diags) => return (None, diags),
-    };
-    let mut diags = Diagnostics::new();
-    let r = crate::timings::phase("parse (kdl)", || {
-        limited.parse_kdl_with(tree::from_document)
+    let (spec, diags, _) = parse_files("stowage.kdl", source, &|_| {
+        Err("included files are read only for a spec on disk".to_string())
     });
-    // Each group of top-level nodes becomes stowage's tree as soon as it is parsed.
-    let nodes = match r {
-        Ok(nodes) => nodes,
-        Err(err) => return (None, kdl_errors(source, &err)),
+    (spec, diags)
+}
+
+/// Parse and decode a spec named `name` (its path from its folder), reading the files it
+/// includes with `read`. Also gives the files read, the spec first.
+pub fn parse_files(
+    name: &str,
+    source: &str,
+    read: include::Reader,
+) -> (Option<Spec>, Diagnostics, Vec<include::SourceFile>) {
+    let (nodes, files, mut diags) = include::expand(name, source, read);
+    let Some(nodes) = nodes else {
+        return (None, diags, files);
     };
     let spec = crate::timings::phase("decode", || from_nodes(&nodes, &mut diags));
-    (spec, diags)
+    (spec, diags, files)
+}
+
+/// One file's top-level nodes, its spans from 0.
+fn parse_nodes(source: &str) -> Result<Vec<Node>, Diagnostics> {
+    // Size, nesting and forbidden characters, before any parser sees the text.
+    let limited = limits::check(source)?;
+    // Each group of top-level nodes becomes stowage's tree as soon as it is parsed.
+    crate::timings::phase("parse (kdl)", || {
+        limited.parse_kdl_with(tree::from_document)
+    })
+    .map_err(|err| kdl_errors(source, &err))
 }
 
 /// The KDL parser's errors as diagnostics: an unclosed block once, pointing at both ends; a

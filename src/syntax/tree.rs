@@ -73,6 +73,26 @@ impl Node {
         }
     }
 
+    /// Move every span by `by` bytes (a node of an included file; see `syntax::include`).
+    pub fn shift(&mut self, by: usize) {
+        let move_span = |s: &mut Span| s.offset += by;
+        move_span(&mut self.name_span);
+        move_span(&mut self.span);
+        for a in &mut self.args {
+            move_span(&mut a.span);
+        }
+        for p in &mut self.props {
+            move_span(&mut p.key_span);
+            move_span(&mut p.value.span);
+        }
+        if let Some(s) = &mut self.override_span {
+            move_span(s);
+        }
+        for c in &mut self.children {
+            c.shift(by);
+        }
+    }
+
     /// The first argument when it is a string: the name of a named node (`service "api"`).
     pub fn label(&self) -> Option<&str> {
         self.args.first().and_then(|a| a.value.as_string())

@@ -212,6 +212,7 @@ pub static ROOTS: &[&Kind] = &[
     &nodes::patch::PATCH,
     &nodes::patch::JSON_PATCH,
     &nodes::object::CRD,
+    &nodes::include::INCLUDE,
     &nodes::environment::ENVIRONMENT,
     &nodes::pipeline::PIPELINE,
 ];

@@ -92,6 +92,7 @@ pub mod autoscale;
 pub mod config;
 pub mod env;
 pub mod image;
+pub mod include;
 pub mod ingress;
 pub mod name;
 pub mod object;
@@ -109,6 +110,7 @@ pub mod workload;
 /// Every group, in the order of the book.
 pub static GROUPS: &[&Group] = &[
     &syntax::GROUP,
+    &include::GROUP,
     &name::GROUP,
     &value::GROUP,
     &image::GROUP,

@@ -13,6 +13,7 @@ pub mod env;
 pub mod environment;
 pub mod exposure;
 pub mod image;
+pub mod include;
 pub mod ingress;
 pub mod lifecycle;
 pub mod meta;

@@ -1,0 +1,338 @@
+//! Diagnostics printed: miette's annotated excerpts, JSON lines, GitHub annotations. A spec may
+//! be several files (`include`): each has its own range of offsets, and a diagnostic is shown in
+//! the file of its primary span, with labels in other files as related excerpts.
+
+use super::{Diagnostic, Label, Severity};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// miette's graphical report with colours.
+    Color,
+    /// miette's graphical report without colours (NO_COLOR, pipes, snapshots).
+    Plain,
+}
+
+/// A spec's files prepared for printing many diagnostics: each file's excerpt text is made once
+/// and lines are found by binary search, so printing stays linear in the number of diagnostics.
+pub struct Renderer<'a> {
+    files: Vec<File<'a>>,
+}
+
+/// One file of the spec, its spans from `base`.
+struct File<'a> {
+    name: String,
+    source: &'a str,
+    base: usize,
+    /// The text miette draws excerpts from (see [`displayable`]).
+    shown: Arc<str>,
+    /// Byte offset of the start of each line.
+    line_starts: Vec<usize>,
+}
+
+impl<'a> File<'a> {
+    fn new(name: String, source: &'a str, base: usize) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        File {
+            name,
+            source,
+            base,
+            shown: displayable(source).into(),
+            line_starts,
+        }
+    }
+
+    /// Line and column (both 1-based, column in characters) of an offset in this file.
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.saturating_sub(self.base).min(self.source.len());
+        while !self.source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        (line, self.source[start..offset].chars().count() + 1)
+    }
+
+    fn holds(&self, offset: usize) -> bool {
+        offset >= self.base && offset <= self.base + self.source.len()
+    }
+
+    /// A label with its span made relative to this file.
+    fn local(&self, l: &Label) -> Label {
+        let mut l = l.clone();
+        l.span.offset -= self.base;
+        l
+    }
+}
+
+impl<'a> Renderer<'a> {
+    /// One file.
+    pub fn new(file: &str, source: &'a str) -> Self {
+        Renderer::with_files([(file.to_string(), source, 0)])
+    }
+
+    /// Several files: (name shown, text, offset its spans start at), the spec first.
+    pub fn with_files(files: impl IntoIterator<Item = (String, &'a str, usize)>) -> Self {
+        Renderer {
+            files: files
+                .into_iter()
+                .map(|(name, source, base)| File::new(name, source, base))
+                .collect(),
+        }
+    }
+
+    /// The file an offset is in (the spec for an offset in none).
+    fn file(&self, offset: usize) -> &File<'a> {
+        self.files
+            .iter()
+            .rev()
+            .find(|f| f.holds(offset))
+            .unwrap_or(&self.files[0])
+    }
+
+    /// Line and column (both 1-based, column in characters) of an offset, in its file.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.file(offset).line_col(offset)
+    }
+
+    /// One diagnostic for humans: miette's report, `width` columns wide.
+    pub fn human(&self, diag: &Diagnostic, style: Style, width: usize) -> String {
+        let theme = match style {
+            Style::Color => GraphicalTheme::unicode(),
+            Style::Plain => GraphicalTheme::unicode_nocolor(),
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(width)
+            .with_links(false);
+        let mut out = String::new();
+        handler
+            .render_report(&mut out, &self.report(diag))
+            .expect("rendering to a String cannot fail");
+        out
+    }
+
+    /// The diagnostic in the file of its primary span; labels elsewhere as related reports.
+    fn report(&self, diag: &Diagnostic) -> Report {
+        let file = self.file(diag.primary.span.offset);
+        let mut shown = diag.clone();
+        shown.primary = file.local(&diag.primary);
+        let (here, elsewhere): (Vec<&Label>, Vec<&Label>) = diag
+            .secondary
+            .iter()
+            .partition(|l| std::ptr::eq(self.file(l.span.offset), file));
+        shown.secondary = here.into_iter().map(|l| file.local(l)).collect();
+        let related = elsewhere
+            .into_iter()
+            .map(|l| {
+                let other = self.file(l.span.offset);
+                let mut note = diag.clone();
+                note.message = l.text.clone();
+                note.primary = other.local(l);
+                note.primary.text.clear();
+                note.secondary.clear();
+                note.help = None;
+                Report {
+                    diag: note,
+                    source: NamedSource::new(&other.name, other.shown.clone()),
+                    related: Vec::new(),
+                }
+            })
+            .collect();
+        Report {
+            diag: shown,
+            source: NamedSource::new(&file.name, file.shown.clone()),
+            related,
+        }
+    }
+
+    /// One diagnostic as a single-line JSON object.
+    pub fn json(&self, diag: &Diagnostic) -> String {
+        let file = self.file(diag.primary.span.offset);
+        let (line, column) = file.line_col(diag.primary.span.offset);
+        let (end_line, end_column) =
+            file.line_col(diag.primary.span.offset + diag.primary.span.len);
+        serde_json::to_string(&JsonDiagnostic {
+            file: &file.name,
+            line,
+            column,
+            end_line,
+            end_column,
+            code: diag.code.id,
+            severity: diag.severity,
+            message: &diag.message,
+            label: &diag.primary.text,
+            help: diag.help.as_deref(),
+        })
+        .expect("diagnostics serialize")
+    }
+
+    /// One diagnostic as a GitHub Actions workflow command annotation.
+    pub fn github(&self, diag: &Diagnostic) -> String {
+        let file = self.file(diag.primary.span.offset);
+        let (line, col) = file.line_col(diag.primary.span.offset);
+        let level = match diag.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut msg = diag.message.clone();
+        if let Some(h) = &diag.help {
+            msg.push_str(" (help: ");
+            msg.push_str(h);
+            msg.push(')');
+        }
+        github_annotation(level, &file.name, line, col, diag.code.id, &msg)
+    }
+}
+
+/// A diagnostic bound to its source, so miette can draw it.
+struct Report {
+    diag: Diagnostic,
+    source: NamedSource<Arc<str>>,
+    /// Its labels in other files.
+    related: Vec<Report>,
+}
+
+impl fmt::Debug for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diag.code.id))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        None
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let primary = LabeledSpan::new_primary_with_span(
+            Some(self.diag.primary.text.clone()).filter(|t| !t.is_empty()),
+            SourceSpan::from(self.diag.primary.span),
+        );
+        let rest = self.diag.secondary.iter().map(|l| {
+            LabeledSpan::new_with_span(
+                Some(l.text.clone()).filter(|t| !t.is_empty()),
+                SourceSpan::from(l.span),
+            )
+        });
+        Some(Box::new(std::iter::once(primary).chain(rest)))
+    }
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
+    }
+}
+
+/// Render one diagnostic for humans (see [`Renderer`] for many).
+pub fn render_human(
+    diag: &Diagnostic,
+    file: &str,
+    source: &str,
+    style: Style,
+    width: usize,
+) -> String {
+    Renderer::new(file, source).human(diag, style, width)
+}
+
+/// Render one diagnostic as a single-line JSON object (see [`Renderer`] for many).
+pub fn render_json(diag: &Diagnostic, file: &str, source: &str) -> String {
+    Renderer::new(file, source).json(diag)
+}
+
+/// Render one diagnostic as a GitHub Actions annotation (see [`Renderer`] for many).
+pub fn render_github(diag: &Diagnostic, file: &str, source: &str) -> String {
+    Renderer::new(file, source).github(diag)
+}
+
+/// The source as shown in excerpts: characters KDL forbids (bidirectional overrides, control
+/// characters) replaced by as many bytes of U+FFFD or `?`, so that spans stay valid and the
+/// excerpt cannot display differently from what it is.
+fn displayable(source: &str) -> String {
+    use crate::chars::is_forbidden_in_kdl as is_forbidden;
+    if !source.chars().any(is_forbidden) {
+        return source.to_string();
+    }
+    source
+        .char_indices()
+        .map(|(i, c)| match c {
+            '\u{FEFF}' if i == 0 => c.to_string(),
+            c if !is_forbidden(c) => c.to_string(),
+            c if c.len_utf8() == 3 => '\u{FFFD}'.to_string(),
+            c => "?".repeat(c.len_utf8()),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    code: &'a str,
+    severity: Severity,
+    message: &'a str,
+    label: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+}
+
+/// A GitHub Actions workflow command (`::error file=...,line=...::message`), escaped.
+pub fn github_annotation(
+    level: &str,
+    file: &str,
+    line: usize,
+    col: usize,
+    title: &str,
+    message: &str,
+) -> String {
+    format!(
+        "::{level} file={},line={line},col={col},title={}::{}",
+        escape_property(file),
+        escape_property(title),
+        escape_data(message)
+    )
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}

@@ -14,6 +14,9 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Span, code};
 use crate::syntax::ast::S;
 use std::collections::HashMap;
 
+/// How deep includes may nest (a folder linked to itself would otherwise nest without end).
+pub const MAX_DEPTH: usize = 16;
+
 /// One file of a spec: its path relative to the spec's folder, its text, and the offset its
 /// spans start at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +119,21 @@ impl Expander<'_> {
             self.diags.push(d);
             return None;
         }
+        if self.stack.len() > MAX_DEPTH {
+            self.diags.push(
+                Diagnostic::error(
+                    &code::include::FILE,
+                    format!("`{key}` is included {MAX_DEPTH} files deep"),
+                    path.span,
+                    "too deep",
+                )
+                .with_help(format!(
+                    "includes nest at most {MAX_DEPTH} deep: {} ...",
+                    self.stack[..3].join(" → ")
+                )),
+            );
+            return None;
+        }
         self.seen.insert(key.clone(), Some(path.span));
         let text = self.read(path, &key)?;
         let last = self.files.last().expect("the spec is first");
@@ -214,7 +232,19 @@ pub fn normalize(dir: &str, path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::{MAX_DEPTH, expand, normalize};
+    use crate::diagnostic::code;
+
+    /// A folder linked to itself gives a new path at every level: the depth bounds it.
+    #[test]
+    fn includes_that_never_end_stop_at_the_depth_limit() {
+        let read = |_: &str| Ok("include \"d/p.kdl\"\n".to_string());
+        let (nodes, files, diags) = expand("stowage.kdl", "include \"d/p.kdl\"\n", &read);
+        assert_eq!(nodes.map(|n| n.len()), Some(0));
+        assert_eq!(files.len(), MAX_DEPTH + 1);
+        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [&code::include::FILE]);
+    }
 
     #[test]
     fn paths_are_relative_to_the_including_file() {

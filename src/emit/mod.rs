@@ -6,6 +6,7 @@
 pub mod github;
 pub mod gitlab;
 pub mod helm;
+pub mod install;
 pub mod kustomize;
 pub mod references;
 pub mod trivy;

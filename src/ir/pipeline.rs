@@ -10,7 +10,7 @@ use crate::syntax::ast::{
     BuildImage, Deploy, EnvSource, RolloutStrategy, S, Spec, TestStage, Workload, WorkloadKind,
 };
 /// The vocabulary's own enums, as the emitters see them.
-pub use crate::syntax::ast::{DeployMethod as Method, Language, Platform, Trigger};
+pub use crate::syntax::ast::{DeployMethod as Method, Install, Language, Platform, Trigger};
 
 #[derive(Debug, Clone)]
 pub struct PipelineIr {
@@ -28,6 +28,8 @@ pub struct PipelineIr {
     pub drift: bool,
     pub diff_comment: bool,
     pub kubernetes: String,
+    /// Where the jobs that run stowage get it.
+    pub install: Install,
 }
 
 #[derive(Debug, Clone)]
@@ -387,6 +389,12 @@ pub(super) fn lower(
         drift: p.drift.as_ref().is_none_or(|d| d.v),
         diff_comment: p.diff_comment.as_ref().is_some_and(|d| d.v),
         kubernetes: kubernetes.to_string(),
+        install: p.install.as_ref().map_or_else(
+            || Install::Crate {
+                version: env!("CARGO_PKG_VERSION").to_string(),
+            },
+            |i| i.v.clone(),
+        ),
     })
 }
 

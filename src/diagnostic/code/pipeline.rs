@@ -187,4 +187,23 @@ super::codes! {
     /// }
     /// ```
     ENV = "stowage::pipeline::env", Error;
+    /// A pipeline's `stowage` (where CI gets stowage) cannot be verified: none or several of
+    /// `crate=`, `git=`, `binary=`, `image=`; a crate version that is not exact; a git source
+    /// without a 40-digit commit; a binary without its SHA-256 or not over https:// (or file://);
+    /// an image not pinned by digest.
+    ///
+    /// ```kdl,fragment
+    /// pipeline {
+    ///     stowage git="https://github.com/acme/stowage" rev="main"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::pipeline::install]: `main` is not the commit to build (40 hex digits)
+    /// ```
+    ///
+    /// Fix: `stowage git="https://github.com/acme/stowage" rev="5f1c0e2a..."` (the full commit).
+    INSTALL = "stowage::pipeline::install", Error;
 }

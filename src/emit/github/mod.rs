@@ -17,7 +17,7 @@ mod expr;
 mod test;
 mod triggers;
 
-use super::{FileSet, header, shell_word, yaml};
+use super::{FileSet, header, install, shell_word, yaml};
 use crate::ir::Ir;
 use crate::ir::pipeline::{PipelineIr, Platform};
 use expr::{gh, literal_text};
@@ -38,15 +38,28 @@ fn step(name: &str, run: impl Into<String>) -> Value {
     json!({"name": name, "run": run.into()})
 }
 
-/// The step installing this version of stowage.
-fn install_stowage() -> Value {
-    step(
-        "Install stowage",
-        format!(
-            "cargo install stowage --locked --version {}",
-            env!("CARGO_PKG_VERSION")
-        ),
-    )
+/// The steps installing stowage where the pipeline says (none in a stowage image).
+fn install_stowage(p: &PipelineIr) -> Vec<Value> {
+    let mut lines = install::script(&p.install);
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    if install::uses_bin_dir(&p.install) {
+        lines.push(format!("echo \"{}\" >> \"$GITHUB_PATH\"", install::BIN_DIR));
+    }
+    vec![step("Install stowage", lines.join("\n") + "\n")]
+}
+
+/// A job that runs stowage: in the pipeline's stowage image, or with stowage installed first.
+fn stowage_job(p: &PipelineIr, mut job: Value, checkout: Value, run: Value) -> Value {
+    let mut steps = vec![checkout];
+    steps.extend(install_stowage(p));
+    steps.push(run);
+    job["steps"] = Value::Array(steps);
+    if let Some(image) = install::github_container(&p.install) {
+        job["container"] = json!({"image": image});
+    }
+    job
 }
 
 /// The workflow, when the pipeline targets GitHub.
@@ -106,42 +119,43 @@ fn jobs(p: &PipelineIr) -> Map<String, Value> {
 
 /// The job failing when the generated files are not what the spec gives.
 fn drift_job(p: &PipelineIr) -> Value {
-    json!({
+    let job = json!({
         "name": "Generated files are up to date",
         "runs-on": "ubuntu-latest",
         "permissions": {"contents": "read"},
-        "steps": [
-            {"uses": "actions/checkout@v5"},
-            install_stowage(),
-            step("stowage check", format!("stowage --message-format github check -f {} -o .", shell_word(&p.spec_file))),
-        ],
-    })
+    });
+    let check = step(
+        "stowage check",
+        format!(
+            "stowage --message-format github check -f {} -o .",
+            shell_word(&p.spec_file)
+        ),
+    );
+    stowage_job(p, job, json!({"uses": "actions/checkout@v5"}), check)
 }
 
 /// On pull requests from the repository itself: the semantic diff of the deployed objects
 /// between the base and the head, posted (or updated) as a comment. The base SHA reaches the
 /// script through the environment.
 fn diff_job(p: &PipelineIr) -> Value {
-    json!({
+    let job = json!({
         "name": "Deployment diff",
         "if": "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
         "runs-on": "ubuntu-latest",
         "permissions": {"contents": "read", "pull-requests": "write"},
-        "steps": [
-            {"uses": "actions/checkout@v5", "with": {"fetch-depth": 0, "persist-credentials": false}},
-            install_stowage(),
-            {
-                "name": "Comment the deployment diff",
-                "env": {
-                    "BASE_SHA": gh("github.event.pull_request.base.sha"),
-                    "PR_NUMBER": gh("github.event.pull_request.number"),
-                    "GH_TOKEN": gh("github.token"),
-                    "GH_REPO": gh("github.repository"),
-                },
-                "run": diff_script(p),
-            },
-        ],
-    })
+    });
+    let checkout = json!({"uses": "actions/checkout@v5", "with": {"fetch-depth": 0, "persist-credentials": false}});
+    let comment = json!({
+        "name": "Comment the deployment diff",
+        "env": {
+            "BASE_SHA": gh("github.event.pull_request.base.sha"),
+            "PR_NUMBER": gh("github.event.pull_request.number"),
+            "GH_TOKEN": gh("github.token"),
+            "GH_REPO": gh("github.repository"),
+        },
+        "run": diff_script(p),
+    });
+    stowage_job(p, job, checkout, comment)
 }
 
 /// The diff job's script: `stowage diff` against the base, then the comment (an earlier one

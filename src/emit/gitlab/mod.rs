@@ -12,7 +12,7 @@
 mod deploy;
 mod test;
 
-use super::{FileSet, header, shell_word, yaml};
+use super::{FileSet, header, install, shell_word, yaml};
 use crate::git_ref::RefPattern;
 use crate::ir::Ir;
 use crate::ir::pipeline::{PipelineIr, Platform, Trigger};
@@ -153,13 +153,18 @@ fn alternation(patterns: &[RefPattern]) -> String {
 
 /// The job failing when the generated files are not what the spec gives.
 fn drift_job(p: &PipelineIr) -> Value {
+    let mut script = install::script(&p.install);
+    if install::uses_bin_dir(&p.install) {
+        script.push(format!("export PATH=\"{}:$PATH\"", install::BIN_DIR));
+    }
+    script.push(format!(
+        "stowage check -f {} -o .",
+        shell_word(&p.spec_file)
+    ));
     json!({
         "stage": "check",
-        "image": "rust:1-bookworm",
-        "script": [
-            format!("cargo install stowage --locked --version {}", env!("CARGO_PKG_VERSION")),
-            format!("stowage check -f {} -o .", shell_word(&p.spec_file)),
-        ],
+        "image": install::gitlab_image(&p.install),
+        "script": script,
     })
 }
 

@@ -9,9 +9,11 @@ use crate::syntax::tree::Node;
 use crate::syntax::vocab::{Args, Children, Identity, Kind, Type, prop};
 
 mod deploy;
+mod install;
 mod test;
 
 pub use deploy::{DEPLOY, Deploy, DeployMethod, Trigger};
+pub use install::{Install, STOWAGE};
 pub use test::{
     Language, REPORT, RUN, RunStep, SETUP, Setup, TEST, TEST_SERVICE, TestService, TestStage,
 };
@@ -37,6 +39,7 @@ pub static PIPELINE: Kind = Kind {
         &SLACK,
         &DRIFT,
         &DIFF_COMMENT,
+        &STOWAGE,
     ]),
     example: "pipeline { deploy \"production\" on=\"branch:main\" credentials=\"KUBECONFIG\" }",
     doc: "The delivery pipeline: test, build and deploy stages.",
@@ -152,6 +155,8 @@ pub struct Pipeline {
     pub drift: Option<S<bool>>,
     /// Post `stowage diff` of a pull request's spec change as a comment.
     pub diff_comment: Option<S<bool>>,
+    /// Where CI gets stowage (default: this version of the `stowage-cli` crate).
+    pub install: Option<S<Install>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -192,6 +197,7 @@ impl Decoder<'_> {
             slack: None,
             drift: None,
             diff_comment: None,
+            install: None,
         };
         let mut build = BuildStage {
             span: node.name_span,
@@ -205,6 +211,7 @@ impl Decoder<'_> {
                 "slack" => p.slack = self.slack(c),
                 "drift" => p.drift = self.bool_arg(c, &DRIFT),
                 "diff-comment" => p.diff_comment = self.bool_arg(c, &DIFF_COMMENT),
+                "stowage" => p.install = self.install(c),
                 "test" => p.test = Some(self.test_stage(c)),
                 "build" => {
                     build.images.extend(self.build_image(c));

@@ -14,6 +14,7 @@ use crate::syntax::{
 };
 
 mod deployed;
+mod repository;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -234,17 +235,32 @@ pub fn inputs(source: &Source, checked: &Checked) -> Vec<PathBuf> {
 pub struct Generated {
     pub ir: Ir,
     pub files: FileSet,
+    /// Warnings about where the output goes (the diagnostics of the spec are the check's).
+    pub warnings: Diagnostics,
 }
 
-/// Lower and emit a checked spec (None when it has errors). The spec is dropped once lowered.
-pub fn generate(source: &Source, checked: Checked, out: &Path) -> Option<Generated> {
+/// Lower and emit a checked spec for the output folder `out`. `Err` holds what stops it: the
+/// check's errors, or a pipeline that CI could not run from where the spec and `out` are.
+pub fn generate(source: &Source, checked: Checked, out: &Path) -> Result<Generated, Diagnostics> {
     if checked.diagnostics.has_errors() {
-        return None;
+        return Err(checked.diagnostics);
     }
-    let mut ir = checked.ir?;
+    let Some(mut ir) = checked.ir else {
+        return Err(checked.diagnostics);
+    };
     ir.set_spec_file(&relative_path(out, &source.path));
+    let mut warnings = Diagnostics::new();
+    if let Some(p) = &mut ir.pipeline {
+        let place = repository::place(&source.path, out, p.span)?;
+        warnings.extend(place.warning);
+        p.place(&place.spec, &place.out);
+    }
     let files = crate::timings::phase("emit", || emit::all(&ir));
-    Some(Generated { ir, files })
+    Ok(Generated {
+        ir,
+        files,
+        warnings,
+    })
 }
 
 /// `to` relative to the folder `from`, with '/' separators (both made absolute first).

@@ -21,6 +21,13 @@ fn expected(text: &str) -> Option<BTreeSet<String>> {
     Some(line.split(',').map(|c| c.trim().to_string()).collect())
 }
 
+/// The rest of the fixture's line that starts with `prefix`, trimmed.
+fn text_line(text: &str, prefix: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(prefix))
+        .map(|l| l.trim().to_string())
+}
+
 /// The spec's text, padded when it asks to be.
 fn text_of(raw: String) -> String {
     let fill = raw
@@ -52,7 +59,28 @@ fn bad_specs() {
             path: path.to_path_buf(),
             text: text_of(std::fs::read_to_string(path).unwrap()),
         };
-        let checked = stowage::compile::check(&source);
+        let mut checked = stowage::compile::check(&source);
+        // `// out: DIR` builds into DIR beside the fixture (`outside`: a repository elsewhere),
+        // for what depends on where the output goes.
+        if let Some(out) = text_line(&source.text, "// out:") {
+            let scratch = tempfile::tempdir().unwrap();
+            let out = match out.as_str() {
+                "outside" => {
+                    std::process::Command::new("git")
+                        .args(["init", "-q"])
+                        .arg(scratch.path())
+                        .status()
+                        .unwrap();
+                    scratch.path().to_path_buf()
+                }
+                dir => path.parent().unwrap().join(dir),
+            };
+            let ch = std::mem::replace(&mut checked, stowage::compile::check(&source));
+            match stowage::compile::generate(&source, ch, &out) {
+                Ok(g) => checked.diagnostics.extend(g.warnings),
+                Err(d) => checked.diagnostics = d,
+            }
+        }
         let diagnostics = checked.diagnostics.sorted();
         let got: BTreeSet<String> = diagnostics.iter().map(|d| d.code.id.to_string()).collect();
         match expected(&source.text) {

@@ -20,8 +20,15 @@ pub fn build(
         return Ok(ExitCode::from(1));
     }
     let protected = compile::inputs(&source, &checked);
-    let generated =
-        compile::generate(&source, checked, &out).ok_or("the spec could not be compiled")?;
+    let sources = checked.sources.clone();
+    let generated = match compile::generate(&source, checked, &out) {
+        Ok(g) => g,
+        Err(diags) => {
+            super::report::report(cli, &source, &sources, &diags);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    super::report::report(cli, &source, &sources, &generated.warnings);
     let files = output::with_manifest(
         generated.files,
         &stowage::emit::header(&generated.ir.spec_file),

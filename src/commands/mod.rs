@@ -39,9 +39,14 @@ pub fn generate(
     if report::report(cli, &source, &checked.sources, &checked.diagnostics) {
         return Err(Ok(ExitCode::from(1)));
     }
-    let generated = compile::generate(&source, checked, out)
-        .ok_or_else(|| Err("the spec could not be compiled".to_string()))?;
-    Ok((source, generated))
+    let sources = checked.sources.clone();
+    match compile::generate(&source, checked, out) {
+        Ok(generated) => Ok((source, generated)),
+        Err(diags) => {
+            report::report(cli, &source, &sources, &diags);
+            Err(Ok(ExitCode::from(1)))
+        }
+    }
 }
 
 /// Report only: exit 1 when the spec has errors.

@@ -53,7 +53,8 @@ pub fn shell_word(s: &str) -> String {
 /// overlays, the Jobs to run again deleted, then `kubectl apply -k`.
 fn kustomize_release(p: &PipelineIr, d: &DeployIr, sha: &str) -> String {
     let mut s = format!(
-        "dir=\"deploy/kustomize/.release-{env}\"\nmkdir -p \"$dir\"\n{{\n  echo \"resources: [../overlays/{env}]\"\n",
+        "dir={}\nmkdir -p \"$dir\"\n{{\n  echo \"resources: [../overlays/{env}]\"\n",
+        shell_word(&format!("{}deploy/kustomize/.release-{}", p.out, d.env)),
         env = d.env
     );
     if !p.images.is_empty() {

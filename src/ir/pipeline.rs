@@ -17,8 +17,12 @@ pub struct PipelineIr {
     pub app: String,
     pub platforms: Vec<Platform>,
     pub branches: Vec<crate::git_ref::RefPattern>,
-    /// The spec, relative to the repository root (where the CI files live).
+    /// The spec, relative to the repository root (where CI runs; see [`PipelineIr::place`]).
     pub spec_file: String,
+    /// The output folder from the repository root: empty, or a path ending in `/`.
+    pub out: String,
+    /// The `pipeline` node, for diagnostics about where it is built.
+    pub span: crate::diagnostic::Span,
     pub registry: String,
     pub test: Option<TestIr>,
     pub images: Vec<ImageBuild>,
@@ -261,6 +265,14 @@ impl DeployIr {
 pub const ARGO_ROLLOUTS_VERSION: &str = "v1.8.3";
 
 impl PipelineIr {
+    /// The output folder as a path from the repository root (`.` for the root itself).
+    pub fn out_dir(&self) -> &str {
+        match self.out.trim_end_matches('/') {
+            "" => ".",
+            o => o,
+        }
+    }
+
     /// Every secret or variable the CI systems must have, by platform.
     pub fn secrets(&self, platform: Platform) -> Vec<CiSecret> {
         let mut out: Vec<CiSecret> = Vec::new();
@@ -373,6 +385,8 @@ pub(super) fn lower(
             p.branches.iter().map(|b| b.v.clone()).collect()
         },
         spec_file: spec_file.to_string(),
+        out: String::new(),
+        span: p.span,
         registry,
         test: p.test.as_ref().map(test),
         images,
@@ -396,6 +410,23 @@ pub(super) fn lower(
             |i| i.v.clone(),
         ),
     })
+}
+
+impl PipelineIr {
+    /// Place the pipeline in its repository: the spec's path and the output folder's, both from
+    /// the repository root, where every CI job starts.
+    pub fn place(&mut self, spec_file: &str, out: &str) {
+        self.spec_file = spec_file.to_string();
+        self.out = match out.trim_end_matches('/') {
+            "" | "." => String::new(),
+            o => format!("{o}/"),
+        };
+        for d in &mut self.deploys {
+            d.overlay = format!("{}{}", self.out, d.overlay);
+            d.chart = format!("{}{}", self.out, d.chart);
+            d.values_file = format!("{}{}", self.out, d.values_file);
+        }
+    }
 }
 
 /// How one image is built, where it is pushed, and the Helm values that take its tag.

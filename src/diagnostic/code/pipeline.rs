@@ -206,4 +206,26 @@ super::codes! {
     ///
     /// Fix: `stowage git="https://github.com/acme/stowage" rev="5f1c0e2a..."` (the full commit).
     INSTALL = "stowage::pipeline::install", Error;
+    /// The spec is outside the repository its output is written to (the git work tree holding
+    /// the output folder, or the output folder itself outside any): the generated jobs, which
+    /// start at the repository root, could not read it.
+    ///
+    /// ```text
+    /// stowage build -f ../specs/stowage.kdl -o .
+    /// error[stowage::pipeline::outside]: the spec is outside the repository of its output folder: CI cannot read it
+    /// ```
+    ///
+    /// Fix: keep the spec in the repository, or build into the repository that holds it.
+    OUTSIDE = "stowage::pipeline::outside", Error;
+    /// The output folder is not the repository root, so `.github/workflows/` and
+    /// `.gitlab-ci.yml` are written where GitHub and GitLab do not read them. The jobs still find
+    /// the spec and the output from the root. A warning.
+    ///
+    /// ```text
+    /// stowage build -o deploy-config
+    /// warning[stowage::pipeline::root]: the pipeline files are written to deploy-config/, not to the repository root
+    /// ```
+    ///
+    /// Fix: build with `-o` the repository root.
+    ROOT = "stowage::pipeline::root", Warning;
 }

@@ -127,8 +127,9 @@ fn drift_job(p: &PipelineIr) -> Value {
     let check = step(
         "stowage check",
         format!(
-            "stowage --message-format github check -f {} -o .",
-            shell_word(&p.spec_file)
+            "stowage --message-format github check -f {} -o {}",
+            shell_word(&p.spec_file),
+            shell_word(p.out_dir())
         ),
     );
     stowage_job(p, job, json!({"uses": "actions/checkout@v5"}), check)

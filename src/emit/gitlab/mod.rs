@@ -158,8 +158,9 @@ fn drift_job(p: &PipelineIr) -> Value {
         script.push(format!("export PATH=\"{}:$PATH\"", install::BIN_DIR));
     }
     script.push(format!(
-        "stowage check -f {} -o .",
-        shell_word(&p.spec_file)
+        "stowage check -f {} -o {}",
+        shell_word(&p.spec_file),
+        shell_word(p.out_dir())
     ));
     json!({
         "stage": "check",

@@ -1,0 +1,89 @@
+//! Where CI finds the spec and the output: every generated job starts at the repository root,
+//! the git work tree that holds the output folder (the output folder itself outside any).
+
+use super::relative_path;
+use crate::diagnostic::{Diagnostic, Diagnostics, Span, code};
+use std::path::{Component, Path, PathBuf};
+
+/// The spec's and the output folder's paths from the repository root, and what to warn about.
+pub(super) struct Place {
+    pub spec: String,
+    pub out: String,
+    pub warning: Option<Diagnostic>,
+}
+
+/// Place a spec with a pipeline (whose node is at `span`) and its output folder `out`.
+pub(super) fn place(spec: &Path, out: &Path, span: Span) -> Result<Place, Diagnostics> {
+    let out_abs = absolute(out);
+    let repository = out_abs.ancestors().find(|d| d.join(".git").exists());
+    let root = repository.map_or_else(|| out_abs.clone(), Path::to_path_buf);
+    let spec_path = relative_path(&root, spec);
+    let outside = spec_path == ".." || spec_path.starts_with("../");
+    if outside && repository.is_some() {
+        let mut diags = Diagnostics::new();
+        diags.push(
+            Diagnostic::error(
+                &code::pipeline::OUTSIDE,
+                "the spec is outside the repository of its output folder: CI cannot read it",
+                span,
+                "runs from the repository root",
+            )
+            .with_help("keep stowage.kdl in the repository its output is written to"),
+        );
+        return Err(diags);
+    }
+    if outside {
+        // A scratch folder: the jobs take it as the repository root, as if it were one.
+        let warning = Diagnostic::warning(
+            &code::pipeline::ROOT,
+            "no git repository holds the output folder: the pipeline takes it as the repository root, and the spec is outside it",
+            span,
+            "runs from the repository root",
+        )
+        .with_help("build into the repository that holds stowage.kdl");
+        return Ok(Place {
+            spec: spec_path,
+            out: String::new(),
+            warning: Some(warning),
+        });
+    }
+    let out_path = relative_path(&root, out);
+    let warning = (!out_path.is_empty()).then(|| {
+        Diagnostic::warning(
+            &code::pipeline::ROOT,
+            format!(
+                "the pipeline files are written to {out_path}/, not to the repository root"
+            ),
+            span,
+            "GitHub and GitLab read them at the root",
+        )
+        .with_help(
+            "build with `-o` the repository root, or move .github/workflows and .gitlab-ci.yml there yourself: the jobs already find the spec and the output from the root",
+        )
+    });
+    Ok(Place {
+        spec: spec_path,
+        out: out_path,
+        warning,
+    })
+}
+
+/// `p` from the filesystem root, `.` and `..` resolved by name.
+fn absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

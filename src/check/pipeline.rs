@@ -68,6 +68,32 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
     }
     if let Some(t) = &p.test {
         test(t, diags);
+        one_image_on_gitlab(p, t, diags);
+    }
+}
+
+/// GitLab runs a job in one image, the first toolchain's: a second `setup` cannot be honoured
+/// there (GitHub sets up each).
+fn one_image_on_gitlab(p: &Pipeline, t: &TestStage, diags: &mut Diagnostics) {
+    let gitlab = p.platforms.iter().any(|x| x.v == Platform::Gitlab);
+    let (Some(first), true) = (t.setup.first(), gitlab) else {
+        return;
+    };
+    for s in &t.setup[1..] {
+        diags.push(
+            Diagnostic::error(
+                &code::pipeline::PLATFORM,
+                format!(
+                    "GitLab runs the test job in one image, `{}`'s: `{}` cannot be set up beside it",
+                    first.language.v.name(),
+                    s.language.v.name()
+                ),
+                s.span,
+                "not possible on GitLab",
+            )
+            .with_label(first.span, "the job's image")
+            .with_help("keep one `setup` when the pipeline targets GitLab, and install the other toolchain in a `run`"),
+        );
     }
 }
 

@@ -228,4 +228,26 @@ super::codes! {
     ///
     /// Fix: build with `-o` the repository root.
     ROOT = "stowage::pipeline::root", Warning;
+    /// The pipeline asks for something one of its platforms cannot do, which would otherwise be
+    /// dropped there: a second `setup` in the test job when the pipeline targets GitLab, which
+    /// runs a job in one image.
+    ///
+    /// ```kdl,fragment
+    /// pipeline {
+    ///     platforms "github" "gitlab"
+    ///     test {
+    ///         setup "node" version="20"
+    ///         setup "python" version="3.12"
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::pipeline::platform]: GitLab runs the test job in one image, `node`'s: `python` cannot be set up beside it
+    /// ```
+    ///
+    /// Fix: one `setup`, and the other toolchain installed by a `run`.
+    PLATFORM = "stowage::pipeline::platform", Error;
 }

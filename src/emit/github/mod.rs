@@ -84,6 +84,8 @@ fn workflow(p: &PipelineIr) -> Value {
         "on": triggers::on(p),
         "permissions": {"contents": "read"},
         "concurrency": {"group": format!("{}-{}", gh("github.workflow"), gh("github.ref")), "cancel-in-progress": gh("github.event_name == 'pull_request'")},
+        // bash -eo pipefail, as GitLab runs scripts: a failing command in a pipe fails the step.
+        "defaults": {"run": {"shell": "bash"}},
         "jobs": jobs(p),
     })
 }

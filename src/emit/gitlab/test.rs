@@ -69,13 +69,15 @@ fn services(t: &TestIr) -> Vec<Value> {
         .collect()
 }
 
-/// The spec's commands, each announced by its name.
+/// The spec's commands, each announced by its name. GitLab runs a job's lines in one shell; each
+/// command runs in a subshell of its own at the repository root, as a GitHub step does, so a
+/// `cd` or a variable set by one does not reach the next.
 fn script(t: &TestIr) -> Vec<Value> {
     t.runs
         .iter()
         .map(|(name, cmd)| {
             json!(format!(
-                "echo {} && {cmd}",
+                "echo {} && (\ncd \"$CI_PROJECT_DIR\"\n{cmd}\n)",
                 shell_word(&format!("== {name}"))
             ))
         })

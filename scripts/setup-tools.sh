@@ -53,6 +53,7 @@ fi
 "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
 have node && have npm || apt_install nodejs npm
 have git || apt_install git   # gitlab-ci-local shells out to git
+have rsync || apt_install rsync   # gitlab-ci-local copies the work tree to run jobs
 
 mkdir -p "$TOOLS" "$BIN"
 PY_ID="$("$PYTHON" -c 'import sys; print(sys.executable, sys.version)')"

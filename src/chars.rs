@@ -54,3 +54,15 @@ pub fn show(c: char) -> String {
         c => format!("`{}`", c.escape_debug()),
     }
 }
+
+/// `s` as one POSIX shell word (quoted unless it is plainly one).
+pub fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/-+:@%".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}

@@ -7,6 +7,7 @@ pub mod chars;
 pub mod check;
 pub mod compile;
 pub mod diagnostic;
+pub mod duration;
 pub mod emit;
 pub mod git_ref;
 pub mod ir;

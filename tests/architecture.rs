@@ -13,6 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &[
         "chars",
         "diagnostic",
+        "duration",
         "git_ref",
         "timings",
         "secrets",

@@ -219,10 +219,11 @@ fn identities_come_from_the_declaration() {
         env::ENV.child("LOG_LEVEL").unwrap().identity,
         Identity::Single
     );
-    // `test` is the pipeline's stage here and a JSON patch operation in a `json-patch`.
+    // `test` is a pipeline's test job (one per name) here and a JSON patch operation in a
+    // `json-patch`.
     assert_eq!(
         pipeline::PIPELINE.child("test").unwrap().identity,
-        Identity::Single
+        Identity::Named
     );
     let json_patch = &stowage::syntax::nodes::patch::JSON_PATCH;
     assert_eq!(json_patch.child("test").unwrap().identity, Identity::List);

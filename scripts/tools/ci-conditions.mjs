@@ -8,7 +8,8 @@
 //
 // GitHub: @actions/expressions (GitHub's library for the Actions expression language), with
 // CONTEXT as the contexts (`github`, `inputs`, `needs`, ...) and the status functions of a job
-// whose dependencies succeeded (`always()`, `success()` true; `cancelled()`, `failure()` false).
+// whose dependencies succeeded (`always()`, `success()` true; `cancelled()`, `failure()` false),
+// or those CONTEXT's `__status` gives (`{"success": false, "failure": true}`).
 // GitLab: gitlab-ci-local's evaluation of `rules:if`, with VARIABLES as the CI variables.
 
 import { pathToFileURL } from "node:url";
@@ -40,12 +41,15 @@ const functions = new Map([
 ]);
 const infos = [...functions.keys()].map((name) => ({ name, minArgs: 0, maxArgs: 0 }));
 
-function github([expression, context]) {
+function github([expression, given]) {
   try {
+    const { __status, ...context } = given;
+    const fns = new Map(functions);
+    for (const [name, value] of Object.entries(__status ?? {})) fns.set(name, status(value));
     const lexed = new Lexer(expression).lex();
     const parsed = new Parser(lexed.tokens, Object.keys(context), infos).parse();
     const ctx = JSON.parse(JSON.stringify(context), data.reviver);
-    return truthy(new Evaluator(parsed, ctx, functions).evaluate());
+    return truthy(new Evaluator(parsed, ctx, fns).evaluate());
   } catch (e) {
     return `error: ${e.message}`;
   }

@@ -11,6 +11,7 @@ mod app;
 mod collisions;
 mod config;
 mod ingress;
+mod jobs;
 mod objects;
 pub mod pipeline;
 mod refs;

@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use crate::syntax::ast::*;
 use std::collections::HashMap;
 
-fn secret_name(diags: &mut Diagnostics, s: &S<String>, what: &str) {
+pub(super) fn secret_name(diags: &mut Diagnostics, s: &S<String>, what: &str) {
     let ok = !s.v.is_empty()
         && s.v
             .chars()
@@ -25,7 +25,7 @@ fn secret_name(diags: &mut Diagnostics, s: &S<String>, what: &str) {
 /// A value CI files take as written, in places where `$`, quotes, spaces or `${{` would mean
 /// something (GitLab expands variables in images and paths, GitHub evaluates expressions):
 /// versions, cache kinds, images, paths, build targets, URLs.
-fn plain_value(diags: &mut Diagnostics, v: &S<String>, what: &str, extra: &str) {
+pub(super) fn plain_value(diags: &mut Diagnostics, v: &S<String>, what: &str, extra: &str) {
     let bad =
         v.v.chars()
             .find(|c| !(c.is_ascii_alphanumeric() || "._-/:@+".contains(*c) || extra.contains(*c)));
@@ -66,35 +66,7 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
     if let Some(b) = &p.build {
         build(spec, b, diags);
     }
-    if let Some(t) = &p.test {
-        test(t, diags);
-        one_image_on_gitlab(p, t, diags);
-    }
-}
-
-/// GitLab runs a job in one image, the first toolchain's: a second `setup` cannot be honoured
-/// there (GitHub sets up each).
-fn one_image_on_gitlab(p: &Pipeline, t: &TestStage, diags: &mut Diagnostics) {
-    let gitlab = p.platforms.iter().any(|x| x.v == Platform::Gitlab);
-    let (Some(first), true) = (t.setup.first(), gitlab) else {
-        return;
-    };
-    for s in &t.setup[1..] {
-        diags.push(
-            Diagnostic::error(
-                &code::pipeline::PLATFORM,
-                format!(
-                    "GitLab runs the test job in one image, `{}`'s: `{}` cannot be set up beside it",
-                    first.language.v.name(),
-                    s.language.v.name()
-                ),
-                s.span,
-                "not possible on GitLab",
-            )
-            .with_label(first.span, "the job's image")
-            .with_help("keep one `setup` when the pipeline targets GitLab, and install the other toolchain in a `run`"),
-        );
-    }
+    super::jobs::check(p, diags);
 }
 
 /// Each deploy once, of a declared environment; the deploys by name.
@@ -268,40 +240,6 @@ fn build(spec: &Spec, b: &BuildStage, diags: &mut Diagnostics) {
                     .with_help("use UNKNOWN, LOW, MEDIUM, HIGH and CRITICAL, separated by commas"),
                 );
             }
-        }
-    }
-}
-
-/// Values CI takes as written, and variables that are values or CI secrets.
-fn test(t: &TestStage, diags: &mut Diagnostics) {
-    for s in &t.setup {
-        plain_value(diags, &s.version, "version", "");
-        if let Some(c) = &s.cache {
-            plain_value(diags, c, "cache", "");
-        }
-    }
-    for s in &t.services {
-        plain_value(diags, &s.image, "service image", "");
-    }
-    for r in &t.reports {
-        plain_value(diags, r, "report path", "*");
-    }
-    for e in t
-        .env
-        .iter()
-        .chain(t.services.iter().flat_map(|s| s.env.iter()))
-    {
-        match &e.source {
-            EnvSource::Value(v) if !v.v.is_empty() && super::values::looks_secret_name(&e.name.v) => diags.push(
-                Diagnostic::error(&code::secret::PLAINTEXT, format!("`{}` looks like a secret but its value is written in the spec", e.name.v), v.span, "plaintext secret")
-                    .with_help(format!("use a CI secret: `{} secret=\"CI_SECRET_NAME\"`; test databases can use trust authentication instead", e.name.v)),
-            ),
-            EnvSource::Secret { name, .. } => secret_name(diags, name, "a test secret"),
-            EnvSource::Config { name, .. } | EnvSource::Field(name) => diags.push(
-                Diagnostic::error(&code::pipeline::ENV, "test environment variables take a value or a CI secret", name.span, "not available in CI")
-                    .with_help("write `NAME \"value\"` or `NAME secret=\"CI_SECRET\"`"),
-            ),
-            _ => {}
         }
     }
 }

@@ -364,8 +364,7 @@ pub fn looks_secret_name(name: &str) -> bool {
 
 /// A duration as rollouts and deploys take it: a whole number and `s`, `m` or `h` (`5m`).
 pub fn duration(s: &str) -> bool {
-    let digits = s.trim_end_matches(['s', 'm', 'h']);
-    !digits.is_empty() && digits.len() + 1 == s.len() && digits.chars().all(|c| c.is_ascii_digit())
+    crate::duration::seconds(s).is_some()
 }
 
 #[cfg(test)]

@@ -7,10 +7,15 @@
 
 use super::EnvIr;
 use crate::syntax::ast::{
-    BuildImage, Deploy, EnvSource, RolloutStrategy, S, Spec, TestStage, Workload, WorkloadKind,
+    BuildImage, Deploy, EnvSource, RolloutStrategy, S, Spec, Workload, WorkloadKind,
 };
 /// The vocabulary's own enums, as the emitters see them.
-pub use crate::syntax::ast::{DeployMethod as Method, Install, Language, Platform, Trigger};
+pub use crate::syntax::ast::{
+    DeployMethod as Method, Install, JobWhen as When, Language, Platform, Trigger,
+};
+pub use jobs::{JobIr, Phase};
+
+mod jobs;
 
 #[derive(Debug, Clone)]
 pub struct PipelineIr {
@@ -24,7 +29,8 @@ pub struct PipelineIr {
     /// The `pipeline` node, for diagnostics about where it is built.
     pub span: crate::diagnostic::Span,
     pub registry: String,
-    pub test: Option<TestIr>,
+    /// The tests and the user's jobs, tests first, each in the spec's order.
+    pub jobs: Vec<JobIr>,
     pub images: Vec<ImageBuild>,
     pub scan: Option<(String, bool)>,
     pub deploys: Vec<DeployIr>,
@@ -34,15 +40,6 @@ pub struct PipelineIr {
     pub kubernetes: String,
     /// Where the jobs that run stowage get it.
     pub install: Install,
-}
-
-#[derive(Debug, Clone)]
-pub struct TestIr {
-    pub setup: Vec<(Language, String, Option<String>)>,
-    pub runs: Vec<(String, String)>,
-    pub services: Vec<ServiceIr>,
-    pub reports: Vec<String>,
-    pub env: Vec<(String, EnvValue)>,
 }
 
 #[derive(Debug, Clone)]
@@ -145,13 +142,18 @@ impl DeployIr {
 
     /// The deploy timeout in seconds (`10m` is 600).
     pub fn timeout_seconds(&self) -> u64 {
-        let t = self.timeout.trim();
-        let (number, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
-        let n: u64 = number.parse().unwrap_or(600);
-        match unit {
-            "h" => n.saturating_mul(3600),
-            "m" => n.saturating_mul(60),
-            _ => n,
+        crate::duration::seconds(&self.timeout).unwrap_or(600)
+    }
+
+    /// Commands that go back to the previous release: each rollout undone (kustomize), or the
+    /// Helm release rolled back.
+    pub fn rollback_commands(&self) -> Vec<String> {
+        match self.method {
+            Method::Kustomize => self.undo_commands(),
+            Method::Helm => vec![format!(
+                "helm rollback {} --namespace {} --wait",
+                self.app, self.namespace
+            )],
         }
     }
 
@@ -316,14 +318,14 @@ impl PipelineIr {
                     .into(),
             );
         }
-        if let Some(t) = &self.test {
-            for (_, v) in t
+        for j in &self.jobs {
+            for (_, v) in j
                 .env
                 .iter()
-                .chain(t.services.iter().flat_map(|s| s.env.iter()))
+                .chain(j.services.iter().flat_map(|s| s.env.iter()))
             {
                 if let EnvValue::Secret(s) = v {
-                    add(s, "used by the test job".into());
+                    add(s, format!("used by the job `{}`", j.id));
                 }
             }
         }
@@ -335,7 +337,7 @@ impl PipelineIr {
     }
 }
 
-fn env_values(env: &[crate::syntax::ast::EnvVar]) -> Vec<(String, EnvValue)> {
+pub(super) fn env_values(env: &[crate::syntax::ast::EnvVar]) -> Vec<(String, EnvValue)> {
     env.iter()
         .filter_map(|e| match &e.source {
             EnvSource::Value(v) => Some((e.name.v.clone(), EnvValue::Literal(v.v.clone()))),
@@ -367,11 +369,12 @@ pub(super) fn lower(
         .map(|b| image_build(spec, &registry, b))
         .collect();
     let built: Vec<&str> = images.iter().map(|i| i.name.as_str()).collect();
-    let deploys = p
+    let deploys: Vec<DeployIr> = p
         .deploys
         .iter()
         .filter_map(|d| deploy(spec, environments, &built, d))
         .collect();
+    let jobs = jobs::lower(p, &deploys);
     let mut platforms: Vec<Platform> = p.platforms.iter().map(|s| s.v).collect();
     if platforms.is_empty() {
         platforms.push(Platform::Github);
@@ -388,7 +391,7 @@ pub(super) fn lower(
         out: String::new(),
         span: p.span,
         registry,
-        test: p.test.as_ref().map(test),
+        jobs,
         images,
         scan: p.build.as_ref().and_then(|b| b.scan.as_ref()).map(|s| {
             (
@@ -529,40 +532,5 @@ fn rollout_kind(w: &Workload) -> RolloutKind {
         (_, Some(RolloutStrategy::Canary)) => RolloutKind::Canary,
         (_, Some(RolloutStrategy::BlueGreen)) => RolloutKind::BlueGreen,
         _ => RolloutKind::Deployment,
-    }
-}
-
-/// The test stage: toolchains, commands, service containers, reports, variables.
-fn test(t: &TestStage) -> TestIr {
-    TestIr {
-        setup: t
-            .setup
-            .iter()
-            .map(|s| {
-                (
-                    s.language.v,
-                    s.version.v.clone(),
-                    s.cache.as_ref().map(|c| c.v.clone()),
-                )
-            })
-            .collect(),
-        runs: t
-            .runs
-            .iter()
-            .map(|r| (r.name.v.clone(), r.command.v.clone()))
-            .collect(),
-        services: t
-            .services
-            .iter()
-            .map(|s| ServiceIr {
-                name: s.name.v.clone(),
-                image: s.image.v.clone(),
-                port: s.port.as_ref().map(|p| p.v),
-                health: s.health.as_ref().map(|h| h.v.clone()),
-                env: env_values(&s.env),
-            })
-            .collect(),
-        reports: t.reports.iter().map(|r| r.v.clone()).collect(),
-        env: env_values(&t.env),
     }
 }

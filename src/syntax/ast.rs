@@ -25,8 +25,8 @@ pub use super::nodes::network::{AllowFrom, Egress, Metrics, Peer, Reach};
 pub use super::nodes::object::{FileRef, Object, Target};
 pub use super::nodes::patch::{JsonPatch, Op, Patch, PatchOp};
 pub use super::nodes::pipeline::{
-    BuildImage, BuildStage, Deploy, DeployMethod, Install, Language, Pipeline, Platform, RunStep,
-    Scan, Setup, TestService, TestStage, Trigger,
+    BuildImage, BuildStage, Cache, Deploy, DeployMethod, Install, Job, JobBody, JobStage, JobWhen,
+    Language, Pipeline, Platform, RunStep, Scan, Setup, TestService, TestStage, Trigger,
 };
 pub use super::nodes::placement::{
     AntiAffinity, Near, PreferNode, Spread, TaintEffect, Toleration,

@@ -250,4 +250,31 @@ super::codes! {
     ///
     /// Fix: one `setup`, and the other toolchain installed by a `run`.
     PLATFORM = "stowage::pipeline::platform", Error;
+    /// A job of the pipeline cannot be placed as written: its name is not a job id or is the id
+    /// of a job stowage makes (`drift`, `diff`, `plan`, `build`, `scan`, `deploy-ENV`,
+    /// `NAME-rollback`); it waits for an unknown job, for itself, for a job that runs later,
+    /// or in a loop; a job at the end (`when="on-failure"` or `"always"`) is given a place;
+    /// a monitor (`window=`) or `rollback=#true` follows no deploy; a job has both `image=`
+    /// and a `setup`.
+    ///
+    /// ```kdl,fragment
+    /// pipeline {
+    ///     job "lint" {
+    ///         needs "e2e"
+    ///         run "lint" "npm run lint"
+    ///     }
+    ///     job "e2e" after="staging" { run "e2e" "npx playwright test"; }
+    ///     deploy "staging" on="branch:main" credentials="STAGING_KUBECONFIG"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::pipeline::job]: job `lint` runs before `e2e` could: it cannot wait for it
+    /// ```
+    ///
+    /// Fix: wait only for the tests, the jobs beside them, the jobs after the builds and the
+    /// jobs after the job's own deploy.
+    JOB = "stowage::pipeline::job", Error;
 }

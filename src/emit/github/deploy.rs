@@ -2,7 +2,7 @@
 //! the deploy itself, rollout wait, smoke test, promotion, rollback, release and Slack).
 
 use super::{gh, job_id, step, triggers};
-use crate::ir::pipeline::{ARGO_ROLLOUTS_VERSION, DeployIr, Method, PipelineIr, Trigger};
+use crate::ir::pipeline::{ARGO_ROLLOUTS_VERSION, DeployIr, Method, Phase, PipelineIr, Trigger};
 use serde_json::{Map, Value, json};
 
 /// The deploy job of `d`.
@@ -13,7 +13,7 @@ pub(super) fn job(
     planned: &[(&Trigger, String)],
 ) -> Value {
     let needs = needs(p, d, gate, planned);
-    let cond = condition(d, &needs, planned);
+    let cond = condition(p, d, &needs, planned);
     let mut environment = Map::new();
     environment.insert("name".into(), json!(d.env));
     if let Some(u) = &d.url {
@@ -36,8 +36,9 @@ pub(super) fn job(
     })
 }
 
-/// The jobs a deploy waits for: the build (or the gate when nothing is built), the plan when
-/// it tests one of the deploy's triggers, and the deploy it comes after.
+/// The jobs a deploy waits for: the build (or the gate when nothing is built) and the jobs
+/// after the builds that gate, the plan when it tests one of the deploy's triggers, and the
+/// deploy it comes after with the jobs after that deploy that gate.
 fn needs(
     p: &PipelineIr,
     d: &DeployIr,
@@ -49,21 +50,30 @@ fn needs(
     } else {
         vec!["build".into()]
     };
+    needs.extend(p.gates(&Phase::Build).into_iter().map(String::from));
     if planned.iter().any(|(t, _)| d.triggers.contains(t)) {
         needs.push("plan".into());
     }
     if let Some(a) = &d.after {
         needs.push(job_id(a));
+        let after = Phase::After(a.clone());
+        needs.extend(p.gates(&after).into_iter().map(String::from));
     }
     needs
 }
 
-/// The job's `if`: what it needs succeeded (an earlier deploy may also have been skipped),
-/// and one of its triggers fired.
-fn condition(d: &DeployIr, needs: &[String], planned: &[(&Trigger, String)]) -> String {
+/// The job's `if`: what it needs succeeded (an earlier deploy, and the jobs after it, may also
+/// have been skipped), and one of its triggers fired.
+fn condition(
+    p: &PipelineIr,
+    d: &DeployIr,
+    needs: &[String],
+    planned: &[(&Trigger, String)],
+) -> String {
     let mut cond = vec!["always()".to_string(), "!cancelled()".to_string()];
     for n in needs {
-        if n.starts_with("deploy-") {
+        let after_deploy = p.job(n).is_some_and(|j| j.after().is_some());
+        if d.after.as_ref().is_some_and(|a| *n == job_id(a)) || after_deploy {
             cond.push(format!(
                 "contains(fromJSON('[\"success\", \"skipped\"]'), needs.{n}.result)"
             ));
@@ -97,7 +107,7 @@ fn steps(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
     steps.push(step("Deploy", deploy));
     steps.extend(verify_steps(d));
     if d.rollback
-        && let Some(s) = rollback_step(p, d)
+        && let Some(s) = rollback_step(d)
     {
         steps.push(s);
     }
@@ -118,6 +128,16 @@ fn steps(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
 /// Checkout, the tools the deploy uses, the cluster's credentials, and the spec's `before`.
 fn setup_steps(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
     let mut steps = vec![json!({"uses": "actions/checkout@v5"})];
+    steps.extend(tool_steps(p, d));
+    if let Some(b) = &d.before {
+        steps.push(step("Before deploying", b.clone()));
+    }
+    steps
+}
+
+/// The tools a deploy (or its rollback) uses, and the cluster's credentials.
+pub(super) fn tool_steps(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
+    let mut steps = Vec::new();
     steps.push(json!({"name": "Set up kubectl", "uses": "azure/setup-kubectl@v4", "with": {"version": format!("v{}.0", p.kubernetes)}}));
     if d.uses_argo() {
         steps.push(step(
@@ -135,9 +155,6 @@ fn setup_steps(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
         "env": {"KUBECONFIG_DATA": gh(&format!("secrets.{}", d.credentials))},
         "run": "umask 077\necho \"$KUBECONFIG_DATA\" | base64 -d > \"$RUNNER_TEMP/kubeconfig\"\necho \"KUBECONFIG=$RUNNER_TEMP/kubeconfig\" >> \"$GITHUB_ENV\"\n",
     }));
-    if let Some(b) = &d.before {
-        steps.push(step("Before deploying", b.clone()));
-    }
     steps
 }
 
@@ -186,14 +203,8 @@ fn verify_steps(d: &DeployIr) -> Vec<Value> {
 }
 
 /// The step rolling back when an earlier one failed: None when there is nothing to undo.
-fn rollback_step(p: &PipelineIr, d: &DeployIr) -> Option<Value> {
-    let s = match d.method {
-        Method::Kustomize => lines(d.undo_commands()),
-        Method::Helm => format!(
-            "helm rollback {} --namespace {} --wait\n",
-            p.app, d.namespace
-        ),
-    };
+fn rollback_step(d: &DeployIr) -> Option<Value> {
+    let s = lines(d.rollback_commands());
     (!s.is_empty()).then(|| json!({"name": "Roll back", "if": "failure()", "run": s}))
 }
 

@@ -19,7 +19,7 @@ mod triggers;
 
 use super::{FileSet, header, install, shell_word, yaml};
 use crate::ir::Ir;
-use crate::ir::pipeline::{PipelineIr, Platform};
+use crate::ir::pipeline::{Phase, PipelineIr, Platform};
 use expr::{gh, literal_text};
 use serde_json::{Map, Value, json};
 
@@ -90,31 +90,69 @@ fn workflow(p: &PipelineIr) -> Value {
     })
 }
 
-/// Every job by id: drift, diff, test, build, plan and one deploy per environment. Builds and
-/// deploys wait for the gate (drift and test).
-fn jobs(p: &PipelineIr) -> Map<String, Value> {
-    let mut jobs = Map::new();
-    let mut gate: Vec<String> = Vec::new();
+/// The ids of every job stowage makes of the pipeline, in order.
+fn ids(p: &PipelineIr) -> Vec<String> {
+    let mut ids = Vec::new();
     if p.drift {
-        jobs.insert("drift".into(), drift_job(p));
-        gate.push("drift".into());
+        ids.push("drift".to_string());
     }
     if p.diff_comment {
-        jobs.insert("diff".into(), diff_job(p));
+        ids.push("diff".into());
     }
-    if let Some(t) = &p.test {
-        jobs.insert("test".into(), test::job(t));
-        gate.push("test".into());
-    }
+    let phase = |ph: Phase| p.jobs.iter().filter(move |j| j.phase == ph);
+    ids.extend(phase(Phase::Test).map(|j| j.id.clone()));
     if !p.images.is_empty() {
-        jobs.insert("build".into(), build::job(p, &gate));
+        ids.push("build".into());
     }
-    let planned = triggers::planned(p);
-    if !planned.is_empty() {
-        jobs.insert("plan".into(), triggers::plan_job(&planned));
+    ids.extend(phase(Phase::Build).map(|j| j.id.clone()));
+    if !triggers::planned(p).is_empty() {
+        ids.push("plan".into());
     }
     for d in &p.deploys {
-        jobs.insert(job_id(&d.env), deploy::job(p, d, &gate, &planned));
+        ids.push(job_id(&d.env));
+        for j in p.jobs.iter().filter(|j| j.after() == Some(&d.env)) {
+            ids.push(j.id.clone());
+            if j.rollback {
+                ids.push(j.rollback_id());
+            }
+        }
+    }
+    ids.extend(phase(Phase::End).map(|j| j.id.clone()));
+    ids
+}
+
+/// Every job by id: drift, diff, the tests and the jobs beside them, build, the jobs after the
+/// builds, plan, one deploy per environment with the jobs after it, and the jobs at the end.
+/// Builds and deploys wait for the gate (drift, the tests and the jobs beside them that gate).
+fn jobs(p: &PipelineIr) -> Map<String, Value> {
+    let mut gate: Vec<String> = Vec::new();
+    if p.drift {
+        gate.push("drift".into());
+    }
+    gate.extend(p.gates(&Phase::Test).into_iter().map(String::from));
+    let planned = triggers::planned(p);
+    let mut jobs = Map::new();
+    for id in ids(p) {
+        let job = match id.as_str() {
+            "drift" => drift_job(p),
+            "diff" => diff_job(p),
+            "build" => build::job(p, &gate),
+            "plan" => triggers::plan_job(&planned),
+            _ => match (p.job(&id), p.deploys.iter().find(|d| job_id(&d.env) == id)) {
+                (Some(j), _) => test::job(p, j, &gate),
+                (None, Some(d)) => deploy::job(p, d, &gate, &planned),
+                (None, None) => {
+                    let Some(j) = p.jobs.iter().find(|j| j.rollback_id() == id) else {
+                        continue;
+                    };
+                    let Some(job) = test::rollback_job(p, j) else {
+                        continue;
+                    };
+                    job
+                }
+            },
+        };
+        jobs.insert(id, job);
     }
     jobs
 }

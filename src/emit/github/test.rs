@@ -1,49 +1,144 @@
-//! The test job: language toolchains, the spec's commands, service containers and reports.
+//! The tests and the user's jobs: what each waits for and when it runs, language toolchains or
+//! an image, service containers, caches, the spec's commands, reports and artifacts; and the
+//! job rolling a deploy back when a job after it fails.
 
 use super::expr::env_map;
-use super::step;
-use crate::ir::pipeline::{Language, ServiceIr, TestIr};
+use super::{deploy, job_id, step};
+use crate::ir::pipeline::{JobIr, Language, Phase, PipelineIr, ServiceIr, When};
 use serde_json::{Map, Value, json};
 
-/// The test job.
-pub(super) fn job(t: &TestIr) -> Value {
+/// A test or a user's job.
+pub(super) fn job(p: &PipelineIr, j: &JobIr, gate: &[String]) -> Value {
     let mut job = Map::new();
-    job.insert("name".into(), json!("Test"));
-    job.insert("runs-on".into(), json!("ubuntu-latest"));
-    job.insert("permissions".into(), json!({"contents": "read"}));
-    if !t.env.is_empty() {
-        job.insert("env".into(), Value::Object(env_map(&t.env)));
+    job.insert("name".into(), json!(j.title));
+    let needs = needs(p, j, gate);
+    if !needs.is_empty() {
+        job.insert("needs".into(), json!(needs));
     }
-    if !t.services.is_empty() {
-        let services: Map<String, Value> = t
+    if let Some(cond) = condition(j) {
+        job.insert("if".into(), json!(cond));
+    }
+    job.insert("runs-on".into(), json!("ubuntu-latest"));
+    if let Some(image) = &j.image {
+        job.insert("container".into(), json!({"image": image}));
+    }
+    if j.when == When::Manual {
+        // GitHub has no manual jobs: the job waits on an environment of its own, whose
+        // required reviewers start it.
+        job.insert("environment".into(), json!(j.id));
+    }
+    job.insert("permissions".into(), json!({"contents": "read"}));
+    let env = env(j);
+    if !env.is_empty() {
+        job.insert("env".into(), Value::Object(env));
+    }
+    if !j.services.is_empty() {
+        let services: Map<String, Value> = j
             .services
             .iter()
             .map(|s| (s.name.clone(), service(s)))
             .collect();
         job.insert("services".into(), Value::Object(services));
     }
-    job.insert("steps".into(), Value::Array(steps(t)));
+    job.insert("steps".into(), Value::Array(steps(j)));
     Value::Object(job)
 }
 
-/// Checkout, a setup step per toolchain, the spec's commands, and the reports' upload.
-fn steps(t: &TestIr) -> Vec<Value> {
+/// The jobs it waits for: its phase's start (the builds, the deploy it follows; every other
+/// job at the end) and its own `needs`.
+fn needs(p: &PipelineIr, j: &JobIr, gate: &[String]) -> Vec<String> {
+    let mut needs: Vec<String> = match &j.phase {
+        Phase::Test => Vec::new(),
+        Phase::Build if p.images.is_empty() => gate.to_vec(),
+        Phase::Build => vec!["build".into()],
+        Phase::After(env) => vec![job_id(env)],
+        Phase::End => super::ids(p)
+            .into_iter()
+            .filter(|id| p.job(id).is_none_or(|o| o.phase != Phase::End))
+            .collect(),
+    };
+    needs.extend(j.needs.iter().cloned());
+    needs
+}
+
+/// The job's `if:` when it runs on another condition than its needs' success.
+fn condition(j: &JobIr) -> Option<&'static str> {
+    match j.when {
+        When::OnFailure => Some("failure()"),
+        When::Always => Some("always()"),
+        When::OnSuccess | When::Manual => None,
+    }
+}
+
+/// Its variables, and after a deploy the environment's name and URL.
+fn env(j: &JobIr) -> Map<String, Value> {
+    let mut env = env_map(&j.env);
+    if let Some(after) = j.after() {
+        env.insert("DEPLOY_ENVIRONMENT".into(), json!(after));
+        if let Some(url) = &j.url {
+            env.insert("DEPLOY_URL".into(), json!(url));
+        }
+    }
+    env
+}
+
+/// Checkout, a setup step per toolchain, the caches, the spec's commands, and the uploads.
+fn steps(j: &JobIr) -> Vec<Value> {
     let mut steps = vec![json!({"uses": "actions/checkout@v5"})];
-    for (lang, version, cache) in &t.setup {
+    for (lang, version, cache) in &j.setup {
         steps.push(setup_step(*lang, version, cache.as_deref()));
     }
-    for (name, cmd) in &t.runs {
-        steps.push(step(name, cmd.clone()));
-    }
-    if !t.reports.is_empty() {
+    for (path, key) in &j.caches {
         steps.push(json!({
-            "name": "Upload test reports",
-            "if": "always()",
-            "uses": "actions/upload-artifact@v6",
-            "with": {"name": "test-reports", "path": t.reports.join("\n"), "if-no-files-found": "warn"},
+            "name": format!("Cache {path}"),
+            "uses": "actions/cache@v5",
+            "with": {"path": path, "key": format!("{}-{}-{}", j.id, super::gh("runner.os"), super::gh(&format!("hashFiles('{key}')")))},
         }));
     }
+    for (name, cmd) in j.commands() {
+        steps.push(step(&name, cmd));
+    }
+    let uploads = [
+        ("Upload test reports", "reports", &j.reports),
+        ("Upload artifacts", "artifacts", &j.artifacts),
+    ];
+    for (title, what, paths) in uploads {
+        if !paths.is_empty() {
+            steps.push(json!({
+                "name": title,
+                "if": "always()",
+                "uses": "actions/upload-artifact@v6",
+                "with": {"name": format!("{}-{what}", j.id), "path": paths.join("\n"), "if-no-files-found": "warn"},
+            }));
+        }
+    }
     steps
+}
+
+/// The job rolling back the deploy `j` follows when `j` fails.
+pub(super) fn rollback_job(p: &PipelineIr, j: &JobIr) -> Option<Value> {
+    let d = p
+        .deploys
+        .iter()
+        .find(|d| Some(d.env.as_str()) == j.after())?;
+    let mut steps = deploy::tool_steps(p, d);
+    steps.push(step(
+        "Roll back",
+        d.rollback_commands()
+            .into_iter()
+            .map(|c| c + "\n")
+            .collect::<String>(),
+    ));
+    Some(json!({
+        "name": format!("Roll back {} ({} failed)", d.env, j.id),
+        "needs": [j.id],
+        "if": format!("always() && needs.{}.result == 'failure'", j.id),
+        "runs-on": "ubuntu-latest",
+        "environment": {"name": d.env},
+        "concurrency": {"group": format!("deploy-{}", d.env), "cancel-in-progress": false},
+        "permissions": {"contents": "read"},
+        "steps": steps,
+    }))
 }
 
 /// The step setting up a language's toolchain, with its package cache.

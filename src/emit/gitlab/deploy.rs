@@ -4,17 +4,14 @@
 
 use super::job_id;
 use crate::git_ref::RefPattern;
-use crate::ir::pipeline::{ARGO_ROLLOUTS_VERSION, DeployIr, Method, PipelineIr, Trigger};
+use crate::ir::pipeline::{ARGO_ROLLOUTS_VERSION, DeployIr, Method, Phase, PipelineIr, Trigger};
 use serde_json::{Map, Value, json};
 
 /// The deploy job of `d`.
 pub(super) fn job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
     let mut job = Map::new();
     job.insert("stage".into(), json!("deploy"));
-    job.insert(
-        "image".into(),
-        json!({"name": format!("alpine/k8s:{}.0", p.kubernetes), "entrypoint": [""]}),
-    );
+    job.insert("image".into(), image(p));
     job.insert("needs".into(), Value::Array(needs(p, d, gate)));
     job.insert("environment".into(), environment(d));
     job.insert("resource_group".into(), json!(format!("deploy-{}", d.env)));
@@ -30,8 +27,14 @@ pub(super) fn job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
     Value::Object(job)
 }
 
-/// The jobs a deploy waits for: the build and the scan (or the gate when nothing is built),
-/// and the deploy it comes after.
+/// The image deploys and rollbacks run in: kubectl, Helm and curl at the cluster's version.
+pub(super) fn image(p: &PipelineIr) -> Value {
+    json!({"name": format!("alpine/k8s:{}.0", p.kubernetes), "entrypoint": [""]})
+}
+
+/// The jobs a deploy waits for: the build and the scan (or the gate when nothing is built) and
+/// the jobs after the builds that gate, and the deploy it comes after with the jobs after that
+/// deploy that gate (optional, as that deploy: they are in the pipelines it is in).
 fn needs(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Vec<Value> {
     let mut needs: Vec<Value> = if p.images.is_empty() {
         gate.iter().map(|g| json!(g)).collect()
@@ -45,25 +48,36 @@ fn needs(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Vec<Value> {
         }
         n
     };
+    needs.extend(p.gates(&Phase::Build).into_iter().map(|g| json!(g)));
     if let Some(a) = &d.after {
         needs.push(json!({"job": job_id(a), "optional": true}));
+        let after = Phase::After(a.clone());
+        needs.extend(
+            p.gates(&after)
+                .into_iter()
+                .map(|g| json!({"job": g, "optional": true})),
+        );
     }
     needs
 }
 
 /// A rule per trigger, waiting for someone to start the job when the deploy needs approval.
 fn rules(d: &DeployIr) -> Vec<Value> {
-    d.triggers
-        .iter()
-        .map(|t| {
-            let mut r = Map::new();
-            r.insert("if".into(), json!(trigger_rule(t, &d.env)));
+    trigger_rules(d)
+        .into_iter()
+        .map(|r| {
+            let mut r = json!({"if": r});
             if d.approval {
-                r.insert("when".into(), json!("manual"));
+                r["when"] = json!("manual");
             }
-            Value::Object(r)
+            r
         })
         .collect()
+}
+
+/// The `rules:if` of each of the deploy's triggers.
+pub(super) fn trigger_rules(d: &DeployIr) -> Vec<String> {
+    d.triggers.iter().map(|t| trigger_rule(t, &d.env)).collect()
 }
 
 /// A GitLab `rules:if` expression: whether a trigger fires. Patterns become regular
@@ -102,15 +116,7 @@ fn environment(d: &DeployIr) -> Value {
 /// The job's script: credentials, tools, the spec's `before`, the deploy, its verification
 /// and the release.
 fn script(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
-    let mut script = vec![json!(format!(
-        "echo \"${}\" | base64 -d > \"$KUBECONFIG\"",
-        d.credentials
-    ))];
-    if d.uses_argo() {
-        script.push(json!(format!(
-            "curl -fsSLo /usr/local/bin/kubectl-argo-rollouts https://github.com/argoproj/argo-rollouts/releases/download/{ARGO_ROLLOUTS_VERSION}/kubectl-argo-rollouts-linux-amd64 && chmod +x /usr/local/bin/kubectl-argo-rollouts",
-        )));
-    }
+    let mut script = tool_commands(d);
     if let Some(b) = &d.before {
         script.push(json!(b));
     }
@@ -119,11 +125,25 @@ fn script(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
         Method::Helm => helm_command(p, d),
     };
     script.push(json!(deploy));
-    script.extend(verify(p, d));
+    script.extend(verify(d));
     if d.release {
         script.push(json!(
             "if [ -n \"${CI_COMMIT_TAG:-}\" ]; then release-cli create --tag-name \"$CI_COMMIT_TAG\" --description \"Release $CI_COMMIT_TAG\" || echo \"release-cli not available: skipping the release\"; fi"
         ));
+    }
+    script
+}
+
+/// The cluster's credentials and the tools a deploy (or its rollback) needs.
+pub(super) fn tool_commands(d: &DeployIr) -> Vec<Value> {
+    let mut script = vec![json!(format!(
+        "echo \"${}\" | base64 -d > \"$KUBECONFIG\"",
+        d.credentials
+    ))];
+    if d.uses_argo() {
+        script.push(json!(format!(
+            "curl -fsSLo /usr/local/bin/kubectl-argo-rollouts https://github.com/argoproj/argo-rollouts/releases/download/{ARGO_ROLLOUTS_VERSION}/kubectl-argo-rollouts-linux-amd64 && chmod +x /usr/local/bin/kubectl-argo-rollouts",
+        )));
     }
     script
 }
@@ -149,7 +169,7 @@ fn helm_command(p: &PipelineIr, d: &DeployIr) -> String {
 
 /// The commands after the deploy (rollout wait, Jobs wait, smoke test, promotion): one
 /// script rolling back when any fails if the deploy rolls back, else as they are.
-fn verify(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
+fn verify(d: &DeployIr) -> Vec<Value> {
     let mut verify: Vec<String> = d.wait_commands();
     verify.extend(d.job_wait_commands());
     if let Some(s) = &d.smoke {
@@ -159,17 +179,11 @@ fn verify(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
     if verify.is_empty() {
         return Vec::new();
     }
-    let undo: Vec<String> = match d.method {
-        Method::Kustomize => d
-            .undo_commands()
-            .into_iter()
-            .map(|c| format!("  {c}"))
-            .collect(),
-        Method::Helm => vec![format!(
-            "  helm rollback {} --namespace {} --wait",
-            p.app, d.namespace
-        )],
-    };
+    let undo: Vec<String> = d
+        .rollback_commands()
+        .into_iter()
+        .map(|c| format!("  {c}"))
+        .collect();
     if d.rollback && !undo.is_empty() {
         vec![json!(rolling_back(&verify, &undo))]
     } else {

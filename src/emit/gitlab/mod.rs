@@ -15,7 +15,7 @@ mod test;
 use super::{FileSet, header, install, shell_word, yaml};
 use crate::git_ref::RefPattern;
 use crate::ir::Ir;
-use crate::ir::pipeline::{PipelineIr, Platform, Trigger};
+use crate::ir::pipeline::{Phase, PipelineIr, Platform, Trigger};
 use serde_json::{Map, Value, json};
 
 pub const PATH: &str = ".gitlab-ci.yml";
@@ -51,9 +51,10 @@ fn pipeline(p: &PipelineIr) -> Value {
         root.insert("drift".into(), drift_job(p));
         gate.push("drift".to_string());
     }
-    if let Some(t) = &p.test {
-        root.insert("test".into(), test::job(t));
-        gate.push("test".to_string());
+    gate.extend(p.gates(&Phase::Test).into_iter().map(String::from));
+    let phase = |ph: Phase| p.jobs.iter().filter(move |j| j.phase == ph);
+    for j in phase(Phase::Test) {
+        root.insert(j.id.clone(), test::job(p, j));
     }
     if !p.images.is_empty() {
         root.insert("build".into(), build_job(p, &gate));
@@ -61,8 +62,22 @@ fn pipeline(p: &PipelineIr) -> Value {
             root.insert("scan".into(), scan_job(p, severity, *fail));
         }
     }
+    for j in phase(Phase::Build) {
+        root.insert(j.id.clone(), test::job(p, j));
+    }
     for d in &p.deploys {
         root.insert(job_id(&d.env), deploy::job(p, d, &gate));
+        for j in p.jobs.iter().filter(|j| j.after() == Some(&d.env)) {
+            root.insert(j.id.clone(), test::job(p, j));
+            if j.rollback
+                && let Some(r) = test::rollback_job(p, j)
+            {
+                root.insert(j.rollback_id(), r);
+            }
+        }
+    }
+    for j in phase(Phase::End) {
+        root.insert(j.id.clone(), test::job(p, j));
     }
     Value::Object(root)
 }
@@ -72,6 +87,9 @@ fn stages(p: &PipelineIr) -> Vec<&'static str> {
     let mut stages = vec!["check", "test", "build"];
     if p.scan.is_some() && !p.images.is_empty() {
         stages.push("scan");
+    }
+    if p.jobs.iter().any(|j| j.phase == Phase::Build) {
+        stages.push("verify");
     }
     stages.push("deploy");
     stages

@@ -10,12 +10,15 @@ use crate::syntax::vocab::{Args, Children, Identity, Kind, Type, prop};
 
 mod deploy;
 mod install;
+mod job;
 mod test;
 
 pub use deploy::{DEPLOY, Deploy, DeployMethod, Trigger};
 pub use install::{Install, STOWAGE};
+pub use job::{JOB, Job, JobStage, JobWhen, NEEDS};
 pub use test::{
-    Language, REPORT, RUN, RunStep, SETUP, Setup, TEST, TEST_SERVICE, TestService, TestStage,
+    ARTIFACT, CACHE, Cache, JobBody, Language, REPORT, RUN, RunStep, SETUP, Setup, TEST,
+    TEST_SERVICE, TestService, TestStage,
 };
 
 keyword! {
@@ -33,6 +36,7 @@ pub static PIPELINE: Kind = Kind {
         &PLATFORMS,
         &BRANCHES,
         &TEST,
+        &JOB,
         &BUILD,
         &SCAN,
         &DEPLOY,
@@ -146,7 +150,10 @@ pub struct Pipeline {
     pub platforms: Vec<S<Platform>>,
     /// Branches whose pushes and pull requests run the pipeline.
     pub branches: Vec<S<RefPattern>>,
-    pub test: Option<TestStage>,
+    /// The test jobs, in the spec's order.
+    pub tests: Vec<TestStage>,
+    /// The user's own jobs, in the spec's order.
+    pub jobs: Vec<Job>,
     pub build: Option<BuildStage>,
     pub deploys: Vec<Deploy>,
     /// Secret holding a Slack incoming-webhook URL for deploy notifications.
@@ -191,7 +198,8 @@ impl Decoder<'_> {
             span: node.name_span,
             platforms: Vec::new(),
             branches: Vec::new(),
-            test: None,
+            tests: Vec::new(),
+            jobs: Vec::new(),
             build: None,
             deploys: Vec::new(),
             slack: None,
@@ -212,7 +220,8 @@ impl Decoder<'_> {
                 "drift" => p.drift = self.bool_arg(c, &DRIFT),
                 "diff-comment" => p.diff_comment = self.bool_arg(c, &DIFF_COMMENT),
                 "stowage" => p.install = self.install(c),
-                "test" => p.test = Some(self.test_stage(c)),
+                "test" => p.tests.push(self.test_stage(c)),
+                "job" => p.jobs.extend(self.job(c)),
                 "build" => {
                     build.images.extend(self.build_image(c));
                     build.span = c.name_span;

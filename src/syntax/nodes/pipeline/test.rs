@@ -1,4 +1,5 @@
-//! The pipeline's `test` stage: toolchains, service containers, commands and reports.
+//! The pipeline's `test` jobs and what every job holds: toolchains or an image, service
+//! containers, variables, commands, reports, artifacts and caches.
 
 use crate::diagnostic::{Diagnostic, Span, code};
 use crate::syntax::ast::S;
@@ -22,9 +23,51 @@ keyword! {
 pub static TEST: Kind = Kind {
     name: "test",
     what: "`test`",
-    children: Children::Kinds(&[&SETUP, &ENV, &TEST_SERVICE, &RUN, &REPORT]),
-    example: "test { setup \"node\" version=\"22\" run \"test\" \"npm test\" }",
-    doc: "The test stage: toolchains, service containers, commands and reports.",
+    args: Args::Name,
+    props: &[prop(
+        "image",
+        Type::String,
+        "the container image the job runs in, instead of a setup",
+    )],
+    children: Children::Kinds(&[
+        &SETUP,
+        &ENV,
+        &TEST_SERVICE,
+        &RUN,
+        &REPORT,
+        &ARTIFACT,
+        &CACHE,
+    ]),
+    identity: Identity::Named,
+    example: "test \"frontend\" { setup \"node\" version=\"22\"; run \"test\" \"npm test\"; }",
+    doc: "A test job (its name optional): toolchains, service containers, commands and reports; the builds wait for every test.",
+    reference: "pipeline.md#test",
+    ..Kind::LEAF
+};
+
+pub static ARTIFACT: Kind = Kind {
+    name: "artifact",
+    what: "`artifact`",
+    args: Args::Name,
+    identity: Identity::Named,
+    example: "artifact \"playwright-report/\"",
+    doc: "A file or folder kept after the job, whatever its outcome.",
+    reference: "pipeline.md#test",
+    ..Kind::LEAF
+};
+
+pub static CACHE: Kind = Kind {
+    name: "cache",
+    what: "`cache`",
+    args: Args::Name,
+    props: &[prop(
+        "key",
+        Type::String,
+        "the file whose content keys the cache (a lock file)",
+    )],
+    identity: Identity::Named,
+    example: "cache \"frontend/node_modules/\" key=\"frontend/package-lock.json\"",
+    doc: "A folder kept between runs while the key file is unchanged.",
     reference: "pipeline.md#test",
     ..Kind::LEAF
 };
@@ -91,14 +134,34 @@ pub static REPORT: Kind = Kind {
     ..Kind::LEAF
 };
 
+/// A test job: `test "frontend" { ... }` (`test { ... }` when there is one).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestStage {
     pub span: Span,
+    pub name: Option<S<String>>,
+    pub body: JobBody,
+}
+
+/// What a job runs and keeps.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct JobBody {
     pub setup: Vec<Setup>,
+    /// The container image the job runs in (instead of a setup).
+    pub image: Option<S<String>>,
     pub runs: Vec<RunStep>,
     pub services: Vec<TestService>,
     pub reports: Vec<S<String>>,
+    pub artifacts: Vec<S<String>>,
+    pub caches: Vec<Cache>,
     pub env: Vec<EnvVar>,
+}
+
+/// A folder kept between runs: `cache "node_modules/" key="package-lock.json"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cache {
+    pub path: S<String>,
+    pub key: S<String>,
+    pub span: Span,
 }
 
 /// A language toolchain: `setup "node" version="20" cache="npm"`.
@@ -132,13 +195,22 @@ pub struct TestService {
 impl Decoder<'_> {
     pub(super) fn test_stage(&mut self, node: &Node) -> TestStage {
         self.shape(node, &TEST);
-        let mut t = TestStage {
+        let name = match node.args.first() {
+            Some(_) => self.name_arg(node, "a test"),
+            None => None,
+        };
+        TestStage {
             span: node.name_span,
-            setup: Vec::new(),
-            runs: Vec::new(),
-            services: Vec::new(),
-            reports: Vec::new(),
-            env: Vec::new(),
+            name,
+            body: self.job_body(node),
+        }
+    }
+
+    /// The children every job takes (its own are read by its kind), and `image=`.
+    pub(super) fn job_body(&mut self, node: &Node) -> JobBody {
+        let mut t = JobBody {
+            image: self.prop_str(node, "image"),
+            ..JobBody::default()
         };
         for c in &node.children {
             match c.name.as_str() {
@@ -149,11 +221,31 @@ impl Decoder<'_> {
                     self.shape(c, &REPORT);
                     t.reports.extend(self.name_arg(c, "a report"));
                 }
+                "artifact" => {
+                    self.shape(c, &ARTIFACT);
+                    t.artifacts.extend(self.name_arg(c, "an artifact"));
+                }
+                "cache" => t.caches.extend(self.cache(c)),
                 "service" => t.services.extend(self.test_service(c)),
                 _ => {}
             }
         }
         t
+    }
+
+    fn cache(&mut self, c: &Node) -> Option<Cache> {
+        self.shape(c, &CACHE);
+        let path = self.name_arg(c, "a cache")?;
+        let key = self.prop_str(c, "key");
+        if key.is_none() && c.prop("key").is_none() {
+            let msg = format!("cache `{}` needs the file that keys it", path.v);
+            self.missing_prop(c, &msg, "key", CACHE.example);
+        }
+        Some(Cache {
+            path,
+            key: key?,
+            span: c.name_span,
+        })
     }
 
     fn setup(&mut self, c: &Node) -> Option<Setup> {

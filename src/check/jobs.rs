@@ -30,10 +30,10 @@ fn rank(j: &Job) -> Rank<'_> {
 pub fn check(p: &Pipeline, diags: &mut Diagnostics) {
     let gitlab = p.platforms.iter().any(|x| x.v == Platform::Gitlab);
     for t in &p.tests {
-        body(&t.body, gitlab, diags);
+        body(&t.body, t.span, gitlab, diags);
     }
     for j in &p.jobs {
-        body(&j.body, gitlab, diags);
+        body(&j.body, j.span, gitlab, diags);
         placement(p, j, diags);
         monitor(j, diags);
     }
@@ -194,15 +194,18 @@ fn monitor(j: &Job, diags: &mut Diagnostics) {
         ));
     }
     for d in [&j.window, &j.every].into_iter().flatten() {
-        if crate::duration::seconds(&d.v).is_none_or(|s| s == 0) {
+        let (msg, label) = match crate::duration::seconds(&d.v) {
+            Some(0) => (format!("`{}` lasts no time", d.v), "at least 1s"),
+            None => (
+                format!("`{}` is not a duration", d.v),
+                "expected a number and s, m or h",
+            ),
+            Some(_) => continue,
+        };
+        {
             diags.push(
-                Diagnostic::error(
-                    &code::value::DURATION,
-                    format!("`{}` is not a duration", d.v),
-                    d.span,
-                    "expected a number and s, m or h",
-                )
-                .with_help("write window=\"15m\" every=\"1m\""),
+                Diagnostic::error(&code::value::DURATION, msg, d.span, label)
+                    .with_help("write window=\"15m\" every=\"1m\""),
             );
         }
     }
@@ -271,7 +274,8 @@ fn walk<'a>(
 ) -> Option<String> {
     let last = *path.last()?;
     for n in needs_of(last) {
-        if n == start {
+        // A job waiting for itself is reported by `needs`.
+        if n == start && path.len() > 1 {
             return Some(format!("{} -> {n}", path.join(" -> ")));
         }
         if !path.contains(&n) {
@@ -291,7 +295,15 @@ fn job_error(span: Span, msg: impl Into<String>, label: &str, help: &str) -> Dia
 
 /// What a job holds: values CI takes as written, variables that are values or CI secrets, an
 /// image or toolchains, and one image on GitLab.
-fn body(b: &JobBody, gitlab: bool, diags: &mut Diagnostics) {
+fn body(b: &JobBody, span: Span, gitlab: bool, diags: &mut Diagnostics) {
+    if b.runs.is_empty() {
+        diags.push(job_error(
+            span,
+            "the job runs nothing",
+            "no `run`",
+            "add `run \"NAME\" \"COMMAND\"`: GitLab refuses a job without a script",
+        ));
+    }
     for s in &b.setup {
         plain_value(diags, &s.version, "version", "");
         if let Some(c) = &s.cache {

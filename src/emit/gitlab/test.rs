@@ -20,8 +20,15 @@ pub(super) fn job(p: &PipelineIr, j: &JobIr) -> Value {
     if let Some(rules) = rules(p, j) {
         job.insert("rules".into(), rules);
     }
-    if let Some(when) = when(j) {
+    if let Some(when) = when(j)
+        && j.after().is_none()
+    {
         job.insert("when".into(), json!(when));
+    }
+    if j.when == When::Manual {
+        // A manual job that gates blocks what comes next until someone runs it (GitLab lets a
+        // job-level manual job fail, and what needs it go on, unless told otherwise).
+        job.insert("allow_failure".into(), json!(!j.gate));
     }
     if !j.services.is_empty() {
         job.insert("services".into(), Value::Array(services(j)));

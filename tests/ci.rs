@@ -206,3 +206,106 @@ fn the_diff_comment_job_runs_on_pull_requests_only_with_least_privilege() {
     );
     assert_eq!(post["env"]["GH_TOKEN"], "${{ github.token }}");
 }
+
+/// GitLab's diff job, run as GitLab runs its script in a merge request pipeline: it posts the
+/// semantic diff as a merge request note when objects change and a token is set, and keeps
+/// quiet otherwise.
+#[test]
+fn the_gitlab_diff_job_posts_the_deployment_diff_on_merge_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let spec = |replicas: u32| {
+        format!(
+            "app \"shop\" {{ namespace \"shop\"; }}\nservice \"web\" {{\n    image \"nginx\" tag=\"1.27.0\"\n    port \"http\" 8080\n    replicas {replicas}\n}}\nenvironment \"staging\" {{ policy \"dev\"; }}\npipeline {{\n    platforms \"gitlab\"\n    diff-comment #true\n}}\n"
+        )
+    };
+    let git = |args: &[&str]| {
+        let o = run(Command::new("git")
+            .current_dir(d)
+            .args(["-c", "user.email=ci@example.com", "-c", "user.name=ci"])
+            .args(args));
+        assert!(o.status.success(), "git {args:?}: {}", text(&o.stderr));
+        text(&o.stdout).trim().to_string()
+    };
+    git(&["init", "-q", "-b", "main"]);
+    std::fs::write(d.join("stowage.kdl"), spec(2)).unwrap();
+    let o = run(stowage()
+        .current_dir(d)
+        .args(["build", "-f", "stowage.kdl", "-o", "."]));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "base"]);
+    let base = git(&["rev-parse", "HEAD"]);
+    let pipeline =
+        parse_yaml(&std::fs::read_to_string(d.join(".gitlab-ci.yml")).unwrap()).remove(0);
+    let job = &pipeline["diff"];
+    assert_eq!(
+        job["rules"][0]["if"],
+        "$CI_PIPELINE_SOURCE == \"merge_request_event\""
+    );
+    // The last line is the diff and the note; the ones before install stowage.
+    let script = job["script"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A `curl` that keeps what it was asked and the body it was given.
+    let bin = d.join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::fs::write(
+        bin.join("curl"),
+        "#!/bin/sh\necho \"$*\" > \"$CURL_LOG\"\nfor a in \"$@\"; do case \"$a\" in body@*) cp \"${a#body@}\" \"$CURL_LOG.body\";; esac; done\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(bin.join("curl"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stowage_bin = std::path::PathBuf::from(env!("CARGO_BIN_EXE_stowage"));
+    let path = format!(
+        "{}:{}:{}",
+        bin.display(),
+        stowage_bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let log = d.join("curl.log");
+    let play = |token: &str| {
+        let _ = std::fs::remove_file(&log);
+        let o = run(Command::new("bash")
+            .current_dir(d)
+            .args(["-eo", "pipefail", "-c", &script])
+            .env("PATH", &path)
+            .env("CI_MERGE_REQUEST_DIFF_BASE_SHA", &base)
+            .env("STOWAGE_DIFF_TOKEN", token)
+            .env("CI_API_V4_URL", "https://gitlab.example.com/api/v4")
+            .env("CI_PROJECT_ID", "7")
+            .env("CI_MERGE_REQUEST_IID", "42")
+            .env("CURL_LOG", &log));
+        assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+        std::fs::read_to_string(&log).ok()
+    };
+    // No change to any deployed object: no note.
+    assert_eq!(play("token"), None);
+    std::fs::write(d.join("stowage.kdl"), spec(3)).unwrap();
+    git(&["commit", "-qam", "three replicas"]);
+    let call = play("token").expect("a note is posted");
+    assert!(
+        call.contains("PRIVATE-TOKEN: token")
+            && call
+                .contains("https://gitlab.example.com/api/v4/projects/7/merge_requests/42/notes"),
+        "{call}"
+    );
+    let body = std::fs::read_to_string(d.join("curl.log.body")).unwrap();
+    assert!(
+        body.contains("Deployment/web") || body.contains("web"),
+        "{body}"
+    );
+    assert!(
+        body.contains('3'),
+        "the note shows the new replicas: {body}"
+    );
+    // No token (a merge request from a fork): the diff stays in the artifacts.
+    assert_eq!(play(""), None);
+    assert!(d.join("stowage-diff.md").is_file());
+}

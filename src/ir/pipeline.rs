@@ -311,6 +311,12 @@ impl PipelineIr {
                 }
             }
         }
+        if self.diff_comment && platform == Platform::Gitlab {
+            add(
+                "STOWAGE_DIFF_TOKEN",
+                "project access token (reporter, api scope) that posts the deployment diff on merge requests (optional: unset keeps it in the job's artifacts)".into(),
+            );
+        }
         if let Some(s) = &self.slack {
             add(
                 s,

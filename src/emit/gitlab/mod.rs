@@ -51,6 +51,9 @@ fn pipeline(p: &PipelineIr) -> Value {
         root.insert("drift".into(), drift_job(p));
         gate.push("drift".to_string());
     }
+    if p.diff_comment {
+        root.insert("diff".into(), diff_job(p));
+    }
     gate.extend(p.gates(&Phase::Test).into_iter().map(String::from));
     let phase = |ph: Phase| p.jobs.iter().filter(move |j| j.phase == ph);
     for j in phase(Phase::Test) {
@@ -169,12 +172,49 @@ fn alternation(patterns: &[RefPattern]) -> String {
     format!("/^({})$/", bodies.join("|"))
 }
 
-/// The job failing when the generated files are not what the spec gives.
-fn drift_job(p: &PipelineIr) -> Value {
+/// The lines installing stowage where the pipeline says, on PATH (none in a stowage image).
+fn install_lines(p: &PipelineIr) -> Vec<String> {
     let mut script = install::script(&p.install);
     if install::uses_bin_dir(&p.install) {
         script.push(format!("export PATH=\"{}:$PATH\"", install::BIN_DIR));
     }
+    script
+}
+
+/// On merge requests: the semantic diff of the deployed objects between the merge base and
+/// the head, kept as an artifact and posted as a note with the project access token
+/// `STOWAGE_DIFF_TOKEN` (none in merge requests from forks, which see no such variables).
+fn diff_job(p: &PipelineIr) -> Value {
+    let mut script = install_lines(p);
+    script.push(
+        [
+            "set +e".to_string(),
+            format!(
+                "stowage diff --format markdown \"git:$CI_MERGE_REQUEST_DIFF_BASE_SHA\" {} > stowage-diff.md",
+                shell_word(&p.spec_file)
+            ),
+            "status=$?".into(),
+            "set -e".into(),
+            "if [ \"$status\" -gt 1 ]; then exit \"$status\"; fi".into(),
+            "if [ \"$status\" -eq 0 ]; then echo \"No deployed object changes.\"; exit 0; fi".into(),
+            "if [ -z \"${STOWAGE_DIFF_TOKEN:-}\" ]; then echo \"STOWAGE_DIFF_TOKEN is not set: the diff is in the job's artifacts\"; exit 0; fi".into(),
+            "curl -fsS --request POST --header \"PRIVATE-TOKEN: $STOWAGE_DIFF_TOKEN\" --data-urlencode \"body@stowage-diff.md\" \"$CI_API_V4_URL/projects/$CI_PROJECT_ID/merge_requests/$CI_MERGE_REQUEST_IID/notes\" > /dev/null\n".into(),
+        ]
+        .join("\n"),
+    );
+    json!({
+        "stage": "check",
+        "image": install::gitlab_image(&p.install),
+        "variables": {"GIT_DEPTH": "0"},
+        "rules": [{"if": "$CI_PIPELINE_SOURCE == \"merge_request_event\""}],
+        "script": script,
+        "artifacts": {"when": "always", "paths": ["stowage-diff.md"], "expire_in": "30 days"},
+    })
+}
+
+/// The job failing when the generated files are not what the spec gives.
+fn drift_job(p: &PipelineIr) -> Value {
+    let mut script = install_lines(p);
     script.push(format!(
         "stowage check -f {} -o {}",
         shell_word(&p.spec_file),

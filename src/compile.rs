@@ -255,6 +255,12 @@ pub fn generate(source: &Source, checked: Checked, out: &Path) -> Result<Generat
         warnings.extend(place.warning);
         p.place(&place.spec, &place.out);
     }
+    if !ir.gitops.is_empty() {
+        let out = repository::out_from_root(out);
+        for g in &mut ir.gitops {
+            g.place(&out);
+        }
+    }
     let files = crate::timings::phase("emit", || emit::all(&ir));
     Ok(Generated {
         ir,

@@ -5,6 +5,8 @@
 pub const KUSTOMIZE_ROOT: &str = "deploy/kustomize";
 /// The folder holding the Helm chart (`deploy/helm/<app>`).
 pub const HELM_ROOT: &str = "deploy/helm";
+/// The Argo CD and Flux objects of environments a GitOps tool delivers.
+pub const GITOPS_ROOT: &str = "deploy/gitops";
 
 /// Objects are grouped into files (kustomize `GROUP.yaml`, Helm `templates/GROUP.yaml`) and
 /// Helm values by the workload they belong to; these groups hold everything else.

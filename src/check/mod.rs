@@ -10,6 +10,7 @@ mod analysis;
 mod app;
 mod collisions;
 mod config;
+mod gitops;
 mod ingress;
 mod jobs;
 mod objects;
@@ -38,6 +39,7 @@ pub fn check(spec: &Spec) -> Diagnostics {
         items(spec, &env.items, Some(env), &mut diags);
     }
     pipeline::check(spec, &mut diags);
+    gitops::check(spec, &mut diags);
     crate::policy::merge_environments(diags)
 }
 

@@ -130,7 +130,6 @@ fn deploy(spec: &Spec, deploys: &HashMap<&str, Span>, d: &Deploy, diags: &mut Di
             .with_help("write timeout=\"10m\""),
         );
     }
-    secret_name(diags, &d.credentials, "credentials");
     if let Some(u) = &d.url {
         plain_value(diags, u, "URL", "?&=%#~");
     }

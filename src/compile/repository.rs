@@ -68,6 +68,20 @@ pub(super) fn place(spec: &Path, out: &Path, span: Span) -> Result<Place, Diagno
     })
 }
 
+/// The output folder from the root of the repository holding it (the root itself outside
+/// any): empty, or a path ending in `/`.
+pub(super) fn out_from_root(out: &Path) -> String {
+    let out_abs = absolute(out);
+    let root = out_abs
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map_or_else(|| out_abs.clone(), Path::to_path_buf);
+    match relative_path(&root, out).as_str() {
+        "" | "." => String::new(),
+        o => format!("{o}/"),
+    }
+}
+
 /// `p` from the filesystem root, `.` and `..` resolved by name.
 fn absolute(p: &Path) -> PathBuf {
     let p = if p.is_absolute() {

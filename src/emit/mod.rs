@@ -5,6 +5,7 @@
 
 pub mod github;
 pub mod gitlab;
+pub mod gitops;
 pub mod helm;
 pub mod install;
 pub mod kustomize;
@@ -42,6 +43,18 @@ pub use crate::chars::shell_word;
 /// the commit (`sha`: the CI's variable holding it): a release kustomization next to the
 /// overlays, the Jobs to run again deleted, then `kubectl apply -k`.
 fn kustomize_release(p: &PipelineIr, d: &DeployIr, sha: &str) -> String {
+    let mut s = release_kustomization(p, d, sha);
+    for c in d.job_cleanup_commands() {
+        s.push_str(&c);
+        s.push('\n');
+    }
+    s.push_str("kubectl apply -k \"$dir\"\n");
+    s
+}
+
+/// The lines writing `$dir/kustomization.yaml`: the environment's overlay with the built images
+/// tagged by the commit.
+fn release_kustomization(p: &PipelineIr, d: &DeployIr, sha: &str) -> String {
     let mut s = format!(
         "dir={}\nmkdir -p \"$dir\"\n{{\n  echo \"resources: [../overlays/{env}]\"\n",
         shell_word(&format!("{}deploy/kustomize/.release-{}", p.out, d.env)),
@@ -57,11 +70,19 @@ fn kustomize_release(p: &PipelineIr, d: &DeployIr, sha: &str) -> String {
         }
     }
     s.push_str("} > \"$dir/kustomization.yaml\"\n");
-    for c in d.job_cleanup_commands() {
-        s.push_str(&c);
-        s.push('\n');
-    }
-    s.push_str("kubectl apply -k \"$dir\"\n");
+    s
+}
+
+/// The CI script publishing an environment's release for the GitOps tool that delivers it:
+/// the release kustomization committed on top of the commit and force-pushed to the release
+/// branch the tool follows (`remote`: where to push).
+fn gitops_publish(p: &PipelineIr, d: &DeployIr, branch: &str, sha: &str, remote: &str) -> String {
+    let mut s = release_kustomization(p, d, sha);
+    s.push_str(&format!(
+        "git config user.name stowage\ngit config user.email stowage@users.noreply.localhost\ngit checkout --quiet -B {branch}\ngit add --force \"$dir/kustomization.yaml\"\ngit commit --quiet --allow-empty -m \"stowage: release {env} at {sha}\"\ngit push --force {remote} HEAD:refs/heads/{branch}\n",
+        branch = shell_word(branch),
+        env = d.env,
+    ));
     s
 }
 
@@ -69,11 +90,12 @@ fn kustomize_release(p: &PipelineIr, d: &DeployIr, sha: &str) -> String {
 /// their files are merged in a fixed order.
 pub fn all(ir: &crate::ir::Ir) -> FileSet {
     type Emitter = fn(&crate::ir::Ir) -> FileSet;
-    let emitters: [(&str, Emitter); 5] = [
+    let emitters: [(&str, Emitter); 6] = [
         ("emit helm", helm::emit),
         ("emit kustomize", kustomize::emit),
         ("emit github", github::emit),
         ("emit gitlab", gitlab::emit),
+        ("emit gitops", gitops::emit),
         ("emit trivy", trivy::emit),
     ];
     let sets: Vec<FileSet> = emitters

@@ -6,6 +6,7 @@
 //! annotations). Objects are Kubernetes JSON values built with k8s-openapi types. Names are
 //! logical (no environment prefix); [`EnvIr::render`] gives the final objects.
 
+pub mod gitops;
 pub mod kinds;
 mod lower;
 pub mod naming;
@@ -64,6 +65,8 @@ pub struct Ir {
     pub base: EnvIr,
     pub environments: Vec<EnvIr>,
     pub pipeline: Option<pipeline::PipelineIr>,
+    /// Environments Argo CD or Flux deliver.
+    pub gitops: Vec<gitops::GitopsIr>,
 }
 
 impl Ir {
@@ -119,6 +122,12 @@ pub fn lower(
     let spec = &spec;
     let (mut ir, diags) = lower::lower(spec, spec_file, files);
     ir.pipeline = pipeline::lower(spec, spec_file, &ir.kubernetes, &ir.environments);
+    let namespaces: Vec<(String, String)> = ir
+        .environments
+        .iter()
+        .map(|e| (e.name.clone(), e.namespace.clone()))
+        .collect();
+    ir.gitops = gitops::lower(spec, &namespaces);
     (ir, diags)
 }
 

@@ -94,6 +94,9 @@ pub struct DeployIr {
     pub rollouts: Vec<RolloutTarget>,
     /// Jobs run at each deploy: (workload name, deployed Job name with prefix and hash).
     pub jobs: Vec<(String, String)>,
+    /// For an environment Argo CD or Flux deliver: the branch the deploy publishes the
+    /// release to (the tool applies it; the job does not touch the cluster).
+    pub publish: Option<String>,
 }
 
 /// A workload whose rollout the deploy job follows.
@@ -287,10 +290,17 @@ impl PipelineIr {
             }
         };
         for d in &self.deploys {
-            add(
-                &d.credentials,
-                format!("base64-encoded kubeconfig of the `{}` cluster", d.env),
-            );
+            if d.publish.is_none() {
+                add(
+                    &d.credentials,
+                    format!("base64-encoded kubeconfig of the `{}` cluster", d.env),
+                );
+            } else if platform == Platform::Gitlab {
+                add(
+                    "STOWAGE_PUSH_TOKEN",
+                    "project access token (developer, write_repository) that publishes releases to the branches Argo CD or Flux follow".into(),
+                );
+            }
         }
         if !self.images.is_empty() {
             match (platform, self.registry_host()) {
@@ -472,11 +482,8 @@ fn image_build(spec: &Spec, registry: &str, b: &BuildImage) -> ImageBuild {
 /// A deploy of one environment: what it applies, and the rollouts and jobs it waits for.
 fn deploy(spec: &Spec, environments: &[EnvIr], built: &[&str], d: &Deploy) -> Option<DeployIr> {
     let env = environments.iter().find(|e| e.name == d.env.v)?;
-    let items = &spec
-        .environments
-        .iter()
-        .find(|e| e.name.v == d.env.v)?
-        .items;
+    let environment = spec.environments.iter().find(|e| e.name.v == d.env.v)?;
+    let items = &environment.items;
     let rollouts = items
         .workloads
         .iter()
@@ -507,7 +514,11 @@ fn deploy(spec: &Spec, environments: &[EnvIr], built: &[&str], d: &Deploy) -> Op
         after: d.after.as_ref().map(|a| a.v.clone()),
         approval: d.approval.as_ref().is_some_and(|a| a.v),
         method: d.method.as_ref().map_or(Method::Kustomize, |m| m.v),
-        credentials: d.credentials.v.clone(),
+        credentials: d
+            .credentials
+            .as_ref()
+            .map(|c| c.v.clone())
+            .unwrap_or_default(),
         timeout: d
             .timeout
             .as_ref()
@@ -523,6 +534,10 @@ fn deploy(spec: &Spec, environments: &[EnvIr], built: &[&str], d: &Deploy) -> Op
         values_file: format!("{layout}/{app}/values-{}.yaml", env.name),
         rollouts,
         jobs,
+        publish: environment
+            .gitops
+            .as_ref()
+            .map(|_| super::gitops::release_branch(&env.name)),
     })
 }
 

@@ -15,6 +15,7 @@ pub const OUTPUT_ROOTS: &[&str] = &[
     "deploy/kustomize/",
     "deploy/helm/",
     "deploy/trivy/",
+    "deploy/gitops/",
     ".github/workflows/",
 ];
 pub const OUTPUT_FILES: &[&str] = &[".gitlab-ci.yml", super::MANIFEST];

@@ -17,6 +17,7 @@ pub use super::nodes::container::{Container, ContainerRole, Mount};
 pub use super::nodes::env::{EnvSource, EnvVar};
 pub use super::nodes::environment::{Environment, PolicyLevel};
 pub use super::nodes::exposure::{Exposure, ServiceType};
+pub use super::nodes::gitops::{Gitops, GitopsCluster, GitopsTool};
 pub use super::nodes::image::{Image, PullPolicy};
 pub use super::nodes::ingress::{Ingress, IssuerKind, PathType, Route, Tls};
 pub use super::nodes::lifecycle::{PreStop, PreStopAction};

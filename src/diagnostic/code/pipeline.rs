@@ -277,4 +277,26 @@ super::codes! {
     /// Fix: wait only for the tests, the jobs beside them, the jobs after the builds and the
     /// jobs after the job's own deploy.
     JOB = "stowage::pipeline::job", Error;
+    /// A deploy of an environment Argo CD or Flux delivers is given what acts on the cluster
+    /// from the job (`credentials=`, `method=`, `smoke=`, `before=`, `timeout=`, `rollback=`),
+    /// or a job after it would roll it back: the deploy only publishes the release to the branch
+    /// the tool follows, and the tool applies it.
+    ///
+    /// ```kdl,fragment
+    /// environment "production" {
+    ///     gitops "flux" repo="https://github.com/acme/shop.git"
+    /// }
+    /// pipeline {
+    ///     deploy "production" on="tag:v*" credentials="PROD_KUBECONFIG"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::pipeline::gitops]: flux delivers `production`: the deploy only publishes its release, and `credentials=` acts on the cluster
+    /// ```
+    ///
+    /// Fix: `deploy "production" on="tag:v*"`; test the release with a `job` after the deploy.
+    GITOPS = "stowage::pipeline::gitops", Error;
 }

@@ -22,7 +22,11 @@ pub(super) fn job(
     let mut permissions = Map::new();
     permissions.insert(
         "contents".into(),
-        json!(if d.release { "write" } else { "read" }),
+        json!(if d.release || d.publish.is_some() {
+            "write"
+        } else {
+            "read"
+        }),
     );
     json!({
         "name": format!("Deploy to {}", d.env),
@@ -99,6 +103,38 @@ fn condition(
 
 /// Every step of the deploy job, in order.
 fn steps(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
+    let mut steps = match &d.publish {
+        Some(branch) => publish_steps(p, d, branch),
+        None => apply_steps(p, d),
+    };
+    if d.release {
+        steps.push(json!({
+            "name": "Create release",
+            "if": "startsWith(github.ref, 'refs/tags/')",
+            "env": {"GH_TOKEN": gh("github.token")},
+            "run": "gh release create \"$GITHUB_REF_NAME\" --generate-notes --verify-tag\n",
+        }));
+    }
+    if let Some(slack) = &p.slack {
+        steps.push(slack_step(p, d, slack));
+    }
+    steps
+}
+
+/// The deploy of an environment a GitOps tool delivers: its release published to the branch
+/// the tool follows, with the job's token (`contents: write`); the tool applies it.
+fn publish_steps(p: &PipelineIr, d: &DeployIr, branch: &str) -> Vec<Value> {
+    vec![
+        json!({"uses": "actions/checkout@v5"}),
+        step(
+            "Publish the release",
+            super::super::gitops_publish(p, d, branch, "$GITHUB_SHA", "origin"),
+        ),
+    ]
+}
+
+/// The deploy applied from the job: credentials, the deploy, its verification and rollback.
+fn apply_steps(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
     let mut steps = setup_steps(p, d);
     let deploy = match d.method {
         Method::Kustomize => super::super::kustomize_release(p, d, "$GITHUB_SHA"),
@@ -110,17 +146,6 @@ fn steps(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
         && let Some(s) = rollback_step(d)
     {
         steps.push(s);
-    }
-    if d.release {
-        steps.push(json!({
-            "name": "Create release",
-            "if": "startsWith(github.ref, 'refs/tags/')",
-            "env": {"GH_TOKEN": gh("github.token")},
-            "run": "gh release create \"$GITHUB_REF_NAME\" --generate-notes --verify-tag\n",
-        }));
-    }
-    if let Some(slack) = &p.slack {
-        steps.push(slack_step(p, d, slack));
     }
     steps
 }

@@ -11,21 +11,52 @@ use serde_json::{Map, Value, json};
 pub(super) fn job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
     let mut job = Map::new();
     job.insert("stage".into(), json!("deploy"));
-    job.insert("image".into(), image(p));
+    match &d.publish {
+        // git and curl, to publish the release for the GitOps tool.
+        Some(_) => job.insert("image".into(), json!(PUBLISH_IMAGE)),
+        None => job.insert("image".into(), image(p)),
+    };
     job.insert("needs".into(), Value::Array(needs(p, d, gate)));
     job.insert("environment".into(), environment(d));
     job.insert("resource_group".into(), json!(format!("deploy-{}", d.env)));
-    job.insert(
-        "variables".into(),
-        json!({"KUBECONFIG": "$CI_PROJECT_DIR/.kubeconfig"}),
-    );
+    if d.publish.is_none() {
+        job.insert(
+            "variables".into(),
+            json!({"KUBECONFIG": "$CI_PROJECT_DIR/.kubeconfig"}),
+        );
+    }
     job.insert("rules".into(), Value::Array(rules(d)));
-    job.insert("script".into(), Value::Array(script(p, d)));
+    let script = match &d.publish {
+        Some(branch) => vec![json!(super::super::gitops_publish(
+            p,
+            d,
+            branch,
+            "$CI_COMMIT_SHA",
+            PUSH_REMOTE
+        ))],
+        None => script(p, d),
+    };
+    job.insert("script".into(), Value::Array(script));
+    if d.release && d.publish.is_some() {
+        let mut s = job["script"].as_array().cloned().unwrap_or_default();
+        s.push(json!(RELEASE));
+        job.insert("script".into(), Value::Array(s));
+    }
     if let Some(slack) = &p.slack {
         job.insert("after_script".into(), json!([slack_command(p, d, slack)]));
     }
     Value::Object(job)
 }
+
+/// The image publishing a release for a GitOps tool.
+const PUBLISH_IMAGE: &str = "buildpack-deps:bookworm-scm";
+
+/// Where a release is published: the project, with a token that may push (the job's own may
+/// not), and `ci.skip` so the push starts no pipeline.
+const PUSH_REMOTE: &str = "-o ci.skip \"${CI_SERVER_PROTOCOL}://stowage:${STOWAGE_PUSH_TOKEN}@${CI_SERVER_HOST}:${CI_SERVER_PORT}/${CI_PROJECT_PATH}.git\"";
+
+/// A GitLab release of the tag being deployed.
+const RELEASE: &str = "if [ -n \"${CI_COMMIT_TAG:-}\" ]; then release-cli create --tag-name \"$CI_COMMIT_TAG\" --description \"Release $CI_COMMIT_TAG\" || echo \"release-cli not available: skipping the release\"; fi";
 
 /// The image deploys and rollbacks run in: kubectl, Helm and curl at the cluster's version.
 pub(super) fn image(p: &PipelineIr) -> Value {
@@ -127,9 +158,7 @@ fn script(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
     script.push(json!(deploy));
     script.extend(verify(d));
     if d.release {
-        script.push(json!(
-            "if [ -n \"${CI_COMMIT_TAG:-}\" ]; then release-cli create --tag-name \"$CI_COMMIT_TAG\" --description \"Release $CI_COMMIT_TAG\" || echo \"release-cli not available: skipping the release\"; fi"
-        ));
+        script.push(json!(RELEASE));
     }
     script
 }

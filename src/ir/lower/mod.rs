@@ -109,6 +109,7 @@ pub(super) fn lower(
             .find_map(|w| w.image.as_ref()?.tag.as_ref().map(|t| t.v.clone()))
             .unwrap_or_else(|| "0.1.0".to_string()),
         pipeline: None,
+        gitops: Vec::new(),
         base,
         environments,
     };

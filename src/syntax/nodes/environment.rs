@@ -3,6 +3,7 @@
 use super::account::ACCOUNT;
 use super::analysis::ANALYSIS;
 use super::config::CONFIG;
+use super::gitops::{GITOPS, Gitops};
 use super::ingress::INGRESS;
 use super::meta::{LABELS, WAIVE, Waiver};
 use super::object::{MANIFEST, OBJECT};
@@ -37,6 +38,7 @@ pub static ENVIRONMENT: Kind = Kind {
         &WAIVE,
         &HOSTS,
         &TLS_ISSUER,
+        &GITOPS,
         &SERVICE,
         &WORKER,
         &STATEFUL,
@@ -132,6 +134,7 @@ pub(crate) struct EnvSettings {
     pub waivers: Vec<Waiver>,
     pub hosts: Vec<HostMove>,
     pub tls_issuer: Option<S<String>>,
+    pub gitops: Option<Gitops>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -144,6 +147,8 @@ pub struct Environment {
     pub labels: Vec<(S<String>, S<String>)>,
     /// Policy rules and scanner checks waived for every object of the environment.
     pub waivers: Vec<Waiver>,
+    /// Delivered by Argo CD or Flux instead of applied from CI.
+    pub gitops: Option<Gitops>,
     /// The items as deployed in this environment: base merged with the overrides.
     pub items: Items,
 }
@@ -158,6 +163,7 @@ impl EnvSettings {
             prefix: self.prefix,
             labels: self.labels,
             waivers: self.waivers,
+            gitops: self.gitops,
             items,
         }
     }
@@ -174,6 +180,7 @@ impl Decoder<'_> {
         let mut waivers = Vec::new();
         let mut hosts = Vec::new();
         let mut tls_issuer = None;
+        let mut gitops = None;
         for c in &node.children {
             match c.name.as_str() {
                 "policy" => policy = self.keyword_arg(c, &POLICY).or(policy),
@@ -183,6 +190,7 @@ impl Decoder<'_> {
                 "waive" => waivers.extend(self.waiver(c)),
                 "hosts" => hosts.extend(self.host_move(c)),
                 "tls-issuer" => tls_issuer = self.str_arg(c, &TLS_ISSUER),
+                "gitops" => gitops = self.gitops(c),
                 _ => {}
             }
         }
@@ -196,6 +204,7 @@ impl Decoder<'_> {
             waivers,
             hosts,
             tls_issuer,
+            gitops,
         })
     }
 

@@ -12,6 +12,7 @@ pub mod defaults;
 pub mod env;
 pub mod environment;
 pub mod exposure;
+pub mod gitops;
 pub mod image;
 pub mod include;
 pub mod ingress;

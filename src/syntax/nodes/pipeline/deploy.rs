@@ -77,7 +77,8 @@ pub struct Deploy {
     pub after: Option<S<String>>,
     pub approval: Option<S<bool>>,
     pub method: Option<S<DeployMethod>>,
-    pub credentials: S<String>,
+    /// Required unless a GitOps tool delivers the environment (checked with the environment).
+    pub credentials: Option<S<String>>,
     pub timeout: Option<S<String>>,
     pub smoke: Option<S<String>>,
     pub before: Option<S<String>>,
@@ -91,15 +92,6 @@ impl Decoder<'_> {
         self.shape(c, &DEPLOY);
         let env = self.name_arg(c, "a deploy")?;
         let on = self.triggers(c, &env);
-        let Some(credentials) = self.prop_str(c, "credentials") else {
-            if c.prop("credentials").is_none() {
-                self.err(
-                    Diagnostic::error(&code::syntax::MISSING_PROPERTY, format!("deploy `{}` has no cluster credentials", env.v), c.name_span, "no credentials=")
-                        .with_help(format!("name the CI secret holding a base64 kubeconfig: credentials=\"{}_KUBECONFIG\"", env.v.to_ascii_uppercase().replace('-', "_"))),
-                );
-            }
-            return None;
-        };
         Some(Deploy {
             env,
             span: c.name_span,
@@ -107,7 +99,7 @@ impl Decoder<'_> {
             after: self.prop_str(c, "after"),
             approval: self.prop_bool(c, "approval"),
             method: self.prop_keyword(c, "method"),
-            credentials,
+            credentials: self.prop_str(c, "credentials"),
             timeout: self.prop_str(c, "timeout"),
             smoke: self.prop_str(c, "smoke"),
             before: self.prop_str(c, "before"),

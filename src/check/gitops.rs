@@ -94,6 +94,21 @@ fn environment(spec: &Spec, e: &Environment, g: &Gitops, diags: &mut Diagnostics
         ));
     }
     tool_properties(g, diags);
+    if let Some(p) = &g.project {
+        plain_value(diags, p, "Argo CD project", "");
+    }
+    // Argo CD marks what it applies with the Application's name as a label value.
+    let name = format!("{}-{}", spec.app.name.v, e.name.v);
+    if g.clusters.is_empty()
+        && let Err(why) = dns_label(&name)
+    {
+        diags.push(env_error(
+            g.span,
+            format!("the tool's objects would be named `{name}`: {why}"),
+            "not a name",
+            "shorten the app's or the environment's name",
+        ));
+    }
     let published = spec
         .pipeline
         .iter()

@@ -32,7 +32,7 @@ pipeline {
     job "lint" { run "lint" "test \"$FAIL\" != lint"; }
     job "sbom" stage="build" { run "sbom" "test \"$FAIL\" != sbom"; }
     deploy "staging" on="branch:main" credentials="STAGING_KUBECONFIG" url="https://staging.example.com"
-    job "e2e" after="staging" {
+    job "e2e" after="staging" environment="staging" {
         run "e2e" "test \"$FAIL\" != e2e && test \"$DEPLOY_URL\" = https://staging.example.com"
     }
     deploy "production" on="branch:main" after="staging" credentials="PROD_KUBECONFIG"

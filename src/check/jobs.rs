@@ -27,7 +27,7 @@ fn rank(j: &Job) -> Rank<'_> {
     }
 }
 
-pub fn check(p: &Pipeline, diags: &mut Diagnostics) {
+pub fn check(spec: &Spec, p: &Pipeline, diags: &mut Diagnostics) {
     let gitlab = p.platforms.iter().any(|x| x.v == Platform::Gitlab);
     for t in &p.tests {
         body(&t.body, t.span, gitlab, diags);
@@ -35,6 +35,7 @@ pub fn check(p: &Pipeline, diags: &mut Diagnostics) {
     for j in &p.jobs {
         body(&j.body, j.span, gitlab, diags);
         placement(p, j, diags);
+        environment(spec, j, diags);
         monitor(j, diags);
     }
     let ranks = ids(p, diags);
@@ -161,6 +162,21 @@ fn placement(p: &Pipeline, j: &Job, diags: &mut Diagnostics) {
                 ));
             }
         }
+    }
+}
+
+/// A job's CI environment is one of the spec's.
+fn environment(spec: &Spec, j: &Job, diags: &mut Diagnostics) {
+    let Some(e) = &j.environment else { return };
+    let envs = spec.environments.iter().map(|x| x.name.as_str());
+    if !spec.environments.iter().any(|x| x.name.v == e.v) {
+        diags.push(unknown(
+            &code::reference::ENVIRONMENT,
+            "environment",
+            &e.v,
+            e.span,
+            envs,
+        ));
     }
 }
 

@@ -66,7 +66,7 @@ pub fn check(spec: &Spec, diags: &mut Diagnostics) {
     if let Some(b) = &p.build {
         build(spec, b, diags);
     }
-    super::jobs::check(p, diags);
+    super::jobs::check(spec, p, diags);
 }
 
 /// Each deploy once, of a declared environment; the deploys by name.

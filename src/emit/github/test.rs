@@ -22,10 +22,16 @@ pub(super) fn job(p: &PipelineIr, j: &JobIr, gate: &[String]) -> Value {
     if let Some(image) = &j.image {
         job.insert("container".into(), json!({"image": image}));
     }
-    if j.when == When::Manual {
+    match (&j.environment, j.when) {
+        (Some(env), _) => {
+            job.insert("environment".into(), json!({"name": env}));
+        }
         // GitHub has no manual jobs: the job waits on an environment of its own, whose
         // required reviewers start it.
-        job.insert("environment".into(), json!(j.id));
+        (None, When::Manual) => {
+            job.insert("environment".into(), json!(j.id));
+        }
+        (None, _) => {}
     }
     job.insert("permissions".into(), json!({"contents": "read"}));
     let env = env(j);

@@ -30,6 +30,13 @@ pub(super) fn job(p: &PipelineIr, j: &JobIr) -> Value {
         // job-level manual job fail, and what needs it go on, unless told otherwise).
         job.insert("allow_failure".into(), json!(!j.gate));
     }
+    if let Some(env) = &j.environment {
+        // Its variables and protection, without counting as a deployment.
+        job.insert(
+            "environment".into(),
+            json!({"name": env, "action": "verify"}),
+        );
+    }
     if !j.services.is_empty() {
         job.insert("services".into(), Value::Array(services(j)));
     }

@@ -27,6 +27,8 @@ pub struct JobIr {
     pub when: When,
     /// Whether the jobs of the next phase wait for it.
     pub gate: bool,
+    /// The CI environment it runs in, for that environment's secrets and rules.
+    pub environment: Option<String>,
     /// Other jobs it waits for, by id.
     pub needs: Vec<String>,
     /// The container image it runs in, when the spec names one.
@@ -132,6 +134,7 @@ pub(super) fn lower(p: &Pipeline, deploys: &[DeployIr]) -> Vec<JobIr> {
         };
         j.gate = j.phase != Phase::End && u.gate.as_ref().is_none_or(|g| g.v);
         j.needs = u.needs.iter().map(|n| n.v.clone()).collect();
+        j.environment = u.environment.as_ref().map(|e| e.v.clone());
         j.url = j
             .after()
             .and_then(|env| deploys.iter().find(|d| d.env == env))
@@ -157,6 +160,7 @@ fn body(id: String, title: String, b: &JobBody) -> JobIr {
         phase: Phase::Test,
         when: When::OnSuccess,
         gate: true,
+        environment: None,
         needs: Vec::new(),
         image: b.image.as_ref().map(|i| i.v.clone()),
         setup: b

@@ -55,6 +55,11 @@ pub static JOB: Kind = Kind {
             "on-success (default), manual, on-failure or always",
         ),
         prop(
+            "environment",
+            Type::String,
+            "the CI environment whose secrets and protection rules the job takes",
+        ),
+        prop(
             "gate",
             Type::Bool,
             "whether what comes next waits for it (default #true)",
@@ -116,6 +121,8 @@ pub struct Job {
     pub after: Option<S<String>>,
     pub when: Option<S<JobWhen>>,
     pub gate: Option<S<bool>>,
+    /// The CI environment (GitHub environment, GitLab environment) the job runs in.
+    pub environment: Option<S<String>>,
     pub window: Option<S<String>>,
     pub every: Option<S<String>>,
     pub rollback: Option<S<bool>>,
@@ -140,6 +147,7 @@ impl Decoder<'_> {
             after: self.prop_str(node, "after"),
             when: self.prop_keyword(node, "when"),
             gate: self.prop_bool(node, "gate"),
+            environment: self.prop_str(node, "environment"),
             window: self.prop_str(node, "window"),
             every: self.prop_str(node, "every"),
             rollback: self.prop_bool(node, "rollback"),

@@ -269,3 +269,14 @@ fn the_tools_look_where_the_overlays_are() {
     assert_eq!(path, "apps/shop/deploy/kustomize/overlays/preview");
     assert!(dir.path().join(path).join("kustomization.yaml").is_file());
 }
+
+/// The pipelines publishing releases pass the platforms' checkers.
+#[test]
+fn pipelines_that_publish_releases_pass_the_platforms_linters() {
+    let dir = build("");
+    let checked = lint_pipelines(dir.path());
+    assert!(
+        checked == 2 || tool("actionlint").is_none(),
+        "{checked} files checked"
+    );
+}

@@ -317,3 +317,53 @@ pub fn dangling_references(objects: &[Value]) -> Vec<String> {
 fn spec_or(v: &Value) -> &str {
     v.as_str().unwrap_or_default()
 }
+
+/// The CI files in `dir` pass the platforms' own checkers: actionlint for the GitHub
+/// workflows, `gitlab-ci-local --preview` and GitLab's JSON schema for `.gitlab-ci.yml`.
+/// Returns how many files were checked (none without the tools, outside CI).
+pub fn lint_pipelines(dir: &Path) -> usize {
+    let (Some(actionlint), Some(gcl), Some(schema)) = (
+        tool("actionlint"),
+        tool("gitlab-ci-local"),
+        tool("check-jsonschema"),
+    ) else {
+        return 0;
+    };
+    let mut checked = 0;
+    let workflows = dir.join(".github/workflows");
+    for e in std::fs::read_dir(&workflows).into_iter().flatten() {
+        let path = e.unwrap().path();
+        let o = run(Command::new(&actionlint).arg(&path));
+        assert!(
+            o.status.success(),
+            "actionlint {}:\n{}",
+            path.display(),
+            text(&o.stdout)
+        );
+        checked += 1;
+    }
+    let gitlab = dir.join(".gitlab-ci.yml");
+    if gitlab.is_file() {
+        // gitlab-ci-local writes state next to the file: run it on a copy.
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::copy(&gitlab, tmp.path().join(".gitlab-ci.yml")).unwrap();
+        let o = run(Command::new(&gcl).arg("--preview").current_dir(tmp.path()));
+        assert!(
+            o.status.success(),
+            "gitlab-ci-local --preview:\n{}{}",
+            text(&o.stdout),
+            text(&o.stderr)
+        );
+        let o = run(Command::new(&schema)
+            .args(["--builtin-schema", "vendor.gitlab-ci"])
+            .arg(&gitlab));
+        assert!(
+            o.status.success(),
+            "GitLab schema:\n{}{}",
+            text(&o.stdout),
+            text(&o.stderr)
+        );
+        checked += 1;
+    }
+    checked
+}

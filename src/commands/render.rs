@@ -1,16 +1,23 @@
 //! `stowage render`: the fully resolved objects of one environment.
 
-use super::{generate, out_dir};
+use super::{out_dir, report};
 use crate::{Cli, RenderFormat};
 use std::path::Path;
 use std::process::ExitCode;
+use stowage::compile;
 
+/// The checked spec's objects of one environment: no output is generated for it.
 pub fn render(cli: &Cli, spec: &Path, env: &str, format: RenderFormat) -> Result<ExitCode, String> {
-    let (_, generated) = match generate(cli, spec, &out_dir(spec, &None)) {
-        Ok(g) => g,
-        Err(stop) => return stop,
+    let source = compile::read_source(spec).map_err(|e| e.to_string())?;
+    let checked = compile::check(&source);
+    if report::report(cli, &source, &checked.sources, &checked.diagnostics) {
+        return Ok(ExitCode::from(1));
+    }
+    let Some(mut ir) = checked.ir else {
+        return Ok(ExitCode::from(1));
     };
-    let environments = &generated.ir.environments;
+    ir.set_spec_file(&compile::relative_path(&out_dir(spec, &None), &source.path));
+    let environments = &ir.environments;
     let Some(e) = environments.iter().find(|e| e.name == env) else {
         let names: Vec<&str> = environments.iter().map(|e| e.name.as_str()).collect();
         return Err(format!(
@@ -25,7 +32,7 @@ pub fn render(cli: &Cli, spec: &Path, env: &str, format: RenderFormat) -> Result
             serde_json::to_string_pretty(&objects).expect("objects serialize") + "\n"
         }
         RenderFormat::Yaml => stowage::emit::yaml::documents(
-            &stowage::emit::header(&generated.ir.spec_file),
+            &stowage::emit::header(&ir.spec_file),
             &objects,
         ),
     };

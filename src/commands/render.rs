@@ -31,10 +31,9 @@ pub fn render(cli: &Cli, spec: &Path, env: &str, format: RenderFormat) -> Result
         RenderFormat::Json => {
             serde_json::to_string_pretty(&objects).expect("objects serialize") + "\n"
         }
-        RenderFormat::Yaml => stowage::emit::yaml::documents(
-            &stowage::emit::header(&ir.spec_file),
-            &objects,
-        ),
+        RenderFormat::Yaml => {
+            stowage::emit::yaml::documents(&stowage::emit::header(&ir.spec_file), &objects)
+        }
     };
     print!("{text}");
     Ok(ExitCode::SUCCESS)

@@ -65,7 +65,6 @@ def generate(n: int) -> str:
     startup http="/health" port="http" period=5 failures=30
     security user=1000 group=1000
     volume "tmp" mount="/tmp" empty-dir=#true size="1Gi"
-    replicas 2
     autoscale min=2 max=10 cpu=70 memory=80
     rollout max-surge=1 max-unavailable=0
     annotations "prometheus.io/scrape"="true" "prometheus.io/port"="9090"
@@ -90,7 +89,6 @@ def generate(n: int) -> str:
     readiness http="/ready" port="metrics"
     security user=1000 group=1000
     volume "scratch" mount="/tmp" empty-dir=#true size="5Gi"
-    replicas 2
     autoscale min=2 max=8 cpu=75
     reach "db-{g:03}:pg" "{svc(g % n)}:http"
     egress "0.0.0.0/0" port=443
@@ -156,12 +154,11 @@ def generate(n: int) -> str:
       '    prefix "dev-"\n    labels stage="dev"\n')
     for i in range(n):
         w(f'    service "{svc(i)}" {{\n        image tag="1.{i % 10}.{i % 7}-rc.1"\n'
-          f'        replicas 1\n        autoscale min=1 max=2 cpu=70 memory=80\n'
+          f'        autoscale min=1 max=2 cpu=70 memory=80\n'
           f'        env {{\n            NODE_ENV "development"\n            DEBUG "true"\n'
           f'        }}\n    }}\n')
     for g in range(groups):
-        w(f'    worker "worker-{g:03}" {{\n        replicas 1\n'
-          f'        autoscale min=1 max=2 cpu=75\n    }}\n')
+        w(f'    worker "worker-{g:03}" {{\n        autoscale min=1 max=2 cpu=75\n    }}\n')
     for k, members in enumerate(ingresses):
         w(f'    ingress "edge-{k:03}" {{\n        tls issuer="letsencrypt-staging"\n')
         for i in members:
@@ -187,7 +184,7 @@ def generate(n: int) -> str:
     w('environment "production" {\n    policy "production"\n    labels stage="production"\n')
     for i in range(n):
         if i % 3 == 0:
-            w(f'    service "{svc(i)}" {{\n        replicas 3\n'
+            w(f'    service "{svc(i)}" {{\n'
               f'        resources {{\n            requests cpu="250m" memory="256Mi"\n'
               f'            limits cpu="1" memory="1Gi"\n        }}\n'
               f'        autoscale min=3 max=20 cpu=60 memory=75\n'

@@ -24,8 +24,13 @@ pub fn pipeline(text: &str) {
     if checked.diagnostics.has_errors() {
         return;
     }
-    let Some(generated) = stowage::compile::generate(&source, checked, Path::new(".")) else {
-        panic!("no IR and no error diagnostic");
+    let generated = match stowage::compile::generate(&source, checked, Path::new(".")) {
+        Ok(g) => g,
+        // Where the output goes can stop a build (a spec outside its repository): with an error.
+        Err(d) => {
+            assert!(d.has_errors(), "no output and no error diagnostic");
+            return;
+        }
     };
     let ir = &generated.ir;
     for env in &ir.environments {

@@ -90,6 +90,22 @@ pub fn check(source: &Source) -> Checked {
 /// [`check`], with the files its configs name read by `read` (given the path as written in the
 /// spec, relative to the spec's folder): `stowage diff` reads them from git.
 pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>) -> Checked {
+    check_lowering(source, read, None)
+}
+
+/// [`check`], lowering only the base and the environment `only` (when the spec has it): what
+/// `stowage render --env` needs. Lowering finds in that environment only.
+pub fn check_environment(source: &Source, only: &str) -> Checked {
+    let dir = source.path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let read = |p: &str| std::fs::read_to_string(dir.join(p)).map_err(|e| e.to_string());
+    check_lowering(source, &read, Some(only))
+}
+
+fn check_lowering(
+    source: &Source,
+    read: &dyn Fn(&str) -> Result<String, String>,
+    only: Option<&str>,
+) -> Checked {
     let name = source.path.file_name().map_or_else(
         || "stowage.kdl".into(),
         |n| n.to_string_lossy().into_owned(),
@@ -110,8 +126,13 @@ pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>
     let mut ir = None;
     let mut spec = spec;
     if !diagnostics.has_errors()
-        && let Some(s) = spec.take()
+        && let Some(mut s) = spec.take()
     {
+        if let Some(env) = only
+            && s.environments.iter().any(|e| e.name.v == env)
+        {
+            s.environments.retain(|e| e.name.v == env);
+        }
         let places = deployed::Places::of(&s);
         let (lowered, found) = crate::timings::phase("lower", || ir::lower(s, "", &files));
         diagnostics.extend(found);

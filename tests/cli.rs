@@ -424,6 +424,37 @@ fn render_prints_one_environment_sorted_by_kind_and_name() {
     );
 }
 
+/// `render --env` lowers only its environment: every example's every environment renders the
+/// objects the whole spec's lowering gives it.
+#[test]
+fn render_gives_what_the_whole_spec_gives_its_environment() {
+    for (name, spec) in examples() {
+        let source = stowage::compile::read_source(&spec).unwrap();
+        let ir = stowage::compile::check(&source)
+            .ir
+            .expect("the example compiles");
+        for env in &ir.environments {
+            let mut want = env.render();
+            stowage::ir::sort_objects(&mut want);
+            let o = run(stowage()
+                .args(["render", "--format", "json", "--env", &env.name, "-f"])
+                .arg(&spec));
+            assert!(
+                o.status.success(),
+                "{name} {}: {}",
+                env.name,
+                text(&o.stderr)
+            );
+            let got: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+            assert!(
+                got == want,
+                "{name} {}: render differs from the whole spec's lowering",
+                env.name
+            );
+        }
+    }
+}
+
 #[test]
 fn symlinks_out_of_the_output_folder_are_refused() {
     let dir = tempfile::tempdir().unwrap();

@@ -6,10 +6,11 @@ use std::path::Path;
 use std::process::ExitCode;
 use stowage::compile;
 
-/// The checked spec's objects of one environment: no output is generated for it.
+/// The checked spec's objects of one environment: only it is lowered, and no output is
+/// generated.
 pub fn render(cli: &Cli, spec: &Path, env: &str, format: RenderFormat) -> Result<ExitCode, String> {
     let source = compile::read_source(spec).map_err(|e| e.to_string())?;
-    let checked = compile::check(&source);
+    let checked = compile::check_environment(&source, env);
     if report::report(cli, &source, &checked.sources, &checked.diagnostics) {
         return Ok(ExitCode::from(1));
     }

@@ -290,27 +290,29 @@ pub fn generate(source: &Source, checked: Checked, out: &Path) -> Result<Generat
     })
 }
 
+/// `p` from the filesystem root, `.` and `..` resolved by name.
+fn absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `to` relative to the folder `from`, with '/' separators (both made absolute first).
 pub fn relative_path(from: &Path, to: &Path) -> String {
-    let abs = |p: &Path| {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        let mut out = PathBuf::new();
-        for c in p.components() {
-            match c {
-                Component::ParentDir => {
-                    out.pop();
-                }
-                Component::CurDir => {}
-                c => out.push(c),
-            }
-        }
-        out
-    };
-    let (from, to) = (abs(from), abs(to));
+    let (from, to) = (absolute(from), absolute(to));
     let common = from
         .components()
         .zip(to.components())

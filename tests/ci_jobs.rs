@@ -14,7 +14,7 @@ use common::*;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// Each job's command fails when `$FAIL` names it; the e2e test checks its environment's URL.
 const SPEC: &str = r#"
@@ -154,25 +154,6 @@ fn github(workflow: &Value, tool: &Path, fail: &str) -> Outcome {
             .get("monitor-rollback")
             .is_some_and(|r| r == "success"),
     }
-}
-
-fn ci_conditions(tool: &Path, request: &Value) -> Value {
-    let mut child = Command::new(tool)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
-    assert!(o.status.success(), "ci-conditions: {}", text(&o.stderr));
-    serde_json::from_slice(&o.stdout).unwrap()
 }
 
 /// A git repository holding the spec and its output, with a `kubectl` that records its calls.

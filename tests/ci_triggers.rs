@@ -13,7 +13,7 @@ mod common;
 use common::*;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use stowage::syntax::ast::Trigger;
 
 const BASE: &str = r#"
@@ -166,22 +166,7 @@ fn evaluate(
         "github": github.iter().map(|(e, c)| json!([e, c])).collect::<Vec<_>>(),
         "gitlab": gitlab.iter().map(|(r, v)| json!([r, v])).collect::<Vec<_>>(),
     });
-    let mut child = Command::new(tool)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
-    assert!(o.status.success(), "ci-conditions: {}", text(&o.stderr));
-    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let out = ci_conditions(tool, &request);
     let take = |k: &str| out[k].as_array().unwrap().clone();
     (take("github"), take("gitlab"))
 }

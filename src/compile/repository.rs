@@ -3,7 +3,7 @@
 
 use super::relative_path;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span, code};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// The spec's and the output folder's paths from the repository root, and what to warn about.
 pub(super) struct Place {
@@ -14,12 +14,10 @@ pub(super) struct Place {
 
 /// Place a spec with a pipeline (whose node is at `span`) and its output folder `out`.
 pub(super) fn place(spec: &Path, out: &Path, span: Span) -> Result<Place, Diagnostics> {
-    let out_abs = absolute(out);
-    let repository = out_abs.ancestors().find(|d| d.join(".git").exists());
-    let root = repository.map_or_else(|| out_abs.clone(), Path::to_path_buf);
+    let (root, in_repository) = root(out);
     let spec_path = relative_path(&root, spec);
     let outside = spec_path == ".." || spec_path.starts_with("../");
-    if outside && repository.is_some() {
+    if outside && in_repository {
         let mut diags = Diagnostics::new();
         diags.push(
             Diagnostic::error(
@@ -68,36 +66,21 @@ pub(super) fn place(spec: &Path, out: &Path, span: Span) -> Result<Place, Diagno
     })
 }
 
-/// The output folder from the root of the repository holding it (the root itself outside
-/// any): empty, or a path ending in `/`.
-pub(super) fn out_from_root(out: &Path) -> String {
-    let out_abs = absolute(out);
-    let root = out_abs
-        .ancestors()
-        .find(|d| d.join(".git").exists())
-        .map_or_else(|| out_abs.clone(), Path::to_path_buf);
-    match relative_path(&root, out).as_str() {
-        "" | "." => String::new(),
-        o => format!("{o}/"),
+/// The root of the repository holding the output folder (the git work tree), or the output
+/// folder itself outside any; and whether there is a repository.
+fn root(out: &Path) -> (PathBuf, bool) {
+    let out_abs = super::absolute(out);
+    match out_abs.ancestors().find(|d| d.join(".git").exists()) {
+        Some(r) => (r.to_path_buf(), true),
+        None => (out_abs, false),
     }
 }
 
-/// `p` from the filesystem root, `.` and `..` resolved by name.
-fn absolute(p: &Path) -> PathBuf {
-    let p = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(p)
-    };
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            c => out.push(c),
-        }
+/// The output folder from the root of the repository holding it (the root itself outside
+/// any): empty, or a path ending in `/`.
+pub(super) fn out_from_root(out: &Path) -> String {
+    match relative_path(&root(out).0, out).as_str() {
+        "" | "." => String::new(),
+        o => format!("{o}/"),
     }
-    out
 }

@@ -367,3 +367,24 @@ pub fn lint_pipelines(dir: &Path) -> usize {
     }
     checked
 }
+
+/// Evaluate CI conditions with the platforms' own implementations
+/// (`scripts/tools/ci-conditions.mjs`: the request and answer shapes are described there).
+pub fn ci_conditions(tool: &Path, request: &Value) -> Value {
+    use std::io::Write;
+    let mut child = Command::new(tool)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.to_string().as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "ci-conditions: {}", text(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}

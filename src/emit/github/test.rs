@@ -79,11 +79,8 @@ fn condition(j: &JobIr) -> Option<&'static str> {
 /// Its variables, and after a deploy the environment's name and URL.
 fn env(j: &JobIr) -> Map<String, Value> {
     let mut env = env_map(&j.env);
-    if let Some(after) = j.after() {
-        env.insert("DEPLOY_ENVIRONMENT".into(), json!(after));
-        if let Some(url) = &j.url {
-            env.insert("DEPLOY_URL".into(), json!(url));
-        }
+    for (k, v) in j.deploy_variables() {
+        env.insert(k.into(), json!(v));
     }
     env
 }

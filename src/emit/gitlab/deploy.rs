@@ -26,22 +26,7 @@ pub(super) fn job(p: &PipelineIr, d: &DeployIr, gate: &[String]) -> Value {
         );
     }
     job.insert("rules".into(), Value::Array(rules(d)));
-    let script = match &d.publish {
-        Some(branch) => vec![json!(super::super::gitops_publish(
-            p,
-            d,
-            branch,
-            "$CI_COMMIT_SHA",
-            PUSH_REMOTE
-        ))],
-        None => script(p, d),
-    };
-    job.insert("script".into(), Value::Array(script));
-    if d.release && d.publish.is_some() {
-        let mut s = job["script"].as_array().cloned().unwrap_or_default();
-        s.push(json!(RELEASE));
-        job.insert("script".into(), Value::Array(s));
-    }
+    job.insert("script".into(), Value::Array(script(p, d)));
     if let Some(slack) = &p.slack {
         job.insert("after_script".into(), json!([slack_command(p, d, slack)]));
     }
@@ -144,9 +129,28 @@ fn environment(d: &DeployIr) -> Value {
     Value::Object(environment)
 }
 
-/// The job's script: credentials, tools, the spec's `before`, the deploy, its verification
-/// and the release.
+/// The job's script: the deploy applied (or its release published for a GitOps tool), and the
+/// release.
 fn script(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
+    let mut script = match &d.publish {
+        Some(branch) => vec![json!(super::super::gitops_publish(
+            p,
+            d,
+            branch,
+            "$CI_COMMIT_SHA",
+            PUSH_REMOTE
+        ))],
+        None => apply_script(p, d),
+    };
+    if d.release {
+        script.push(json!(RELEASE));
+    }
+    script
+}
+
+/// The script of a deploy applied from the job: credentials, tools, the spec's `before`, the
+/// deploy and its verification.
+fn apply_script(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
     let mut script = tool_commands(d);
     if let Some(b) = &d.before {
         script.push(json!(b));
@@ -157,9 +161,6 @@ fn script(p: &PipelineIr, d: &DeployIr) -> Vec<Value> {
     };
     script.push(json!(deploy));
     script.extend(verify(d));
-    if d.release {
-        script.push(json!(RELEASE));
-    }
     script
 }
 

@@ -41,11 +41,9 @@ pub(super) fn job(p: &PipelineIr, j: &JobIr) -> Value {
         job.insert("services".into(), Value::Array(services(j)));
     }
     let mut vars = variables(&j.env, j);
-    if let Some(after) = j.after() {
-        vars.insert("DEPLOY_ENVIRONMENT".into(), json!(after));
-        if let Some(url) = &j.url {
-            vars.insert("DEPLOY_URL".into(), json!(url.replace('$', "$$")));
-        }
+    for (k, v) in j.deploy_variables() {
+        // GitLab expands `$` in variables: `$$` is a literal one.
+        vars.insert(k.into(), json!(v.replace('$', "$$")));
     }
     let caches = caches(j, lang, &mut vars);
     match caches.len() {

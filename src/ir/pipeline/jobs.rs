@@ -55,6 +55,19 @@ impl JobIr {
         format!("{}-rollback", self.id)
     }
 
+    /// The variables a job after a deploy gets: the environment's name and, when the deploy
+    /// has one, its URL.
+    pub fn deploy_variables(&self) -> Vec<(&'static str, &str)> {
+        let Some(env) = self.after() else {
+            return Vec::new();
+        };
+        let mut vars = vec![("DEPLOY_ENVIRONMENT", env)];
+        if let Some(url) = &self.url {
+            vars.push(("DEPLOY_URL", url.as_str()));
+        }
+        vars
+    }
+
     /// The environment whose deploy the job follows.
     pub fn after(&self) -> Option<&str> {
         match &self.phase {

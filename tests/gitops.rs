@@ -9,8 +9,6 @@ use common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use stowage::kubernetes::crd;
-use stowage::kubernetes::registry::Registry;
 
 const SPEC: &str = r#"
 app "shop" {
@@ -52,17 +50,6 @@ pipeline {
 }
 "#;
 
-fn registry() -> Registry {
-    let custom = ["argo-cd", "flux"]
-        .iter()
-        .flat_map(|p| std::fs::read_dir(root().join("schemas/crds").join(p)).unwrap())
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .flat_map(|f| crd::parse(&std::fs::read_to_string(f).unwrap()).unwrap())
-        .collect();
-    Registry::new(33, custom).unwrap()
-}
-
 /// `SPEC` built in a fresh git repository (under `sub/` when given), which is returned.
 fn build(sub: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -102,7 +89,7 @@ fn objects(dir: &Path) -> Vec<(String, Value)> {
 #[test]
 fn the_argo_cd_and_flux_objects_pass_the_projects_crds() {
     let dir = build("");
-    let r = registry();
+    let r = gitops_registry();
     let objects = objects(dir.path());
     let kinds: Vec<String> = objects
         .iter()

@@ -50,12 +50,24 @@ fn argocd(g: &GitopsIr) -> Value {
     let spec = |server: &str| {
         let mut sync = json!({"automated": {"prune": g.prune, "selfHeal": true}});
         sync["syncOptions"] = json!(["ApplyOutOfSyncOnly=true"]);
-        json!({
+        let mut spec = json!({
             "project": g.project,
-            "source": {"repoURL": g.repo, "targetRevision": g.revision, "path": g.path},
             "destination": {"server": server, "namespace": g.target_namespace},
             "syncPolicy": sync,
-        })
+        });
+        let source =
+            |path: String| json!({"repoURL": g.repo, "targetRevision": g.revision, "path": path});
+        // A tree in parts: a source per part, each built by itself.
+        if g.parts.is_empty() {
+            spec["source"] = source(g.path.clone());
+        } else {
+            spec["sources"] = g
+                .parts
+                .iter()
+                .map(|p| source(format!("{}/{p}", g.path)))
+                .collect();
+        }
+        spec
     };
     if g.clusters.is_empty() {
         return json!({
@@ -95,33 +107,54 @@ fn flux(g: &GitopsIr) -> Vec<Value> {
         "metadata": metadata(g, &g.name()),
         "spec": {"interval": g.interval, "url": g.repo, "ref": {"branch": g.revision}},
     });
-    let kustomization = |name: String, kubeconfig: Option<&str>| {
+    let kustomization = |name: &str, path: &str, after: Option<&str>, kubeconfig: Option<&str>| {
         let mut spec = json!({
             "interval": g.interval,
             "sourceRef": {"kind": "GitRepository", "name": g.name()},
-            "path": format!("./{}", g.path),
+            "path": format!("./{path}"),
             "prune": g.prune,
             "wait": true,
         });
+        if let Some(after) = after {
+            spec["dependsOn"] = json!([{"name": after}]);
+        }
         if let Some(secret) = kubeconfig {
             spec["kubeConfig"] = json!({"secretRef": {"name": secret}});
         }
         json!({
             "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
             "kind": "Kustomization",
-            "metadata": metadata(g, &name),
+            "metadata": metadata(g, name),
             "spec": spec,
         })
     };
-    let mut docs = vec![source];
-    if g.clusters.is_empty() {
-        docs.push(kustomization(g.name(), None));
+    let mut targets: Vec<(String, Option<&str>)> = g
+        .clusters
+        .iter()
+        .map(|(cluster, secret)| (format!("{}-{cluster}", g.name()), Some(secret.as_str())))
+        .collect();
+    if targets.is_empty() {
+        targets.push((g.name(), None));
     }
-    for (cluster, secret) in &g.clusters {
-        docs.push(kustomization(
-            format!("{}-{cluster}", g.name()),
-            Some(secret),
-        ));
+    let mut docs = vec![source];
+    for (name, kubeconfig) in &targets {
+        if g.parts.is_empty() {
+            docs.push(kustomization(name, &g.path, None, *kubeconfig));
+            continue;
+        }
+        // A tree in parts: a Kustomization per part, each applied after the one before.
+        let mut after: Option<String> = None;
+        for part in &g.parts {
+            let part_name = format!("{name}-{part}");
+            let path = format!("{}/{part}", g.path);
+            docs.push(kustomization(
+                &part_name,
+                &path,
+                after.as_deref(),
+                *kubeconfig,
+            ));
+            after = Some(part_name);
+        }
     }
     docs
 }

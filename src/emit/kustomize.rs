@@ -7,6 +7,7 @@
 //! overlay always renders to exactly the environment's objects.
 
 use super::{FileSet, header, yaml};
+use crate::ir::naming::Renamer;
 use crate::ir::{EnvIr, Ir, Object, kind_rank};
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
@@ -14,30 +15,26 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub const ROOT: &str = crate::layout::KUSTOMIZE_ROOT;
 
-/// The kustomize tree: the base, its kustomization, and an overlay per environment.
+/// The kustomize tree: the base, its kustomization, and an overlay per environment; for a
+/// large app, those of each part (`ir::parts`).
 pub fn emit(ir: &Ir) -> FileSet {
     let mut files = FileSet::new();
     let head = header(&ir.spec_file);
-    let base_files = group_files(&ir.base.objects);
-    for (file, objs) in &base_files {
-        files.insert(format!("{ROOT}/base/{file}"), yaml::documents(&head, objs));
+    let parts = Part::all(ir);
+    for part in &parts {
+        base(ir, part, &head, &mut files);
     }
-    let kustomization = json!({
-        "apiVersion": "kustomize.config.k8s.io/v1beta1",
-        "kind": "Kustomization",
-        "resources": base_files.keys().collect::<Vec<_>>(),
-    });
-    files.insert(
-        format!("{ROOT}/base/kustomization.yaml"),
-        yaml::documents(&head, &[kustomization]),
-    );
     // Overlays are independent of each other: built in parallel, merged in a fixed order.
-    let overlays: Vec<FileSet> = ir
+    let jobs: Vec<(&EnvIr, &Part)> = ir
         .environments
+        .iter()
+        .flat_map(|env| parts.iter().map(move |p| (env, p)))
+        .collect();
+    let overlays: Vec<FileSet> = jobs
         .par_iter()
-        .map(|env| {
+        .map(|(env, part)| {
             let mut files = FileSet::new();
-            overlay(ir, env, &head, &mut files);
+            overlay(ir, env, part, &head, &mut files);
             files
         })
         .collect();
@@ -47,13 +44,80 @@ pub fn emit(ir: &Ir) -> FileSet {
     files
 }
 
+/// One kustomization of each configuration: the whole tree, or one of its parts.
+struct Part<'a> {
+    /// The part's folder and its index among the parts (None: the tree is written whole).
+    name: Option<(usize, &'a str)>,
+}
+
+impl<'a> Part<'a> {
+    fn all(ir: &'a Ir) -> Vec<Part<'a>> {
+        if !ir.parts.is_split() {
+            return vec![Part { name: None }];
+        }
+        (ir.parts.names.iter().map(String::as_str).enumerate())
+            .map(|p| Part { name: Some(p) })
+            .collect()
+    }
+
+    /// Whether an object belongs to this part.
+    fn holds(&self, ir: &Ir, o: &Object) -> bool {
+        self.name.is_none_or(|(i, _)| ir.parts.of(&o.group) == i)
+    }
+
+    /// The folder of this part of a configuration's folder `dir`.
+    fn dir(&self, dir: &str) -> String {
+        match self.name {
+            Some((_, name)) => format!("{dir}/{name}"),
+            None => dir.to_string(),
+        }
+    }
+
+    /// The base folder, from an overlay's.
+    fn base_from_overlay(&self) -> String {
+        match self.name {
+            Some((_, name)) => format!("../../../base/{name}"),
+            None => "../../base".to_string(),
+        }
+    }
+}
+
+/// The base's objects of a part, a file per group, and their kustomization.
+fn base(ir: &Ir, part: &Part, head: &str, files: &mut FileSet) {
+    let objects: Vec<&Object> = ir
+        .base
+        .objects
+        .iter()
+        .filter(|o| part.holds(ir, o))
+        .collect();
+    if objects.is_empty() && part.name.is_some() {
+        return;
+    }
+    let dir = part.dir(&format!("{ROOT}/base"));
+    let base_files = group_files(objects);
+    for (file, objs) in &base_files {
+        files.insert(format!("{dir}/{file}"), yaml::documents(head, objs));
+    }
+    let kustomization = json!({
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "resources": base_files.keys().collect::<Vec<_>>(),
+    });
+    files.insert(
+        format!("{dir}/kustomization.yaml"),
+        yaml::documents(head, &[kustomization]),
+    );
+}
+
 /// The file of a group of objects.
 fn file_name(group: &str) -> String {
     format!("{group}.yaml")
 }
 
 /// Objects grouped into files, each file's objects in creation order.
-fn group_files(objects: &[Object]) -> BTreeMap<String, Vec<&Value>> {
+fn group_files<'a>(
+    objects: impl IntoIterator<Item = &'a Object>,
+) -> BTreeMap<String, Vec<&'a Value>> {
     let mut files: BTreeMap<String, Vec<&Object>> = BTreeMap::new();
     for o in objects {
         files.entry(file_name(&o.group)).or_default().push(o);
@@ -122,16 +186,27 @@ type Id = (String, String);
 /// Objects by identity.
 type ById<'a> = BTreeMap<Id, &'a Object>;
 
-/// The files of one environment's overlay: its kustomization, added resources and patches.
-fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
-    let dir = format!("{ROOT}/overlays/{}", env.name);
-    let base: ById = ir.base.objects.iter().map(|o| (o.id(), o)).collect();
-    let target = target_objects(ir, env);
+/// The files of one environment's overlay (of one part): its kustomization, added resources
+/// and patches.
+fn overlay(ir: &Ir, env: &EnvIr, part: &Part, head: &str, files: &mut FileSet) {
+    let dir = part.dir(&format!("{ROOT}/overlays/{}", env.name));
+    let base: ById = (ir.base.objects.iter())
+        .filter(|o| part.holds(ir, o))
+        .map(|o| (o.id(), o))
+        .collect();
+    let renamed = prefixed_across_parts(ir, env, part);
+    let target = match &renamed {
+        Some(objects) => target_objects(ir, objects),
+        None => target_objects(ir, env.objects.iter().filter(|o| part.holds(ir, o))),
+    };
     let (images, image_entries) = image_overrides(&base, &target);
     let (replicas, replica_entries) = replica_overrides(&base, &target);
     let (patches, added) = patches(&base, &target, env, &images, &replicas);
 
-    let mut resources = vec![Value::String("../../base".into())];
+    let mut resources = Vec::new();
+    if !base.is_empty() || part.name.is_none() {
+        resources.push(Value::String(part.base_from_overlay()));
+    }
     for (file, objs) in group_files(&added) {
         resources.push(Value::String(format!("resources/{file}")));
         files.insert(
@@ -145,7 +220,15 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
             yaml::documents(head, std::slice::from_ref(p)),
         );
     }
-    let mut k = kustomization(env, resources, image_entries, replica_entries, &patches);
+    let renames_namespace = env.namespace != ir.base.namespace;
+    let mut k = kustomization(
+        env,
+        renames_namespace,
+        resources,
+        image_entries,
+        replica_entries,
+        &patches,
+    );
     if let Some(c) = super::references::configuration(env) {
         files.insert(
             format!("{dir}/{}", super::references::FILE),
@@ -159,11 +242,36 @@ fn overlay(ir: &Ir, env: &EnvIr, head: &str, files: &mut FileSet) {
     );
 }
 
+/// A part's objects of an environment with a name prefix, their references to the other
+/// parts' objects prefixed: `namePrefix` renames references only to objects of the same
+/// kustomization, so the overlay patches in the others' deployed names. None when the tree
+/// is whole or the environment has no prefix.
+fn prefixed_across_parts(ir: &Ir, env: &EnvIr, part: &Part) -> Option<Vec<Object>> {
+    if part.name.is_none() || env.prefix.is_empty() {
+        return None;
+    }
+    let (here, elsewhere): (Vec<&Object>, Vec<&Object>) =
+        env.objects.iter().partition(|o| part.holds(ir, o));
+    let renamer = Renamer::new(elsewhere.iter().map(|o| o.id()).collect(), &env.prefix);
+    let renamed = here
+        .into_iter()
+        .map(|o| {
+            let mut value = o.value.clone();
+            renamer.references(o.kind(), &mut value);
+            Object {
+                group: o.group.clone(),
+                value,
+            }
+        })
+        .collect();
+    Some(renamed)
+}
+
 /// The environment's objects by identity, its Namespace under the base's name (the overlay's
 /// `namespace` renames it).
-fn target_objects<'a>(ir: &Ir, env: &'a EnvIr) -> ById<'a> {
-    env.objects
-        .iter()
+fn target_objects<'a>(ir: &Ir, objects: impl IntoIterator<Item = &'a Object>) -> ById<'a> {
+    objects
+        .into_iter()
         .map(|o| {
             let id = if o.kind() == "Namespace" {
                 ("Namespace".to_string(), ir.base.namespace.clone())
@@ -347,6 +455,7 @@ fn delete_patch(b: &Object) -> Value {
 /// and patches.
 fn kustomization(
     env: &EnvIr,
+    renames_namespace: bool,
     resources: Vec<Value>,
     images: Vec<Value>,
     replicas: Vec<Value>,
@@ -358,7 +467,10 @@ fn kustomization(
         json!("kustomize.config.k8s.io/v1beta1"),
     );
     k.insert("kind".into(), json!("Kustomization"));
-    k.insert("namespace".into(), json!(env.namespace));
+    // The base's objects already carry its namespace: no transformer to say it again.
+    if renames_namespace {
+        k.insert("namespace".into(), json!(env.namespace));
+    }
     if !env.prefix.is_empty() {
         k.insert("namePrefix".into(), json!(env.prefix));
     }

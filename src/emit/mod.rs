@@ -48,29 +48,40 @@ fn kustomize_release(p: &PipelineIr, d: &DeployIr, sha: &str) -> String {
         s.push_str(&c);
         s.push('\n');
     }
-    s.push_str("kubectl apply -k \"$dir\"\n");
+    if d.parts.is_empty() {
+        s.push_str("kubectl apply -k \"$dir\"\n");
+    } else {
+        s.push_str("for part in $parts; do kubectl apply -k \"$dir/$part\"; done\n");
+    }
     s
 }
 
 /// The lines writing `$dir/kustomization.yaml`: the environment's overlay with the built images
-/// tagged by the commit.
+/// tagged by the commit; for a tree written in parts, `$dir/PART/kustomization.yaml` for each
+/// of `$parts`.
 fn release_kustomization(p: &PipelineIr, d: &DeployIr, sha: &str) -> String {
-    let mut s = format!(
-        "dir={}\nmkdir -p \"$dir\"\n{{\n  echo \"resources: [../overlays/{env}]\"\n",
-        shell_word(&format!("{}deploy/kustomize/.release-{}", p.out, d.env)),
-        env = d.env
-    );
+    let dir = shell_word(&format!("{}deploy/kustomize/.release-{}", p.out, d.env));
+    let mut images = String::new();
     if !p.images.is_empty() {
-        s.push_str("  echo \"images:\"\n");
+        images.push_str("  echo \"images:\"\n");
         for i in &p.images {
-            s.push_str(&format!(
+            images.push_str(&format!(
                 "  echo \"  - {{name: {}, newTag: {sha}}}\"\n",
                 i.repository
             ));
         }
     }
-    s.push_str("} > \"$dir/kustomization.yaml\"\n");
-    s
+    if d.parts.is_empty() {
+        return format!(
+            "dir={dir}\nmkdir -p \"$dir\"\n{{\n  echo \"resources: [../overlays/{env}]\"\n{images}}} > \"$dir/kustomization.yaml\"\n",
+            env = d.env
+        );
+    }
+    format!(
+        "dir={dir}\nparts=\"{parts}\"\nfor part in $parts; do\nmkdir -p \"$dir/$part\"\n{{\n  echo \"resources: [../../overlays/{env}/$part]\"\n{images}}} > \"$dir/$part/kustomization.yaml\"\ndone\n",
+        parts = d.parts.join(" "),
+        env = d.env
+    )
 }
 
 /// The CI script publishing an environment's release for the GitOps tool that delivers it:
@@ -79,7 +90,7 @@ fn release_kustomization(p: &PipelineIr, d: &DeployIr, sha: &str) -> String {
 fn gitops_publish(p: &PipelineIr, d: &DeployIr, branch: &str, sha: &str, remote: &str) -> String {
     let mut s = release_kustomization(p, d, sha);
     s.push_str(&format!(
-        "git config user.name stowage\ngit config user.email stowage@users.noreply.localhost\ngit checkout --quiet -B {branch}\ngit add --force \"$dir/kustomization.yaml\"\ngit commit --quiet --allow-empty -m \"stowage: release {env} at {sha}\"\ngit push --force {remote} HEAD:refs/heads/{branch}\n",
+        "git config user.name stowage\ngit config user.email stowage@users.noreply.localhost\ngit checkout --quiet -B {branch}\ngit add --force \"$dir\"\ngit commit --quiet --allow-empty -m \"stowage: release {env} at {sha}\"\ngit push --force {remote} HEAD:refs/heads/{branch}\n",
         branch = shell_word(branch),
         env = d.env,
     ));

@@ -33,6 +33,9 @@ pub struct GitopsIr {
     pub prune: bool,
     /// (name, API server URL for Argo CD or kubeconfig Secret for Flux).
     pub clusters: Vec<(String, String)>,
+    /// The kustomize tree's parts, under `path`, in the order they are applied (empty when
+    /// it is written whole).
+    pub parts: Vec<String>,
 }
 
 impl GitopsIr {
@@ -54,7 +57,11 @@ impl GitopsIr {
 }
 
 /// The GitOps delivery of every environment that has one.
-pub(super) fn lower(spec: &Spec, namespaces: &[(String, String)]) -> Vec<GitopsIr> {
+pub(super) fn lower(
+    spec: &Spec,
+    namespaces: &[(String, String)],
+    parts: &super::parts::Parts,
+) -> Vec<GitopsIr> {
     let deployed: Vec<&str> = spec
         .pipeline
         .iter()
@@ -107,6 +114,7 @@ pub(super) fn lower(spec: &Spec, namespaces: &[(String, String)]) -> Vec<GitopsI
                         )
                     })
                     .collect(),
+                parts: parts.names.clone(),
             };
             ir.place("");
             Some(ir)

@@ -11,6 +11,7 @@ pub mod kinds;
 mod lower;
 pub mod naming;
 mod network;
+pub mod parts;
 pub mod pipeline;
 pub mod policy;
 mod scope;
@@ -67,6 +68,8 @@ pub struct Ir {
     pub pipeline: Option<pipeline::PipelineIr>,
     /// Environments Argo CD or Flux deliver.
     pub gitops: Vec<gitops::GitopsIr>,
+    /// The parts the kustomize tree is written in (none for most apps).
+    pub parts: parts::Parts,
 }
 
 impl Ir {
@@ -121,13 +124,14 @@ pub fn lower(
     }
     let spec = &spec;
     let (mut ir, diags) = lower::lower(spec, spec_file, files);
-    ir.pipeline = pipeline::lower(spec, spec_file, &ir.kubernetes, &ir.environments);
+    ir.parts = parts::split(&ir.base, &ir.environments);
+    ir.pipeline = pipeline::lower(spec, spec_file, &ir.kubernetes, &ir.environments, &ir.parts);
     let namespaces: Vec<(String, String)> = ir
         .environments
         .iter()
         .map(|e| (e.name.clone(), e.namespace.clone()))
         .collect();
-    ir.gitops = gitops::lower(spec, &namespaces);
+    ir.gitops = gitops::lower(spec, &namespaces, &ir.parts);
     (ir, diags)
 }
 

@@ -214,13 +214,19 @@ fn add_labels(v: &mut Value, labels: &BTreeMap<String, String>) {
     }
 }
 
-/// Renames references to the environment's own objects.
-struct Renamer<'a> {
+/// Renames references to the environment's own objects (or, for a kustomization holding
+/// part of them, to the objects of the other parts).
+pub struct Renamer<'a> {
     names: HashSet<(String, String)>,
     prefix: &'a str,
 }
 
-impl Renamer<'_> {
+impl<'a> Renamer<'a> {
+    /// Prefixes references to the objects `names` (kind, name).
+    pub fn new(names: HashSet<(String, String)>, prefix: &'a str) -> Self {
+        Renamer { names, prefix }
+    }
+
     /// Prefix the name in `v` if it names an object of `kind` of the environment.
     fn rename(&self, v: &mut Value, kind: &str) {
         if let Some(s) = v.as_str()
@@ -231,7 +237,7 @@ impl Renamer<'_> {
     }
 
     /// The references an object of `kind` holds.
-    fn references(&self, kind: &str, v: &mut Value) {
+    pub fn references(&self, kind: &str, v: &mut Value) {
         let mut done: Vec<&str> = Vec::new();
         for r in REFERENCES.iter().filter(|r| r.from == kind) {
             if done.contains(&r.path) {

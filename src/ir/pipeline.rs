@@ -88,6 +88,8 @@ pub struct DeployIr {
     pub release: bool,
     pub namespace: String,
     pub overlay: String,
+    /// The kustomize tree's parts, applied in this order (empty when it is written whole).
+    pub parts: Vec<String>,
     pub chart: String,
     pub values_file: String,
     /// What to wait for, promote or roll back after applying.
@@ -370,6 +372,7 @@ pub(super) fn lower(
     spec_file: &str,
     kubernetes: &str,
     environments: &[EnvIr],
+    parts: &super::parts::Parts,
 ) -> Option<PipelineIr> {
     let p = spec.pipeline.as_ref()?;
     let app = spec.app.name.v.clone();
@@ -388,7 +391,7 @@ pub(super) fn lower(
     let deploys: Vec<DeployIr> = p
         .deploys
         .iter()
-        .filter_map(|d| deploy(spec, environments, &built, d))
+        .filter_map(|d| deploy(spec, environments, &built, d, parts))
         .collect();
     let jobs = jobs::lower(p, &deploys);
     let mut platforms: Vec<Platform> = p.platforms.iter().map(|s| s.v).collect();
@@ -480,7 +483,13 @@ fn image_build(spec: &Spec, registry: &str, b: &BuildImage) -> ImageBuild {
 }
 
 /// A deploy of one environment: what it applies, and the rollouts and jobs it waits for.
-fn deploy(spec: &Spec, environments: &[EnvIr], built: &[&str], d: &Deploy) -> Option<DeployIr> {
+fn deploy(
+    spec: &Spec,
+    environments: &[EnvIr],
+    built: &[&str],
+    d: &Deploy,
+    parts: &super::parts::Parts,
+) -> Option<DeployIr> {
     let env = environments.iter().find(|e| e.name == d.env.v)?;
     let environment = spec.environments.iter().find(|e| e.name.v == d.env.v)?;
     let items = &environment.items;
@@ -530,6 +539,7 @@ fn deploy(spec: &Spec, environments: &[EnvIr], built: &[&str], d: &Deploy) -> Op
         release: d.release.as_ref().is_some_and(|r| r.v),
         namespace: env.namespace.clone(),
         overlay: format!("{}/overlays/{}", crate::layout::KUSTOMIZE_ROOT, env.name),
+        parts: parts.names.clone(),
         chart: format!("{layout}/{app}"),
         values_file: format!("{layout}/{app}/values-{}.yaml", env.name),
         rollouts,

@@ -388,3 +388,17 @@ pub fn ci_conditions(tool: &Path, request: &Value) -> Value {
     assert!(o.status.success(), "ci-conditions: {}", text(&o.stderr));
     serde_json::from_slice(&o.stdout).unwrap()
 }
+
+/// The Kubernetes schemas with Argo CD's and Flux's CRDs (vendored in schemas/crds/).
+pub fn gitops_registry() -> stowage::kubernetes::registry::Registry {
+    let custom = ["argo-cd", "flux"]
+        .iter()
+        .flat_map(|p| std::fs::read_dir(root().join("schemas/crds").join(p)).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .flat_map(|f| {
+            stowage::kubernetes::crd::parse(&std::fs::read_to_string(f).unwrap()).unwrap()
+        })
+        .collect();
+    stowage::kubernetes::registry::Registry::new(33, custom).unwrap()
+}

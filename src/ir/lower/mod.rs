@@ -110,6 +110,7 @@ pub(super) fn lower(
             .unwrap_or_else(|| "0.1.0".to_string()),
         pipeline: None,
         gitops: Vec::new(),
+        parts: Default::default(),
         base,
         environments,
     };

@@ -89,7 +89,7 @@ fn policy_file(head: &str, env: &EnvIr, waivers: &[Value]) -> String {
 #
 # The trivy checks waived in environment `{env}`, as an ignore policy:
 #
-#   kubectl kustomize deploy/kustomize/overlays/{env} > {env}.yaml
+#   stowage render --env {env} > {env}.yaml
 #   trivy config --ignore-policy deploy/trivy/{env}.rego {env}.yaml
 #
 # A finding is ignored when its check is waived on the object its message names. Each waiver

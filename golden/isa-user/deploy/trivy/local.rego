@@ -2,7 +2,7 @@
 #
 # The trivy checks waived in environment `local`, as an ignore policy:
 #
-#   kubectl kustomize deploy/kustomize/overlays/local > local.yaml
+#   stowage render --env local > local.yaml
 #   trivy config --ignore-policy deploy/trivy/local.rego local.yaml
 #
 # A finding is ignored when its check is waived on the object its message names. Each waiver

@@ -2,7 +2,7 @@
 #
 # The trivy checks waived in environment `staging`, as an ignore policy:
 #
-#   kubectl kustomize deploy/kustomize/overlays/staging > staging.yaml
+#   stowage render --env staging > staging.yaml
 #   trivy config --ignore-policy deploy/trivy/staging.rego staging.yaml
 #
 # A finding is ignored when its check is waived on the object its message names. Each waiver

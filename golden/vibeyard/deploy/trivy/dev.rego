@@ -2,7 +2,7 @@
 #
 # The trivy checks waived in environment `dev`, as an ignore policy:
 #
-#   kubectl kustomize deploy/kustomize/overlays/dev > dev.yaml
+#   stowage render --env dev > dev.yaml
 #   trivy config --ignore-policy deploy/trivy/dev.rego dev.yaml
 #
 # A finding is ignored when its check is waived on the object its message names. Each waiver

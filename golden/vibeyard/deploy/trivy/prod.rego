@@ -2,7 +2,7 @@
 #
 # The trivy checks waived in environment `prod`, as an ignore policy:
 #
-#   kubectl kustomize deploy/kustomize/overlays/prod > prod.yaml
+#   stowage render --env prod > prod.yaml
 #   trivy config --ignore-policy deploy/trivy/prod.rego prod.yaml
 #
 # A finding is ignored when its check is waived on the object its message names. Each waiver

@@ -2,7 +2,7 @@
 #
 # The trivy checks waived in environment `development`, as an ignore policy:
 #
-#   kubectl kustomize deploy/kustomize/overlays/development > development.yaml
+#   stowage render --env development > development.yaml
 #   trivy config --ignore-policy deploy/trivy/development.rego development.yaml
 #
 # A finding is ignored when its check is waived on the object its message names. Each waiver

@@ -2,7 +2,7 @@
 #
 # The trivy checks waived in environment `production`, as an ignore policy:
 #
-#   kubectl kustomize deploy/kustomize/overlays/production > production.yaml
+#   stowage render --env production > production.yaml
 #   trivy config --ignore-policy deploy/trivy/production.rego production.yaml
 #
 # A finding is ignored when its check is waived on the object its message names. Each waiver

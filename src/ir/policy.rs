@@ -7,6 +7,7 @@ use super::Object;
 use crate::policy::Rule;
 use serde_json::Value;
 use std::collections::BTreeSet;
+use std::collections::HashMap;
 
 /// What a rule finds in one object.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +79,7 @@ pub fn containers<'v>(object: &'v Value, pod: &str) -> Vec<(String, &'v Value)> 
 
 /// Every finding in the objects of one configuration.
 pub fn findings(objects: &[Object]) -> Vec<Finding> {
+    let scalers = scalers(objects);
     let mut out = Vec::new();
     for (i, o) in objects.iter().enumerate() {
         if o.kind() == "Ingress" {
@@ -87,7 +89,7 @@ pub fn findings(objects: &[Object]) -> Vec<Finding> {
             continue;
         };
         if LONG_RUNNING.contains(&o.kind()) {
-            out.extend(replicas(objects, i));
+            out.extend(replicas(objects, i, &scalers));
         }
         for (at, container) in containers(&o.value, pod) {
             // Init containers cannot have probes; sidecars (`restartPolicy: Always`) can.
@@ -103,17 +105,33 @@ pub fn findings(objects: &[Object]) -> Vec<Finding> {
     out
 }
 
+/// The first autoscaler (HorizontalPodAutoscaler or ScaledObject) of each (kind, name) it
+/// scales, by index: found once, not per workload.
+fn scalers(objects: &[Object]) -> HashMap<(&str, &str), usize> {
+    let mut scalers = HashMap::new();
+    for (i, s) in objects.iter().enumerate() {
+        if !matches!(s.kind(), "HorizontalPodAutoscaler" | "ScaledObject") {
+            continue;
+        }
+        let target = &s.value["spec"]["scaleTargetRef"];
+        if let (Some(kind), Some(name)) = (target["kind"].as_str(), target["name"].as_str()) {
+            scalers.entry((kind, name)).or_insert(i);
+        }
+    }
+    scalers
+}
+
 /// `replicas`: two pods at least, or an autoscaler's minimum of two.
-fn replicas(objects: &[Object], i: usize) -> Option<Finding> {
+fn replicas(
+    objects: &[Object],
+    i: usize,
+    scalers: &HashMap<(&str, &str), usize>,
+) -> Option<Finding> {
     let o = &objects[i];
     if o.kind() == "DaemonSet" {
         return None;
     }
-    let scaler = objects.iter().position(|s| {
-        matches!(s.kind(), "HorizontalPodAutoscaler" | "ScaledObject")
-            && s.value["spec"]["scaleTargetRef"]["name"] == o.name()
-            && s.value["spec"]["scaleTargetRef"]["kind"] == o.kind()
-    });
+    let scaler = scalers.get(&(o.kind(), o.name())).copied();
     let (object, pointer, n) = match scaler {
         Some(s) => {
             let field = if objects[s].kind() == "ScaledObject" {

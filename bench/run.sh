@@ -9,8 +9,12 @@
 # (default 5): the table shows the median wall time, CPU time (user + system) and peak RSS
 # (/usr/bin/time). Measured: `stowage build` into an empty folder (every output: kustomize,
 # Helm, CI) and into an up-to-date one, `stowage check` on an up-to-date tree, `stowage
-# validate`; and on stowage's own output, `kubectl kustomize overlays/production` and `helm
-# template -f values-production.yaml` (.tools/bin/helm, the Helm Go library). A peer whose
+# validate`, `stowage render --env production`; the peers making the same production objects
+# from N (bench/peers/: Pkl, cdk8s, KCL, Jsonnet; installed by bench/peers/setup.sh, checked
+# equal as data at N <= 100); on stowage's own output, `kubectl kustomize` of every environment
+# (bench/kustomize-env.sh: the overlay, or each of its parts) and `helm template -f
+# values-production.yaml` (.tools/bin/helm, the Helm Go library); `stowage validate` of each
+# example. A peer whose
 # warm-up run takes longer than BENCH_SLOW seconds (default 60) is run once more only (the
 # table says so); one that takes longer than BENCH_TIMEOUT seconds (default 600) is stopped
 # and shown as "> BENCH_TIMEOUT s". Not part of the test suite.

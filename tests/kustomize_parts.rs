@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use stowage::ir::parts::PART_OBJECTS;
 
-/// bench/gen.py's spec of `services` services, built: (folder, spec, output).
-fn generated(services: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
+/// bench/gen.py's spec of `services` services: (folder, spec).
+fn spec_of(services: usize) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let o = run(Command::new("python3")
         .arg(root().join("bench/gen.py"))
@@ -21,13 +21,25 @@ fn generated(services: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
         .arg(dir.path()));
     assert!(o.status.success(), "{}", text(&o.stderr));
     let spec = dir.path().join("stowage.kdl");
-    let out = dir.path().join("out");
+    (dir, spec)
+}
+
+/// `stowage build` of a spec into `out` beside it: the output folder.
+fn build(spec: &Path) -> PathBuf {
+    let out = spec.with_file_name("out");
     let o = run(stowage()
         .args(["build", "-f"])
-        .arg(&spec)
+        .arg(spec)
         .arg("-o")
         .arg(&out));
     assert!(o.status.success(), "{}", text(&o.stderr));
+    out
+}
+
+/// bench/gen.py's spec of `services` services, built: (folder, spec, output).
+fn generated(services: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let (dir, spec) = spec_of(services);
+    let out = build(&spec);
     (dir, spec, out)
 }
 
@@ -218,13 +230,7 @@ fn the_deploy_applies_every_part_with_the_commits_images() {
 
 #[test]
 fn a_gitops_tool_gets_every_part_in_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let o = run(Command::new("python3")
-        .arg(root().join("bench/gen.py"))
-        .arg("100")
-        .arg(dir.path()));
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    let spec = dir.path().join("stowage.kdl");
+    let (_dir, spec) = spec_of(100);
     let source = std::fs::read_to_string(&spec).unwrap();
     let source = source
         .replacen(
@@ -241,13 +247,7 @@ fn a_gitops_tool_gets_every_part_in_order() {
         .replace(" credentials=\"STAGING_KUBECONFIG\"", "")
         .replace(" credentials=\"PROD_KUBECONFIG\"", "");
     std::fs::write(&spec, source).unwrap();
-    let out = dir.path().join("out");
-    let o = run(stowage()
-        .args(["build", "-f"])
-        .arg(&spec)
-        .arg("-o")
-        .arg(&out));
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = build(&spec);
     let parts = ir(&spec, &out).parts.names;
     assert!(parts.len() > 1);
     let registry = gitops_registry();

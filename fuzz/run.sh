@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzz stowage: `fuzz/run.sh SECONDS [TARGET...]` (default targets: frontend structured generated).
+# Fuzz stowage: `fuzz/run.sh SECONDS [TARGET...]` (default targets: frontend structured generated parser).
 #
 # Builds the targets with cargo-fuzz (nightly; installed into .tools/ when missing), then runs
 # every target for SECONDS at once, each on one core, and prints what each did: executions,
@@ -24,7 +24,7 @@ secs=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(frontend structured generated)
+    targets=(frontend structured generated parser)
 fi
 
 # cargo-fuzz, pinned, in the git-ignored .tools/ (like the test tools); nightly Rust is needed.

@@ -569,7 +569,7 @@ fn stowage_timings_prints_every_phase_only_when_asked() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let err = text(&o.stderr);
     for phase in [
-        "parse (kdl)",
+        "parse",
         "decode",
         "check",
         "lower",

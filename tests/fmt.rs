@@ -6,7 +6,7 @@ use common::*;
 use std::fs;
 use stowage::diagnostic::Span;
 use stowage::syntax::format::{comments_of, format};
-use stowage::syntax::tree::{self, Node};
+use stowage::syntax::tree::Node;
 
 /// The spanned tree of a document with every span zeroed: what the spec means.
 fn meaning(text: &str) -> Vec<Node> {
@@ -23,8 +23,7 @@ fn meaning(text: &str) -> Vec<Node> {
         }
         n.children.iter_mut().for_each(strip);
     }
-    let doc: kdl::KdlDocument = text.parse().unwrap_or_else(|e| panic!("{e:?}\n{text}"));
-    let mut nodes = tree::from_document(&doc);
+    let mut nodes = kdl_oracle::nodes(text).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
     nodes.iter_mut().for_each(strip);
     nodes
 }

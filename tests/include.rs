@@ -19,12 +19,11 @@ const PARTS: [&str; 4] = ["stowage.kdl", "parts/a.kdl", "parts/b/b.kdl", "c.kdl"
 
 /// The spec's top-level nodes, each with the text before it (comments, blank lines).
 fn top_level(text: &str) -> Option<Vec<String>> {
-    let doc: kdl::KdlDocument = text.parse().ok()?;
+    let nodes = stowage::syntax::parse::document(text).ok()?;
     let mut out = Vec::new();
     let mut start = 0;
-    for n in doc.nodes() {
-        let span = n.span();
-        let end = span.offset() + span.len();
+    for n in &nodes {
+        let end = n.span.offset + n.span.len;
         out.push(text[start..end].to_string());
         start = end;
     }

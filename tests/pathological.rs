@@ -98,13 +98,19 @@ fn ten_thousand_levels_of_nesting() {
     let blocks = format!("{APP}{}{}", "a {\n".repeat(10_000), "}\n".repeat(10_000));
     let p = write(dir.path(), "blocks.kdl", blocks.as_bytes());
     refused(&validate(&p, &[]), "stowage::syntax::too-deep");
-    // Nested block comments, and slashdashes in a row, recurse in a KDL parser the same way.
+    // Nested block comments are read without recursion: a comment ten thousand levels deep
+    // is a comment.
     let comments = format!("{APP}{}{}", "/*".repeat(10_000), "*/".repeat(10_000));
     let p = write(dir.path(), "comments.kdl", comments.as_bytes());
-    refused(&validate(&p, &[]), "stowage::syntax::too-deep");
+    let out = validate(&p, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Slashdashes in a row: one comments out the next, which has nothing after it.
     let slashdashes = format!("{APP}worker \"w\" {}\"x\"\n", "/- ".repeat(10_000));
     let p = write(dir.path(), "slashdashes.kdl", slashdashes.as_bytes());
-    refused(&validate(&p, &[]), "stowage::syntax::too-deep");
+    refused(
+        &validate(&p, &[]),
+        "`/-` with nothing after it to comment out",
+    );
     // JSON is not KDL: each unexpected bracket is a KDL error, and none may overflow the stack.
     let json = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let p = write(dir.path(), "json.kdl", json.as_bytes());
@@ -122,7 +128,10 @@ fn a_hundred_thousand_services() {
     assert!(spec.len() < 4 << 20, "the spec must pass the size limit");
     let p = write(dir.path(), "stowage.kdl", spec.as_bytes());
     let err = refused(&validate(&p, &[]), "stowage::syntax::too-large");
-    assert!(err.contains("the spec has 100001 top-level nodes"), "{err}");
+    assert!(
+        err.contains("at most 5000 top-level nodes; this is node 5001"),
+        "{err}"
+    );
     // The diagnostic points at the first node beyond the limit: `app` is node 1, so service
     // 4999 (counting from 0), on line 5 + 4999.
     assert!(err.contains("stowage.kdl:5004:1"), "{err}");

@@ -50,3 +50,14 @@ pub fn pipeline(text: &str) {
 }
 
 pub mod mutate;
+
+#[path = "../../tests/common/kdl_oracle.rs"]
+mod kdl_oracle;
+
+/// stowage's parser and the `kdl` crate, the reference, read `text` alike (see
+/// `tests/common/kdl_oracle.rs`).
+pub fn same_as_the_kdl_crate(text: &str) {
+    if let Some(d) = kdl_oracle::disagreement(text) {
+        panic!("{text:?}: {d}");
+    }
+}

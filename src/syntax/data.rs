@@ -265,10 +265,9 @@ fn shape(span: Span, message: String, label: &str, help: &str) -> Diagnostic {
 mod tests {
     use super::*;
     use crate::diagnostic::Diagnostics;
-    use crate::syntax::tree::from_document;
 
     fn body(text: &str) -> (Option<Data>, Vec<String>) {
-        let nodes = from_document(&text.parse().unwrap());
+        let nodes = crate::syntax::parse::document(text).unwrap();
         let mut diags = Diagnostics::new();
         let mut dec = Decoder { diags: &mut diags };
         let d = dec.data_body(&nodes[0]);

@@ -7,11 +7,12 @@
 //! otherwise [`format`] refuses with [`FormatError::Unsafe`] rather than change the spec.
 
 mod cst;
-mod lex;
 mod print;
 
-use kdl::{KdlDocument, KdlNode, KdlValue};
-pub use lex::Tok;
+use super::lex::{self, Tok};
+use super::parse;
+use super::tree::{Node, Value};
+use kdl::KdlValue;
 
 /// Why a spec could not be formatted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,18 +37,16 @@ impl std::fmt::Display for FormatError {
 
 /// The canonical text of a spec.
 pub fn format(text: &str) -> Result<String, FormatError> {
-    let before: KdlDocument = text.parse().map_err(|_| FormatError::Syntax)?;
+    let before = parse::document(text).map_err(|_| FormatError::Syntax)?;
     let unsafe_ = |why: String| FormatError::Unsafe(why);
-    let toks = lex::tokens(text).map_err(|e| unsafe_(e.0))?;
+    let toks = plain(lex::tokens(text)).ok_or(FormatError::Syntax)?;
     let doc = cst::parse(&toks).map_err(|e| unsafe_(e.0))?;
     let out = print::document(&doc);
-    let after: KdlDocument = out
-        .parse()
-        .map_err(|_| unsafe_("the result is not valid KDL".into()))?;
-    if !same_nodes(before.nodes(), after.nodes()) {
+    let after = parse::document(&out).map_err(|_| unsafe_("the result is not valid KDL".into()))?;
+    if !same_nodes(&before, &after) {
         return Err(unsafe_("the result has other nodes or values".into()));
     }
-    let toks_after = lex::tokens(&out).map_err(|e| unsafe_(e.0))?;
+    let toks_after = plain(lex::tokens(&out)).ok_or(unsafe_("the result does not lex".into()))?;
     if comments(&toks) != comments(&toks_after) {
         return Err(unsafe_("a comment would be lost or changed".into()));
     }
@@ -70,7 +69,14 @@ pub fn comments(tokens: &[Tok]) -> Vec<String> {
 
 /// The comments of a spec's text (empty when it does not lex).
 pub fn comments_of(text: &str) -> Vec<String> {
-    lex::tokens(text).map(|t| comments(&t)).unwrap_or_default()
+    plain(lex::tokens(text))
+        .map(|t| comments(&t))
+        .unwrap_or_default()
+}
+
+/// The tokens without their spans.
+fn plain(tokens: Result<Vec<lex::Token>, lex::LexError>) -> Option<Vec<Tok>> {
+    tokens.ok().map(|t| t.into_iter().map(|t| t.tok).collect())
 }
 
 /// The tokens that carry meaning (slashdashed ones included), strings by value.
@@ -80,8 +86,12 @@ fn significant(tokens: &[Tok]) -> Vec<String> {
         .filter_map(|t| match t {
             Tok::Word(w) if lex::is_number(w) => Some(format!("n:{w}")),
             Tok::Word(w) => Some(format!("s:{w}")),
-            Tok::Str { value: Some(v), .. } => Some(format!("s:{v}")),
-            Tok::Str { raw, value: None } => Some(format!("r:{raw}")),
+            Tok::Str {
+                value,
+                multi: false,
+                ..
+            } => Some(format!("s:{value}")),
+            Tok::Str { raw, .. } => Some(format!("r:{raw}")),
             Tok::Keyword(k) => Some(format!("k:{k}")),
             Tok::LBrace => Some("{".into()),
             Tok::RBrace => Some("}".into()),
@@ -101,22 +111,23 @@ fn same_value(a: &KdlValue, b: &KdlValue) -> bool {
     }
 }
 
-fn same_nodes(a: &[KdlNode], b: &[KdlNode]) -> bool {
+/// Whether two documents have the same nodes, entries, type annotations and blocks.
+fn same_nodes(a: &[Node], b: &[Node]) -> bool {
+    let same_values = |x: &[Value], y: &[Value]| {
+        x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_value(&x.value, &y.value))
+    };
     a.len() == b.len()
         && a.iter().zip(b).all(|(a, b)| {
-            a.name().value() == b.name().value()
-                && a.ty().map(|t| t.value()) == b.ty().map(|t| t.value())
-                && a.entries().len() == b.entries().len()
-                && a.entries().iter().zip(b.entries()).all(|(x, y)| {
-                    x.name().map(|n| n.value()) == y.name().map(|n| n.value())
-                        && x.ty().map(|t| t.value()) == y.ty().map(|t| t.value())
-                        && same_value(x.value(), y.value())
-                })
-                && match (a.children(), b.children()) {
-                    (None, None) => true,
-                    (Some(x), Some(y)) => same_nodes(x.nodes(), y.nodes()),
-                    _ => false,
-                }
+            a.name == b.name
+                && a.ty == b.ty
+                && a.block == b.block
+                && same_values(&a.args, &b.args)
+                && a.props.len() == b.props.len()
+                && a.props
+                    .iter()
+                    .zip(&b.props)
+                    .all(|(x, y)| x.key == y.key && same_value(&x.value.value, &y.value.value))
+                && same_nodes(&a.children, &b.children)
         })
 }
 

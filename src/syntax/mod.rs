@@ -13,14 +13,16 @@ pub mod format;
 pub mod include;
 mod ingress_defaults;
 pub mod keyword;
+pub mod lex;
 pub mod limits;
 pub mod nodes;
+pub mod parse;
 pub mod strings;
 pub mod tree;
 pub mod vocab;
 
 use crate::diagnostic::code;
-use crate::diagnostic::{Diagnostic, Diagnostics, Span};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use ast::Spec;
 use decode::Decoder;
 use tree::Node;
@@ -52,91 +54,13 @@ pub fn parse_files(
 
 /// One file's top-level nodes, its spans from 0.
 fn parse_nodes(source: &str) -> Result<Vec<Node>, Diagnostics> {
-    // Size, nesting and forbidden characters, before any parser sees the text.
-    let limited = limits::check(source)?;
-    // Each group of top-level nodes becomes stowage's tree as soon as it is parsed.
-    crate::timings::phase("parse (kdl)", || {
-        limited.parse_kdl_with(tree::from_document)
+    // Size and forbidden characters, before the parser sees the text.
+    limits::check(source)?;
+    crate::timings::phase("parse", || parse::document(source)).map_err(|d| {
+        let mut diags = Diagnostics::new();
+        diags.push(*d);
+        diags
     })
-    .map_err(|err| kdl_errors(source, &err))
-}
-
-/// The KDL parser's errors as diagnostics: an unclosed block once, pointing at both ends; a
-/// name that is not a bare identifier with a help to quote it.
-fn kdl_errors(source: &str, err: &kdl::KdlError) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    let mut unclosed: Option<Diagnostic> = None;
-    for d in &err.diagnostics {
-        let span = Span::from(d.span);
-        let message = d
-            .message
-            .clone()
-            .unwrap_or_else(|| "invalid KDL".to_string());
-        // The KDL parser reports an unclosed block twice: at its `{`, then over the
-        // nodes inside it. Show one diagnostic, pointing at both ends.
-        if message == "Closing '}' was not found after nodes"
-            && let Some(first) = unclosed.take()
-        {
-            let inside = source
-                .get(..span.offset + span.len)
-                .unwrap_or("")
-                .trim_end();
-            let last = inside
-                .char_indices()
-                .last()
-                .map(|(i, c)| Span::new(i, c.len_utf8()))
-                .unwrap_or(span);
-            diags.push(first.with_label(last, "still open after this"));
-            continue;
-        }
-        if let Some(first) = unclosed.take() {
-            diags.push(first);
-        }
-        if message == "No closing '}' for child block" {
-            unclosed = Some(
-                Diagnostic::error(
-                    &code::syntax::KDL,
-                    format!("KDL syntax error: {message}"),
-                    span,
-                    d.label.clone().unwrap_or_else(|| "here".to_string()),
-                )
-                .with_help("add the `}` that closes this block"),
-            );
-            continue;
-        }
-        let mut diag = Diagnostic::error(
-            &code::syntax::KDL,
-            format!("KDL syntax error: {message}"),
-            span,
-            d.label.clone().unwrap_or_else(|| "here".to_string()),
-        );
-        let text = source
-            .get(span.offset..span.offset + span.len)
-            .unwrap_or("");
-        let quotable = !text.is_empty()
-            && !text.contains(|c: char| c.is_whitespace() || "\"{}()[]=;\\/#".contains(c));
-        diag = diag.with_help(if message == "Found invalid node name" && quotable {
-            // Environment variable names like 2FA_ISSUER are not bare KDL identifiers.
-            format!("quote the name: `{:?}`", text)
-        } else {
-            d.help.clone().unwrap_or_else(|| {
-                "stowage.kdl is a KDL 2.0 document: see https://kdl.dev".to_string()
-            })
-        });
-        diags.push(diag);
-    }
-    if let Some(first) = unclosed {
-        diags.push(first);
-    }
-    if diags.is_empty() {
-        diags.push(Diagnostic::error(
-            &code::syntax::KDL,
-            "KDL syntax error",
-            Span::new(0, 0),
-            "here",
-        ));
-    }
-    diags
 }
 
 fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {

@@ -76,11 +76,10 @@ mod tests {
 
     #[test]
     fn line_separators_are_refused_wherever_they_are() {
-        let doc: kdl::KdlDocument =
-            "a \"x\\u{85}\" k=\"\\u{2028}\" {\n \"b\\u{2029}\" 1\n}\nc \"ok é 中\"\n"
-                .parse()
-                .unwrap();
-        let nodes = super::super::tree::from_document(&doc);
+        let nodes = crate::syntax::parse::document(
+            "a \"x\\u{85}\" k=\"\\u{2028}\" {\n \"b\\u{2029}\" 1\n}\nc \"ok é 中\"\n",
+        )
+        .unwrap();
         let mut diags = Diagnostics::new();
         check(&nodes, &mut diags);
         let codes: Vec<&code::Code> = diags.iter().map(|d| d.code).collect();

@@ -1,13 +1,13 @@
 //! The spanned node tree: KDL as parsed, in a form that keeps every span and can be merged.
 //!
-//! Takes a [`kdl::KdlDocument`], gives [`Node`]s. Every argument and property value keeps the
+//! Made by [`super::parse`]. Every argument and property value keeps the
 //! span of the value itself (a property's key has its own), and every node the span of its name,
 //! so later phases can point at the exact spot. Environment overrides are merged on this tree
 //! (see [`merge`]) before it is typed.
 
 use super::vocab::{self, Children, Identity, Kind};
 use crate::diagnostic::Span;
-use kdl::{KdlDocument, KdlEntry, KdlNode, KdlValue};
+use kdl::KdlValue;
 use std::collections::HashMap;
 
 /// A KDL value with its span (the value's text, without a property's `key=`).
@@ -24,7 +24,7 @@ pub struct Prop {
     pub value: Value,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
     pub name: String,
     /// Span of the node's name: where diagnostics about the node point.
@@ -43,36 +43,6 @@ pub struct Node {
 }
 
 impl Node {
-    pub fn from_kdl(node: &KdlNode) -> Node {
-        let mut args = Vec::new();
-        let mut props = Vec::new();
-        for e in node.entries() {
-            let value = Value {
-                value: e.value().clone(),
-                span: value_span(e),
-            };
-            match e.name() {
-                Some(k) => props.push(Prop {
-                    key: k.value().to_string(),
-                    key_span: k.span().into(),
-                    value,
-                }),
-                None => args.push(value),
-            }
-        }
-        Node {
-            name: node.name().value().to_string(),
-            name_span: node.name().span().into(),
-            span: node.span().into(),
-            ty: node.ty().map(|t| t.value().to_string()),
-            args,
-            props,
-            children: node.children().map(from_document).unwrap_or_default(),
-            block: node.children().is_some(),
-            override_span: None,
-        }
-    }
-
     /// Move every span by `by` bytes (a node of an included file; see `syntax::include`).
     pub fn shift(&mut self, by: usize) {
         let move_span = |s: &mut Span| s.offset += by;
@@ -116,19 +86,6 @@ impl Node {
             Some(KdlValue::Bool(false))
         )
     }
-}
-
-/// The span of an entry's value alone: `"500mi"` rather than `memory="500mi"`.
-fn value_span(e: &KdlEntry) -> Span {
-    let entry: Span = e.span().into();
-    match e.format().map(|f| f.value_repr.len()) {
-        Some(n) if n > 0 && n <= entry.len => Span::new(entry.offset + entry.len - n, n),
-        _ => entry,
-    }
-}
-
-pub fn from_document(doc: &KdlDocument) -> Vec<Node> {
-    doc.nodes().iter().map(Node::from_kdl).collect()
 }
 
 /// How the children of a node are merged: nodes of the language by their identity in their
@@ -311,7 +268,7 @@ mod tests {
     use super::*;
 
     fn parse(s: &str) -> Vec<Node> {
-        from_document(&s.parse::<KdlDocument>().unwrap())
+        crate::syntax::parse::document(s).unwrap()
     }
 
     #[test]

@@ -4,10 +4,11 @@
 super::codes! {
     title: "Syntax",
     intro: "The spec is not of the language's shape. Reported while reading the file, before anything is checked.",
-    /// The file is not valid KDL 2.0, so nothing else can be checked. The message is the KDL parser's.
-    /// Common causes: a `{` or a string that is never closed, KDL 1 booleans (`true` instead of
+    /// The file is not valid KDL 2.0, so nothing else can be checked. The message says what is wrong
+    /// where, and the help what to write instead; the first error is reported. Common causes: a `{` or a string that is never closed, KDL 1 booleans (`true` instead of
     /// `#true`), a node name KDL does not accept without quotes (an environment variable starting with
-    /// a digit: quote it, `"2FA_ISSUER" "acme"`).
+    /// a digit: quote it, `"2FA_ISSUER" "acme"`), a path or URL value without quotes, commas between
+    /// properties.
     ///
     /// ```kdl,fragment
     /// worker "mailer" {
@@ -19,7 +20,7 @@ super::codes! {
     /// gives
     ///
     /// ```text
-    /// error[stowage::syntax::kdl]: KDL syntax error: Expected identifier string
+    /// error[stowage::syntax::kdl]: `true` without `#` is not a value in KDL 2.0: write `#true`, or quote it (`"true"`) for the string
     /// ```
     ///
     /// Fix:
@@ -64,16 +65,11 @@ super::codes! {
     /// }
     /// ```
     FORBIDDEN_CHARACTER = "stowage::syntax::forbidden-character", Error;
-    /// The file nests deeper than any spec does, which is also how the parser would run out of stack
-    /// on garbage input. Checked before the file is parsed, with one of three limits:
+    /// The file's `{ }` blocks nest more than 64 levels deep: deeper than any spec does (a spec needs
+    /// about four: environment, service, `env`), and how garbage input would make the parser recurse
+    /// without end.
     ///
-    /// - `{ }` blocks nested more than 64 levels deep (a spec needs about four: environment, service,
-    ///   `env`);
-    /// - block comments nested more than 64 levels deep (`/* /* ... */ */`), or one block comment of
-    ///   more than 2000 parts (each `*` and `/` in it is one);
-    /// - more than 64 `/-` in a row.
-    ///
-    /// Braces, `/*` and `/-` inside strings and `//` comments do not count. This command writes a spec
+    /// Braces inside strings and comments do not count. This command writes a spec
     /// whose blocks are nested 65 levels deep:
     ///
     /// ```sh
@@ -94,7 +90,6 @@ super::codes! {
     ///
     /// - more than 5000 top-level nodes (workloads, configs, secrets, ingresses, environments, ...):
     ///   one spec describes one application;
-    /// - one top-level node longer than 1 MiB (an environment overriding a thousand services is about 300 KiB);
     /// - a spec longer than 4 MiB (a thousand services take about 2 MB). From the command line, a file
     ///   this large is refused before it is read, with exit code 2 (`error: stowage.kdl is larger than
     ///   4 MiB: ...`); a version read from git (`stowage diff git:REV`) gets this diagnostic.
@@ -108,7 +103,7 @@ super::codes! {
     /// It gives
     ///
     /// ```text
-    /// error[stowage::syntax::too-large]: the spec has 5001 top-level nodes; stowage compiles at most 5000
+    /// error[stowage::syntax::too-large]: a spec has at most 5000 top-level nodes; this is node 5001
     /// ```
     ///
     /// Fix: check that the file is the spec. A system larger than this is several applications: give

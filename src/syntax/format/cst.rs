@@ -5,7 +5,7 @@
 //! comment is kept, attached where the printer should put it: before a node, after it on its
 //! line, after a block's `{`, between a node's entries, or after a line continuation.
 
-use super::lex::{Tok, is_bare_identifier, is_number, quote};
+use crate::syntax::lex::{Tok, is_bare_identifier, is_number, quote};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
@@ -88,13 +88,22 @@ fn err<T>(msg: &str) -> Result<T, ParseError> {
 fn name_repr(t: &Tok) -> Option<String> {
     Some(match t {
         Tok::Word(w) => w.clone(),
-        Tok::Str { value: Some(v), .. } if is_bare_identifier(v) => v.clone(),
+        Tok::Str {
+            value: v,
+            multi: false,
+            ..
+        } if is_bare_identifier(v) => v.clone(),
         Tok::Str {
             raw,
-            value: Some(v),
+            value: v,
+            multi: false,
         } if raw.starts_with('#') && v.contains(['"', '\\']) => raw.clone(),
-        Tok::Str { value: Some(v), .. } => quote(v),
-        Tok::Str { raw, value: None } => raw.clone(),
+        Tok::Str {
+            value: v,
+            multi: false,
+            ..
+        } => quote(v),
+        Tok::Str { raw, .. } => raw.clone(),
         _ => return None,
     })
 }
@@ -107,10 +116,15 @@ fn value_repr(t: &Tok) -> Option<String> {
         Tok::Word(w) => quote(w),
         Tok::Str {
             raw,
-            value: Some(v),
+            value: v,
+            multi: false,
         } if raw.starts_with('#') && v.contains(['"', '\\']) => raw.clone(),
-        Tok::Str { value: Some(v), .. } => quote(v),
-        Tok::Str { raw, value: None } => raw.clone(),
+        Tok::Str {
+            value: v,
+            multi: false,
+            ..
+        } => quote(v),
+        Tok::Str { raw, .. } => raw.clone(),
         Tok::Keyword(k) => k.clone(),
         _ => return None,
     })

@@ -1,0 +1,98 @@
+//! The `kdl` crate as the oracle for stowage's own KDL parser: the same document read by it,
+//! as stowage's node tree (spans included, a value's span being its text alone).
+
+use kdl::{KdlDocument, KdlEntry, KdlNode};
+use stowage::diagnostic::Span;
+use stowage::syntax::tree::{Node, Prop, Value};
+
+/// How stowage's parser and the `kdl` crate disagree on `text`, if they do: one accepts what the
+/// other refuses, or they read other nodes, values or spans (the span of a whole node aside:
+/// the `kdl` crate's takes the spaces after it). Texts stowage refuses before any KDL rule
+/// applies (too large, nested too deep) are not compared.
+pub fn disagreement(text: &str) -> Option<String> {
+    let ours = stowage::syntax::limits::check(text)
+        .map_err(|d| d.iter().next().unwrap().message.clone())
+        .and_then(|()| stowage::syntax::parse::document(text).map_err(|d| d.message));
+    let limited = stowage::syntax::parse::document(text)
+        .is_err_and(|d| d.code != &stowage::diagnostic::code::syntax::KDL);
+    if limited {
+        return None;
+    }
+    match (ours, nodes(text)) {
+        (Ok(a), Ok(b)) => {
+            let (a, b) = (comparable(a), comparable(b));
+            (format!("{a:?}") != format!("{b:?}"))
+                .then(|| format!("different nodes:\nours: {a:?}\nkdl:  {b:?}"))
+        }
+        (Err(_), Err(_)) => None,
+        (Ok(_), Err(e)) => Some(format!("accepted; the kdl crate refuses: {e:?}")),
+        (Err(e), Ok(_)) => Some(format!("refused ({e}); the kdl crate accepts")),
+    }
+}
+
+fn comparable(mut nodes: Vec<Node>) -> Vec<Node> {
+    fn strip(n: &mut Node) {
+        n.span = Span::default();
+        n.children.iter_mut().for_each(strip);
+    }
+    nodes.iter_mut().for_each(strip);
+    nodes
+}
+
+/// The top-level nodes of `text`, as the `kdl` crate reads it (on a thread with a large
+/// stack: its parser recurses deeply on broken input).
+pub fn nodes(text: &str) -> Result<Vec<Node>, kdl::KdlError> {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(512 << 20)
+            .spawn_scoped(s, || {
+                let doc: KdlDocument = text.parse()?;
+                Ok(doc.nodes().iter().map(node).collect())
+            })
+            .unwrap()
+            .join()
+            .unwrap()
+    })
+}
+
+fn node(node: &KdlNode) -> Node {
+    let mut args = Vec::new();
+    let mut props = Vec::new();
+    for e in node.entries() {
+        let value = Value {
+            value: e.value().clone(),
+            span: value_span(e),
+        };
+        match e.name() {
+            Some(k) => props.push(Prop {
+                key: k.value().to_string(),
+                key_span: k.span().into(),
+                value,
+            }),
+            None => args.push(value),
+        }
+    }
+    Node {
+        name: node.name().value().to_string(),
+        name_span: node.name().span().into(),
+        span: node.span().into(),
+        ty: node.ty().map(|t| t.value().to_string()),
+        args,
+        props,
+        children: node
+            .children()
+            .map(|d| d.nodes().iter().map(self::node).collect())
+            .unwrap_or_default(),
+        block: node.children().is_some(),
+        override_span: None,
+    }
+}
+
+/// The span of an entry's value alone: `"500mi"` rather than `memory="500mi"`.
+fn value_span(e: &KdlEntry) -> Span {
+    let entry: Span = e.span().into();
+    match e.format().map(|f| f.value_repr.len()) {
+        Some(n) if n > 0 && n <= entry.len => Span::new(entry.offset + entry.len - n, n),
+        _ => entry,
+    }
+}

@@ -17,7 +17,7 @@ fn nodes_values_and_spans() {
     assert_eq!((n.args.len(), n.props.len(), n.children.len()), (2, 1, 2));
     assert_eq!(n.name_span, Span::new(3, 3));
     assert_eq!(n.props[0].value.span, Span::new(17, 5));
-    assert_eq!(n.span, Span::new(0, 36));
+    assert_eq!(n.span, Span::new(0, 37));
     assert!(n.block && !nodes[1].block);
 }
 

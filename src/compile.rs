@@ -36,16 +36,30 @@ impl std::fmt::Display for IoFailure {
     }
 }
 
+/// How a spec read from standard input (`-f -`) is named in messages; included files are
+/// found from the current folder.
+pub const STDIN: &str = "<stdin>";
+
+/// Read a spec: a file, or standard input for `-`.
 pub fn read_source(path: &Path) -> Result<Source, IoFailure> {
     // Read at most one byte more than a spec may have: a huge file (or /dev/zero) is refused
     // without being read into memory.
-    let limit = crate::syntax::limits::MAX_SPEC_BYTES;
+    let limit = crate::syntax::limits::MAX_SPEC_BYTES as u64 + 1;
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| {
-            std::io::Read::read_to_end(&mut std::io::Read::take(f, limit as u64 + 1), &mut bytes)
+    let stdin = path == Path::new("-");
+    let read = if stdin {
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), limit),
+            &mut bytes,
+        )
+    } else {
+        std::fs::File::open(path).and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, limit), &mut bytes)
         })
-        .map_err(|e| IoFailure(format!("cannot read {}: {e}", path.display())))?;
+    };
+    let path = if stdin { Path::new(STDIN) } else { path };
+    read.map_err(|e| IoFailure(format!("cannot read {}: {e}", path.display())))?;
+    let limit = crate::syntax::limits::MAX_SPEC_BYTES;
     if bytes.len() > limit {
         return Err(IoFailure(format!(
             "{} is larger than {} MiB: stowage reads specs of at most {} bytes",

@@ -9,8 +9,8 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 mod commands;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use commands::{build, check, diff, docs, fmt, render, secrets};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use commands::{build, check, diff, docs, fmt, init, render, secrets};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -24,13 +24,39 @@ struct Cli {
     /// How to print diagnostics.
     #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
+    /// When to colour: `auto` colours a terminal unless NO_COLOR is set (FORCE_COLOR colours
+    /// pipes too).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Print diagnostics and errors only: no summaries.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print each phase's time and peak memory to standard error.
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
 
+/// Where the spec is: `-f FILE`, `-f -` (standard input), or found.
+#[derive(Args, Clone)]
+struct SpecFile {
+    /// The spec, or `-` for standard input (default: stowage.kdl in the current folder or the
+    /// nearest folder above it that has one).
+    #[arg(short = 'f', long = "file", value_name = "SPEC")]
+    file: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum MessageFormat {
-    /// Annotated source excerpts (colour unless NO_COLOR is set or output is not a terminal).
+    /// Annotated source excerpts, coloured as `--color` says.
     Human,
     /// One JSON object per diagnostic, one per line.
     Json,
@@ -42,9 +68,8 @@ enum MessageFormat {
 enum Command {
     /// Generate every output and write it under OUT.
     Build {
-        /// The spec.
-        #[arg(short = 'f', long = "file", default_value = "stowage.kdl")]
-        spec: PathBuf,
+        #[command(flatten)]
+        spec: SpecFile,
         /// The output folder (default: the spec's folder).
         #[arg(short = 'o', long = "out")]
         out: Option<PathBuf>,
@@ -54,25 +79,25 @@ enum Command {
     },
     /// Regenerate in memory and compare with OUT; exit 1 when they differ.
     Check {
-        #[arg(short = 'f', long = "file", default_value = "stowage.kdl")]
-        spec: PathBuf,
+        #[command(flatten)]
+        spec: SpecFile,
         #[arg(short = 'o', long = "out")]
         out: Option<PathBuf>,
     },
     /// Report diagnostics only.
     Validate {
-        #[arg(short = 'f', long = "file", default_value = "stowage.kdl")]
-        spec: PathBuf,
+        #[command(flatten)]
+        spec: SpecFile,
     },
     /// List the secrets and variables the generated CI pipelines need.
     Secrets {
-        #[arg(short = 'f', long = "file", default_value = "stowage.kdl")]
-        spec: PathBuf,
+        #[command(flatten)]
+        spec: SpecFile,
     },
     /// Print the fully resolved objects of one environment.
     Render {
-        #[arg(short = 'f', long = "file", default_value = "stowage.kdl")]
-        spec: PathBuf,
+        #[command(flatten)]
+        spec: SpecFile,
         /// The environment to render.
         #[arg(long)]
         env: String,
@@ -98,13 +123,24 @@ enum Command {
         /// The new version: a spec file, git:REV or git:REV:PATH.
         new: String,
     },
-    /// Rewrite the spec in canonical layout, keeping every comment.
+    /// Rewrite the spec (or FILES) in canonical layout, keeping every comment.
     Fmt {
-        #[arg(short = 'f', long = "file", default_value = "stowage.kdl")]
-        spec: PathBuf,
+        #[command(flatten)]
+        spec: SpecFile,
+        /// KDL files to format instead of the spec (`-`: standard input to standard output).
+        files: Vec<PathBuf>,
         /// Change nothing: print the changes formatting would make, exit 1 if there are any.
         #[arg(long)]
         check: bool,
+    },
+    /// Write a commented starter spec, stowage.kdl, in the current folder.
+    Init {
+        /// The application's name (default: the folder's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Replace an existing stowage.kdl.
+        #[arg(long)]
+        force: bool,
     },
     /// Print a shell completion script.
     Completions {
@@ -120,7 +156,7 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum DiffFormat {
-    /// Summary and field paths for a terminal (colour unless NO_COLOR is set).
+    /// Summary and field paths for a terminal, coloured as `--color` says.
     Human,
     /// Collapsible blocks per object, for a pull-request comment.
     Markdown,
@@ -136,6 +172,9 @@ enum RenderFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.verbose {
+        stowage::timings::enable();
+    }
     match run(&cli) {
         Ok(code) => code,
         Err(msg) => {
@@ -147,11 +186,13 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<ExitCode, String> {
     match &cli.command {
-        Command::Build { spec, out, force } => build::build(cli, spec, out, *force),
-        Command::Check { spec, out } => check::check(cli, spec, out),
-        Command::Validate { spec } => commands::validate(cli, spec),
-        Command::Secrets { spec } => secrets::secrets(cli, spec),
-        Command::Render { spec, env, format } => render::render(cli, spec, env, *format),
+        Command::Build { spec, out, force } => {
+            build::build(cli, &spec.on_disk("build")?, out, *force)
+        }
+        Command::Check { spec, out } => check::check(cli, &spec.on_disk("check")?, out),
+        Command::Validate { spec } => commands::validate(cli, &spec.path()?),
+        Command::Secrets { spec } => secrets::secrets(cli, &spec.path()?),
+        Command::Render { spec, env, format } => render::render(cli, &spec.path()?, env, *format),
         Command::Diff {
             spec,
             env,
@@ -159,7 +200,8 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             old,
             new,
         } => diff::diff(cli, spec.as_deref(), env.as_deref(), *format, old, new),
-        Command::Fmt { spec, check } => fmt::fmt(cli, spec, *check),
+        Command::Fmt { spec, files, check } => fmt::fmt(cli, spec, files, *check),
+        Command::Init { name, force } => init::init(cli, name.as_deref(), *force),
         Command::Completions { shell } => docs::completions(*shell),
         Command::Man { command } => docs::man(command.as_deref()),
     }

@@ -5,8 +5,14 @@
 use std::sync::OnceLock;
 use std::time::Instant;
 
+static ON: OnceLock<bool> = OnceLock::new();
+
+/// Print timings whatever the environment says (`stowage -v`); before the first phase.
+pub fn enable() {
+    let _ = ON.set(true);
+}
+
 fn enabled() -> bool {
-    static ON: OnceLock<bool> = OnceLock::new();
     *ON.get_or_init(|| {
         std::env::var_os("STOWAGE_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0")
     })

@@ -131,7 +131,9 @@ fn json_diagnostics_are_one_object_per_line() {
         .args(["--message-format", "json", "validate", "-f"])
         .arg(&spec));
     assert_eq!(o.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = text(&o.stderr)
+    // Data goes to standard output.
+    assert_eq!(text(&o.stderr), "");
+    let lines: Vec<serde_json::Value> = text(&o.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect();
@@ -157,8 +159,8 @@ fn github_diagnostics_are_annotations() {
     // Workflow commands go to standard output, where GitHub reads them.
     let err = text(&o.stdout);
     assert!(
-        err.lines()
-            .any(|l| l.starts_with("::error file=") && l.contains("line=15,col=5")),
+        err.lines().any(|l| l.starts_with("::error file=")
+            && l.contains("line=15,col=5,endLine=15,endColumn=13")),
         "{err}"
     );
 }
@@ -551,7 +553,7 @@ fn check_annotates_drift_and_diagnostics_relative_to_the_current_folder() {
     let out = text(&o.stdout);
     assert!(
         out.lines().any(|l| l.starts_with(
-            "::error file=sub/stowage.kdl,line=15,col=5,title=stowage%3A%3Asyntax%3A%3Aunknown-node::"
+            "::error file=sub/stowage.kdl,line=15,col=5,endLine=15,endColumn=13,title=stowage%3A%3Asyntax%3A%3Aunknown-node::"
         )),
         "{out}"
     );

@@ -154,7 +154,7 @@ fn many_diagnostics_print_in_linear_time_and_human_output_is_capped() {
     assert!(err.contains("more not shown"), "{err}");
     assert!(err.ends_with("0 errors, 12000 warnings\n"), "{err}");
     let out = validate(&p, &["--message-format", "json"]);
-    let json = text(&out.stderr);
+    let json = text(&out.stdout);
     assert_eq!(json.lines().count(), 12_000);
     let last: serde_json::Value = serde_json::from_str(json.lines().last().unwrap()).unwrap();
     assert_eq!(last["line"], 5 + 3 * 3_999, "{last}");

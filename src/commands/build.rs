@@ -40,12 +40,12 @@ pub fn build(
     };
     let written = stowage::timings::phase("write", || output::write(&out, &files, &opts))
         .map_err(|e| e.to_string())?;
-    print_written(&out, &written);
+    print_written(&out, &written, cli.quiet);
     Ok(ExitCode::SUCCESS)
 }
 
 /// The summary of a build on standard error.
-fn print_written(out: &Path, written: &output::Written) {
+fn print_written(out: &Path, written: &output::Written, quiet: bool) {
     use stowage::output::journal::Recovery;
     match written.recovered {
         Recovery::Nothing | Recovery::Discarded => {}
@@ -63,6 +63,9 @@ fn print_written(out: &Path, written: &output::Written) {
             "kept {}: no longer generated, but not removed ({why})",
             out.join(path).display()
         );
+    }
+    if quiet {
+        return;
     }
     eprintln!(
         "wrote {} file{} to {} ({} unchanged, {} removed)",

@@ -23,7 +23,9 @@ pub fn check(cli: &Cli, spec: &Path, out: &Option<PathBuf>) -> Result<ExitCode, 
         .map_err(|e| format!("cannot lock {}: {e}", out.display()))?;
     let drift = stowage::timings::phase("compare", || output::drift(&out, &files, &label));
     if drift.is_empty() {
-        eprintln!("{} generated files are up to date", files.len());
+        if !cli.quiet {
+            eprintln!("{} generated files are up to date", files.len());
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let mut stdout = std::io::stdout().lock();

@@ -42,7 +42,7 @@ pub fn diff(
     let diffs = diff::diff_irs(&irs[0], &irs[1], env);
     let (old, new) = (&loaded[0].label, &loaded[1].label);
     let text = match format {
-        DiffFormat::Human => diff_format::human(&diffs, stdout_color()),
+        DiffFormat::Human => diff_format::human(&diffs, stdout_color(cli)),
         DiffFormat::Markdown => diff_format::markdown(&diffs, old, new),
         DiffFormat::Json => {
             serde_json::to_string_pretty(&diff_format::json(&diffs, old, new))

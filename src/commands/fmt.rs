@@ -1,14 +1,35 @@
-//! `stowage fmt`: rewrite the spec in canonical layout, keeping every comment.
+//! `stowage fmt`: rewrite the spec, or the KDL files given, in canonical layout, keeping every
+//! comment. `-` formats standard input to standard output.
 
-use crate::{Cli, MessageFormat};
+use crate::{Cli, MessageFormat, SpecFile};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use stowage::compile;
 use stowage::diagnostic;
 use stowage::syntax::format::{self, FormatError};
 
-pub fn fmt(cli: &Cli, spec: &Path, check: bool) -> Result<ExitCode, String> {
+/// Format `files`, or the spec when there are none; exit 1 when one has a syntax error or,
+/// with `check`, is not formatted.
+pub fn fmt(cli: &Cli, spec: &SpecFile, files: &[PathBuf], check: bool) -> Result<ExitCode, String> {
+    let files = if files.is_empty() {
+        vec![spec.path()?]
+    } else {
+        files.to_vec()
+    };
+    let mut failed = false;
+    for f in &files {
+        failed |= one(cli, f, check)? != ExitCode::SUCCESS;
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Format one file.
+fn one(cli: &Cli, spec: &Path, check: bool) -> Result<ExitCode, String> {
     let source = compile::read_source(spec).map_err(|e| e.to_string())?;
     let formatted = match format::format(&source.text) {
         Ok(f) => f,
@@ -19,7 +40,12 @@ pub fn fmt(cli: &Cli, spec: &Path, check: bool) -> Result<ExitCode, String> {
         }
         Err(e) => return Err(format!("{}: {e}", spec.display())),
     };
-    let shown = spec.display().to_string();
+    let shown = source.path.display().to_string();
+    let stdin = spec == Path::new("-");
+    if stdin && !check {
+        print!("{formatted}");
+        return Ok(ExitCode::SUCCESS);
+    }
     if formatted == source.text {
         return Ok(ExitCode::SUCCESS);
     }
@@ -58,6 +84,8 @@ pub fn fmt(cli: &Cli, spec: &Path, check: bool) -> Result<ExitCode, String> {
     }
     stowage::output::replace::replace(spec, formatted.as_bytes())
         .map_err(|e| format!("cannot write {shown}: {e}"))?;
-    eprintln!("formatted {shown}");
+    if !cli.quiet {
+        eprintln!("formatted {shown}");
+    }
     Ok(ExitCode::SUCCESS)
 }

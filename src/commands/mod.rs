@@ -6,11 +6,12 @@ pub mod check;
 pub mod diff;
 pub mod docs;
 pub mod fmt;
+pub mod init;
 pub mod render;
 pub mod report;
 pub mod secrets;
 
-use crate::Cli;
+use crate::{Cli, ColorChoice, MessageFormat, SpecFile};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -49,16 +50,73 @@ pub fn generate(
     }
 }
 
-/// Report only: exit 1 when the spec has errors.
+/// Report only: exit 1 when the spec has errors; a line saying so when it has none.
 pub fn validate(cli: &Cli, spec: &Path) -> Result<ExitCode, String> {
     let source = compile::read_source(spec).map_err(|e| e.to_string())?;
     let checked = compile::check(&source);
     let failed = report::report(cli, &source, &checked.sources, &checked.diagnostics);
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if failed {
+        return Ok(ExitCode::from(1));
+    }
+    if checked.diagnostics.is_empty() && !cli.quiet && cli.message_format == MessageFormat::Human {
+        eprintln!("{}: no errors or warnings", source.path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The name of the spec stowage looks for.
+const SPEC_NAME: &str = "stowage.kdl";
+
+impl SpecFile {
+    /// The spec: as given (`-`: standard input), else stowage.kdl in the current folder or the
+    /// nearest folder above it that has one (as a relative path, `../stowage.kdl`).
+    pub fn path(&self) -> Result<PathBuf, String> {
+        if let Some(f) = &self.file {
+            return Ok(f.clone());
+        }
+        let here =
+            std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+        let mut relative = PathBuf::new();
+        for dir in here.ancestors() {
+            if dir.join(SPEC_NAME).is_file() {
+                return Ok(relative.join(SPEC_NAME));
+            }
+            relative.push("..");
+        }
+        Err(format!(
+            "no {SPEC_NAME} in this folder or any folder above it: give the spec with `-f FILE`, \
+             or start one with `stowage init`"
+        ))
+    }
+
+    /// The spec, which must be a file: `command` writes next to it and reads what it includes
+    /// from its folder.
+    pub fn on_disk(&self, command: &str) -> Result<PathBuf, String> {
+        let path = self.path()?;
+        if path == Path::new("-") {
+            return Err(format!(
+                "`stowage {command}` reads the spec from a file (outputs and included files are \
+                 found from its folder), not from standard input"
+            ));
+        }
+        Ok(path)
+    }
+}
+
+impl Cli {
+    /// Whether to colour a stream that is (or is not) a terminal: `--color`, then NO_COLOR,
+    /// then FORCE_COLOR.
+    pub fn color(&self, terminal: bool) -> bool {
+        let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty() && v != "0");
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => {
+                false
+            }
+            ColorChoice::Auto => set("FORCE_COLOR") || terminal,
+        }
+    }
 }
 
 /// How the output folder is shown before generated paths: relative to the current folder.
@@ -72,6 +130,6 @@ pub fn display_prefix(out: &Path) -> String {
 }
 
 /// Whether to colour standard output.
-pub fn stdout_color() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+pub fn stdout_color(cli: &Cli) -> bool {
+    cli.color(std::io::stdout().is_terminal())
 }

@@ -26,13 +26,13 @@ pub fn report(
         .skip(1)
         .map(|f| (shown_path(cli, &dir.join(&f.name)), f.text.as_str(), f.base));
     let stderr = std::io::stderr();
-    // GitHub reads workflow commands from standard output.
-    let mut err: Box<dyn Write> = if cli.message_format == MessageFormat::Github {
+    // GitHub reads workflow commands from standard output; JSON is data, for standard output too.
+    let mut err: Box<dyn Write> = if cli.message_format != MessageFormat::Human {
         Box::new(std::io::stdout().lock())
     } else {
         Box::new(stderr.lock())
     };
-    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && stderr.is_terminal();
+    let color = cli.color(stderr.is_terminal());
     let renderer = diagnostic::Renderer::with_files(
         std::iter::once((file.clone(), source.text.as_str(), 0)).chain(included),
     );
@@ -63,7 +63,7 @@ pub fn report(
             sorted.len() - shown
         );
     }
-    if cli.message_format == MessageFormat::Human && !diags.is_empty() {
+    if cli.message_format == MessageFormat::Human && !diags.is_empty() && !cli.quiet {
         let _ = writeln!(
             err,
             "{}: {} error{}, {} warning{}",

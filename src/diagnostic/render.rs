@@ -2,7 +2,7 @@
 //! be several files (`include`): each has its own range of offsets, and a diagnostic is shown in
 //! the file of its primary span, with labels in other files as related excerpts.
 
-use super::{Diagnostic, Label, Severity};
+use super::{Diagnostic, Label, Severity, Span};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 use serde::Serialize;
 use std::fmt;
@@ -151,31 +151,47 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// One diagnostic as a single-line JSON object.
-    pub fn json(&self, diag: &Diagnostic) -> String {
-        let file = self.file(diag.primary.span.offset);
-        let (line, column) = file.line_col(diag.primary.span.offset);
-        let (end_line, end_column) =
-            file.line_col(diag.primary.span.offset + diag.primary.span.len);
-        serde_json::to_string(&JsonDiagnostic {
+    /// Where a span is: its file, and its start and end (exclusive) as 1-based lines and
+    /// columns.
+    fn place(&self, span: Span) -> Place<'_> {
+        let file = self.file(span.offset);
+        let (line, column) = file.line_col(span.offset);
+        let (end_line, end_column) = file.line_col(span.offset + span.len);
+        Place {
             file: &file.name,
             line,
             column,
             end_line,
             end_column,
+        }
+    }
+
+    /// One diagnostic as a single-line JSON object, every label included.
+    pub fn json(&self, diag: &Diagnostic) -> String {
+        let labels = diag
+            .secondary
+            .iter()
+            .map(|l| JsonLabel {
+                place: self.place(l.span),
+                text: &l.text,
+            })
+            .collect();
+        serde_json::to_string(&JsonDiagnostic {
+            place: self.place(diag.primary.span),
             code: diag.code.id,
             severity: diag.severity,
             message: &diag.message,
             label: &diag.primary.text,
             help: diag.help.as_deref(),
+            labels,
         })
         .expect("diagnostics serialize")
     }
 
-    /// One diagnostic as a GitHub Actions workflow command annotation.
+    /// One diagnostic as a GitHub Actions workflow command annotation, with where its span
+    /// ends.
     pub fn github(&self, diag: &Diagnostic) -> String {
-        let file = self.file(diag.primary.span.offset);
-        let (line, col) = file.line_col(diag.primary.span.offset);
+        let at = self.place(diag.primary.span);
         let level = match diag.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -186,7 +202,11 @@ impl<'a> Renderer<'a> {
             msg.push_str(h);
             msg.push(')');
         }
-        github_annotation(level, &file.name, line, col, diag.code.id, &msg)
+        let position = format!(
+            "line={},col={},endLine={},endColumn={}",
+            at.line, at.column, at.end_line, at.end_column
+        );
+        github_command(level, at.file, &position, diag.code.id, &msg)
     }
 }
 
@@ -297,20 +317,38 @@ fn displayable(source: &str) -> String {
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
-    file: &'a str,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
+    #[serde(flatten)]
+    place: Place<'a>,
     code: &'a str,
     severity: Severity,
     message: &'a str,
     label: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
+    /// The secondary labels.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    labels: Vec<JsonLabel<'a>>,
 }
 
-/// A GitHub Actions workflow command (`::error file=...,line=...::message`), escaped.
+/// A span's file, start and end (exclusive), 1-based.
+#[derive(Serialize)]
+struct Place<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    #[serde(flatten)]
+    place: Place<'a>,
+    text: &'a str,
+}
+
+/// A GitHub Actions workflow command (`::error file=...,line=...::message`) at a line and
+/// column, escaped.
 pub fn github_annotation(
     level: &str,
     file: &str,
@@ -319,8 +357,19 @@ pub fn github_annotation(
     title: &str,
     message: &str,
 ) -> String {
+    github_command(
+        level,
+        file,
+        &format!("line={line},col={col}"),
+        title,
+        message,
+    )
+}
+
+/// A workflow command at `position` (`line=...,col=...` and maybe where it ends).
+fn github_command(level: &str, file: &str, position: &str, title: &str, message: &str) -> String {
     format!(
-        "::{level} file={},line={line},col={col},title={}::{}",
+        "::{level} file={},{position},title={}::{}",
         escape_property(file),
         escape_property(title),
         escape_data(message)

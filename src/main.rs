@@ -62,6 +62,10 @@ enum MessageFormat {
     Json,
     /// GitHub Actions annotations (`::error file=...`).
     Github,
+    /// One SARIF 2.1.0 log, for code scanning.
+    Sarif,
+    /// A GitLab code quality report (a JSON array).
+    Gitlab,
 }
 
 #[derive(Subcommand)]

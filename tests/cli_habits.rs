@@ -302,3 +302,103 @@ fn machine_formats_carry_every_label_and_the_end() {
         "{first}"
     );
 }
+
+/// A spec whose `n` services each miss the same three rules of the production policy.
+fn alike_findings(n: usize) -> String {
+    let mut spec = String::from("app \"shop\" {\n    namespace \"shop\"\n}\n");
+    for i in 0..n {
+        spec.push_str(&format!(
+            "service \"s{i}\" {{\n    image \"s{i}\" tag=\"1.0.0\"\n    port \"http\" 8080\n}}\n"
+        ));
+    }
+    spec.push_str("environment \"production\" {\n    policy \"production\"\n}\n");
+    spec
+}
+
+/// Three or more alike findings read as one for a person, each place labelled; machine formats
+/// keep one per finding.
+#[test]
+fn alike_findings_are_shown_once_with_every_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stowage.kdl");
+    fs::write(&path, alike_findings(6)).unwrap();
+    let o = run(stowage().arg("validate").arg("-f").arg(&path));
+    let err = text(&o.stderr);
+    // Three rules, each missed by six services: three diagnostics, 18 findings.
+    assert_eq!(
+        err.matches("(and 5 more like it, each labelled)").count(),
+        3,
+        "{err}"
+    );
+    for i in 0..6 {
+        assert!(err.contains(&format!("`s{i}` runs 1 replica")), "{err}");
+    }
+    assert!(err.ends_with("18 errors, 0 warnings\n"), "{err}");
+    let json = run(stowage()
+        .args(["--message-format", "json", "validate", "-f"])
+        .arg(&path));
+    assert_eq!(text(&json.stdout).lines().count(), 18);
+}
+
+/// `--message-format sarif` is a SARIF 2.1.0 log (checked against the OASIS schema) and
+/// `gitlab` a code quality report: every finding, each with its place and a distinct
+/// fingerprint.
+#[test]
+fn sarif_and_gitlab_code_quality_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("stowage.kdl");
+    fs::write(&spec, alike_findings(4)).unwrap();
+    let json = run(stowage()
+        .args(["--message-format", "json", "validate", "-f"])
+        .arg(&spec));
+    let findings: Vec<serde_json::Value> = text(&json.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!findings.is_empty());
+    let sarif = run(stowage()
+        .args(["--message-format", "sarif", "validate", "-f"])
+        .arg(&spec));
+    assert_eq!(sarif.status.code(), json.status.code());
+    let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(root().join("schemas/sarif/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len());
+    for (r, f) in results.iter().zip(&findings) {
+        assert_eq!(r["ruleId"], f["code"]);
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(region["startLine"], f["line"]);
+        assert_eq!(region["endColumn"], f["end_column"]);
+    }
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules.iter().all(|r| {
+        r["shortDescription"]["text"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    }));
+    let gitlab = run(stowage()
+        .args(["--message-format", "gitlab", "validate", "-f"])
+        .arg(&spec));
+    let issues: Vec<serde_json::Value> = serde_json::from_slice(&gitlab.stdout).unwrap();
+    assert_eq!(issues.len(), findings.len());
+    let mut prints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    prints.sort();
+    prints.dedup();
+    assert_eq!(prints.len(), issues.len());
+    for (i, f) in issues.iter().zip(&findings) {
+        assert_eq!(i["check_name"], f["code"]);
+        assert_eq!(i["location"]["positions"]["begin"]["line"], f["line"]);
+        assert!(["major", "minor"].contains(&i["severity"].as_str().unwrap()));
+    }
+}

@@ -39,6 +39,10 @@ pub fn check(cli: &Cli, spec: &Path, out: &Option<PathBuf>) -> Result<ExitCode, 
                 serde_json::json!({"file": shown, "drift": kind(d)})
             ),
             MessageFormat::Human => write!(stdout, "{}", human(d, &shown)),
+            // Standard output holds the report document: the drift goes beside it.
+            MessageFormat::Sarif | MessageFormat::Gitlab => {
+                write!(std::io::stderr(), "{}", human(d, &shown))
+            }
         };
     }
     eprintln!(

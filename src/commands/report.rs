@@ -36,10 +36,30 @@ pub fn report(
     let renderer = diagnostic::Renderer::with_files(
         std::iter::once((file.clone(), source.text.as_str(), 0)).chain(included),
     );
-    let mut sorted = diags.sorted();
+    let sorted = diags.sorted();
+    // A person reads alike findings as one; machines get each.
+    let grouped;
+    let mut sorted: Vec<&diagnostic::Diagnostic> = if cli.message_format == MessageFormat::Human {
+        grouped = diagnostic::group::grouped(&sorted);
+        grouped.iter().collect()
+    } else {
+        sorted
+    };
     if cli.message_format == MessageFormat::Human && sorted.len() > MAX_HUMAN_DIAGNOSTICS {
         // Errors before warnings, so that the ones shown include every error they can.
         sorted.sort_by_key(|d| d.severity != diagnostic::Severity::Error);
+    }
+    // Whole documents: every diagnostic at once.
+    if matches!(
+        cli.message_format,
+        MessageFormat::Sarif | MessageFormat::Gitlab
+    ) {
+        let doc = match cli.message_format {
+            MessageFormat::Sarif => renderer.sarif(&sorted),
+            _ => renderer.gitlab(&sorted),
+        };
+        let _ = err.write_all(doc.as_bytes());
+        return diags.has_errors();
     }
     // A terminal gets the first screenfuls; the machine formats get every diagnostic.
     let shown = match cli.message_format {
@@ -52,7 +72,7 @@ pub fn report(
                 renderer.human(d, if color { Style::Color } else { Style::Plain }, 100)
             }
             MessageFormat::Json => renderer.json(d) + "\n",
-            MessageFormat::Github => renderer.github(d) + "\n",
+            _ => renderer.github(d) + "\n",
         };
         let _ = err.write_all(text.as_bytes());
     }

@@ -5,6 +5,7 @@
 //! human (miette's graphical report) or machine readable JSON, one object per line.
 
 pub mod code;
+pub mod group;
 mod render;
 
 pub use code::Code;

@@ -188,6 +188,110 @@ impl<'a> Renderer<'a> {
         .expect("diagnostics serialize")
     }
 
+    /// Every diagnostic as one SARIF 2.1.0 log, for code scanning (GitHub uploads it with
+    /// `github/codeql-action/upload-sarif`).
+    pub fn sarif(&self, diags: &[&Diagnostic]) -> String {
+        let mut codes: Vec<&super::code::Code> = diags.iter().map(|d| d.code).collect();
+        codes.sort_by_key(|c| c.id);
+        codes.dedup_by_key(|c| c.id);
+        let rules: Vec<serde_json::Value> = codes
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "id": c.id,
+                    "shortDescription": { "text": c.summary() },
+                    "fullDescription": { "text": c.doc },
+                })
+            })
+            .collect();
+        let location = |span: Span, text: Option<&str>| {
+            let at = self.place(span);
+            let mut l = serde_json::json!({
+                "physicalLocation": {
+                    "artifactLocation": { "uri": at.file },
+                    "region": {
+                        "startLine": at.line, "startColumn": at.column,
+                        "endLine": at.end_line, "endColumn": at.end_column,
+                    },
+                },
+            });
+            if let Some(t) = text.filter(|t| !t.is_empty()) {
+                l["message"] = serde_json::json!({ "text": t });
+            }
+            l
+        };
+        let results: Vec<serde_json::Value> = diags
+            .iter()
+            .map(|d| {
+                let mut text = d.message.clone();
+                if let Some(h) = &d.help {
+                    text.push_str(&format!(" (help: {h})"));
+                }
+                serde_json::json!({
+                    "ruleId": d.code.id,
+                    "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                    "message": { "text": text },
+                    "locations": [location(d.primary.span, None)],
+                    "relatedLocations": d.secondary.iter().enumerate().map(|(i, l)| {
+                        let mut r = location(l.span, Some(&l.text));
+                        r["id"] = serde_json::json!(i + 1);
+                        r
+                    }).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let log = serde_json::json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": { "driver": {
+                    "name": "stowage",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }},
+                "results": results,
+            }],
+        });
+        serde_json::to_string_pretty(&log).expect("SARIF serializes") + "\n"
+    }
+
+    /// Every diagnostic as a GitLab code quality report (the `codequality` artifact a merge
+    /// request shows). Each finding's fingerprint is a digest of its file, code and message,
+    /// and of how many alike findings come before it.
+    pub fn gitlab(&self, diags: &[&Diagnostic]) -> String {
+        use sha2::{Digest, Sha256};
+        let mut seen = std::collections::HashMap::new();
+        let issues: Vec<serde_json::Value> = diags
+            .iter()
+            .map(|d| {
+                let at = self.place(d.primary.span);
+                let key = format!("{}\0{}\0{}", at.file, d.code.id, d.message);
+                let n = seen.entry(key.clone()).or_insert(0usize);
+                *n += 1;
+                let digest = Sha256::digest(format!("{key}\0{n}").as_bytes());
+                let fingerprint: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+                let mut description = d.message.clone();
+                if let Some(h) = &d.help {
+                    description.push_str(&format!(" (help: {h})"));
+                }
+                serde_json::json!({
+                    "description": description,
+                    "check_name": d.code.id,
+                    "fingerprint": fingerprint,
+                    "severity": match d.severity { Severity::Error => "major", Severity::Warning => "minor" },
+                    "location": {
+                        "path": at.file,
+                        "positions": {
+                            "begin": { "line": at.line, "column": at.column },
+                            "end": { "line": at.end_line, "column": at.end_column },
+                        },
+                    },
+                })
+            })
+            .collect();
+        serde_json::to_string_pretty(&issues).expect("the report serializes") + "\n"
+    }
+
     /// One diagnostic as a GitHub Actions workflow command annotation, with where its span
     /// ends.
     pub fn github(&self, diag: &Diagnostic) -> String {

@@ -64,7 +64,7 @@ fn parse_nodes(source: &str) -> Result<Vec<Node>, Diagnostics> {
 }
 
 fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
-    decode::check_top_level(nodes, diags);
+    let nodes = &decode::check_top_level(nodes, diags)[..];
     strings::check(nodes, diags);
     let blocks = defaults::Blocks::new(nodes, diags);
     for d in nodes

@@ -13,6 +13,7 @@ use super::tree::{Node, Prop, Value};
 use super::vocab::{self, Children, Kind};
 use crate::diagnostic::{Diagnostic, Diagnostics, code, suggest};
 use kdl::KdlValue;
+use std::borrow::Cow;
 
 /// Where a field the language has no word for goes.
 const PATCH_HINT: &str = "a field the language has no word for is set with `patch \"Kind/name\" { ... }` on the object (the book: \"When the language has no word for it\")";
@@ -527,25 +528,40 @@ impl Decoder<'_> {
     }
 }
 
-/// Report top-level nodes that are not part of the language.
-pub(crate) fn check_top_level(nodes: &[Node], diags: &mut Diagnostics) {
+/// Report unknown top-level nodes. A misspelt one near a known kind (`servise "web"`) is read
+/// as that kind from here on, so that the misspelling is the one error it causes: references to
+/// it, and environment overrides of it, then find it.
+pub(crate) fn check_top_level<'a>(nodes: &'a [Node], diags: &mut Diagnostics) -> Cow<'a, [Node]> {
     let top: Vec<&str> = vocab::ROOTS.iter().map(|k| k.name).collect();
-    for n in nodes {
-        if !top.contains(&n.name.as_str()) {
-            let mut d = Diagnostic::error(
-                &code::syntax::UNKNOWN_NODE,
-                format!("unknown top-level node `{}`", n.name),
-                n.name_span,
-                "not expected here",
-            );
-            d = match suggest(&n.name, top.iter().copied()) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d.with_help(format!(
-                    "a spec contains: {}; any other Kubernetes object is declared with `object \"Kind/name\" {{ ... }}` (the book: \"When the language has no word for it\")",
-                    top.join(", ")
-                )),
-            };
-            diags.push(d);
+    let mut read_as = Vec::new();
+    for (i, n) in nodes.iter().enumerate() {
+        if top.contains(&n.name.as_str()) {
+            continue;
         }
+        let mut d = Diagnostic::error(
+            &code::syntax::UNKNOWN_NODE,
+            format!("unknown top-level node `{}`", n.name),
+            n.name_span,
+            "not expected here",
+        );
+        d = match suggest(&n.name, top.iter().copied()) {
+            Some(s) => {
+                read_as.push((i, s));
+                d.with_help(format!("did you mean `{s}`?"))
+            }
+            None => d.with_help(format!(
+                "a spec contains: {}; any other Kubernetes object is declared with `object \"Kind/name\" {{ ... }}` (the book: \"When the language has no word for it\")",
+                top.join(", ")
+            )),
+        };
+        diags.push(d);
     }
+    if read_as.is_empty() {
+        return Cow::Borrowed(nodes);
+    }
+    let mut recovered = nodes.to_vec();
+    for (i, kind) in read_as {
+        recovered[i].name = kind.to_string();
+    }
+    Cow::Owned(recovered)
 }

@@ -13,6 +13,7 @@ pub mod git_ref;
 pub mod ir;
 pub mod kubernetes;
 pub mod layout;
+pub mod lsp;
 pub mod output;
 pub mod policy;
 pub mod revision;

@@ -146,6 +146,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
     /// Print a shell completion script.
     Completions {
         /// The shell to complete in.
@@ -206,6 +208,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         } => diff::diff(cli, spec.as_deref(), env.as_deref(), *format, old, new),
         Command::Fmt { spec, files, check } => fmt::fmt(cli, spec, files, *check),
         Command::Init { name, force } => init::init(cli, name.as_deref(), *force),
+        Command::Lsp => stowage::lsp::run().map(|()| ExitCode::SUCCESS),
         Command::Completions { shell } => docs::completions(*shell),
         Command::Man { command } => docs::man(command.as_deref()),
     }

@@ -28,6 +28,7 @@ const LAYERS: &[&[&str]] = &[
     &["output"],
     &["compile"],
     &["revision"],
+    &["lsp"],
 ];
 
 /// The longest a function may be, in lines, signature to closing brace.

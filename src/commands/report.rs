@@ -37,64 +37,66 @@ pub fn report(
         std::iter::once((file.clone(), source.text.as_str(), 0)).chain(included),
     );
     let sorted = diags.sorted();
-    // A person reads alike findings as one; machines get each.
-    let grouped;
-    let mut sorted: Vec<&diagnostic::Diagnostic> = if cli.message_format == MessageFormat::Human {
-        grouped = diagnostic::group::grouped(&sorted);
-        grouped.iter().collect()
-    } else {
-        sorted
-    };
-    if cli.message_format == MessageFormat::Human && sorted.len() > MAX_HUMAN_DIAGNOSTICS {
-        // Errors before warnings, so that the ones shown include every error they can.
-        sorted.sort_by_key(|d| d.severity != diagnostic::Severity::Error);
-    }
-    // Whole documents: every diagnostic at once.
-    if matches!(
-        cli.message_format,
-        MessageFormat::Sarif | MessageFormat::Gitlab
-    ) {
-        let doc = match cli.message_format {
-            MessageFormat::Sarif => renderer.sarif(&sorted),
-            _ => renderer.gitlab(&sorted),
-        };
-        let _ = err.write_all(doc.as_bytes());
-        return diags.has_errors();
-    }
-    // A terminal gets the first screenfuls; the machine formats get every diagnostic.
-    let shown = match cli.message_format {
-        MessageFormat::Human => sorted.len().min(MAX_HUMAN_DIAGNOSTICS),
-        _ => sorted.len(),
-    };
-    for d in &sorted[..shown] {
-        let text = match cli.message_format {
-            MessageFormat::Human => {
-                renderer.human(d, if color { Style::Color } else { Style::Plain }, 100)
+    match cli.message_format {
+        // Whole documents: every diagnostic at once.
+        MessageFormat::Sarif | MessageFormat::Gitlab => {
+            let doc = match cli.message_format {
+                MessageFormat::Sarif => renderer.sarif(&sorted),
+                _ => renderer.gitlab(&sorted),
+            };
+            let _ = err.write_all(doc.as_bytes());
+        }
+        // Lines: every diagnostic, one per line.
+        MessageFormat::Json | MessageFormat::Github => {
+            for d in &sorted {
+                let line = match cli.message_format {
+                    MessageFormat::Json => renderer.json(d),
+                    _ => renderer.github(d),
+                };
+                let _ = writeln!(err, "{line}");
             }
-            MessageFormat::Json => renderer.json(d) + "\n",
-            _ => renderer.github(d) + "\n",
-        };
-        let _ = err.write_all(text.as_bytes());
+        }
+        MessageFormat::Human => {
+            let style = if color { Style::Color } else { Style::Plain };
+            human(&mut err, &renderer, &sorted, style);
+            if !diags.is_empty() && !cli.quiet {
+                let _ = writeln!(err, "{file}: {}", counts(diags));
+            }
+        }
     }
-    if shown < sorted.len() {
+    diags.has_errors()
+}
+
+/// For a person: alike findings as one, and the first screenfuls.
+fn human(
+    err: &mut dyn Write,
+    renderer: &diagnostic::Renderer,
+    sorted: &[&diagnostic::Diagnostic],
+    style: Style,
+) {
+    let grouped = diagnostic::group::grouped(sorted);
+    let mut shown: Vec<&diagnostic::Diagnostic> = grouped.iter().collect();
+    if shown.len() > MAX_HUMAN_DIAGNOSTICS {
+        // Errors before warnings, so that the ones shown include every error they can.
+        shown.sort_by_key(|d| d.severity != diagnostic::Severity::Error);
+    }
+    for d in shown.iter().take(MAX_HUMAN_DIAGNOSTICS) {
+        let _ = err.write_all(renderer.human(d, style, 100).as_bytes());
+    }
+    if shown.len() > MAX_HUMAN_DIAGNOSTICS {
         let _ = writeln!(
             err,
             "... and {} more not shown (`--message-format json` lists every diagnostic)",
-            sorted.len() - shown
+            shown.len() - MAX_HUMAN_DIAGNOSTICS
         );
     }
-    if cli.message_format == MessageFormat::Human && !diags.is_empty() && !cli.quiet {
-        let _ = writeln!(
-            err,
-            "{}: {} error{}, {} warning{}",
-            file,
-            diags.error_count(),
-            if diags.error_count() == 1 { "" } else { "s" },
-            diags.warning_count(),
-            if diags.warning_count() == 1 { "" } else { "s" }
-        );
-    }
-    diags.has_errors()
+}
+
+/// `1 error, 2 warnings`.
+fn counts(diags: &diagnostic::Diagnostics) -> String {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let (e, w) = (diags.error_count(), diags.warning_count());
+    format!("{e} error{}, {w} warning{}", plural(e), plural(w))
 }
 
 /// A path as diagnostics show it. GitHub matches annotations to files by their path from the

@@ -168,9 +168,8 @@ impl<'a> Renderer<'a> {
 
     /// One diagnostic as a single-line JSON object, every label included.
     pub fn json(&self, diag: &Diagnostic) -> String {
-        let labels = diag
-            .secondary
-            .iter()
+        let labels = secondary(diag)
+            .into_iter()
             .map(|l| JsonLabel {
                 place: self.place(l.span),
                 text: &l.text,
@@ -232,7 +231,7 @@ impl<'a> Renderer<'a> {
                     "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
                     "message": { "text": text },
                     "locations": [location(d.primary.span, None)],
-                    "relatedLocations": d.secondary.iter().enumerate().map(|(i, l)| {
+                    "relatedLocations": secondary(d).into_iter().enumerate().map(|(i, l)| {
                         let mut r = location(l.span, Some(&l.text));
                         r["id"] = serde_json::json!(i + 1);
                         r
@@ -312,6 +311,14 @@ impl<'a> Renderer<'a> {
         );
         github_command(level, at.file, &position, diag.code.id, &msg)
     }
+}
+
+/// A diagnostic's other labels in the order of the text (they may have been gathered in any
+/// order, as from environments checked in parallel).
+fn secondary(d: &Diagnostic) -> Vec<&Label> {
+    let mut labels: Vec<&Label> = d.secondary.iter().collect();
+    labels.sort_by(|a, b| (a.span.offset, &a.text).cmp(&(b.span.offset, &b.text)));
+    labels
 }
 
 /// A diagnostic bound to its source, so miette can draw it.

@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod duration;
 pub mod emit;
 pub mod git_ref;
+pub mod import;
 pub mod ir;
 pub mod kubernetes;
 pub mod layout;

@@ -10,7 +10,7 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 mod commands;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use commands::{build, check, diff, docs, fmt, init, render, secrets};
+use commands::{build, check, diff, docs, fmt, import, init, render, secrets};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -146,6 +146,25 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Write a spec that deploys existing Kubernetes objects, and say what differs.
+    Import {
+        /// YAML files, folders of them, kustomize folders (rendered with `kubectl
+        /// kustomize`), or `-` for standard input.
+        #[arg(required = true)]
+        sources: Vec<PathBuf>,
+        /// The application's name (default: the current folder's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// The app's namespace (default: the one most objects name).
+        #[arg(long)]
+        namespace: Option<String>,
+        /// Where to write the spec (`-`: standard output).
+        #[arg(short = 'o', long = "out", default_value = "stowage.kdl")]
+        out: PathBuf,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
     /// Run the language server on standard input and output (for editors).
     Lsp,
     /// Print a shell completion script.
@@ -209,6 +228,22 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         Command::Fmt { spec, files, check } => fmt::fmt(cli, spec, files, *check),
         Command::Init { name, force } => init::init(cli, name.as_deref(), *force),
         Command::Lsp => stowage::lsp::run().map(|()| ExitCode::SUCCESS),
+        Command::Import {
+            sources,
+            name,
+            namespace,
+            out,
+            force,
+        } => import::import(
+            cli,
+            &import::Options {
+                sources,
+                name: name.as_deref(),
+                namespace: namespace.as_deref(),
+                out,
+                force: *force,
+            },
+        ),
         Command::Completions { shell } => docs::completions(*shell),
         Command::Man { command } => docs::man(command.as_deref()),
     }

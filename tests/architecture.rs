@@ -28,7 +28,7 @@ const LAYERS: &[&[&str]] = &[
     &["output"],
     &["compile"],
     &["revision"],
-    &["lsp"],
+    &["import", "lsp"],
 ];
 
 /// The longest a function may be, in lines, signature to closing brace.

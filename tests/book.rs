@@ -102,6 +102,33 @@ fn the_book_builds() {
         text(&o.stderr)
     );
     assert!(out.path().join("index.html").is_file());
+    // KDL blocks are highlighted by the book's own grammar, loaded after mdBook's highlighter.
+    let page = std::fs::read_to_string(out.path().join("getting-started.html")).unwrap();
+    let (book_js, kdl_js) = (
+        page.find("src=\"book-"),
+        page.find("src=\"theme/kdl-highlight"),
+    );
+    assert!(
+        matches!((book_js, kdl_js), (Some(b), Some(k)) if b < k),
+        "theme/kdl-highlight.js must load after book.js"
+    );
+    assert!(page.contains("class=\"language-kdl\""));
+    // (mdBook names the file with its digest.)
+    let js = std::fs::read_dir(out.path().join("theme"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("kdl-highlight")
+        })
+        .expect("theme/kdl-highlight-*.js");
+    assert!(
+        std::fs::read_to_string(js)
+            .unwrap()
+            .contains("registerLanguage('kdl'")
+    );
 }
 
 /// The diagnostic code in `text` at `at`, which is just past `stowage::`: `GROUP::NAME`, both

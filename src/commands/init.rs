@@ -32,7 +32,7 @@ pub fn init(cli: &Cli, name: Option<&str>, force: bool) -> Result<ExitCode, Stri
 }
 
 /// The current folder's name, made a DNS label (lower case, `-` for anything else).
-fn folder_name() -> Result<String, String> {
+pub(super) fn folder_name() -> Result<String, String> {
     let dir =
         std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
     let raw = dir

@@ -32,11 +32,12 @@ pub fn disagreement(text: &str) -> Option<String> {
 }
 
 /// What the KDL 2.0 specification (and its test suite) refuses and the `kdl` crate 6.7.1
-/// accepts: U+007F DELETE (a disallowed code point), and a single-line raw string whose body
-/// starts with `""` (`#"""one line"""#`, which only a multi-line string may start with).
-/// stowage follows the specification.
+/// accepts: code points KDL disallows (U+007F in an identifier, U+0000 in a comment: the
+/// crate checks them in some places only), and a single-line raw string whose body starts
+/// with `""` (`#"""one line"""#`, which only a multi-line string may start with). stowage
+/// follows the specification.
 pub fn kdl_crate_gap(text: &str) -> bool {
-    text.contains('\u{7f}')
+    text.chars().any(stowage::syntax::lex::is_disallowed)
         || stowage::syntax::lex::tokens(text).is_err_and(|e| {
             e.message
                 .starts_with("a single-line raw string cannot start with")

@@ -33,9 +33,9 @@ pub fn disagreement(text: &str) -> Option<String> {
 
 /// What the KDL 2.0 specification (and its test suite) refuses and the `kdl` crate 6.7.1
 /// accepts: code points KDL disallows (U+007F in an identifier, U+0000 in a comment: the
-/// crate checks them in some places only; a byte order mark may start the text), and a single-line raw string whose body starts
-/// with `""` (`#"""one line"""#`, which only a multi-line string may start with). stowage
-/// follows the specification.
+/// crate checks them in some places only; a byte order mark may start the text), and a
+/// single-line raw string whose body starts with `""` (`#"""one line"""#`, which only a
+/// multi-line string may start with). stowage follows the specification.
 pub fn kdl_crate_gap(text: &str) -> bool {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     text.chars().any(stowage::syntax::lex::is_disallowed)

@@ -33,15 +33,23 @@ pub fn disagreement(text: &str) -> Option<String> {
 
 /// What the KDL 2.0 specification (and its test suite) refuses and the `kdl` crate 6.7.1
 /// accepts: code points KDL disallows (U+007F in an identifier, U+0000 in a comment: the
-/// crate checks them in some places only; a byte order mark may start the text), and a
+/// crate checks them in some places only; a byte order mark may start the text) and the C1
+/// controls stowage refuses beyond KDL (terminals act on them), and a
 /// single-line raw string whose body starts with `""` (`#"""one line"""#`, which only a
-/// multi-line string may start with). stowage follows the specification.
+/// multi-line string may start with), and `-inf` without `#` (the suite refuses `inf -inf nan`;
+/// the crate refuses `inf` but reads `-inf` as a string), and a slashdashed value or node right
+/// after a block on its line (`a { b } /-c`: a node needs a terminator before the next). stowage
+/// follows the specification.
 pub fn kdl_crate_gap(text: &str) -> bool {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     text.chars().any(stowage::syntax::lex::is_disallowed)
         || stowage::syntax::lex::tokens(text).is_err_and(|e| {
             e.message
                 .starts_with("a single-line raw string cannot start with")
+                || e.message == "`-inf` is not a value in KDL 2.0"
+        })
+        || stowage::syntax::parse::document(text).is_err_and(|d| {
+            d.message == "values and properties go before the node's block" && text.contains("/-")
         })
 }
 

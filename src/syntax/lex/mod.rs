@@ -97,17 +97,10 @@ pub fn is_newline(c: char) -> bool {
     )
 }
 
-/// Code points KDL forbids outside escapes.
+/// Code points a document may not hold outside escapes: those KDL forbids, and C1 controls
+/// (see [`crate::chars::forbidden_in_kdl`]).
 pub fn is_disallowed(c: char) -> bool {
-    matches!(c,
-        '\u{0000}'..='\u{0008}'
-        | '\u{000E}'..='\u{001F}'
-        | '\u{007F}'
-        | '\u{200E}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{FEFF}'
-    )
+    crate::chars::is_forbidden_in_kdl(c)
 }
 
 /// Whether `c` may appear in a bare identifier.

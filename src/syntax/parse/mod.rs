@@ -204,8 +204,11 @@ impl Parser<'_> {
                             blocks = true;
                         }
                         Some(Tok::Word(_) | Tok::Str { .. } | Tok::Keyword(_) | Tok::LParen)
-                            if !blocks =>
+                            if blocks =>
                         {
+                            return Err(self.entry_after_block());
+                        }
+                        Some(Tok::Word(_) | Tok::Str { .. } | Tok::Keyword(_) | Tok::LParen) => {
                             self.entry(&mut Node::default())?
                         }
                         _ => return Err(nothing_to_comment_out(at)),

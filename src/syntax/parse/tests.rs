@@ -38,6 +38,11 @@ fn errors_point_at_the_cause() {
             "1",
         ),
         ("a {} {}", "a node has at most one block", "{"),
+        (
+            "a { b } /-c",
+            "values and properties go before the node's block",
+            "c",
+        ),
         ("a /-", "`/-` with nothing after it to comment out", "/-"),
         ("{ a }", "a block with no node before it", "{"),
         ("a (t 1", "this type annotation is not closed", "("),

@@ -6,30 +6,12 @@ mod common;
 
 use common::*;
 use std::fs;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 /// A spec with one warning-free service, written by `stowage init`.
 fn init(dir: &Path, args: &[&str]) -> Output {
     run(stowage().current_dir(dir).arg("init").args(args))
-}
-
-/// Run with `input` on standard input.
-fn with_stdin(cmd: &mut Command, input: &str) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
 }
 
 #[test]
@@ -326,11 +308,7 @@ fn alike_findings_are_shown_once_with_every_place() {
     let err = text(&o.stderr);
     // Three rules, each missed by six services: three diagnostics, 18 findings.
     // (Messages wrap at 100 columns, with a `│` on the next line.)
-    let words = err
-        .replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = words(&err);
     assert_eq!(
         words.matches("(and 5 more like it, each labelled)").count(),
         3,

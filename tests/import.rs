@@ -7,30 +7,19 @@ mod common;
 use common::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
-use std::process::Stdio;
 
 /// Import `args` (sources) in `dir` with `stdin`, then render the imported environment.
 /// Gives the report (stderr) and the rendered objects.
 fn round_trip(dir: &Path, args: &[&str], stdin: &str) -> (String, Vec<Value>) {
-    let mut child = stowage()
-        .current_dir(dir)
-        .arg("import")
-        .args(args)
-        .args(["--name", "imported-app"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = with_stdin(
+        stowage()
+            .current_dir(dir)
+            .arg("import")
+            .args(args)
+            .args(["--name", "imported-app"]),
+        stdin,
+    );
     let report = text(&o.stderr);
     assert!(o.status.success(), "{report}");
     let v = run(stowage().current_dir(dir).arg("validate"));

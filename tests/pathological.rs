@@ -153,11 +153,7 @@ fn many_diagnostics_print_in_linear_time_and_human_output_is_capped() {
     let err = text(&out.stderr);
     // Alike findings are shown once per rule, the first places labelled (messages wrap at 100
     // columns, with a `│` on the next line).
-    let words = err
-        .replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = common::words(&err);
     assert_eq!(
         words
             .matches("(and 3999 more like it; the first 12 are labelled")

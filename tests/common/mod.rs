@@ -370,11 +370,10 @@ pub fn lint_pipelines(dir: &Path) -> usize {
     checked
 }
 
-/// Evaluate CI conditions with the platforms' own implementations
-/// (`scripts/tools/ci-conditions.mjs`: the request and answer shapes are described there).
-pub fn ci_conditions(tool: &Path, request: &Value) -> Value {
+/// Run `cmd` with `input` on its standard input.
+pub fn with_stdin(cmd: &mut Command, input: &str) -> Output {
     use std::io::Write;
-    let mut child = Command::new(tool)
+    let mut child = cmd
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -384,9 +383,24 @@ pub fn ci_conditions(tool: &Path, request: &Value) -> Value {
         .stdin
         .take()
         .unwrap()
-        .write_all(request.to_string().as_bytes())
+        .write_all(input.as_bytes())
         .unwrap();
-    let o = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Human diagnostics as one line of words: messages wrap at 100 columns, with a `│` on the
+/// next line.
+pub fn words(text: &str) -> String {
+    text.replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Evaluate CI conditions with the platforms' own implementations
+/// (`scripts/tools/ci-conditions.mjs`: the request and answer shapes are described there).
+pub fn ci_conditions(tool: &Path, request: &Value) -> Value {
+    let o = with_stdin(&mut Command::new(tool), &request.to_string());
     assert!(o.status.success(), "ci-conditions: {}", text(&o.stderr));
     serde_json::from_slice(&o.stdout).unwrap()
 }

@@ -14,6 +14,7 @@ pub use crate::syntax::ast::{
     DeployMethod as Method, Install, JobWhen as When, Language, Platform, Trigger,
 };
 pub use jobs::{JobIr, Phase};
+use std::collections::HashMap;
 
 mod jobs;
 
@@ -381,11 +382,21 @@ pub(super) fn lower(
         .registry
         .as_ref()
         .map_or_else(|| format!("ghcr.io/{app}"), |r| r.v.clone());
+    // Deployed workloads by the image they run.
+    let mut by_image: HashMap<&str, Vec<&Workload>> = HashMap::new();
+    for w in spec.deployed_workloads() {
+        if let Some(i) = &w.image {
+            by_image.entry(i.name.as_str()).or_default().push(w);
+        }
+    }
     let images: Vec<ImageBuild> = p
         .build
         .iter()
         .flat_map(|b| b.images.iter())
-        .map(|b| image_build(spec, &registry, b))
+        .map(|b| {
+            let workloads = by_image.get(b.name.as_str()).map_or(&[][..], Vec::as_slice);
+            image_build(spec, workloads, &registry, b)
+        })
         .collect();
     let built: Vec<&str> = images.iter().map(|i| i.name.as_str()).collect();
     let deploys: Vec<DeployIr> = p
@@ -452,12 +463,8 @@ impl PipelineIr {
 }
 
 /// How one image is built, where it is pushed, and the Helm values that take its tag.
-fn image_build(spec: &Spec, registry: &str, b: &BuildImage) -> ImageBuild {
-    let workloads: Vec<_> = spec
-        .deployed_workloads()
-        .into_iter()
-        .filter(|w| w.image.as_ref().is_some_and(|i| i.name.v == b.name.v))
-        .collect();
+/// `workloads`: those deployed with the image, in the spec's order.
+fn image_build(spec: &Spec, workloads: &[&Workload], registry: &str, b: &BuildImage) -> ImageBuild {
     let repository = workloads
         .first()
         .and_then(|w| w.image.as_ref())

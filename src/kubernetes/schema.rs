@@ -2,20 +2,57 @@
 //! (`schemas/kubernetes/`, vendored by scripts/vendor-schemas.py): which kinds exist in which
 //! API groups and versions, what fields each has, and how its lists merge.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::io::Read;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// One version's schemas: JSON Schema (2020-12) definitions, strict (no unknown fields).
+/// Each definition is kept as text and read when first asked for: a spec uses a few dozen
+/// of the ~700.
 pub struct Schemas {
     pub minor: u32,
-    defs: Map<String, Value>,
+    defs: HashMap<String, Definition>,
     /// Definition names by (apiVersion, kind).
     by_gvk: HashMap<(String, String), String>,
     /// apiVersions by kind.
     by_kind: HashMap<String, Vec<String>>,
     validators: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
+}
+
+/// A definition's text and, once read, its value.
+struct Definition {
+    text: Box<RawValue>,
+    value: OnceLock<Value>,
+}
+
+impl Definition {
+    fn value(&self) -> &Value {
+        self.value
+            .get_or_init(|| serde_json::from_str(self.text.get()).unwrap_or(Value::Null))
+    }
+}
+
+/// The root of a vendored file: the definitions, unread.
+#[derive(serde::Deserialize)]
+struct Root {
+    #[serde(rename = "$defs")]
+    defs: HashMap<String, Box<RawValue>>,
+}
+
+/// What loading needs of each definition: the kinds it defines.
+#[derive(serde::Deserialize)]
+struct Head {
+    #[serde(rename = "x-kubernetes-group-version-kind", default)]
+    gvks: Vec<Gvk>,
+}
+
+#[derive(serde::Deserialize)]
+struct Gvk {
+    group: String,
+    version: String,
+    kind: String,
 }
 
 macro_rules! versions {
@@ -71,31 +108,34 @@ impl Schemas {
         flate2::read::GzDecoder::new(bytes(minor)?)
             .read_to_string(&mut text)
             .ok()?;
-        let mut root: Map<String, Value> = serde_json::from_str(&text).ok()?;
-        let Some(Value::Object(defs)) = root.remove("$defs") else {
-            return None;
-        };
+        let root: Root = serde_json::from_str(&text).ok()?;
         let mut by_gvk = HashMap::new();
         let mut by_kind: HashMap<String, Vec<String>> = HashMap::new();
-        for (name, def) in &defs {
-            let gvks = def["x-kubernetes-group-version-kind"].as_array();
-            for gvk in gvks.into_iter().flatten() {
-                let (Some(g), Some(v), Some(k)) = (
-                    gvk["group"].as_str(),
-                    gvk["version"].as_str(),
-                    gvk["kind"].as_str(),
-                ) else {
-                    continue;
-                };
-                let av = api_version(g, v);
-                by_kind.entry(k.to_string()).or_default().push(av.clone());
-                by_gvk.insert((av, k.to_string()), name.clone());
+        for (name, def) in &root.defs {
+            let head: Head = serde_json::from_str(def.get()).ok()?;
+            for Gvk {
+                group,
+                version,
+                kind,
+            } in head.gvks
+            {
+                let av = api_version(&group, &version);
+                by_kind.entry(kind.clone()).or_default().push(av.clone());
+                by_gvk.insert((av, kind), name.clone());
             }
         }
         for versions in by_kind.values_mut() {
             versions.sort_by_key(|v| std::cmp::Reverse(stability(v)));
             versions.dedup();
         }
+        let defs = root
+            .defs
+            .into_iter()
+            .map(|(name, text)| {
+                let value = OnceLock::new();
+                (name, Definition { text, value })
+            })
+            .collect();
         Some(Schemas {
             minor,
             defs,
@@ -103,6 +143,26 @@ impl Schemas {
             by_kind,
             validators: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// A definition by its name.
+    fn def(&self, name: &str) -> Option<&Value> {
+        self.defs.get(name).map(Definition::value)
+    }
+
+    /// The definitions `name` needs: itself and every one it refers to, at any depth.
+    fn closure(&self, name: &str) -> serde_json::Map<String, Value> {
+        let mut out = serde_json::Map::new();
+        let mut todo = vec![name.to_string()];
+        while let Some(name) = todo.pop() {
+            if out.contains_key(&name) {
+                continue;
+            }
+            let Some(def) = self.def(&name) else { continue };
+            refs(def, &mut todo);
+            out.insert(name, def.clone());
+        }
+        out
     }
 
     /// Every kind's name.
@@ -123,7 +183,7 @@ impl Schemas {
         let name = self
             .by_gvk
             .get(&(api_version.to_string(), kind.to_string()))?;
-        self.defs.get(name)
+        self.def(name)
     }
 
     /// The schema `schema` stands for, its `$ref` followed.
@@ -131,7 +191,7 @@ impl Schemas {
         let mut s = schema;
         for _ in 0..8 {
             match s["$ref"].as_str().and_then(|r| r.strip_prefix("#/$defs/")) {
-                Some(name) => match self.defs.get(name) {
+                Some(name) => match self.def(name) {
                     Some(d) => s = d,
                     None => break,
                 },
@@ -153,11 +213,31 @@ impl Schemas {
         let schema = serde_json::json!({
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$ref": format!("#/$defs/{name}"),
-            "$defs": self.defs,
+            "$defs": self.closure(name),
         });
         let v = Arc::new(jsonschema::validator_for(&schema).ok()?);
         cache.insert(name.clone(), v.clone());
         Some(v)
+    }
+}
+
+/// The definitions `schema` refers to (`#/$defs/NAME`), pushed onto `out`.
+fn refs(schema: &Value, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(r)) => {
+                        if let Some(name) = r.strip_prefix("#/$defs/") {
+                            out.push(name.to_string());
+                        }
+                    }
+                    _ => refs(value, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
     }
 }
 

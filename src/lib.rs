@@ -3,6 +3,7 @@
 //! The pipeline runs one way: [`syntax`] (text to typed AST) -> [`check`] (every diagnostic) ->
 //! [`ir`] (objects as deployed, per environment) -> [`emit`] (files) -> [`output`] (disk).
 
+pub mod calendar;
 pub mod chars;
 pub mod check;
 pub mod compile;

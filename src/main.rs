@@ -10,9 +10,10 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 mod commands;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use commands::{build, check, diff, docs, fmt, import, init, render, secrets};
+use commands::{build, check, diff, docs, fmt, import, init, render, secrets, waivers};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use stowage::output::risk;
 
 #[derive(Parser)]
 #[command(
@@ -98,6 +99,13 @@ enum Command {
         #[command(flatten)]
         spec: SpecFile,
     },
+    /// List every waiver: what it waives, where, who owns it and when it ends.
+    Waivers {
+        #[command(flatten)]
+        spec: SpecFile,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
     /// Print the fully resolved objects of one environment.
     Render {
         #[command(flatten)]
@@ -122,6 +130,14 @@ enum Command {
         env: Option<String>,
         #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
         format: DiffFormat,
+        /// Exit 1 when a change of one of these risk classes occurs (ids, comma-separated:
+        /// `security-weakened,rbac-widened`), else 0, whether or not the versions differ.
+        #[arg(long, value_delimiter = ',', value_parser = risk_class, value_name = "CLASS")]
+        fail_on: Vec<&'static risk::Class>,
+        /// Exit 1 when a change of a risk class of this severity or above occurs (`low`,
+        /// `medium`, `high`), else 0.
+        #[arg(long, value_parser = risk_severity, value_name = "SEVERITY")]
+        fail_on_severity: Option<risk::Severity>,
         /// The old version: a spec file, git:REV or git:REV:PATH.
         old: String,
         /// The new version: a spec file, git:REV or git:REV:PATH.
@@ -180,6 +196,14 @@ enum Command {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ListFormat {
+    /// Aligned columns for a terminal.
+    Table,
+    /// One JSON array.
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum DiffFormat {
     /// Summary and field paths for a terminal, coloured as `--color` says.
     Human,
@@ -193,6 +217,25 @@ enum DiffFormat {
 enum RenderFormat {
     Yaml,
     Json,
+}
+
+/// A risk class by its id, with the nearest id suggested.
+fn risk_class(id: &str) -> Result<&'static risk::Class, String> {
+    risk::Class::from_id(id).ok_or_else(|| {
+        let ids = risk::ALL.iter().map(|c| c.id);
+        match stowage::diagnostic::suggest(id, ids.clone()) {
+            Some(s) => format!("no risk class `{id}`: did you mean `{s}`?"),
+            None => format!(
+                "no risk class `{id}` (classes: {})",
+                ids.collect::<Vec<_>>().join(", ")
+            ),
+        }
+    })
+}
+
+fn risk_severity(name: &str) -> Result<risk::Severity, String> {
+    risk::Severity::from_name(name)
+        .ok_or_else(|| format!("no severity `{name}` (severities: low, medium, high)"))
 }
 
 fn main() -> ExitCode {
@@ -217,14 +260,31 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         Command::Check { spec, out } => check::check(cli, &spec.on_disk("check")?, out),
         Command::Validate { spec } => commands::validate(cli, &spec.path()?),
         Command::Secrets { spec } => secrets::secrets(cli, &spec.path()?),
+        Command::Waivers { spec, format } => waivers::waivers(cli, &spec.path()?, *format),
         Command::Render { spec, env, format } => render::render(cli, &spec.path()?, env, *format),
         Command::Diff {
             spec,
             env,
             format,
+            fail_on,
+            fail_on_severity,
             old,
             new,
-        } => diff::diff(cli, spec.as_deref(), env.as_deref(), *format, old, new),
+        } => {
+            let gate = diff::Gate {
+                classes: fail_on.clone(),
+                at_least: *fail_on_severity,
+            };
+            diff::diff(
+                cli,
+                spec.as_deref(),
+                env.as_deref(),
+                *format,
+                &gate,
+                old,
+                new,
+            )
+        }
         Command::Fmt { spec, files, check } => fmt::fmt(cli, spec, files, *check),
         Command::Init { name, force } => init::init(cli, name.as_deref(), *force),
         Command::Lsp => stowage::lsp::run().map(|()| ExitCode::SUCCESS),

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 /// every earlier one.
 const LAYERS: &[&[&str]] = &[
     &[
+        "calendar",
         "chars",
         "diagnostic",
         "duration",

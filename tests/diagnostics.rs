@@ -50,6 +50,8 @@ fn text_of(raw: String) -> String {
 
 #[test]
 fn bad_specs() {
+    // Waivers' end dates are compared with this day.
+    stowage::calendar::fix_today(jiff::civil::date(2027, 2, 20));
     let mut problems = Vec::new();
     let mut names = Vec::new();
     insta::glob!("bad/*.kdl", |path| {

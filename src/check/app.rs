@@ -2,7 +2,7 @@
 
 use crate::check::report::*;
 use crate::check::values::{self};
-use crate::check::waivers::{WaiverTarget, waivers_of};
+use crate::check::waivers::{WaiverTarget, owned, waivers_of};
 use crate::diagnostic::{Diagnostic, Diagnostics, Span, code};
 use crate::kubernetes;
 use crate::syntax::ast::*;
@@ -55,6 +55,7 @@ pub(in crate::check) fn environments(spec: &Spec, diags: &mut Diagnostics) {
             diags.push(duplicate("environment", &env.name, first));
         }
         waivers_of(&env.waivers, WaiverTarget::Everywhere, diags);
+        owned(spec, env, diags);
         if let Some(ns) = &env.namespace {
             name(diags, ns, "namespace", values::dns_label);
         }

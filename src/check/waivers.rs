@@ -40,6 +40,105 @@ pub(in crate::check) fn waivers_of(
             )),
         }
         reason(w, diags);
+        expiry(w, crate::calendar::today(), diags);
+    }
+}
+
+/// A waiver's end date: a date, not passed, and not near (a warning).
+fn expiry(w: &Waiver, today: jiff::civil::Date, diags: &mut Diagnostics) {
+    let Some(expires) = &w.expires else { return };
+    let name = w.rule.v.as_str();
+    let Some(date) = crate::calendar::parse(&expires.v) else {
+        diags.push(
+            Diagnostic::error(
+                &code::policy::WAIVER,
+                format!("`{}` is not a date", expires.v),
+                expires.span,
+                "expected YYYY-MM-DD",
+            )
+            .with_help("write the day the waiver ends, like `expires=\"2027-03-01\"`"),
+        );
+        return;
+    };
+    let days = crate::calendar::days_between(today, date);
+    if days <= 0 {
+        diags.push(
+            Diagnostic::error(
+                &code::policy::WAIVER_EXPIRED,
+                format!("the waiver of `{name}` expired on {date}"),
+                expires.span,
+                "expired",
+            )
+            .with_help(renew_help(w)),
+        );
+    } else if days <= crate::calendar::WARNING_DAYS {
+        let when = if days == 1 {
+            "tomorrow".to_string()
+        } else {
+            format!("in {days} days")
+        };
+        diags.push(
+            Diagnostic::warning(
+                &code::policy::WAIVER_EXPIRING,
+                format!("the waiver of `{name}` expires {when} ({date})"),
+                expires.span,
+                "expires soon",
+            )
+            .with_help(renew_help(w)),
+        );
+    }
+}
+
+fn renew_help(w: &Waiver) -> String {
+    let owner = w
+        .owner
+        .as_ref()
+        .map_or(String::new(), |o| format!(" (owner: {})", o.v));
+    format!(
+        "fix what the rule asks and remove the waiver, or renew it with a later `expires=` if its reason still holds{owner}"
+    )
+}
+
+/// In an environment whose policy takes only owned waivers: every waiver that applies there
+/// names an owner and an end date.
+pub(in crate::check) fn owned(spec: &Spec, env: &Environment, diags: &mut Diagnostics) {
+    if !env.owned_waivers.as_ref().is_some_and(|o| o.v) {
+        return;
+    }
+    let items = &env.items;
+    let all = spec
+        .app
+        .waivers
+        .iter()
+        .chain(&env.waivers)
+        .chain(items.workloads.iter().flat_map(|w| &w.waivers))
+        .chain(items.ingresses.iter().flat_map(|i| &i.waivers))
+        .chain(items.configs.iter().flat_map(|c| &c.waivers));
+    for w in all {
+        let missing = match (&w.owner, &w.expires) {
+            (Some(_), Some(_)) => continue,
+            (None, None) => "no owner and no end date",
+            (None, Some(_)) => "no owner",
+            (Some(_), None) => "no end date",
+        };
+        diags.push(
+            Diagnostic::error(
+                &code::policy::WAIVER_OWNER,
+                format!(
+                    "the waiver of `{}` names {missing}, and {} takes only owned waivers",
+                    w.rule.v, env.name.v
+                ),
+                w.span,
+                "needs owner= and expires=",
+            )
+            .with_label(
+                env.owned_waivers.as_ref().map_or(env.span, |o| o.span),
+                "required here",
+            )
+            .with_help(
+                "add who answers for it and when it ends: `owner=\"team\" expires=\"YYYY-MM-DD\"`",
+            ),
+        );
     }
 }
 

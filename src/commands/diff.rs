@@ -1,19 +1,34 @@
 //! `stowage diff`: compare the deployed objects of two versions of the spec (files or git
-//! revisions); exit 1 when they differ.
+//! revisions), the risky changes first; exit 1 when they differ, or, with a gate, when a risk
+//! it names occurs.
 
 use super::stdout_color;
 use crate::{Cli, DiffFormat};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use stowage::ir::Ir;
+use stowage::output::risk::{self, Class, Severity};
 use stowage::output::{diff, diff_format};
 use stowage::revision::{self, Loaded, SpecRef};
+
+/// `--fail-on` and `--fail-on-severity`: which risks fail the command.
+pub struct Gate {
+    pub classes: Vec<&'static Class>,
+    pub at_least: Option<Severity>,
+}
+
+impl Gate {
+    fn is_set(&self) -> bool {
+        !self.classes.is_empty() || self.at_least.is_some()
+    }
+}
 
 pub fn diff(
     cli: &Cli,
     spec: Option<&Path>,
     env: Option<&str>,
     format: DiffFormat,
+    gate: &Gate,
     old: &str,
     new: &str,
 ) -> Result<ExitCode, String> {
@@ -40,21 +55,27 @@ pub fn diff(
         known_environment(&irs, e)?;
     }
     let diffs = diff::diff_irs(&irs[0], &irs[1], env);
+    let risks = risk::assess(&irs[0], &irs[1], env);
     let (old, new) = (&loaded[0].label, &loaded[1].label);
     let text = match format {
-        DiffFormat::Human => diff_format::human(&diffs, stdout_color(cli)),
-        DiffFormat::Markdown => diff_format::markdown(&diffs, old, new),
+        DiffFormat::Human => diff_format::human(&diffs, &risks, stdout_color(cli)),
+        DiffFormat::Markdown => diff_format::markdown(&diffs, &risks, old, new),
         DiffFormat::Json => {
-            serde_json::to_string_pretty(&diff_format::json(&diffs, old, new))
+            serde_json::to_string_pretty(&diff_format::json(&diffs, &risks, old, new))
                 .expect("JSON values serialize")
                 + "\n"
         }
     };
     print!("{text}");
-    Ok(if diffs.iter().all(diff::EnvDiff::is_equal) {
-        ExitCode::SUCCESS
+    let failed = if gate.is_set() {
+        risk::selected(&risks, &gate.classes, gate.at_least)
     } else {
+        !diffs.iter().all(diff::EnvDiff::is_equal)
+    };
+    Ok(if failed {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 

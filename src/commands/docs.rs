@@ -68,6 +68,11 @@ const ENVIRONMENT: &[(&str, &str)] = &[
          is set or --color never is given)",
     ),
     (
+        "STOWAGE_TODAY",
+        "a date, YYYY-MM-DD: the day waivers' expires= dates are compared with (default: \
+         today's UTC date)",
+    ),
+    (
         "STOWAGE_TIMINGS",
         "when set (and not 0), each phase prints its wall time and peak memory to standard \
          error, as -v does",

@@ -11,6 +11,7 @@ pub mod init;
 pub mod render;
 pub mod report;
 pub mod secrets;
+pub mod waivers;
 
 use crate::{Cli, ColorChoice, MessageFormat, SpecFile};
 use std::io::IsTerminal;

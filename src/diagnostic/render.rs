@@ -101,6 +101,12 @@ impl<'a> Renderer<'a> {
         self.file(offset).line_col(offset)
     }
 
+    /// `FILE:LINE:COLUMN` of a span's start.
+    pub fn location(&self, span: Span) -> String {
+        let p = self.place(span);
+        format!("{}:{}:{}", p.file, p.line, p.column)
+    }
+
     /// One diagnostic for humans: miette's report, `width` columns wide.
     pub fn human(&self, diag: &Diagnostic, style: Style, width: usize) -> String {
         let theme = match style {

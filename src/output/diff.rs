@@ -382,9 +382,9 @@ fn diff_list(
     }
 }
 
-/// Compare every environment of two versions of a spec: those of `new` in its order, then
-/// those only `old` has. With `only`, just that environment.
-pub fn diff_irs(old: &Ir, new: &Ir, only: Option<&str>) -> Vec<EnvDiff> {
+/// The environments of `new` in its order, then those only `old` has; with `only`, just that
+/// one.
+pub fn env_names<'a>(old: &'a Ir, new: &'a Ir, only: Option<&str>) -> Vec<&'a str> {
     let mut names: Vec<&str> = new.environments.iter().map(|e| e.name.as_str()).collect();
     for e in &old.environments {
         if !names.contains(&e.name.as_str()) {
@@ -393,6 +393,12 @@ pub fn diff_irs(old: &Ir, new: &Ir, only: Option<&str>) -> Vec<EnvDiff> {
     }
     names.retain(|n| only.is_none_or(|o| o == *n));
     names
+}
+
+/// Compare every environment of two versions of a spec: those of `new` in its order, then
+/// those only `old` has. With `only`, just that environment.
+pub fn diff_irs(old: &Ir, new: &Ir, only: Option<&str>) -> Vec<EnvDiff> {
+    env_names(old, new, only)
         .into_iter()
         .map(|name| {
             let render = |ir: &Ir| {

@@ -1,11 +1,14 @@
 //! The three printings of a semantic diff: for a terminal, for a pull-request comment, as JSON.
 //!
-//! Takes [`EnvDiff`]s (from [`super::diff`]) and the labels of the two versions, gives text:
-//! [`human`] (one summary line per environment, then `~`/`+`/`-` objects and field paths with
-//! `old -> new`, coloured on request), [`markdown`] (a `<details>` block per object with a `diff`
-//! code block, or the YAML of an added or removed object) and [`json`].
+//! Takes [`EnvDiff`]s (from [`super::diff`]), the risky changes among them (from
+//! [`super::risk`]) and the labels of the two versions, gives text, the risks first: [`human`]
+//! (the risks by class, then one summary line per environment, then `~`/`+`/`-` objects and
+//! field paths with `old -> new`, coloured on request), [`markdown`] (a table of risks, then a
+//! `<details>` block per object with a `diff` code block, or the YAML of an added or removed
+//! object) and [`json`].
 
 use super::diff::{EnvDiff, FieldChange, ObjectChange, ObjectDiff, Presence};
+use super::risk::{self, Finding, Severity};
 use serde_json::{Value, json};
 
 /// The first line of the Markdown printing: lets a CI job find its earlier comment.
@@ -40,12 +43,56 @@ fn field_line(c: &FieldChange) -> String {
     }
 }
 
-/// For a terminal: a summary line per environment, then its objects and changed fields.
-pub fn human(diffs: &[EnvDiff], color: bool) -> String {
+fn severity_color(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "1;31",
+        Severity::Medium => "33",
+        Severity::Low => "36",
+    }
+}
+
+/// Where a finding is: `production Deployment/api spec.replicas`.
+fn place(f: &Finding) -> String {
+    let env = if f.env.is_empty() { "pipeline" } else { &f.env };
+    let path = if f.path.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", f.path)
+    };
+    format!("{env} {}{path}", f.object)
+}
+
+/// The risks, by class (most severe first), each class with its explanation.
+fn human_risks(risks: &[Finding], color: bool) -> String {
+    if risks.is_empty() {
+        return "risks: none found\n\n".into();
+    }
+    let mut out = paint(color, "1", &format!("risks: {}", risk::counts(risks)));
+    out.push('\n');
+    let mut shown: Vec<&str> = Vec::new();
+    for f in risks {
+        if shown.contains(&f.class.id) {
+            continue;
+        }
+        shown.push(f.class.id);
+        let head = format!("  {:<6} {}", f.class.severity.name(), f.class.id);
+        out.push_str(&paint(color, severity_color(f.class.severity), &head));
+        out.push_str(&format!(": {}\n", f.class.summary()));
+        for g in risks.iter().filter(|g| g.class.id == f.class.id) {
+            out.push_str(&format!("         {}: {}\n", place(g), g.detail));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// For a terminal: the risks, then a summary line per environment, then its objects and
+/// changed fields.
+pub fn human(diffs: &[EnvDiff], risks: &[Finding], color: bool) -> String {
     if diffs.is_empty() {
         return "no environments to compare\n".into();
     }
-    let mut out = String::new();
+    let mut out = human_risks(risks, color);
     for d in diffs {
         out.push_str(&paint(color, "1", &d.summary_line()));
         out.push('\n');
@@ -135,12 +182,12 @@ fn markdown_object(out: &mut String, o: &ObjectDiff, brief: bool) {
 /// For a pull-request comment: the summary, then a collapsible block per object. Kept under
 /// [`MARKDOWN_LIMIT`]: without the YAML of added and removed objects if need be, then cut after
 /// the last object that fits.
-pub fn markdown(diffs: &[EnvDiff], old: &str, new: &str) -> String {
-    let full = markdown_with(diffs, old, new, false);
+pub fn markdown(diffs: &[EnvDiff], risks: &[Finding], old: &str, new: &str) -> String {
+    let full = markdown_with(diffs, risks, old, new, false);
     if full.len() <= MARKDOWN_LIMIT {
         return full;
     }
-    let brief = markdown_with(diffs, old, new, true);
+    let brief = markdown_with(diffs, risks, old, new, true);
     if brief.len() <= MARKDOWN_LIMIT {
         return brief;
     }
@@ -157,12 +204,54 @@ pub fn markdown(diffs: &[EnvDiff], old: &str, new: &str) -> String {
     format!("{}{note}", &brief[..cut])
 }
 
-fn markdown_with(diffs: &[EnvDiff], old: &str, new: &str, brief: bool) -> String {
+/// A table cell's text.
+fn cell(s: &str) -> String {
+    html(s).replace('|', "\\|").replace('\n', " ")
+}
+
+/// The risks as a table (at most [`MARKDOWN_RISK_ROWS`] rows).
+fn markdown_risks(out: &mut String, risks: &[Finding]) {
+    if risks.is_empty() {
+        out.push_str("**Risks**: none found.\n\n");
+        return;
+    }
+    out.push_str(&format!("**Risks**: {}.\n\n", risk::counts(risks)));
+    out.push_str("| severity | class | where | change |\n| --- | --- | --- | --- |\n");
+    for f in risks.iter().take(MARKDOWN_RISK_ROWS) {
+        out.push_str(&format!(
+            "| {} | `{}`: {} | {} | {} |\n",
+            f.class.severity.name(),
+            f.class.id,
+            cell(f.class.summary()),
+            cell(&place(f)),
+            cell(&f.detail)
+        ));
+    }
+    if risks.len() > MARKDOWN_RISK_ROWS {
+        let more = risks.len() - MARKDOWN_RISK_ROWS;
+        out.push_str(&format!(
+            "\n{more} more: run `stowage diff` to see them all.\n"
+        ));
+    }
+    out.push('\n');
+}
+
+/// Most rows of the risk table in a comment.
+pub const MARKDOWN_RISK_ROWS: usize = 50;
+
+fn markdown_with(
+    diffs: &[EnvDiff],
+    risks: &[Finding],
+    old: &str,
+    new: &str,
+    brief: bool,
+) -> String {
     let mut out = format!(
         "{MARKDOWN_MARKER}\n### stowage diff\n\nDeployed objects of `{}` compared with `{}`.\n\n",
         old.replace('`', "'"),
         new.replace('`', "'")
     );
+    markdown_risks(&mut out, risks);
     if diffs.iter().all(EnvDiff::is_equal) {
         out.push_str(if diffs.is_empty() {
             "No environments.\n"
@@ -201,8 +290,20 @@ fn field_json(c: &FieldChange) -> Value {
     v
 }
 
+fn risk_json(f: &Finding) -> Value {
+    json!({
+        "class": f.class.id,
+        "severity": f.class.severity.name(),
+        "summary": f.class.summary(),
+        "environment": f.env,
+        "object": f.object,
+        "path": f.path,
+        "detail": f.detail,
+    })
+}
+
 /// Everything, as one JSON value.
-pub fn json(diffs: &[EnvDiff], old: &str, new: &str) -> Value {
+pub fn json(diffs: &[EnvDiff], risks: &[Finding], old: &str, new: &str) -> Value {
     let envs: Vec<Value> = diffs
         .iter()
         .map(|d| {
@@ -246,6 +347,7 @@ pub fn json(diffs: &[EnvDiff], old: &str, new: &str) -> Value {
         "old": old,
         "new": new,
         "equal": diffs.iter().all(EnvDiff::is_equal),
+        "risks": risks.iter().map(risk_json).collect::<Vec<_>>(),
         "environments": envs,
     })
 }
@@ -272,12 +374,12 @@ mod tests {
 
     #[test]
     fn markdown_stays_under_the_comment_limit() {
-        let small = markdown(&[big_env(3)], "a", "b");
+        let small = markdown(&[big_env(3)], &[], "a", "b");
         assert!(small.contains("vvvv"), "{small}");
-        let brief = markdown(&[big_env(100)], "a", "b");
+        let brief = markdown(&[big_env(100)], &[], "a", "b");
         assert!(brief.len() <= MARKDOWN_LIMIT);
         assert!(brief.contains("left out to keep the comment short") && !brief.contains("vvvv"));
-        let cut = markdown(&[big_env(1000)], "a", "b");
+        let cut = markdown(&[big_env(1000)], &[], "a", "b");
         assert!(cut.len() <= MARKDOWN_LIMIT, "{}", cut.len());
         assert!(cut.ends_with("run `stowage diff` to see all of it.\n"));
         assert_eq!(

@@ -5,8 +5,8 @@
 //! removes only files whose contents are what stowage recorded in its manifest when it wrote
 //! them ([`paths`] says which paths it may touch at all). [`drift`] compares a file set with
 //! the disk.
-//! [`diff`] compares two versions of the deployed objects (`stowage diff`), and [`diff_format`]
-//! prints that comparison.
+//! [`diff`] compares two versions of the deployed objects (`stowage diff`), [`risk`] finds the
+//! risky changes among them, and [`diff_format`] prints both.
 
 pub mod diff;
 pub mod diff_format;
@@ -14,6 +14,7 @@ pub mod journal;
 pub mod lock;
 pub mod paths;
 pub mod replace;
+pub mod risk;
 mod write;
 
 pub use write::{Options, WriteError, Written, recover, write, write_with};

@@ -22,16 +22,21 @@ pub struct Code {
 impl Code {
     /// The first sentence of the documentation.
     pub fn summary(&self) -> &'static str {
-        let first = self.doc.split("\n\n").next().unwrap_or("");
-        match first.find(". ") {
-            Some(i) => &first[..=i],
-            None => first,
-        }
+        first_sentence(self.doc)
     }
 
     /// `GROUP-NAME`: how fixtures and anchors name the code.
     pub fn slug(&self) -> String {
         self.id.trim_start_matches("stowage::").replace("::", "-")
+    }
+}
+
+/// The first sentence of a doc comment's text (its first paragraph when that has one sentence).
+pub fn first_sentence(doc: &str) -> &str {
+    let first = doc.trim_start().split("\n\n").next().unwrap_or("");
+    match first.find(". ") {
+        Some(i) => &first[..=i],
+        None => first.trim_end(),
     }
 }
 

@@ -287,4 +287,48 @@ super::codes! {
     /// }
     /// ```
     WAIVER = "stowage::policy::waiver", Error;
+    /// A waiver whose `expires=` date has come: from that day on it waives nothing and the spec
+    /// does not compile until someone renews it (a later date, with a reason that still holds)
+    /// or removes it. `expires=` must be a date written `YYYY-MM-DD` (`stowage::policy::waiver`
+    /// otherwise). Today is the UTC date, or `STOWAGE_TODAY`.
+    ///
+    /// ```kdl,fragment
+    /// stateful "db" {
+    ///     waive "replicas" reason="single primary" owner="team-data" expires="2026-03-01"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::policy::waiver-expired]: the waiver of `replicas` expired on 2026-03-01
+    /// ```
+    WAIVER_EXPIRED = "stowage::policy::waiver-expired", Error;
+    /// A waiver ends within 14 days: a warning, so that its owner renews or removes it before
+    /// the spec stops compiling (`stowage::policy::waiver-expired`).
+    ///
+    /// ```text
+    /// warning[stowage::policy::waiver-expiring]: the waiver of `replicas` expires in 5 days (2027-03-01)
+    /// ```
+    WAIVER_EXPIRING = "stowage::policy::waiver-expiring", Warning;
+    /// An environment whose policy says `owned-waivers=#true` takes only waivers with an `owner=`
+    /// and an `expires=` date: those of its own, of the app, and of every item deployed in it.
+    ///
+    /// ```kdl,fragment
+    /// stateful "db" {
+    ///     waive "replicas" reason="single primary"
+    /// }
+    /// environment "production" {
+    ///     policy "production" owned-waivers=#true
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::policy::waiver-owner]: the waiver of `replicas` names no owner and no end date, and production takes only owned waivers
+    /// ```
+    ///
+    /// Fix: `waive "replicas" reason="single primary" owner="team-data" expires="2027-03-01"`.
+    WAIVER_OWNER = "stowage::policy::waiver-owner", Error;
 }

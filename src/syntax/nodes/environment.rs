@@ -65,7 +65,12 @@ pub static POLICY: Kind = Kind {
     name: "policy",
     what: "`policy`",
     args: Args::One(Type::Keyword(PolicyLevel::NAMES)),
-    example: "policy \"production\"",
+    props: &[prop(
+        "owned-waivers",
+        Type::Bool,
+        "every waiver that applies here names an `owner=` and an `expires=` date",
+    )],
+    example: "policy \"production\" owned-waivers=#true",
     doc: "The rules the environment is held to (default production).",
     reference: "environments.md#policy",
     ..Kind::LEAF
@@ -128,6 +133,7 @@ pub struct HostMove {
 pub(crate) struct EnvSettings {
     pub name: S<String>,
     pub policy: S<PolicyLevel>,
+    pub owned_waivers: Option<S<bool>>,
     pub namespace: Option<S<String>>,
     pub prefix: Option<S<String>>,
     pub labels: Vec<(S<String>, S<String>)>,
@@ -142,6 +148,8 @@ pub struct Environment {
     pub name: S<String>,
     pub span: Span,
     pub policy: S<PolicyLevel>,
+    /// `policy ... owned-waivers=#true`: waivers that apply here need an owner and an end date.
+    pub owned_waivers: Option<S<bool>>,
     pub namespace: Option<S<String>>,
     pub prefix: Option<S<String>>,
     pub labels: Vec<(S<String>, S<String>)>,
@@ -159,6 +167,7 @@ impl EnvSettings {
             name: self.name,
             span,
             policy: self.policy,
+            owned_waivers: self.owned_waivers,
             namespace: self.namespace,
             prefix: self.prefix,
             labels: self.labels,
@@ -174,6 +183,7 @@ impl Decoder<'_> {
         self.shape(node, &ENVIRONMENT);
         let name = self.name_arg(node, "an environment")?;
         let mut policy = None;
+        let mut owned_waivers = None;
         let mut namespace = None;
         let mut prefix = None;
         let mut labels = Vec::new();
@@ -183,7 +193,10 @@ impl Decoder<'_> {
         let mut gitops = None;
         for c in &node.children {
             match c.name.as_str() {
-                "policy" => policy = self.keyword_arg(c, &POLICY).or(policy),
+                "policy" => {
+                    policy = self.keyword_arg(c, &POLICY).or(policy);
+                    owned_waivers = self.prop_bool(c, "owned-waivers").or(owned_waivers);
+                }
                 "namespace" => namespace = self.str_arg(c, &ENV_NAMESPACE),
                 "prefix" => prefix = self.str_arg(c, &PREFIX),
                 "labels" => labels = self.string_map(c),
@@ -198,6 +211,7 @@ impl Decoder<'_> {
             name,
             // Production rules are the default: an environment is relaxed only when it says so.
             policy: policy.unwrap_or(S::new(PolicyLevel::Production, node.name_span)),
+            owned_waivers,
             namespace,
             prefix,
             labels,

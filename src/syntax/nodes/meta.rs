@@ -40,23 +40,38 @@ pub static WAIVE: Kind = Kind {
     name: "waive",
     what: "`waive`",
     args: Args::Name,
-    props: &[prop(
-        "reason",
-        Type::String,
-        "why the rule or check does not apply",
-    )],
+    props: &[
+        prop(
+            "reason",
+            Type::String,
+            "why the rule or check does not apply",
+        ),
+        prop(
+            "owner",
+            Type::String,
+            "who answers for the waiver (a team or a person)",
+        ),
+        prop(
+            "expires",
+            Type::String,
+            "the date it ends, `YYYY-MM-DD`: a warning 14 days before, an error from that day",
+        ),
+    ],
     identity: Identity::Named,
-    example: "waive \"replicas\" reason=\"...\"",
+    example: "waive \"replicas\" reason=\"...\" owner=\"team-data\" expires=\"2027-03-01\"",
     doc: "Switches a policy rule or a scanner check off for this object, with a reason.",
     reference: "workloads.md#waive",
     ..Kind::LEAF
 };
 
-/// `waive "RULE" reason="..."`: a policy rule or scanner check switched off, and why.
+/// `waive "RULE" reason="..." owner="..." expires="..."`: a policy rule or scanner check
+/// switched off, why, who answers for it and until when.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waiver {
     pub rule: S<String>,
     pub reason: Option<S<String>>,
+    pub owner: Option<S<String>>,
+    pub expires: Option<S<String>>,
     pub span: Span,
 }
 
@@ -67,6 +82,8 @@ impl Decoder<'_> {
         Some(Waiver {
             rule,
             reason: self.prop_str(c, "reason"),
+            owner: self.prop_str(c, "owner"),
+            expires: self.prop_str(c, "expires"),
             span: c.name_span,
         })
     }

@@ -10,7 +10,7 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 mod commands;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use commands::{build, check, diff, docs, fmt, import, init, render, secrets, waivers};
+use commands::{build, check, diff, docs, explain, fmt, import, init, render, secrets, waivers};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use stowage::output::risk;
@@ -116,6 +116,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RenderFormat::Yaml)]
         format: RenderFormat,
     },
+    /// Say where each field of one rendered object comes from: the spec's value, an
+    /// environment's override, a defaults block, a patch, a waiver, a secure default or a
+    /// policy.
+    Explain {
+        #[command(flatten)]
+        spec: SpecFile,
+        /// The environment the object is rendered in.
+        #[arg(long)]
+        env: String,
+        /// `human` quotes the spec's line; `json` gives spans.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]
+        format: ExplainFormat,
+        /// KIND/NAME, the name as deployed or as the spec writes it: `Deployment/api`.
+        object: String,
+        /// One field, and everything under it, as `stowage diff` names fields:
+        /// `spec.template.spec.containers[api].resources` (default: every field).
+        field: Option<String>,
+    },
     /// Compare the deployed objects of two versions of the spec; exit 1 when they differ.
     ///
     /// OLD and NEW are spec files or git revisions: `git:REV` (the spec at REV) or
@@ -196,6 +214,14 @@ enum Command {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ExplainFormat {
+    /// Each field, its origin and the spec's line.
+    Human,
+    /// One JSON document, spans included.
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum ListFormat {
     /// Aligned columns for a terminal.
     Table,
@@ -262,6 +288,13 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         Command::Secrets { spec } => secrets::secrets(cli, &spec.path()?),
         Command::Waivers { spec, format } => waivers::waivers(cli, &spec.path()?, *format),
         Command::Render { spec, env, format } => render::render(cli, &spec.path()?, env, *format),
+        Command::Explain {
+            spec,
+            env,
+            format,
+            object,
+            field,
+        } => explain::explain(cli, &spec.path()?, env, object, field.as_deref(), *format),
         Command::Diff {
             spec,
             env,

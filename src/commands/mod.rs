@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod docs;
+pub mod explain;
 pub mod fmt;
 pub mod import;
 pub mod init;

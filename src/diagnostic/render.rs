@@ -59,6 +59,16 @@ impl<'a> File<'a> {
         (line, self.source[start..offset].chars().count() + 1)
     }
 
+    /// The text of line `line` (1-based), without its line break.
+    fn line_text(&self, line: usize) -> &str {
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.source.len(), |e| e - 1);
+        self.source[start..end].trim_end_matches('\r')
+    }
+
     fn holds(&self, offset: usize) -> bool {
         offset >= self.base && offset <= self.base + self.source.len()
     }
@@ -99,6 +109,12 @@ impl<'a> Renderer<'a> {
     /// Line and column (both 1-based, column in characters) of an offset, in its file.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         self.file(offset).line_col(offset)
+    }
+
+    /// The line a span starts on, as the file has it (without its line break).
+    pub fn line_text(&self, span: Span) -> &str {
+        let file = self.file(span.offset);
+        file.line_text(file.line_col(span.offset).0)
     }
 
     /// `FILE:LINE:COLUMN` of a span's start.

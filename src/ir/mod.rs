@@ -94,6 +94,17 @@ pub struct EnvIr {
     pub common_labels: BTreeMap<String, String>,
     /// Objects with logical names, in a stable order.
     pub objects: Vec<Object>,
+    /// Where the spec wrote each object and its fields (`None`: made by stowage alone, as a
+    /// namespace or a policy's NetworkPolicies are); one per object, in the same order.
+    pub provenance: Vec<Option<Provenance>>,
+}
+
+/// Where the spec wrote an object: the node it comes from, and the values that set its fields
+/// (JSON pointers into the object; a patch's over the node's).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Provenance {
+    pub node: crate::diagnostic::Span,
+    pub fields: crate::syntax::data::Spans,
 }
 
 impl EnvIr {

@@ -91,6 +91,7 @@ mod tests {
             prefix: String::new(),
             labels: Default::default(),
             common_labels: Default::default(),
+            provenance: vec![None; objects.len()],
             objects: objects
                 .iter()
                 .map(|(group, kind, name)| Object {

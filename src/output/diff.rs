@@ -59,7 +59,7 @@ pub enum Segment {
 pub struct FieldPath(pub Vec<Segment>);
 
 impl FieldPath {
-    fn with(&self, s: Segment) -> FieldPath {
+    pub(crate) fn with(&self, s: Segment) -> FieldPath {
         let mut v = self.0.clone();
         v.push(s);
         FieldPath(v)
@@ -281,13 +281,13 @@ fn diff_at(
 }
 
 /// The value of an identity field (`metadata.name` is a path) when it is a string or number.
-fn id_of<'v>(v: &'v Value, field: &str) -> Option<&'v Value> {
+pub(crate) fn id_of<'v>(v: &'v Value, field: &str) -> Option<&'v Value> {
     let found = field.split('.').try_fold(v, |v, k| v.get(k))?;
     (found.is_string() || found.is_number()).then_some(found)
 }
 
 /// The field that identifies the elements of both lists, if there is one.
-fn identity(a: &[Value], b: &[Value]) -> Option<&'static str> {
+pub(crate) fn identity(a: &[Value], b: &[Value]) -> Option<&'static str> {
     IDENTITY_FIELDS.iter().copied().find(|f| {
         [a, b].iter().all(|list| {
             let ids: Option<Vec<String>> = list.iter().map(|v| id_of(v, f).map(id_text)).collect();
@@ -301,7 +301,7 @@ fn identity(a: &[Value], b: &[Value]) -> Option<&'static str> {
     })
 }
 
-fn id_text(v: &Value) -> String {
+pub(crate) fn id_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         v => v.to_string(),

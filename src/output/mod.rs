@@ -6,10 +6,12 @@
 //! them ([`paths`] says which paths it may touch at all). [`drift`] compares a file set with
 //! the disk.
 //! [`diff`] compares two versions of the deployed objects (`stowage diff`), [`risk`] finds the
-//! risky changes among them, and [`diff_format`] prints both.
+//! risky changes among them, and [`diff_format`] prints both; [`explain`] says where each field
+//! of a rendered object comes from.
 
 pub mod diff;
 pub mod diff_format;
+pub mod explain;
 pub mod journal;
 pub mod lock;
 pub mod paths;

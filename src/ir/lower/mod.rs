@@ -195,6 +195,14 @@ impl Origin {
         self.spans.value(pointer).unwrap_or(self.span)
     }
 
+    /// What the IR keeps: the node and the fields' values.
+    fn provenance(&self) -> crate::ir::Provenance {
+        crate::ir::Provenance {
+            node: self.span,
+            fields: self.spans.clone(),
+        }
+    }
+
     /// Where the field at `pointer` is named (or its nearest ancestor, or the object's node).
     fn key_span(&self, pointer: &str) -> Span {
         self.spans.key(pointer).unwrap_or(self.span)
@@ -269,6 +277,9 @@ impl Cx<'_> {
         self.validate(&made);
         self.police(&env, name, &made);
         let name = name.unwrap_or("base");
+        let provenance = (0..made.objects.len())
+            .map(|i| made.origins.get(&i).map(Origin::provenance))
+            .collect();
         let mut objects = made.objects;
         name_jobs(&env, &mut objects);
         self.app_annotations(&mut objects);
@@ -280,6 +291,7 @@ impl Cx<'_> {
             labels,
             common_labels: app_labels.clone(),
             objects,
+            provenance,
         }
     }
 

@@ -39,6 +39,7 @@ impl Origin {
             }
             _ => {
                 at("/spec/replicas".into(), w.replicas.as_ref().map(|r| r.span));
+                at("/spec/strategy".into(), w.rollout.as_ref().map(|r| r.span));
                 if let Some(pod) = pod_pointer(kind) {
                     containers = pod_spans(w, pod, minor, &mut at);
                 }
@@ -111,11 +112,26 @@ fn pod_spans(
         w.security.as_ref(),
         at,
     );
+    let probes = [
+        ("livenessProbe", &w.liveness),
+        ("readinessProbe", &w.readiness),
+        ("startupProbe", &w.startup),
+    ];
+    for (field, probe) in probes {
+        at(format!("{main}/{field}"), probe.as_ref().map(|p| p.span));
+    }
     if let Some(s) = &w.security {
-        at(
-            format!("{pod}/securityContext/runAsUser"),
-            s.user.as_ref().map(|u| u.span),
-        );
+        let ids = [
+            ("runAsUser", &s.user),
+            ("runAsGroup", &s.group),
+            ("fsGroup", &s.fs_group),
+        ];
+        for (field, id) in ids {
+            at(
+                format!("{pod}/securityContext/{field}"),
+                id.as_ref().map(|u| u.span),
+            );
+        }
     }
     let mut pointers = vec![main];
     let (mut init, mut regular) = (0, 1);

@@ -269,6 +269,12 @@ fn main() -> ExitCode {
     if cli.verbose {
         stowage::timings::enable();
     }
+    if let Ok(today) = std::env::var("STOWAGE_TODAY")
+        && stowage::calendar::parse(&today).is_none()
+    {
+        eprintln!("error: STOWAGE_TODAY=`{today}` is not a date: write YYYY-MM-DD");
+        return ExitCode::from(2);
+    }
     match run(&cli) {
         Ok(code) => code,
         Err(msg) => {

@@ -10,7 +10,9 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 mod commands;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use commands::{build, check, diff, docs, explain, fmt, import, init, render, secrets, waivers};
+use commands::{
+    all, build, check, diff, docs, explain, fmt, import, init, render, secrets, waivers,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use stowage::output::risk;
@@ -81,6 +83,10 @@ enum Command {
         /// Overwrite files that were edited by hand or not written by stowage.
         #[arg(long)]
         force: bool,
+        /// Every stowage.kdl under DIR (default: the current folder; .gitignore honoured),
+        /// compiled in parallel: one report per spec, a summary, the worst exit code.
+        #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = ".", conflicts_with_all = ["file", "out"])]
+        all: Option<PathBuf>,
     },
     /// Regenerate in memory and compare with OUT; exit 1 when they differ.
     Check {
@@ -88,11 +94,19 @@ enum Command {
         spec: SpecFile,
         #[arg(short = 'o', long = "out")]
         out: Option<PathBuf>,
+        /// Every stowage.kdl under DIR (default: the current folder; .gitignore honoured),
+        /// compiled in parallel: one report per spec, a summary, the worst exit code.
+        #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = ".", conflicts_with_all = ["file", "out"])]
+        all: Option<PathBuf>,
     },
     /// Report diagnostics only.
     Validate {
         #[command(flatten)]
         spec: SpecFile,
+        /// Every stowage.kdl under DIR (default: the current folder; .gitignore honoured),
+        /// compiled in parallel: one report per spec, a summary, the worst exit code.
+        #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = ".", conflicts_with = "file")]
+        all: Option<PathBuf>,
     },
     /// List the secrets and variables the generated CI pipelines need.
     Secrets {
@@ -286,11 +300,18 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<ExitCode, String> {
     match &cli.command {
-        Command::Build { spec, out, force } => {
-            build::build(cli, &spec.on_disk("build")?, out, *force)
-        }
-        Command::Check { spec, out } => check::check(cli, &spec.on_disk("check")?, out),
-        Command::Validate { spec } => commands::validate(cli, &spec.path()?),
+        Command::Build {
+            all: Some(dir),
+            force,
+            ..
+        } => all::all(cli, dir, all::Task::Build { force: *force }),
+        Command::Build {
+            spec, out, force, ..
+        } => build::build(cli, &spec.on_disk("build")?, out, *force),
+        Command::Check { all: Some(dir), .. } => all::all(cli, dir, all::Task::Check),
+        Command::Check { spec, out, .. } => check::check(cli, &spec.on_disk("check")?, out),
+        Command::Validate { all: Some(dir), .. } => all::all(cli, dir, all::Task::Validate),
+        Command::Validate { spec, .. } => commands::validate(cli, &spec.path()?),
         Command::Secrets { spec } => secrets::secrets(cli, &spec.path()?),
         Command::Waivers { spec, format } => waivers::waivers(cli, &spec.path()?, *format),
         Command::Render { spec, env, format } => render::render(cli, &spec.path()?, env, *format),

@@ -69,7 +69,10 @@ fn a_waiver_warns_before_its_end_and_fails_from_it() {
 fn a_today_that_is_not_a_date_is_refused() {
     let (code, err) = validate_on(SPEC, "2027-02-31");
     assert_eq!(code, 2);
-    assert!(err.contains("STOWAGE_TODAY=`2027-02-31` is not a date"), "{err}");
+    assert!(
+        err.contains("STOWAGE_TODAY=`2027-02-31` is not a date"),
+        "{err}"
+    );
 }
 
 #[test]

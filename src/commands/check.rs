@@ -90,7 +90,7 @@ fn github(d: &Drift, shown: &str) -> String {
 }
 
 /// The drift for a terminal: the diff of a changed or edited file, a line for the others.
-fn human(d: &Drift, shown: &str) -> String {
+pub(super) fn human(d: &Drift, shown: &str) -> String {
     match d {
         Drift::Changed(_, diff) => diff.to_string(),
         Drift::Edited(_, diff) => format!(

@@ -1,6 +1,7 @@
 //! One file per command; `main.rs` declares the command line and dispatches to them. Shared
 //! here: reading, checking and generating a spec, and where things are shown.
 
+pub mod all;
 pub mod build;
 pub mod check;
 pub mod diff;

@@ -19,20 +19,35 @@ pub fn report(
     sources: &[SourceFile],
     diags: &diagnostic::Diagnostics,
 ) -> bool {
+    let color = cli.color(std::io::stderr().is_terminal());
+    write_report(cli, source, sources, diags, &mut stream(cli), color)
+}
+
+/// Where diagnostics go: GitHub reads workflow commands from standard output, and JSON is data,
+/// for standard output too; a person reads them on standard error.
+pub fn stream(cli: &Cli) -> Box<dyn Write> {
+    if cli.message_format != MessageFormat::Human {
+        Box::new(std::io::stdout().lock())
+    } else {
+        Box::new(std::io::stderr().lock())
+    }
+}
+
+/// [`report`] into `err`, coloured or not.
+pub fn write_report(
+    cli: &Cli,
+    source: &Source,
+    sources: &[SourceFile],
+    diags: &diagnostic::Diagnostics,
+    err: &mut dyn Write,
+    color: bool,
+) -> bool {
     let file = shown_path(cli, &source.path);
     let dir = source.path.parent().unwrap_or(Path::new(""));
     let included = sources
         .iter()
         .skip(1)
         .map(|f| (shown_path(cli, &dir.join(&f.name)), f.text.as_str(), f.base));
-    let stderr = std::io::stderr();
-    // GitHub reads workflow commands from standard output; JSON is data, for standard output too.
-    let mut err: Box<dyn Write> = if cli.message_format != MessageFormat::Human {
-        Box::new(std::io::stdout().lock())
-    } else {
-        Box::new(stderr.lock())
-    };
-    let color = cli.color(stderr.is_terminal());
     let renderer = diagnostic::Renderer::with_files(
         std::iter::once((file.clone(), source.text.as_str(), 0)).chain(included),
     );
@@ -58,7 +73,7 @@ pub fn report(
         }
         MessageFormat::Human => {
             let style = if color { Style::Color } else { Style::Plain };
-            human(&mut err, &renderer, &sorted, style);
+            human(err, &renderer, &sorted, style);
             if !diags.is_empty() && !cli.quiet {
                 let _ = writeln!(err, "{file}: {}", counts(diags));
             }

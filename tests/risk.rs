@@ -291,6 +291,18 @@ fn every_class_has_a_change_that_produces_it_and_a_near_miss_that_does_not() {
 }
 
 #[test]
+fn a_new_prefix_renames_objects_and_removes_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = edit(&[(
+        "policy \"production\"",
+        "policy \"production\"\n    prefix \"prod-\"",
+    )]);
+    let (_, doc) = diff(dir.path(), &renamed, &[]);
+    assert_eq!(doc["equal"], false);
+    assert!(classes(&doc).is_empty(), "{:#}", doc["risks"]);
+}
+
+#[test]
 fn findings_name_the_environment_object_and_field() {
     let dir = tempfile::tempdir().unwrap();
     let (_, doc) = diff(

@@ -28,11 +28,11 @@ fn external_source(v: &Value) -> Value {
 /// Secrets delivered another way, or read from another store; objects by `Kind/name`.
 pub(super) fn secret_sources(
     env: &Env,
-    old: &BTreeMap<String, Value>,
-    new: &BTreeMap<String, Value>,
+    old: &BTreeMap<(String, String), Value>,
+    new: &BTreeMap<(String, String), Value>,
     out: &mut Vec<Finding>,
 ) {
-    let secrets = |m: &'_ BTreeMap<String, Value>| -> BTreeMap<String, Value> {
+    let secrets = |m: &'_ BTreeMap<(String, String), Value>| -> BTreeMap<String, Value> {
         m.values()
             .filter(|v| SECRET_KINDS.contains(&v["kind"].as_str().unwrap_or_default()))
             .map(|v| {

@@ -105,28 +105,40 @@ pub fn assess(old: &Ir, new: &Ir, only: Option<&str>) -> Vec<Finding> {
     out
 }
 
-/// Every object rule on every object of either version.
+/// Every object rule on every object of either version. Objects are paired by their names in
+/// the spec, and the rules compare them as the spec names them (a new prefix renames every
+/// object of an environment and every reference between them, and loosens nothing); findings
+/// name them as deployed.
 fn objects(env: &Env, old: Option<&EnvIr>, new: Option<&EnvIr>, out: &mut Vec<Finding>) {
-    let by_id = |e: Option<&EnvIr>| -> BTreeMap<String, Value> {
-        e.map(EnvIr::render)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|v| (object_id(&v), v))
+    type ById = BTreeMap<(String, String), (Value, String)>;
+    let by_id = |e: Option<&EnvIr>| -> ById {
+        let Some(e) = e else { return BTreeMap::new() };
+        let deployed = e.render().iter().map(object_id).collect::<Vec<_>>();
+        e.objects
+            .iter()
+            .zip(deployed)
+            .map(|(o, shown)| (o.id(), (o.value.clone(), shown)))
             .collect()
     };
     let (old, new) = (by_id(old), by_id(new));
-    delivery::secret_sources(env, &old, &new, out);
-    let mut ids: Vec<&String> = old.keys().chain(new.keys()).collect();
+    let values = |m: &ById| m.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect();
+    delivery::secret_sources(env, &values(&old), &values(&new), out);
+    let mut ids: Vec<&(String, String)> = old.keys().chain(new.keys()).collect();
     ids.sort();
     ids.dedup();
     for id in ids {
         let (o, n) = (old.get(id), new.get(id));
-        if o == n {
+        if o.map(|x| &x.0) == n.map(|x| &x.0) {
             continue;
         }
+        let from = out.len();
         for rule in OBJECT_RULES {
-            rule(env, o, n, out);
+            rule(env, o.map(|x| &x.0), n.map(|x| &x.0), out);
         }
+        let shown = n.or(o).map(|x| x.1.clone()).unwrap_or_default();
+        out[from..]
+            .iter_mut()
+            .for_each(|f| f.object = shown.clone());
     }
 }
 

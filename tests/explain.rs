@@ -91,7 +91,7 @@ fn each_kind_of_origin_is_found() {
             "Deployment/api",
             format!("{c}.resources.limits.cpu"),
             "defaults",
-            "resources {",
+            "limits cpu=\"500m\" memory=\"256Mi\"",
         ),
         (
             "Deployment/api",
@@ -143,6 +143,45 @@ fn each_kind_of_origin_is_found() {
             "{object} {path}"
         );
     }
+}
+
+#[test]
+fn an_environment_that_replaces_one_value_is_named_for_it_alone() {
+    let spec = SPEC.replace(
+        "service \"api\" { replicas 3; }",
+        "service \"api\" {\n        replicas 3\n        resources { limits cpu=\"1\"; }\n    }",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("stowage.kdl"), spec).unwrap();
+    let o = run(stowage().current_dir(dir.path()).args([
+        "explain",
+        "--env",
+        "production",
+        "--format",
+        "json",
+        "Deployment/api",
+        "spec.template.spec.containers[api].resources.limits",
+    ]));
+    let doc: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let kinds: Vec<(&str, &str)> = doc["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap(),
+                f["origin"]["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let c = "spec.template.spec.containers[api].resources.limits";
+    assert_eq!(
+        kinds,
+        [
+            (&*format!("{c}.cpu"), "override"),
+            (&*format!("{c}.memory"), "defaults")
+        ]
+    );
 }
 
 #[test]

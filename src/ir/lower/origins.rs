@@ -6,7 +6,7 @@ use super::Origin;
 use crate::diagnostic::Span;
 use crate::ir::policy::pod_pointer;
 use crate::syntax::ast::{
-    Account, Analysis, ContainerRole, Image, Ingress, Resources, Security, Workload,
+    Account, Analysis, ContainerRole, EnvSource, Image, Ingress, Resources, Security, Workload,
 };
 use crate::syntax::data::Spans;
 use serde_json::Value;
@@ -120,6 +120,33 @@ fn pod_spans(
     for (field, probe) in probes {
         at(format!("{main}/{field}"), probe.as_ref().map(|p| p.span));
     }
+    at(
+        format!("{main}/command"),
+        w.command.as_ref().map(|c| c.span),
+    );
+    at(format!("{main}/args"), w.args.as_ref().map(|c| c.span));
+    // Ports, variables and their sources are written in the spec's order.
+    let lists = [
+        ("ports", w.ports.iter().map(|p| p.span).collect::<Vec<_>>()),
+        ("envFrom", w.env_from.iter().map(|e| e.span).collect()),
+    ];
+    for (field, spans) in lists {
+        for (i, span) in spans.into_iter().enumerate() {
+            at(format!("{main}/{field}/{i}"), Some(span));
+        }
+    }
+    for (i, e) in w.env.iter().enumerate() {
+        at(format!("{main}/env/{i}"), Some(e.span));
+        // The value (an environment's override keeps the name and replaces it).
+        let (field, value) = match &e.source {
+            EnvSource::Value(v) => ("value", v.span),
+            EnvSource::Secret { name, .. } | EnvSource::Config { name, .. } => {
+                ("valueFrom", name.span)
+            }
+            EnvSource::Field(f) => ("valueFrom", f.span),
+        };
+        at(format!("{main}/env/{i}/{field}"), Some(value));
+    }
     if let Some(s) = &w.security {
         let ids = [
             ("runAsUser", &s.user),
@@ -161,6 +188,24 @@ fn container_spans(
     at: &mut impl FnMut(String, Option<Span>),
 ) {
     at(format!("{c}/resources"), resources.map(|r| r.span));
+    // Each quantity (an environment's override may replace one and keep the others).
+    let sets = resources
+        .into_iter()
+        .flat_map(|r| [("requests", &r.requests), ("limits", &r.limits)]);
+    for (set, values) in sets {
+        let Some(v) = values else { continue };
+        let quantities = [
+            ("cpu", &v.cpu),
+            ("memory", &v.memory),
+            ("ephemeral-storage", &v.ephemeral),
+        ];
+        for (name, q) in quantities {
+            at(
+                format!("{c}/resources/{set}/{name}"),
+                q.as_ref().map(|q| q.span),
+            );
+        }
+    }
     let tag = image.and_then(|i| i.tag.as_ref().map(|t| t.span));
     at(format!("{c}/image"), tag.or(image.map(|i| i.name.span)));
     let Some(s) = security else {

@@ -51,6 +51,35 @@ pub fn kdl_crate_gap(text: &str) -> bool {
         || stowage::syntax::parse::document(text).is_err_and(|d| {
             d.message == "values and properties go before the node's block" && text.contains("/-")
         })
+        || slashdashed_node_ends_with_semicolon(text)
+}
+
+/// A slashdashed node ended by `;` (`/- node;`), which the grammar allows (`node :=
+/// base-node node-terminator`, `;` a terminator) and the crate refuses.
+fn slashdashed_node_ends_with_semicolon(text: &str) -> bool {
+    use stowage::syntax::lex::Tok;
+    let Ok(tokens) = stowage::syntax::lex::tokens(text) else {
+        return false;
+    };
+    let mut node_start = true;
+    let mut in_slashdashed: Option<usize> = None;
+    let mut depth = 0usize;
+    for t in &tokens {
+        match (&t.tok, in_slashdashed) {
+            (Tok::Slashdash, None) if node_start => in_slashdashed = Some(depth),
+            (Tok::LBrace, _) => depth += 1,
+            (Tok::RBrace, _) => depth = depth.saturating_sub(1),
+            (Tok::Semi, Some(d)) if d == depth => return true,
+            (Tok::Newline, Some(d)) if d == depth => in_slashdashed = None,
+            _ => {}
+        }
+        node_start = match &t.tok {
+            Tok::Newline | Tok::Semi | Tok::LBrace | Tok::RBrace => true,
+            Tok::LineComment(_) | Tok::BlockComment(_) => node_start,
+            _ => false,
+        };
+    }
+    false
 }
 
 fn comparable(mut nodes: Vec<Node>) -> Vec<Node> {

@@ -18,6 +18,7 @@ pub mod layout;
 pub mod lsp;
 pub mod output;
 pub mod policy;
+pub mod progress;
 pub mod revision;
 pub mod secrets;
 pub mod syntax;

@@ -289,6 +289,10 @@ fn main() -> ExitCode {
         eprintln!("error: STOWAGE_TODAY=`{today}` is not a date: write YYYY-MM-DD");
         return ExitCode::from(2);
     }
+    let person = cli.message_format == MessageFormat::Human;
+    if person && !cli.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        stowage::progress::enable();
+    }
     match run(&cli) {
         Ok(code) => code,
         Err(msg) => {

@@ -26,8 +26,15 @@ fn peak_mib() -> Option<u64> {
     Some(kib >> 10)
 }
 
-/// Run `f` as the phase `name`.
+/// Run `f` as the phase `name` (and show it, see [`crate::progress`]).
 pub fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    crate::progress::begin(name);
+    let out = timed(name, f);
+    crate::progress::end();
+    out
+}
+
+fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
     if !enabled() {
         return f();
     }

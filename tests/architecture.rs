@@ -17,6 +17,7 @@ const LAYERS: &[&[&str]] = &[
         "duration",
         "git_ref",
         "timings",
+        "progress",
         "secrets",
         "kubernetes",
         "layout",

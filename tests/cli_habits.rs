@@ -386,3 +386,47 @@ fn sarif_and_gitlab_code_quality_reports() {
         assert!(["major", "minor"].contains(&i["severity"].as_str().unwrap()));
     }
 }
+
+/// `stowage ARGS` in `dir` with a terminal (util-linux `script`): what the terminal showed.
+fn on_a_terminal(dir: &Path, args: &str) -> String {
+    let bin = env!("CARGO_BIN_EXE_stowage");
+    let o = run(Command::new("script")
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(["-qec", &format!("{bin} {args}"), "/dev/null"]));
+    text(&o.stdout)
+}
+
+#[test]
+fn a_long_run_shows_its_phase_on_a_terminal_and_nowhere_else() {
+    let dir = tempfile::tempdir().unwrap();
+    // Big enough to take well over the 300 ms before progress shows (a debug build).
+    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/gen.py");
+    let ok = Command::new("python3")
+        .arg(generator)
+        .args(["300"])
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let shown = on_a_terminal(dir.path(), "validate");
+    assert!(shown.contains("stowage: lower ("), "{shown}");
+    assert!(
+        shown.contains("\u{1b}[2K"),
+        "the spinner is cleared: {shown}"
+    );
+    assert!(
+        shown
+            .trim_end()
+            .ends_with("stowage.kdl: no errors or warnings"),
+        "{shown}"
+    );
+    let quiet = on_a_terminal(dir.path(), "-q validate");
+    assert!(!quiet.contains("stowage: "), "{quiet}");
+    let piped = run(stowage().current_dir(dir.path()).arg("validate"));
+    assert!(
+        !text(&piped.stderr).contains("stowage: "),
+        "{}",
+        text(&piped.stderr)
+    );
+}

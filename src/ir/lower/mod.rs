@@ -196,10 +196,14 @@ impl Origin {
     }
 
     /// What the IR keeps: the node and the fields' values.
-    fn provenance(&self) -> crate::ir::Provenance {
+    fn into_provenance(self) -> crate::ir::Provenance {
+        // Where fields are named is for findings only.
         crate::ir::Provenance {
             node: self.span,
-            fields: self.spans.clone(),
+            fields: crate::syntax::data::Spans {
+                keys: Vec::new(),
+                ..self.spans
+            },
         }
     }
 
@@ -277,8 +281,9 @@ impl Cx<'_> {
         self.validate(&made);
         self.police(&env, name, &made);
         let name = name.unwrap_or("base");
+        let mut origins = made.origins;
         let provenance = (0..made.objects.len())
-            .map(|i| made.origins.get(&i).map(Origin::provenance))
+            .map(|i| origins.remove(&i).map(Origin::into_provenance))
             .collect();
         let mut objects = made.objects;
         name_jobs(&env, &mut objects);

@@ -95,10 +95,38 @@ pub struct Checked {
 
 /// Parse and check a spec; read the files its configs name from the spec's folder.
 pub fn check(source: &Source) -> Checked {
-    let dir = source.path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    check_with(source, &|p: &str| {
-        std::fs::read_to_string(dir.join(p)).map_err(|e| e.to_string())
+    check_with(source, &|p: &str| read_beside(source, p))
+}
+
+/// A file the spec names, read from the spec's folder.
+fn read_beside(source: &Source, path: &str) -> Result<String, String> {
+    let dir = source.path.parent().unwrap_or(Path::new("."));
+    std::fs::read_to_string(dir.join(path)).map_err(|e| e.to_string())
+}
+
+/// The spec's name as its diagnostics give it: its file name.
+fn spec_name(source: &Source) -> String {
+    source.path.file_name().map_or_else(
+        || "stowage.kdl".into(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// Parse and decode a spec, without checking it: its AST (for what lists or reads it as
+/// written: `stowage waivers`), the problems, and the files read (the spec first).
+pub fn parse(source: &Source) -> (Option<Spec>, Diagnostics, Vec<syntax::include::SourceFile>) {
+    syntax::parse_files(&spec_name(source), &source.text, &|p: &str| {
+        read_beside(source, p)
     })
+}
+
+/// The spec's top-level nodes, each `include` replaced by the included file's (spans into the
+/// spec and the files after it, as [`Checked::sources`] has them).
+pub fn nodes(source: &Source) -> Vec<syntax::tree::Node> {
+    let read = |p: &str| read_beside(source, p);
+    syntax::include::expand(&spec_name(source), &source.text, &read)
+        .0
+        .unwrap_or_default()
 }
 
 /// [`check`], with the files its configs name read by `read` (given the path as written in the
@@ -110,9 +138,7 @@ pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>
 /// [`check`], lowering only the base and the environment `only` (when the spec has it): what
 /// `stowage render --env` needs. Lowering finds in that environment only.
 pub fn check_environment(source: &Source, only: &str) -> Checked {
-    let dir = source.path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let read = |p: &str| std::fs::read_to_string(dir.join(p)).map_err(|e| e.to_string());
-    check_lowering(source, &read, Some(only))
+    check_lowering(source, &|p: &str| read_beside(source, p), Some(only))
 }
 
 fn check_lowering(
@@ -120,11 +146,8 @@ fn check_lowering(
     read: &dyn Fn(&str) -> Result<String, String>,
     only: Option<&str>,
 ) -> Checked {
-    let name = source.path.file_name().map_or_else(
-        || "stowage.kdl".into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let (spec, mut diagnostics, sources) = syntax::parse_files(&name, &source.text, read);
+    let (spec, mut diagnostics, sources) =
+        syntax::parse_files(&spec_name(source), &source.text, read);
     let mut files = BTreeMap::new();
     if let Some(spec) = &spec {
         diagnostics.extend(crate::timings::phase("check", || crate::check::check(spec)));

@@ -233,12 +233,7 @@ fn hover_completion_definition_and_formatting() {
     c.change(uri, 2, &typing);
     let (l, ch) = find(&typing, "    re\n", 6);
     let items = c.at("textDocument/completion", uri, l, ch);
-    let labels: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = completion_labels(&items);
     for want in ["replicas", "resources", "readiness", "image", "env"] {
         assert!(labels.contains(&want), "{want} in {labels:?}");
     }
@@ -248,12 +243,7 @@ fn hover_completion_definition_and_formatting() {
     c.change(uri, 3, &top);
     let lines = top.lines().count() as u32 - 1;
     let items = c.at("textDocument/completion", uri, lines, 2);
-    let labels: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = completion_labels(&items);
     assert!(
         labels.contains(&"service") && labels.contains(&"secret"),
         "{labels:?}"
@@ -263,12 +253,7 @@ fn hover_completion_definition_and_formatting() {
     c.change(uri, 4, &route);
     let (l, ch) = find(&route, "service=\"\n", 9);
     let items = c.at("textDocument/completion", uri, l, ch);
-    let labels: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = completion_labels(&items);
     assert!(labels.contains(&"web"), "{labels:?}");
     // Formatting: one edit with what `stowage fmt` writes.
     let messy = SPEC.replace("    namespace \"shop\"", "  namespace   shop");
@@ -277,4 +262,14 @@ fn hover_completion_definition_and_formatting() {
     assert_eq!(edits.as_array().unwrap().len(), 1);
     assert_eq!(edits[0]["newText"], SPEC);
     c.stop();
+}
+
+/// The labels of completion items.
+fn completion_labels(items: &Value) -> Vec<&str> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect()
 }

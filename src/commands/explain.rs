@@ -31,24 +31,13 @@ pub fn explain(
         ));
     };
     let found = explain::find(e, object).map_err(|ids| not_found("object", object, &ids))?;
-    let dir = source.path.parent().unwrap_or(Path::new("")).to_path_buf();
-    let read = |p: &str| std::fs::read_to_string(dir.join(p)).map_err(|e| e.to_string());
-    let name = source.path.display().to_string();
-    let (nodes, _, _) = stowage::syntax::include::expand(&name, &source.text, &read);
-    let fields = explain::explain(e, &found, &nodes.unwrap_or_default(), field);
+    let fields = explain::explain(e, &found, &compile::nodes(&source), field);
     if let (Some(f), true) = (field, fields.is_empty()) {
         let all = explain::explain(e, &found, &[], None);
         let paths: Vec<String> = all.into_iter().map(|f| f.path).collect();
         return Err(not_found("field", f, &paths));
     }
-    let renderer = Renderer::with_files(checked.sources.iter().enumerate().map(|(i, f)| {
-        let shown = if i == 0 {
-            name.clone()
-        } else {
-            dir.join(&f.name).display().to_string()
-        };
-        (shown, f.text.as_str(), f.base)
-    }));
+    let renderer = report::renderer(cli, &source, &checked.sources);
     match format {
         ExplainFormat::Json => {
             let doc = json!({

@@ -43,14 +43,7 @@ pub fn write_report(
     color: bool,
 ) -> bool {
     let file = shown_path(cli, &source.path);
-    let dir = source.path.parent().unwrap_or(Path::new(""));
-    let included = sources
-        .iter()
-        .skip(1)
-        .map(|f| (shown_path(cli, &dir.join(&f.name)), f.text.as_str(), f.base));
-    let renderer = diagnostic::Renderer::with_files(
-        std::iter::once((file.clone(), source.text.as_str(), 0)).chain(included),
-    );
+    let renderer = renderer(cli, source, sources);
     let sorted = diags.sorted();
     match cli.message_format {
         // Whole documents: every diagnostic at once.
@@ -80,6 +73,23 @@ pub fn write_report(
         }
     }
     diags.has_errors()
+}
+
+/// What places spans in the spec and the files it includes (`sources`, the spec first; none
+/// when only the spec was read), each file named by its path as this run shows paths.
+pub fn renderer<'a>(
+    cli: &Cli,
+    source: &'a Source,
+    sources: &'a [SourceFile],
+) -> diagnostic::Renderer<'a> {
+    let dir = source.path.parent().unwrap_or(Path::new(""));
+    let included = sources
+        .iter()
+        .skip(1)
+        .map(|f| (shown_path(cli, &dir.join(&f.name)), f.text.as_str(), f.base));
+    diagnostic::Renderer::with_files(
+        std::iter::once((shown_path(cli, &source.path), source.text.as_str(), 0)).chain(included),
+    )
 }
 
 /// For a person: alike findings as one, and the first screenfuls.

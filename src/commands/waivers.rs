@@ -20,26 +20,12 @@ struct Listed<'s> {
 
 pub fn waivers(cli: &Cli, spec: &Path, format: ListFormat) -> Result<ExitCode, String> {
     let source = compile::read_source(spec).map_err(|e| e.to_string())?;
-    let dir = source.path.parent().unwrap_or(Path::new("")).to_path_buf();
-    let read = |p: &str| std::fs::read_to_string(dir.join(p)).map_err(|e| e.to_string());
-    let name = source.path.file_name().map_or_else(
-        || "stowage.kdl".into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let (ast, diags, sources) = stowage::syntax::parse_files(&name, &source.text, &read);
+    let (ast, diags, sources) = compile::parse(&source);
     let Some(ast) = &ast else {
         super::report::report(cli, &source, &sources, &diags);
         return Ok(ExitCode::from(1));
     };
-    let file = source.path.display().to_string();
-    let renderer = Renderer::with_files(sources.iter().enumerate().map(|(i, f)| {
-        let name = if i == 0 {
-            file.clone()
-        } else {
-            dir.join(&f.name).display().to_string()
-        };
-        (name, f.text.as_str(), f.base)
-    }));
+    let renderer = super::report::renderer(cli, &source, &sources);
     let listed = every(ast);
     let today = calendar::today();
     let rows: Vec<serde_json::Value> = listed.iter().map(|l| row(l, &renderer, today)).collect();

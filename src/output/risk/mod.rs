@@ -68,22 +68,27 @@ fn finding(
     }
 }
 
-/// A rule on one object's two versions (`None`: absent in that version).
-type ObjectRule = fn(&Env, Option<&Value>, Option<&Value>, &mut Vec<Finding>);
+/// A rule on the objects of one kind and name in the two versions.
+enum Rule {
+    /// On an object in both versions.
+    Change(fn(&Env, &Value, &Value, &mut Vec<Finding>)),
+    /// Also on an object added or removed (`None`: absent in that version).
+    Object(fn(&Env, Option<&Value>, Option<&Value>, &mut Vec<Finding>)),
+}
 
 /// Every rule on objects, in the order their findings are listed within an object.
-const OBJECT_RULES: &[ObjectRule] = &[
-    workload::replicas,
-    workload::disruption,
-    workload::limits,
-    workload::probes,
-    workload::security,
-    workload::images,
-    network::exposure,
-    network::egress,
-    network::policies,
-    access::rbac,
-    delivery::waivers,
+const RULES: &[Rule] = &[
+    Rule::Change(workload::replicas),
+    Rule::Object(workload::disruption),
+    Rule::Change(workload::limits),
+    Rule::Change(workload::probes),
+    Rule::Change(workload::security),
+    Rule::Change(workload::images),
+    Rule::Object(network::exposure),
+    Rule::Change(network::egress),
+    Rule::Object(network::policies),
+    Rule::Object(access::rbac),
+    Rule::Object(delivery::waivers),
 ];
 
 /// The risky changes from `old` to `new`, environment by environment (every environment of
@@ -132,8 +137,13 @@ fn objects(env: &Env, old: Option<&EnvIr>, new: Option<&EnvIr>, out: &mut Vec<Fi
             continue;
         }
         let from = out.len();
-        for rule in OBJECT_RULES {
-            rule(env, o.map(|x| &x.0), n.map(|x| &x.0), out);
+        let (ov, nv) = (o.map(|x| &x.0), n.map(|x| &x.0));
+        for rule in RULES {
+            match (rule, ov, nv) {
+                (Rule::Change(rule), Some(ov), Some(nv)) => rule(env, ov, nv, out),
+                (Rule::Object(rule), ..) => rule(env, ov, nv, out),
+                (Rule::Change(_), ..) => {}
+            }
         }
         let shown = n.or(o).map(|x| x.1.clone()).unwrap_or_default();
         out[from..]

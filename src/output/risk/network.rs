@@ -128,10 +128,7 @@ fn widened(old: &Value, new: &Value, direction: &str, side: &str) -> Vec<String>
     }
 }
 
-pub(super) fn egress(env: &Env, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<Finding>) {
-    let (Some(old), Some(new)) = (old, new) else {
-        return;
-    };
+pub(super) fn egress(env: &Env, old: &Value, new: &Value, out: &mut Vec<Finding>) {
     if new["kind"] != "NetworkPolicy" {
         return;
     }

@@ -71,15 +71,7 @@ fn shown(v: &Value) -> String {
     }
 }
 
-pub(super) fn replicas(
-    env: &Env,
-    old: Option<&Value>,
-    new: Option<&Value>,
-    out: &mut Vec<Finding>,
-) {
-    let (Some(old), Some(new)) = (old, new) else {
-        return;
-    };
+pub(super) fn replicas(env: &Env, old: &Value, new: &Value, out: &mut Vec<Finding>) {
     if env.policy != PolicyLevel::Production {
         return;
     }
@@ -135,10 +127,7 @@ pub(super) fn disruption(
     }
 }
 
-pub(super) fn limits(env: &Env, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<Finding>) {
-    let (Some(old), Some(new)) = (old, new) else {
-        return;
-    };
+pub(super) fn limits(env: &Env, old: &Value, new: &Value, out: &mut Vec<Finding>) {
     for (o, n) in both(old, new) {
         for resource in ["cpu", "memory"] {
             let get = |c: &Container| c.value["resources"]["limits"][resource].clone();
@@ -158,10 +147,7 @@ pub(super) fn limits(env: &Env, old: Option<&Value>, new: Option<&Value>, out: &
     }
 }
 
-pub(super) fn probes(env: &Env, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<Finding>) {
-    let (Some(old), Some(new)) = (old, new) else {
-        return;
-    };
+pub(super) fn probes(env: &Env, old: &Value, new: &Value, out: &mut Vec<Finding>) {
     for (o, n) in both(old, new) {
         for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
             if o.value.get(probe).is_some() && n.value.get(probe).is_none() {
@@ -192,10 +178,7 @@ fn mutable(image: &str) -> bool {
     }
 }
 
-pub(super) fn images(env: &Env, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<Finding>) {
-    let (Some(old), Some(new)) = (old, new) else {
-        return;
-    };
+pub(super) fn images(env: &Env, old: &Value, new: &Value, out: &mut Vec<Finding>) {
     for (o, n) in both(old, new) {
         let (Some(oi), Some(ni)) = (o.value["image"].as_str(), n.value["image"].as_str()) else {
             continue;
@@ -278,15 +261,7 @@ fn at<'v>(v: &'v Value, dotted: &str) -> &'v Value {
     dotted.split('.').fold(v, |v, k| &v[k])
 }
 
-pub(super) fn security(
-    env: &Env,
-    old: Option<&Value>,
-    new: Option<&Value>,
-    out: &mut Vec<Finding>,
-) {
-    let (Some(old), Some(new)) = (old, new) else {
-        return;
-    };
+pub(super) fn security(env: &Env, old: &Value, new: &Value, out: &mut Vec<Finding>) {
     if let (Some((op, _)), Some((np, path))) = (pod_spec(old), pod_spec(new)) {
         for (field, weaker) in POD_SECURITY {
             let (o, n) = (at(op, field), at(np, field));

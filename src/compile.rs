@@ -135,8 +135,9 @@ pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>
     check_lowering(source, read, None)
 }
 
-/// [`check`], lowering only the base and the environment `only` (when the spec has it): what
-/// `stowage render --env` needs. Lowering finds in that environment only.
+/// [`check`], decoding the items of the environment `only` and of no other, and lowering only
+/// the base and that environment (when the spec has it): what `stowage render --env` needs.
+/// What is wrong in other environments' items is not looked for.
 pub fn check_environment(source: &Source, only: &str) -> Checked {
     check_lowering(source, &|p: &str| read_beside(source, p), Some(only))
 }
@@ -147,7 +148,7 @@ fn check_lowering(
     only: Option<&str>,
 ) -> Checked {
     let (spec, mut diagnostics, sources) =
-        syntax::parse_files(&spec_name(source), &source.text, read);
+        syntax::parse_files_for(&spec_name(source), &source.text, read, only);
     let mut files = BTreeMap::new();
     if let Some(spec) = &spec {
         diagnostics.extend(crate::timings::phase("check", || crate::check::check(spec)));

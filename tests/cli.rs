@@ -457,6 +457,33 @@ fn render_gives_what_the_whole_spec_gives_its_environment() {
     }
 }
 
+/// `render --env` reads only its environment's items: a mistake in another environment's
+/// overrides stops `validate` and that environment's render, not this one's.
+#[test]
+fn render_reads_only_its_environments_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = GOOD.replace(
+        "service \"web\" { replicas 1; }",
+        "service \"web\" { replicas \"many\"; }",
+    );
+    assert_ne!(broken, GOOD);
+    let spec = write_spec(dir.path(), &broken);
+    let o = run(stowage()
+        .args(["render", "--env", "production", "-f"])
+        .arg(&spec));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("ghcr.io/acme/web:1.0.1"));
+    for args in [&["render", "--env", "dev"][..], &["validate"][..]] {
+        let o = run(stowage().args(args).arg("-f").arg(&spec));
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains("many"),
+            "{args:?}: {}",
+            text(&o.stderr)
+        );
+    }
+}
+
 #[test]
 fn symlinks_out_of_the_output_folder_are_refused() {
     let dir = tempfile::tempdir().unwrap();

@@ -18,24 +18,27 @@ pub fn render(cli: &Cli, spec: &Path, env: &str, format: RenderFormat) -> Result
         return Ok(ExitCode::from(1));
     };
     ir.set_spec_file(&compile::relative_path(&out_dir(spec, &None), &source.path));
-    let environments = &ir.environments;
-    let Some(e) = environments.iter().find(|e| e.name == env) else {
-        let names: Vec<&str> = environments.iter().map(|e| e.name.as_str()).collect();
+    let environments = std::mem::take(&mut ir.environments);
+    let names: Vec<String> = environments.iter().map(|e| e.name.clone()).collect();
+    let Some(e) = environments.into_iter().find(|e| e.name == env) else {
         return Err(format!(
             "no environment `{env}` (environments: {})",
             names.join(", ")
         ));
     };
-    let mut objects = e.render();
+    let mut objects = stowage::timings::phase("render", || e.into_rendered());
     stowage::ir::sort_objects(&mut objects);
-    let text = match format {
+    let text = stowage::timings::phase("serialize", || match format {
         RenderFormat::Json => {
             serde_json::to_string_pretty(&objects).expect("objects serialize") + "\n"
         }
         RenderFormat::Yaml => {
             stowage::emit::yaml::documents(&stowage::emit::header(&ir.spec_file), &objects)
         }
-    };
-    print!("{text}");
+    });
+    stowage::timings::phase("print", || print!("{text}"));
+    // The process ends here: what it read and made is left to the system to free (~30 ms at
+    // 6,000 objects).
+    std::mem::forget((ir, objects, text));
     Ok(ExitCode::SUCCESS)
 }

@@ -53,15 +53,19 @@ pub fn to_yaml_inline<T: Serialize>(value: &T) -> String {
 }
 
 /// A file of one or more documents, starting with `header`.
-pub fn documents<T: Serialize>(header: &str, docs: &[T]) -> String {
-    let mut out = String::new();
+pub fn documents<T: Serialize + Sync>(header: &str, docs: &[T]) -> String {
+    use rayon::prelude::*;
+    // Each document on its own (in parallel: a large environment has thousands).
+    let texts: Vec<String> = docs.par_iter().map(|d| to_yaml(d)).collect();
+    let mut out =
+        String::with_capacity(header.len() + texts.iter().map(|t| t.len() + 5).sum::<usize>());
     out.push_str(header);
     out.push('\n');
-    for (i, d) in docs.iter().enumerate() {
+    for (i, text) in texts.iter().enumerate() {
         if i > 0 {
             out.push_str("---\n");
         }
-        out.push_str(&to_yaml(d));
+        out.push_str(text);
         if !out.ends_with('\n') {
             out.push('\n');
         }

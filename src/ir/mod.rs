@@ -110,7 +110,11 @@ pub struct Provenance {
 impl EnvIr {
     /// The objects as they are deployed: prefix applied to names and to references.
     pub fn render(&self) -> Vec<Value> {
-        naming::apply_prefix(&self.objects, &self.prefix, &self.labels)
+        naming::apply_prefix(self.objects.clone(), &self.prefix, &self.labels)
+    }
+    /// [`EnvIr::render`], taking the objects rather than copying them.
+    pub fn into_rendered(self) -> Vec<Value> {
+        naming::apply_prefix(self.objects, &self.prefix, &self.labels)
     }
     /// The name `o` (one of this environment's objects) is deployed under.
     pub fn deployed_name(&self, o: &Object) -> String {

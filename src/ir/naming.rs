@@ -178,22 +178,25 @@ pub(super) fn deployed_name(o: &Object, prefix: &str) -> String {
 }
 
 pub(super) fn apply_prefix(
-    objects: &[Object],
+    objects: Vec<Object>,
     prefix: &str,
     labels: &BTreeMap<String, String>,
 ) -> Vec<Value> {
+    use rayon::prelude::*;
     let renamer = Renamer {
         names: objects.iter().map(Object::id).collect(),
         prefix,
     };
     objects
-        .iter()
+        .into_par_iter()
         .map(|o| {
-            let mut v = o.value.clone();
+            let name = (!prefix.is_empty()).then(|| deployed_name(&o, prefix));
+            let kind = o.kind().to_string();
+            let mut v = o.value;
             add_labels(&mut v, labels);
-            if !prefix.is_empty() {
-                v["metadata"]["name"] = Value::String(deployed_name(o, prefix));
-                renamer.references(o.kind(), &mut v);
+            if let Some(name) = name {
+                v["metadata"]["name"] = Value::String(name);
+                renamer.references(&kind, &mut v);
             }
             v
         })

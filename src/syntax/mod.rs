@@ -44,11 +44,22 @@ pub fn parse_files(
     source: &str,
     read: include::Reader,
 ) -> (Option<Spec>, Diagnostics, Vec<include::SourceFile>) {
+    parse_files_for(name, source, read, None)
+}
+
+/// [`parse_files`], decoding the items of the environment `only` and of no other (the others
+/// keep their settings, with no items): what `stowage render --env` reads.
+pub fn parse_files_for(
+    name: &str,
+    source: &str,
+    read: include::Reader,
+    only: Option<&str>,
+) -> (Option<Spec>, Diagnostics, Vec<include::SourceFile>) {
     let (nodes, files, mut diags) = include::expand(name, source, read);
     let Some(nodes) = nodes else {
         return (None, diags, files);
     };
-    let spec = crate::timings::phase("decode", || from_nodes(&nodes, &mut diags));
+    let spec = crate::timings::phase("decode", || from_nodes(&nodes, only, &mut diags));
     (spec, diags, files)
 }
 
@@ -63,7 +74,7 @@ fn parse_nodes(source: &str) -> Result<Vec<Node>, Diagnostics> {
     })
 }
 
-fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
+fn from_nodes(nodes: &[Node], only: Option<&str>, diags: &mut Diagnostics) -> Option<Spec> {
     let nodes = &decode::check_top_level(nodes, diags)[..];
     strings::check(nodes, diags);
     let blocks = defaults::Blocks::new(nodes, diags);
@@ -86,7 +97,10 @@ fn from_nodes(nodes: &[Node], diags: &mut Diagnostics) -> Option<Spec> {
     let environments = nodes
         .iter()
         .filter(|n| n.name == "environment" && !n.is_disabled())
-        .filter_map(|e| environment(&mut dec, &blocks, &base_nodes, e))
+        .filter_map(|e| {
+            let wanted = only.is_none_or(|o| e.label() == Some(o));
+            environment(&mut dec, &blocks, wanted.then_some(&base_nodes[..]), e)
+        })
         .collect();
     let pipelines: Vec<&Node> = nodes.iter().filter(|n| n.name == "pipeline").collect();
     once(
@@ -146,14 +160,18 @@ fn once(dec: &mut Decoder, given: &[&Node], help: &str) {
     }
 }
 
-/// An environment: its settings, and the items merged with its overrides.
+/// An environment: its settings, and the items of `base` merged with its overrides (none
+/// without `base`).
 fn environment(
     dec: &mut Decoder,
     blocks: &defaults::Blocks,
-    base: &[Node],
+    base: Option<&[Node]>,
     env: &Node,
 ) -> Option<ast::Environment> {
     let settings = dec.env_settings(env)?;
+    let Some(base) = base else {
+        return Some(settings.with_items(env.name_span, ast::Items::default()));
+    };
     let overrides: Vec<Node> = env
         .children
         .iter()

@@ -20,6 +20,8 @@ pub const ACCESS_GROUP: &str = "access";
 pub const ANALYSIS_GROUP: &str = "analysis";
 /// Objects declared with `object` or read from a `manifest`.
 pub const OBJECTS_GROUP: &str = "objects";
+/// The ValidatingAdmissionPolicies (and bindings) of a policy with `admission=#true`.
+pub const ADMISSION_GROUP: &str = "admission";
 /// File stems a workload's group may not take: the fixed groups, and the kustomization.
 pub const RESERVED_GROUPS: &[&str] = &[
     NAMESPACE_GROUP,
@@ -29,6 +31,7 @@ pub const RESERVED_GROUPS: &[&str] = &[
     ACCESS_GROUP,
     ANALYSIS_GROUP,
     OBJECTS_GROUP,
+    ADMISSION_GROUP,
     "kustomization",
 ];
 

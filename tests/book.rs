@@ -186,3 +186,26 @@ fn the_complete_specs_in_the_book_are_the_examples() {
         "book/src/examples/ shows an old spec of: {stale:?}"
     );
 }
+
+/// The reference of policy rules is generated from their declaration: every rule kind has its
+/// row. `STOWAGE_BLESS=1` rewrites the page.
+#[test]
+fn the_policy_rules_page_is_generated_from_the_rules() {
+    let page = root().join("book/src/policy-rules.md");
+    let generated = stowage::policy::book_page();
+    if std::env::var_os("STOWAGE_BLESS").is_some() {
+        std::fs::write(&page, &generated).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        on_disk == generated,
+        "book/src/policy-rules.md is not what src/policy/ gives: run `STOWAGE_BLESS=1 cargo test --test book`"
+    );
+    for rule in stowage::policy::Rule::all() {
+        assert!(
+            on_disk.contains(&format!("| `{}` |", rule.name())),
+            "{}",
+            rule.name()
+        );
+    }
+}

@@ -237,8 +237,13 @@ fn a_spec_that_only_reorders_nodes_diffs_as_equal() {
         s = s.replacen(a, b, 1);
     }
     assert_ne!(s, original);
+    // Beside the organisation's policies it includes, as in examples/.
     let dir = tempfile::tempdir().unwrap();
-    let reordered = dir.path().join("stowage.kdl");
+    let platform = root().join("examples/platform/policies.kdl");
+    fs::create_dir_all(dir.path().join("platform")).unwrap();
+    fs::copy(&platform, dir.path().join("platform/policies.kdl")).unwrap();
+    fs::create_dir_all(dir.path().join("app")).unwrap();
+    let reordered = dir.path().join("app/stowage.kdl");
     fs::write(&reordered, &s).unwrap();
     let o = run(stowage().arg("diff").arg(&example).arg(&reordered));
     assert_eq!(

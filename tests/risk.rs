@@ -430,3 +430,58 @@ fn the_book_lists_every_class() {
         assert!(page.contains(&format!("| `{}` |", c.id)));
     }
 }
+
+/// A declared policy is lowered when a rule it held is switched off, turns into a warning, or
+/// is no longer enforced at admission; adding a rule is not a risk.
+#[test]
+fn a_declared_policy_that_holds_less_is_policy_lowered() {
+    let declared = |rules: &str, admission: bool| {
+        BASE.replacen(
+            "environment \"production\" {\n    policy \"production\"",
+            &format!(
+                "policy \"acme\" admission=#{admission} {{\n{rules}}}\nenvironment \"production\" {{\n    policy \"acme\""
+            ),
+            1,
+        )
+    };
+    let old = declared(
+        "    rule \"required-labels\" \"app.kubernetes.io/part-of\"\n",
+        true,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let run_diff = |new: &str| {
+        fs::write(dir.path().join("old.kdl"), &old).unwrap();
+        fs::write(dir.path().join("new.kdl"), new).unwrap();
+        let o = run(stowage()
+            .current_dir(dir.path())
+            .args(["diff", "--format", "json", "old.kdl", "new.kdl"]));
+        assert!(o.status.code().unwrap() < 2, "{}", text(&o.stderr));
+        let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+        classes(&doc)
+    };
+    for lowered in [
+        declared("", true),
+        declared(
+            "    rule \"required-labels\" \"app.kubernetes.io/part-of\" severity=\"warning\"\n",
+            true,
+        ),
+        declared(
+            "    rule \"required-labels\" \"app.kubernetes.io/part-of\"\n    rule \"probes\" severity=\"off\"\n",
+            true,
+        ),
+        declared(
+            "    rule \"required-labels\" \"app.kubernetes.io/part-of\"\n",
+            false,
+        ),
+    ] {
+        assert!(
+            run_diff(&lowered).iter().any(|c| c == "policy-lowered"),
+            "{lowered}"
+        );
+    }
+    let stricter = declared(
+        "    rule \"required-labels\" \"app.kubernetes.io/part-of\"\n    rule \"image-digest\" severity=\"warning\"\n",
+        true,
+    );
+    assert!(!run_diff(&stricter).iter().any(|c| c == "policy-lowered"));
+}

@@ -15,6 +15,7 @@ mod ingress;
 mod jobs;
 mod objects;
 pub mod pipeline;
+mod policies;
 mod refs;
 mod report;
 mod secret;
@@ -40,6 +41,7 @@ pub fn check(spec: &Spec) -> Diagnostics {
     }
     pipeline::check(spec, &mut diags);
     gitops::check(spec, &mut diags);
+    policies::check(spec, &mut diags);
     crate::policy::merge_environments(diags)
 }
 

@@ -36,7 +36,7 @@ pub(in crate::check) fn waivers_of(
                 "policy rule",
                 name,
                 w.rule.span,
-                Rule::ALL.iter().map(|r| r.name()),
+                Rule::all().map(Rule::name),
             )),
         }
         reason(w, diags);

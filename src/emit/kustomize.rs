@@ -236,6 +236,14 @@ fn overlay(ir: &Ir, env: &EnvIr, part: &Part, head: &str, files: &mut FileSet) {
         );
         k["configurations"] = json!([super::references::FILE]);
     }
+    let unscoped = super::cluster_scoped::transformers(added.iter());
+    if renames_namespace && !unscoped.is_empty() {
+        files.insert(
+            format!("{dir}/{}", super::cluster_scoped::FILE),
+            yaml::documents(head, &unscoped),
+        );
+        k["transformers"] = json!([super::cluster_scoped::FILE]);
+    }
     files.insert(
         format!("{dir}/kustomization.yaml"),
         yaml::documents(head, &[k]),

@@ -3,6 +3,7 @@
 //! Each emitter takes an [`Ir`](crate::ir::Ir) and gives a [`FileSet`]: paths relative to the
 //! output folder and their contents. Emitters never read the AST and never touch the disk.
 
+mod cluster_scoped;
 pub mod github;
 pub mod gitlab;
 pub mod gitops;

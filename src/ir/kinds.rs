@@ -34,6 +34,19 @@ const fn kind(kind: &'static str, api_version: &'static str, rank: u8, schema: S
 use Schema::{Builtin, Custom};
 
 pub const NAMESPACE: Kind = kind("Namespace", "v1", 0, Builtin);
+// Kubernetes' own since 1.30, but not in kustomize v5.5's schema: custom to kustomize.
+pub const VALIDATING_ADMISSION_POLICY: Kind = kind(
+    "ValidatingAdmissionPolicy",
+    "admissionregistration.k8s.io/v1",
+    0,
+    Custom,
+);
+pub const VALIDATING_ADMISSION_POLICY_BINDING: Kind = kind(
+    "ValidatingAdmissionPolicyBinding",
+    "admissionregistration.k8s.io/v1",
+    0,
+    Custom,
+);
 pub const NETWORK_POLICY: Kind = kind("NetworkPolicy", "networking.k8s.io/v1", 1, Builtin);
 pub const SERVICE_ACCOUNT: Kind = kind("ServiceAccount", "v1", 2, Builtin);
 pub const ROLE: Kind = kind("Role", "rbac.authorization.k8s.io/v1", 2, Builtin);
@@ -65,6 +78,8 @@ pub const VERTICAL_POD_AUTOSCALER: Kind =
 /// Every kind, in creation order.
 pub static ALL: &[Kind] = &[
     NAMESPACE,
+    VALIDATING_ADMISSION_POLICY,
+    VALIDATING_ADMISSION_POLICY_BINDING,
     NETWORK_POLICY,
     SERVICE_ACCOUNT,
     ROLE,

@@ -6,6 +6,7 @@
 //! annotations). Objects are Kubernetes JSON values built with k8s-openapi types. Names are
 //! logical (no environment prefix); [`EnvIr::render`] gives the final objects.
 
+pub mod admission;
 pub mod gitops;
 pub mod kinds;
 mod lower;
@@ -87,6 +88,8 @@ impl Ir {
 pub struct EnvIr {
     pub name: String,
     pub policy: PolicyLevel,
+    /// The rules the environment is held to (its level's, or its declared policy's).
+    pub rules: crate::policy::Policy,
     pub namespace: String,
     pub prefix: String,
     pub labels: BTreeMap<String, String>,

@@ -141,6 +141,12 @@ pub const REFERENCES: &[Reference] = &[
         "apps",
     ),
     reference(
+        "ValidatingAdmissionPolicyBinding",
+        "spec/policyName",
+        "ValidatingAdmissionPolicy",
+        "admissionregistration.k8s.io",
+    ),
+    reference(
         "VerticalPodAutoscaler",
         "spec/targetRef/name",
         "StatefulSet",

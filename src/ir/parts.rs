@@ -87,6 +87,7 @@ mod tests {
         EnvIr {
             name: "e".into(),
             policy: crate::syntax::ast::PolicyLevel::Dev,
+            rules: crate::policy::level(crate::syntax::ast::PolicyLevel::Dev).clone(),
             namespace: "n".into(),
             prefix: String::new(),
             labels: Default::default(),

@@ -32,6 +32,7 @@ pub use super::nodes::pipeline::{
 pub use super::nodes::placement::{
     AntiAffinity, Near, PreferNode, Spread, TaintEffect, Toleration,
 };
+pub use super::nodes::policy::{DeclaredPolicy, RuleSeverity, RuleUse};
 pub use super::nodes::port::{Port, Protocol};
 pub use super::nodes::probe::{Probe, ProbeAction};
 pub use super::nodes::resources::{CpuMem, Resources};
@@ -80,6 +81,8 @@ pub struct Spec {
     pub crds: Vec<FileRef>,
     /// The `defaults` blocks workloads use.
     pub defaults: Vec<super::defaults::Block>,
+    /// The policies the spec declares (environments name them in `policy`).
+    pub policies: Vec<DeclaredPolicy>,
 }
 
 impl Spec {

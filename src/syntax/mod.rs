@@ -17,6 +17,7 @@ pub mod lex;
 pub mod limits;
 pub mod nodes;
 pub mod parse;
+mod policies;
 pub mod strings;
 pub mod tree;
 pub mod vocab;
@@ -63,6 +64,21 @@ pub fn parse_files_for(
     (spec, diags, files)
 }
 
+/// The `policy` nodes of a file of policies alone (stowage's shipped levels).
+pub fn declared_policies(source: &str) -> Result<Vec<ast::DeclaredPolicy>, Diagnostics> {
+    let nodes = parse_nodes(source)?;
+    let mut diags = Diagnostics::new();
+    let mut dec = Decoder { diags: &mut diags };
+    let policies = nodes
+        .iter()
+        .filter_map(|n| dec.declared_policy(n))
+        .collect();
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(policies)
+}
+
 /// One file's top-level nodes, its spans from 0.
 fn parse_nodes(source: &str) -> Result<Vec<Node>, Diagnostics> {
     // Size and forbidden characters, before the parser sees the text.
@@ -94,13 +110,22 @@ fn from_nodes(nodes: &[Node], only: Option<&str>, diags: &mut Diagnostics) -> Op
     let base_nodes: Vec<Node> = nodes.iter().filter(|n| is_item(&n.name)).cloned().collect();
     let base_nodes = blocks.apply(&base_nodes, dec.diags);
     let items = dec.items(&tree::prune_disabled(base_nodes.clone()));
-    let environments = nodes
+    let policies: Vec<ast::DeclaredPolicy> = nodes
+        .iter()
+        .filter(|n| n.name == nodes::policy::DECLARED_POLICY.name && !n.is_disabled())
+        .filter_map(|n| dec.declared_policy(n))
+        .collect();
+    let environments: Vec<ast::Environment> = nodes
         .iter()
         .filter(|n| n.name == "environment" && !n.is_disabled())
         .filter_map(|e| {
             let wanted = only.is_none_or(|o| e.label() == Some(o));
             environment(&mut dec, &blocks, wanted.then_some(&base_nodes[..]), e)
         })
+        .collect();
+    let environments = environments
+        .into_iter()
+        .map(|e| policies::resolve(e, &policies, dec.diags))
         .collect();
     let pipelines: Vec<&Node> = nodes.iter().filter(|n| n.name == "pipeline").collect();
     once(
@@ -121,6 +146,7 @@ fn from_nodes(nodes: &[Node], only: Option<&str>, diags: &mut Diagnostics) -> Op
         pipeline,
         crds,
         defaults: blocks.list(),
+        policies,
     })
 }
 

@@ -214,11 +214,15 @@ pub static ROOTS: &[&Kind] = &[
     &nodes::object::CRD,
     &nodes::include::INCLUDE,
     &nodes::environment::ENVIRONMENT,
+    &nodes::policy::DECLARED_POLICY,
     &nodes::pipeline::PIPELINE,
 ];
 
 /// Whether a node of this name is an item: a top-level kind an environment can override or
 /// add as well.
 pub fn is_item(name: &str) -> bool {
-    ROOTS.iter().any(|k| k.name == name) && nodes::environment::ENVIRONMENT.child(name).is_some()
+    let child = nodes::environment::ENVIRONMENT.child(name);
+    ROOTS
+        .iter()
+        .any(|k| child.is_some_and(|c| std::ptr::eq(*k, c)))
 }

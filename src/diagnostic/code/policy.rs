@@ -257,6 +257,368 @@ super::codes! {
     /// }
     /// ```
     TLS = "stowage::policy::tls", Error;
+    /// An image comes from a registry the environment's policy does not list in its
+    /// `allowed-registries` rule. Pull the image from a listed registry (mirror it there), or add
+    /// the registry to the policy.
+    ///
+    /// ```kdl,fragment
+    /// policy "acme" extends="production" {
+    ///     rule "allowed-registries" "ghcr.io/acme/"
+    /// }
+    ///
+    /// service "web" {
+    ///     image "docker.io/acme/web" tag="1.4.2"
+    ///     port "http" 8080
+    ///     replicas 2
+    ///     resources {
+    ///         requests cpu="250m" memory="256Mi"
+    ///         limits cpu="500m" memory="512Mi"
+    ///     }
+    ///     liveness http="/health" port="http"
+    ///     readiness http="/ready" port="http"
+    /// }
+    ///
+    /// environment "production" {
+    ///     policy "acme"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::policy::allowed-registries]: image `docker.io/acme/web:1.4.2` is not from an allowed registry
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// policy "acme" extends="production" {
+    ///     rule "allowed-registries" "ghcr.io/acme/"
+    /// }
+    ///
+    /// service "web" {
+    ///     image "ghcr.io/acme/web" tag="1.4.2"
+    ///     port "http" 8080
+    ///     replicas 2
+    ///     resources {
+    ///         requests cpu="250m" memory="256Mi"
+    ///         limits cpu="500m" memory="512Mi"
+    ///     }
+    ///     liveness http="/health" port="http"
+    ///     readiness http="/ready" port="http"
+    /// }
+    ///
+    /// environment "production" {
+    ///     policy "acme"
+    /// }
+    /// ```
+    ALLOWED_REGISTRIES = "stowage::policy::allowed-registries", Error;
+    /// A workload lacks a label the environment's policy requires (`required-labels`), on itself or
+    /// on its pods. Give it in the app's, the environment's or the workload's `labels`.
+    ///
+    /// ```kdl,fragment
+    /// policy "acme" extends="production" {
+    ///     rule "required-labels" "team"
+    /// }
+    ///
+    /// service "web" {
+    ///     image "ghcr.io/acme/web" tag="1.4.2"
+    ///     port "http" 8080
+    ///     replicas 2
+    ///     resources {
+    ///         requests cpu="250m" memory="256Mi"
+    ///         limits cpu="500m" memory="512Mi"
+    ///     }
+    ///     liveness http="/health" port="http"
+    ///     readiness http="/ready" port="http"
+    /// }
+    ///
+    /// environment "production" {
+    ///     policy "acme"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::policy::required-labels]: `web` has no label `team`
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// policy "acme" extends="production" {
+    ///     rule "required-labels" "team"
+    /// }
+    ///
+    /// service "web" {
+    ///     image "ghcr.io/acme/web" tag="1.4.2"
+    ///     port "http" 8080
+    ///     replicas 2
+    ///     resources {
+    ///         requests cpu="250m" memory="256Mi"
+    ///         limits cpu="500m" memory="512Mi"
+    ///     }
+    ///     liveness http="/health" port="http"
+    ///     readiness http="/ready" port="http"
+    ///     labels team="storefront"
+    /// }
+    ///
+    /// environment "production" {
+    ///     policy "acme"
+    /// }
+    /// ```
+    REQUIRED_LABELS = "stowage::policy::required-labels", Error;
+    /// An image is not pinned by digest where the environment's policy requires it (`image-digest`):
+    /// a tag can be pushed again, a digest cannot. Give the image's `digest=`.
+    ///
+    /// ```kdl,fragment
+    /// policy "acme" extends="production" {
+    ///     rule "image-digest"
+    /// }
+    ///
+    /// service "web" {
+    ///     image "ghcr.io/acme/web" tag="1.4.2"
+    ///     port "http" 8080
+    ///     replicas 2
+    ///     resources {
+    ///         requests cpu="250m" memory="256Mi"
+    ///         limits cpu="500m" memory="512Mi"
+    ///     }
+    ///     liveness http="/health" port="http"
+    ///     readiness http="/ready" port="http"
+    /// }
+    ///
+    /// environment "production" {
+    ///     policy "acme"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::policy::image-digest]: image `ghcr.io/acme/web:1.4.2` is not pinned by digest
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// policy "acme" extends="production" {
+    ///     rule "image-digest"
+    /// }
+    ///
+    /// service "web" {
+    ///     image "ghcr.io/acme/web" digest="sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945"
+    ///     port "http" 8080
+    ///     replicas 2
+    ///     resources {
+    ///         requests cpu="250m" memory="256Mi"
+    ///         limits cpu="500m" memory="512Mi"
+    ///     }
+    ///     liveness http="/health" port="http"
+    ///     readiness http="/ready" port="http"
+    /// }
+    ///
+    /// environment "production" {
+    ///     policy "acme"
+    /// }
+    /// ```
+    IMAGE_DIGEST = "stowage::policy::image-digest", Error;
+    /// A container asks for more cpu or memory (a limit or a request) than the environment's policy
+    /// allows one container (`resource-ceiling`). Lower it, or split the work.
+    ///
+    /// ```kdl,fragment
+    /// policy "acme" extends="production" {
+    ///     rule "resource-ceiling" cpu="1" memory="1Gi"
+    /// }
+    ///
+    /// service "web" {
+    ///     image "ghcr.io/acme/web" tag="1.4.2"
+    ///     port "http" 8080
+    ///     replicas 2
+    ///     resources {
+    ///         requests cpu="250m" memory="256Mi"
+    ///         limits cpu="2" memory="512Mi"
+    ///     }
+    ///     liveness http="/health" port="http"
+    ///     readiness http="/ready" port="http"
+    /// }
+    ///
+    /// environment "production" {
+    ///     policy "acme"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::policy::resource-ceiling]: `web` limits cpu `2`, above the ceiling of `1`
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// policy "acme" extends="production" {
+    ///     rule "resource-ceiling" cpu="1" memory="1Gi"
+    /// }
+    ///
+    /// service "web" {
+    ///     image "ghcr.io/acme/web" tag="1.4.2"
+    ///     port "http" 8080
+    ///     replicas 2
+    ///     resources {
+    ///         requests cpu="250m" memory="256Mi"
+    ///         limits cpu="500m" memory="512Mi"
+    ///     }
+    ///     liveness http="/health" port="http"
+    ///     readiness http="/ready" port="http"
+    /// }
+    ///
+    /// environment "production" {
+    ///     policy "acme"
+    /// }
+    /// ```
+    RESOURCE_CEILING = "stowage::policy::resource-ceiling", Error;
+    /// A pod mounts a directory of its node (`hostPath`) at or under a path the environment's policy
+    /// forbids (`host-paths`; with no path listed, any). Use a volume of the cluster instead.
+    ///
+    /// ```kdl,fragment
+    /// policy "acme" extends="production" {
+    ///     rule "host-paths" "/var/run"
+    /// }
+    ///
+    /// service "web" {
+    ///     image "ghcr.io/acme/web" tag="1.4.2"
+    ///     port "http" 8080
+    ///     replicas 2
+    ///     resources {
+    ///         requests cpu="250m" memory="256Mi"
+    ///         limits cpu="500m" memory="512Mi"
+    ///     }
+    ///     liveness http="/health" port="http"
+    ///     readiness http="/ready" port="http"
+    /// }
+    ///
+    /// patch "Deployment/web" {
+    ///     spec {
+    ///         template {
+    ///             spec {
+    ///                 volumes {
+    ///                     - name="docker" {
+    ///                         hostPath path="/var/run/docker.sock"
+    ///                     }
+    ///                 }
+    ///             }
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// environment "production" {
+    ///     policy "acme"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::policy::host-paths]: `web` mounts host path `/var/run/docker.sock`
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// policy "acme" extends="production" {
+    ///     rule "host-paths" "/var/run"
+    /// }
+    ///
+    /// service "web" {
+    ///     image "ghcr.io/acme/web" tag="1.4.2"
+    ///     port "http" 8080
+    ///     replicas 2
+    ///     resources {
+    ///         requests cpu="250m" memory="256Mi"
+    ///         limits cpu="500m" memory="512Mi"
+    ///     }
+    ///     liveness http="/health" port="http"
+    ///     readiness http="/ready" port="http"
+    /// }
+    ///
+    /// environment "production" {
+    ///     policy "acme"
+    /// }
+    /// ```
+    HOST_PATHS = "stowage::policy::host-paths", Error;
+    /// A container binds a port of its node (`hostPort`) that the environment's policy does not
+    /// allow (`host-ports`). Reach the pod through its Service instead.
+    ///
+    /// ```kdl,fragment
+    /// policy "acme" extends="production" {
+    ///     rule "host-ports"
+    /// }
+    ///
+    /// service "web" {
+    ///     image "ghcr.io/acme/web" tag="1.4.2"
+    ///     port "http" 8080
+    ///     replicas 2
+    ///     resources {
+    ///         requests cpu="250m" memory="256Mi"
+    ///         limits cpu="500m" memory="512Mi"
+    ///     }
+    ///     liveness http="/health" port="http"
+    ///     readiness http="/ready" port="http"
+    /// }
+    ///
+    /// patch "Deployment/web" {
+    ///     spec {
+    ///         template {
+    ///             spec {
+    ///                 containers {
+    ///                     - name="web" {
+    ///                         ports {
+    ///                             - name="http" containerPort=8080 hostPort=8080
+    ///                         }
+    ///                     }
+    ///                 }
+    ///             }
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// environment "production" {
+    ///     policy "acme"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::policy::host-ports]: `web` binds host port 8080
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// policy "acme" extends="production" {
+    ///     rule "host-ports"
+    /// }
+    ///
+    /// service "web" {
+    ///     image "ghcr.io/acme/web" tag="1.4.2"
+    ///     port "http" 8080
+    ///     replicas 2
+    ///     resources {
+    ///         requests cpu="250m" memory="256Mi"
+    ///         limits cpu="500m" memory="512Mi"
+    ///     }
+    ///     liveness http="/health" port="http"
+    ///     readiness http="/ready" port="http"
+    /// }
+    ///
+    /// environment "production" {
+    ///     policy "acme"
+    /// }
+    /// ```
+    HOST_PORTS = "stowage::policy::host-ports", Error;
     /// A `waive` that names no rule (the rules are `replicas`, `resources`, `probes`, `security`,
     /// `image-tag`, `tls`) and no scanner check (see [Security scanners](scanners.md)), or gives no
     /// `reason=`, or an empty one. A waiver without a reason waives nothing. Also: a policy rule waived

@@ -440,4 +440,35 @@ super::codes! {
     /// }
     /// ```
     DEFAULTS = "stowage::ref::defaults", Error;
+    /// An environment's `policy` names neither a level stowage ships (dev, staging, production)
+    /// nor a `policy` the spec declares (or includes).
+    ///
+    /// ```kdl,fragment
+    /// policy "acme-production" extends="production" {
+    ///     rule "image-digest"
+    /// }
+    ///
+    /// environment "production" {
+    ///     policy "acme-prod"
+    /// }
+    /// ```
+    ///
+    /// gives
+    ///
+    /// ```text
+    /// error[stowage::ref::policy]: unknown policy `acme-prod`
+    /// ```
+    ///
+    /// Fix:
+    ///
+    /// ```kdl,fragment
+    /// policy "acme-production" extends="production" {
+    ///     rule "image-digest"
+    /// }
+    ///
+    /// environment "production" {
+    ///     policy "acme-production"
+    /// }
+    /// ```
+    POLICY = "stowage::ref::policy", Error;
 }

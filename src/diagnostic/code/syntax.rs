@@ -370,28 +370,28 @@ super::codes! {
     /// }
     /// ```
     TYPE = "stowage::syntax::type", Error;
-    /// A value outside its fixed set: a policy level, a secret source, `spread`, `anti-affinity`,
-    /// `expose`, a port `protocol=`, `pull=`, `concurrency`, `restart`, a route's `path-type=`,
-    /// `issuer-kind=`, `store-kind=`, an env `field=`. The help suggests the closest valid value and
-    /// lists them all.
+    /// A value outside its fixed set: a secret source, `spread`, `anti-affinity`, `expose`, a port
+    /// `protocol=`, `pull=`, `concurrency`, `restart`, a route's `path-type=`, `issuer-kind=`,
+    /// `store-kind=`, an env `field=`, a policy rule's kind, its `severity=`, the level a policy
+    /// `extends=`. The help suggests the closest valid value and lists them all.
     ///
     /// ```kdl,fragment
-    /// environment "prod" {
-    ///     policy "prod"
+    /// policy "acme-production" extends="prod" {
+    ///     rule "image-digest"
     /// }
     /// ```
     ///
     /// gives
     ///
     /// ```text
-    /// error[stowage::syntax::invalid-value]: unknown policy `prod`
+    /// error[stowage::syntax::invalid-value]: `prod` is not a policy level
     /// ```
     ///
     /// Fix:
     ///
     /// ```kdl,fragment
-    /// environment "prod" {
-    ///     policy "production"
+    /// policy "acme-production" extends="production" {
+    ///     rule "image-digest"
     /// }
     /// ```
     INVALID_VALUE = "stowage::syntax::invalid-value", Error;

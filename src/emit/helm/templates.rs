@@ -265,7 +265,8 @@ fn end_marker(body: &str, id: &(String, String)) -> String {
 /// Where an object's values live, and the workload it belongs to.
 fn place_of(o: &Object) -> Place {
     use crate::layout::{
-        ACCESS_GROUP, ANALYSIS_GROUP, CONFIG_GROUP, NETWORK_GROUP, OBJECTS_GROUP, SECRETS_GROUP,
+        ACCESS_GROUP, ADMISSION_GROUP, ANALYSIS_GROUP, CONFIG_GROUP, NETWORK_GROUP, OBJECTS_GROUP,
+        SECRETS_GROUP,
     };
     let kind = o.kind();
     let name = o.name();
@@ -281,9 +282,9 @@ fn place_of(o: &Object) -> Place {
         CONFIG_GROUP => own("configMaps"),
         SECRETS_GROUP => own("secrets"),
         NETWORK_GROUP => own("networkPolicies"),
-        // Declared objects and service accounts: by kind, then name
+        // Declared objects, service accounts and admission policies: by kind, then name
         // (`objects.serviceAccount.api`, `access.role.scaler`).
-        group @ (OBJECTS_GROUP | ACCESS_GROUP | ANALYSIS_GROUP) => {
+        group @ (OBJECTS_GROUP | ACCESS_GROUP | ANALYSIS_GROUP | ADMISSION_GROUP) => {
             let mut kind_key = camel(kind);
             if let Some(first) = kind_key.get(..1) {
                 kind_key = first.to_ascii_lowercase() + &kind_key[1..];

@@ -279,7 +279,8 @@ impl Cx<'_> {
         self.patch(&env, &mut made);
         self.analysis_refs(&env, &made);
         self.validate(&made);
-        self.police(&env, name, &made);
+        self.police(&env, name, &labels, &made);
+        self.admission(&env, name, prefix, &mut made);
         let name = name.unwrap_or("base");
         let mut origins = made.origins;
         let provenance = (0..made.objects.len())
@@ -288,9 +289,14 @@ impl Cx<'_> {
         let mut objects = made.objects;
         name_jobs(&env, &mut objects);
         self.app_annotations(&mut objects);
+        let rules = match self.spec.environments.iter().find(|e| e.name.v == name) {
+            Some(e) => crate::policy::of(&self.spec.policies, e),
+            None => crate::policy::level(level).clone(),
+        };
         EnvIr {
             name: name.to_string(),
             policy: level,
+            rules,
             namespace: namespace.to_string(),
             prefix: prefix.to_string(),
             labels,
@@ -298,6 +304,39 @@ impl Cx<'_> {
             objects,
             provenance,
         }
+    }
+
+    /// The environment's policy at admission, when it asks for it.
+    fn admission(&self, env: &Env, name: Option<&str>, prefix: &str, made: &mut Made) {
+        let Some(e) = self
+            .spec
+            .environments
+            .iter()
+            .find(|e| Some(e.name.as_str()) == name)
+        else {
+            return;
+        };
+        let policy = crate::policy::of(&self.spec.policies, e);
+        let scope = crate::ir::admission::Scope {
+            app: env.app,
+            env: &e.name.v,
+            namespace: env.namespace,
+            prefix,
+            labels: env.app_labels,
+            waived: env
+                .waivers
+                .iter()
+                .filter_map(|w| crate::policy::Rule::from_name(&w.rule.v))
+                .collect(),
+            objects: &made.objects,
+        };
+        let group = crate::layout::ADMISSION_GROUP.to_string();
+        let made_here = crate::ir::admission::objects(&scope, &policy);
+        made.objects
+            .extend(made_here.into_iter().map(|value| Object {
+                group: group.clone(),
+                value,
+            }));
     }
 
     /// Every object of one environment, each in its group (its folder in the output), and

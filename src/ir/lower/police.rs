@@ -6,14 +6,15 @@
 use super::Cx;
 use super::patches::Made;
 use crate::diagnostic::{Diagnostic, Severity, Span};
-use crate::ir::policy::{self, Finding};
+use crate::ir::policy::{self, Finding, Scope};
 use crate::ir::scope::Env;
 use crate::policy::{self as rules, Rule};
-use crate::syntax::ast::{Keyword, PolicyLevel};
+use crate::syntax::ast::PolicyLevel;
+use std::collections::BTreeMap;
 
 /// The policy a configuration is held to, and how findings name it.
 struct Held<'a> {
-    level: PolicyLevel,
+    policy: rules::Policy,
     name: &'a str,
     span: Span,
     /// A spec without environments is a sketch: production's rules are advice.
@@ -22,11 +23,21 @@ struct Held<'a> {
 
 impl Cx<'_> {
     /// The policy's rules on one configuration's objects.
-    pub(super) fn police(&self, env: &Env, name: Option<&str>, made: &Made) {
-        let Some(held) = self.held(name, env.level) else {
+    pub(super) fn police(
+        &self,
+        env: &Env,
+        name: Option<&str>,
+        labels: &BTreeMap<String, String>,
+        made: &Made,
+    ) {
+        let Some(held) = self.held(name) else {
             return;
         };
-        for f in policy::findings(&made.objects) {
+        let scope = Scope {
+            objects: &made.objects,
+            labels,
+        };
+        for f in policy::findings(&scope, &held.policy) {
             // Waived by the environment or the app for every object.
             if env.waivers.iter().any(|w| w.rule.v == f.rule.name()) {
                 continue;
@@ -38,13 +49,13 @@ impl Cx<'_> {
     }
 
     /// The base is held to production's rules (as advice) only when there is no environment.
-    fn held<'s>(&'s self, name: Option<&'s str>, level: PolicyLevel) -> Option<Held<'s>> {
+    fn held<'s>(&'s self, name: Option<&'s str>) -> Option<Held<'s>> {
         let Some(name) = name else {
             if !self.spec.environments.is_empty() {
                 return None;
             }
             return Some(Held {
-                level: PolicyLevel::Production,
+                policy: rules::level(PolicyLevel::Production).clone(),
                 name: &self.spec.app.name.v,
                 span: self.spec.app.span,
                 advice: true,
@@ -52,7 +63,7 @@ impl Cx<'_> {
         };
         let e = self.spec.environments.iter().find(|e| e.name.v == name)?;
         Some(Held {
-            level,
+            policy: rules::of(&self.spec.policies, e),
             name: &e.name.v,
             span: e.name.span,
             advice: false,
@@ -60,7 +71,8 @@ impl Cx<'_> {
     }
 
     fn finding(&self, held: &Held, made: &Made, f: &Finding) -> Option<Diagnostic> {
-        let mut severity = rules::severity(held.level, f.rule)?;
+        let enforced = held.policy.get(f.rule)?;
+        let mut severity = enforced.severity;
         if held.advice {
             severity = Severity::Warning;
         }
@@ -76,7 +88,7 @@ impl Cx<'_> {
         let shown = made.origins.get(&f.object).unwrap_or(origin);
         let span = shown.value_span(&f.pointer);
         let message = match f.rule {
-            Rule::ImageTag => f.says.clone(),
+            Rule::ImageTag | Rule::ImageDigest | Rule::AllowedRegistries => f.says.clone(),
             _ => format!("{} {}", subject(owner, &origin.subject, &f.pointer), f.says),
         };
         // A workload's containers are written in the language; one a patch adds is not.
@@ -111,9 +123,12 @@ impl Cx<'_> {
         } else {
             format!(
                 "{required} by environment `{}` (policy {})",
-                held.name,
-                held.level.name()
+                held.name, held.policy.name
             )
+        };
+        let d = match enforced.span {
+            Some(at) => d.with_label(at, format!("rule of policy `{}`", held.policy.name)),
+            None => d,
         };
         Some(
             d.with_severity(severity)

@@ -117,7 +117,9 @@ classes! {
     /// ExternalSecret reads another store or other remote keys.
     SECRET_SOURCE_CHANGED = "secret-source-changed", Medium;
     /// An environment is held to a laxer policy. Flagged when an environment's `policy` goes
-    /// from `production` to `staging` or `dev`, or from `staging` to `dev`.
+    /// from `production` to `staging` or `dev`, or from `staging` to `dev`; when a rule it held
+    /// is no longer held or turns from an error into a warning; and when its policy is no longer
+    /// enforced at admission.
     POLICY_LOWERED = "policy-lowered", High;
     /// A policy rule or scanner check is switched off for an object. Flagged when an object
     /// gains a `waivers.stowage.dev/...` annotation (a `waive` on it, its environment or the

@@ -95,12 +95,26 @@ pub(super) fn waivers(env: &Env, old: Option<&Value>, new: Option<&Value>, out: 
 }
 
 pub(super) fn policy(env: &Env, old: Option<&EnvIr>, new: Option<&EnvIr>, out: &mut Vec<Finding>) {
-    if let (Some(o), Some(n)) = (old, new)
-        && n.policy < o.policy
-    {
+    let (Some(o), Some(n)) = (old, new) else {
+        return;
+    };
+    let what = || format!("environment {}", env.name);
+    if n.policy < o.policy {
         let detail = format!("{} -> {}", o.policy.name(), n.policy.name());
-        let what = format!("environment {}", env.name);
-        out.push(finding(&POLICY_LOWERED, env.name, what, "policy", detail));
+        out.push(finding(&POLICY_LOWERED, env.name, what(), "policy", detail));
+        return;
+    }
+    for r in &o.rules.rules {
+        let detail = match n.rules.get(r.rule) {
+            None => format!("rule {} no longer held", r.rule.name()),
+            Some(m) if m.severity > r.severity => format!("rule {} now a warning", r.rule.name()),
+            _ => continue,
+        };
+        out.push(finding(&POLICY_LOWERED, env.name, what(), "policy", detail));
+    }
+    if o.rules.admission && !n.rules.admission {
+        let detail = "no longer enforced at admission".to_string();
+        out.push(finding(&POLICY_LOWERED, env.name, what(), "policy", detail));
     }
 }
 

@@ -64,14 +64,14 @@ pub static ENVIRONMENT: Kind = Kind {
 pub static POLICY: Kind = Kind {
     name: "policy",
     what: "`policy`",
-    args: Args::One(Type::Keyword(PolicyLevel::NAMES)),
+    args: Args::One(Type::String),
     props: &[prop(
         "owned-waivers",
         Type::Bool,
         "every waiver that applies here names an `owner=` and an `expires=` date",
     )],
     example: "policy \"production\" owned-waivers=#true",
-    doc: "The rules the environment is held to (default production).",
+    doc: "The rules the environment is held to: a level stowage ships (dev, staging, production: the default) or a `policy` the spec declares.",
     reference: "environments.md#policy",
     ..Kind::LEAF
 };
@@ -133,6 +133,7 @@ pub struct HostMove {
 pub(crate) struct EnvSettings {
     pub name: S<String>,
     pub policy: S<PolicyLevel>,
+    pub declared_policy: Option<S<String>>,
     pub owned_waivers: Option<S<bool>>,
     pub namespace: Option<S<String>>,
     pub prefix: Option<S<String>>,
@@ -147,7 +148,10 @@ pub(crate) struct EnvSettings {
 pub struct Environment {
     pub name: S<String>,
     pub span: Span,
+    /// The level the environment's policy is, or extends.
     pub policy: S<PolicyLevel>,
+    /// `policy "NAME"` naming a `policy` the spec declares (its rules replace the level's).
+    pub declared_policy: Option<S<String>>,
     /// `policy ... owned-waivers=#true`: waivers that apply here need an owner and an end date.
     pub owned_waivers: Option<S<bool>>,
     pub namespace: Option<S<String>>,
@@ -167,6 +171,7 @@ impl EnvSettings {
             name: self.name,
             span,
             policy: self.policy,
+            declared_policy: self.declared_policy,
             owned_waivers: self.owned_waivers,
             namespace: self.namespace,
             prefix: self.prefix,
@@ -183,6 +188,7 @@ impl Decoder<'_> {
         self.shape(node, &ENVIRONMENT);
         let name = self.name_arg(node, "an environment")?;
         let mut policy = None;
+        let mut declared_policy = None;
         let mut owned_waivers = None;
         let mut namespace = None;
         let mut prefix = None;
@@ -194,7 +200,13 @@ impl Decoder<'_> {
         for c in &node.children {
             match c.name.as_str() {
                 "policy" => {
-                    policy = self.keyword_arg(c, &POLICY).or(policy);
+                    // A level's name, or a declared policy's (resolved with the spec's policies).
+                    if let Some(word) = self.str_arg(c, &POLICY) {
+                        match PolicyLevel::parse(&word.v) {
+                            Some(level) => policy = Some(S::new(level, word.span)),
+                            None => declared_policy = Some(word),
+                        }
+                    }
                     owned_waivers = self.prop_bool(c, "owned-waivers").or(owned_waivers);
                 }
                 "namespace" => namespace = self.str_arg(c, &ENV_NAMESPACE),
@@ -211,6 +223,7 @@ impl Decoder<'_> {
             name,
             // Production rules are the default: an environment is relaxed only when it says so.
             policy: policy.unwrap_or(S::new(PolicyLevel::Production, node.name_span)),
+            declared_policy,
             owned_waivers,
             namespace,
             prefix,

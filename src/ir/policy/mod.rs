@@ -3,11 +3,17 @@
 //! rule finds is said at a JSON pointer of an object; lowering turns it into a diagnostic at
 //! the spec value that wrote the field.
 
+mod ceiling;
+mod digest;
+mod host;
+mod labels;
+mod registries;
+
 use super::Object;
-use crate::policy::Rule;
+use crate::policy::{Policy, Rule};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What a rule finds in one object.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,30 +83,70 @@ pub fn containers<'v>(object: &'v Value, pod: &str) -> Vec<(String, &'v Value)> 
     out
 }
 
-/// Every finding in the objects of one configuration.
-pub fn findings(objects: &[Object]) -> Vec<Finding> {
-    let scalers = scalers(objects);
+/// What the rules look at: a configuration's objects, and the labels its environment gives
+/// every object as it is deployed.
+pub struct Scope<'a> {
+    pub objects: &'a [Object],
+    pub labels: &'a BTreeMap<String, String>,
+}
+
+/// Every finding of the rules `policy` holds in the objects of one configuration.
+pub fn findings(scope: &Scope, policy: &Policy) -> Vec<Finding> {
+    let scalers = scalers(scope.objects);
     let mut out = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        if o.kind() == "Ingress" {
+    let holds = |r: Rule| policy.get(r);
+    for (i, o) in scope.objects.iter().enumerate() {
+        if o.kind() == "Ingress" && holds(Rule::Tls).is_some() {
             out.extend(tls(i, o));
         }
         let Some(pod) = pod_pointer(o.kind()) else {
             continue;
         };
-        if LONG_RUNNING.contains(&o.kind()) {
-            out.extend(replicas(objects, i, &scalers));
+        if let Some(r) = holds(Rule::Replicas).filter(|_| LONG_RUNNING.contains(&o.kind())) {
+            let min = r.params.min.unwrap_or(crate::policy::MIN_REPLICAS);
+            out.extend(replicas(scope.objects, i, &scalers, min));
         }
         for (at, container) in containers(&o.value, pod) {
             // Init containers cannot have probes; sidecars (`restartPolicy: Always`) can.
             let runs = !at.contains("/initContainers/") || container["restartPolicy"] == "Always";
-            if LONG_RUNNING.contains(&o.kind()) && runs {
+            if LONG_RUNNING.contains(&o.kind()) && runs && holds(Rule::Probes).is_some() {
                 out.extend(probes(i, &at, container));
             }
-            out.extend(resources(i, &at, container));
-            out.extend(image(i, &at, container));
+            if holds(Rule::Resources).is_some() {
+                out.extend(resources(i, &at, container));
+            }
+            if holds(Rule::ImageTag).is_some() {
+                out.extend(image(i, &at, container));
+            }
         }
-        out.extend(security(i, o, pod));
+        if holds(Rule::Security).is_some() {
+            out.extend(security(i, o, pod));
+        }
+        out.extend(organisation(scope, policy, i, pod));
+    }
+    out
+}
+
+/// The rules an organisation adds to a level: each in its own file.
+fn organisation(scope: &Scope, policy: &Policy, i: usize, pod: &str) -> Vec<Finding> {
+    let o = &scope.objects[i];
+    let mut out = Vec::new();
+    for r in &policy.rules {
+        let p = &r.params;
+        match r.rule {
+            Rule::AllowedRegistries => out.extend(registries::check(i, o, pod, &p.values)),
+            Rule::RequiredLabels => out.extend(labels::check(i, o, pod, scope.labels, &p.values)),
+            Rule::ImageDigest => out.extend(digest::check(i, o, pod)),
+            Rule::ResourceCeiling => out.extend(ceiling::check(i, o, pod, p)),
+            Rule::HostPaths => out.extend(host::paths(i, o, pod, &p.values)),
+            Rule::HostPorts => out.extend(host::ports(i, o, pod, &p.values)),
+            Rule::Replicas
+            | Rule::Resources
+            | Rule::Probes
+            | Rule::Security
+            | Rule::ImageTag
+            | Rule::Tls => {}
+        }
     }
     out
 }
@@ -126,6 +172,7 @@ fn replicas(
     objects: &[Object],
     i: usize,
     scalers: &HashMap<(&str, &str), usize>,
+    min: i64,
 ) -> Option<Finding> {
     let o = &objects[i];
     if o.kind() == "DaemonSet" {
@@ -148,22 +195,16 @@ fn replicas(
             o.value["spec"]["replicas"].as_i64().unwrap_or(1),
         ),
     };
-    (n < crate::policy::MIN_REPLICAS).then(|| Finding {
+    (n < min).then(|| Finding {
         rule: Rule::Replicas,
         owner: i,
         object,
         pointer,
         says: format!("runs {n} replica{}", if n == 1 { "" } else { "s" }),
-        label: "fewer than 2",
+        label: if min == 2 { "fewer than 2" } else { "too few" },
         fix: fix(
-            format!(
-                "run at least {0} replicas: `replicas {0}`",
-                crate::policy::MIN_REPLICAS
-            ),
-            format!(
-                "run at least {0} replicas: `spec {{ replicas {0} }}`",
-                crate::policy::MIN_REPLICAS
-            ),
+            format!("run at least {min} replicas: `replicas {min}`"),
+            format!("run at least {min} replicas: `spec {{ replicas {min} }}`"),
         ),
     })
 }

@@ -663,3 +663,24 @@ fn objects_a_controller_made_are_let_through() {
     });
     assert!(admitted(&rule, &rules_cel::Context::default(), &owned));
 }
+
+proptest::proptest! {
+    /// Any text a rule's values hold is a CEL string literal that says exactly it: the
+    /// expression compiles, an image that starts with the value is admitted and one that
+    /// differs in its first character is not — as the compiler judges.
+    #[test]
+    fn any_value_is_quoted_exactly(prefix in "\\PC{0,12}|[\\x00-\\x7f]{0,12}") {
+        let rule = enforced(Rule::AllowedRegistries, values(&[prefix.as_str()]));
+        let cx = rules_cel::Context::default();
+        let image = format!("{prefix}web:1");
+        let mine = edited(|v| container(v)["image"] = json!(image));
+        proptest::prop_assert!(admitted(&rule, &cx, &mine));
+        proptest::prop_assert!(kept(&rule, &[mine], &BTreeMap::new()));
+        let other = format!("~{image}");
+        if !other.starts_with(prefix.as_str()) {
+            let theirs = edited(|v| container(v)["image"] = json!(other));
+            proptest::prop_assert!(!admitted(&rule, &cx, &theirs));
+            proptest::prop_assert!(!kept(&rule, &[theirs], &BTreeMap::new()));
+        }
+    }
+}

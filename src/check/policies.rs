@@ -138,6 +138,41 @@ fn values(r: &RuleUse, diags: &mut Diagnostics) {
     if let Some(m) = &r.memory {
         quantity(m, QuantityKind::Bytes, diags);
     }
+    if rule == Rule::RequiredLabels {
+        for v in r.values.iter() {
+            if let Err(why) = super::values::qualified_name(&v.v) {
+                diags.push(
+                    Diagnostic::error(
+                        &code::name::LABEL,
+                        format!("`{}` is not a valid label key", v.v.escape_debug()),
+                        v.span,
+                        why,
+                    )
+                    .with_help("keys look like `team` or `example.com/team`"),
+                );
+            }
+        }
+    }
+    if matches!(rule, Rule::AllowedRegistries | Rule::HostPaths) {
+        for v in r
+            .values
+            .iter()
+            .filter(|v| v.v.chars().any(|c| c.is_whitespace() || c.is_control()))
+        {
+            diags.push(
+                Diagnostic::error(
+                    &code::value::CHARACTER,
+                    format!(
+                        "`{}` holds a space or a control character",
+                        v.v.escape_debug()
+                    ),
+                    v.span,
+                    "no image reference or path has one",
+                )
+                .with_help(rule.about().example),
+            );
+        }
+    }
     if rule == Rule::HostPorts {
         for v in r.values.iter().filter(|v| !is_port(&v.v)) {
             diags.push(

@@ -138,6 +138,26 @@ fn values(r: &RuleUse, diags: &mut Diagnostics) {
     if let Some(m) = &r.memory {
         quantity(m, QuantityKind::Bytes, diags);
     }
+    texts(r, diags);
+    if rule == Rule::HostPorts {
+        for v in r.values.iter().filter(|v| !is_port(&v.v)) {
+            diags.push(
+                Diagnostic::error(
+                    &code::value::PORT,
+                    format!("`{}` is not a port", v.v),
+                    v.span,
+                    "expected 1 to 65535",
+                )
+                .with_help("list the host ports allowed, as numbers: rule \"host-ports\" 9100"),
+            );
+        }
+    }
+}
+
+/// Values that go into the cluster's CEL and objects as text: label keys Kubernetes takes,
+/// registries and paths without spaces or control characters.
+fn texts(r: &RuleUse, diags: &mut Diagnostics) {
+    let rule = r.rule.v;
     if rule == Rule::RequiredLabels {
         for v in r.values.iter() {
             if let Err(why) = super::values::qualified_name(&v.v) {
@@ -170,19 +190,6 @@ fn values(r: &RuleUse, diags: &mut Diagnostics) {
                     "no image reference or path has one",
                 )
                 .with_help(rule.about().example),
-            );
-        }
-    }
-    if rule == Rule::HostPorts {
-        for v in r.values.iter().filter(|v| !is_port(&v.v)) {
-            diags.push(
-                Diagnostic::error(
-                    &code::value::PORT,
-                    format!("`{}` is not a port", v.v),
-                    v.span,
-                    "expected 1 to 65535",
-                )
-                .with_help("list the host ports allowed, as numbers: rule \"host-ports\" 9100"),
             );
         }
     }

@@ -109,20 +109,37 @@ fn from_nodes(nodes: &[Node], only: Option<&str>, diags: &mut Diagnostics) -> Op
     let app = app(&mut dec, nodes);
     let base_nodes: Vec<Node> = nodes.iter().filter(|n| is_item(&n.name)).cloned().collect();
     let base_nodes = blocks.apply(&base_nodes, dec.diags);
-    let items = dec.items(&tree::prune_disabled(base_nodes.clone()));
+    let env_nodes: Vec<&Node> = nodes
+        .iter()
+        .filter(|n| n.name == "environment" && !n.is_disabled())
+        .collect();
+    // The base and every environment are decoded on their own, in parallel; what each finds
+    // is said in the spec's order (base, policies, environments).
+    let ((items, base_diags), decoded) = rayon::join(
+        || decoded(|dec| dec.items(&tree::prune_disabled(base_nodes.clone()))),
+        || {
+            use rayon::prelude::*;
+            env_nodes
+                .par_iter()
+                .map(|e| {
+                    let wanted = only.is_none_or(|o| e.label() == Some(o));
+                    let base = wanted.then_some(&base_nodes[..]);
+                    decoded(|dec| environment(dec, &blocks, base, e))
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    dec.diags.extend(base_diags);
     let policies: Vec<ast::DeclaredPolicy> = nodes
         .iter()
         .filter(|n| n.name == nodes::policy::DECLARED_POLICY.name && !n.is_disabled())
         .filter_map(|n| dec.declared_policy(n))
         .collect();
-    let environments: Vec<ast::Environment> = nodes
-        .iter()
-        .filter(|n| n.name == "environment" && !n.is_disabled())
-        .filter_map(|e| {
-            let wanted = only.is_none_or(|o| e.label() == Some(o));
-            environment(&mut dec, &blocks, wanted.then_some(&base_nodes[..]), e)
-        })
-        .collect();
+    let mut environments = Vec::new();
+    for (e, found) in decoded {
+        dec.diags.extend(found);
+        environments.extend(e);
+    }
     let environments = environments
         .into_iter()
         .map(|e| policies::resolve(e, &policies, dec.diags))
@@ -184,6 +201,13 @@ fn once(dec: &mut Decoder, given: &[&Node], help: &str) {
             .with_help(help),
         );
     }
+}
+
+/// What `f` decodes with a decoder of its own, and what it found wrong.
+fn decoded<T>(f: impl FnOnce(&mut Decoder) -> T) -> (T, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let out = f(&mut Decoder { diags: &mut diags });
+    (out, diags)
 }
 
 /// An environment: its settings, and the items of `base` merged with its overrides (none

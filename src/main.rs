@@ -162,6 +162,10 @@ enum Command {
         env: Option<String>,
         #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
         format: DiffFormat,
+        /// Compare every app: each stowage.kdl under the current folder at either revision
+        /// (OLD and NEW are then git:REV); exit 1 when one changed, was added or removed.
+        #[arg(long)]
+        all: bool,
         /// Exit 1 when a change of one of these risk classes occurs (ids, comma-separated:
         /// `security-weakened,rbac-widened`), else 0, whether or not the versions differ.
         #[arg(long, value_delimiter = ',', value_parser = risk_class, value_name = "CLASS")]
@@ -330,6 +334,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             spec,
             env,
             format,
+            all,
             fail_on,
             fail_on_severity,
             old,
@@ -339,6 +344,9 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 classes: fail_on.clone(),
                 at_least: *fail_on_severity,
             };
+            if *all {
+                return commands::diff_all::diff_all(cli, env.as_deref(), *format, &gate, old, new);
+            }
             diff::diff(
                 cli,
                 spec.as_deref(),

@@ -57,6 +57,31 @@ fn git(args: &[&str]) -> Result<String, String> {
     String::from_utf8(out.stdout).map_err(|_| "not UTF-8 text".to_string())
 }
 
+/// Every `stowage.kdl` at `rev` under the current folder, by its path from the repository's
+/// root, in path order.
+pub fn specs_at(rev: &str) -> Result<Vec<String>, IoFailure> {
+    if rev.is_empty() || rev.starts_with('-') {
+        return Err(IoFailure(format!("`git:{rev}` does not name a revision")));
+    }
+    let listing = git(&[
+        "ls-tree",
+        "-r",
+        "--full-name",
+        "--name-only",
+        rev,
+        "--",
+        ".",
+    ])
+    .map_err(|e| IoFailure(format!("cannot list git:{rev}: {e}")))?;
+    let mut specs: Vec<String> = listing
+        .lines()
+        .filter(|p| *p == "stowage.kdl" || p.ends_with("/stowage.kdl"))
+        .map(str::to_string)
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
 /// The path of `spec` from the root of the git repository around the current folder.
 fn path_in_repo(spec: &Path) -> Result<String, IoFailure> {
     let root = git(&["rev-parse", "--show-toplevel"])

@@ -153,3 +153,48 @@ fn a_spec_outside_the_repository_is_refused() {
     assert!(stderr.contains("stowage::pipeline::outside"), "{stderr}");
     assert!(!repo.join(".gitlab-ci.yml").exists());
 }
+
+/// `drift #true every-app=#true`: the one drift job checks every app of the repository from
+/// the root, and fails when any of them is stale.
+#[test]
+fn a_drift_job_for_every_app_checks_them_all_from_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git_repo(root);
+    let with_every_app = SPEC.replace(
+        "    platforms \"github\" \"gitlab\"\n",
+        "    platforms \"github\" \"gitlab\"\n    drift #true every-app=#true\n",
+    );
+    assert_ne!(with_every_app, SPEC);
+    let blog = SPEC
+        .replace("\"shop\"", "\"blog\"")
+        .replace("pipeline {", "/-pipeline {");
+    for (at, spec) in [
+        ("apps/shop", with_every_app.as_str()),
+        ("apps/blog", blog.as_str()),
+    ] {
+        let folder = root.join(at);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("stowage.kdl"), spec).unwrap();
+        let o = run(stowage().current_dir(&folder).arg("build"));
+        assert!(o.status.success(), "{at}: {}", text(&o.stderr));
+    }
+    let lines = drift_commands(&root.join("apps/shop"));
+    for line in &lines {
+        assert!(line.ends_with("check --all"), "{line}");
+        let (ok, stderr) = run_from_root(root, line);
+        assert!(ok, "`{line}` failed: {stderr}");
+        assert!(stderr.contains("2 specs: 2 ok"), "{stderr}");
+    }
+    // The other app's spec changes and its output is not rebuilt: the job fails on it.
+    let blog_spec = root.join("apps/blog/stowage.kdl");
+    let changed = std::fs::read_to_string(&blog_spec)
+        .unwrap()
+        .replace("tag=\"2.0.1\"", "tag=\"2.0.2\"");
+    std::fs::write(&blog_spec, changed).unwrap();
+    for line in &lines {
+        let (ok, stderr) = run_from_root(root, line);
+        assert!(!ok, "`{line}` passed on a stale app: {stderr}");
+        assert!(stderr.contains("apps/blog/stowage.kdl"), "{stderr}");
+    }
+}

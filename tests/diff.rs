@@ -434,3 +434,86 @@ fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
         }
     }
 }
+
+/// `diff --all`: every app of the repository between two revisions, each with its status; exit
+/// 1 when any changed, was added or removed; a gate on risk classes looks at every app.
+#[test]
+fn every_app_of_a_repository_is_compared_between_two_revisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let o = run(Command::new("git")
+            .current_dir(dir.path())
+            .args(["-c", "user.email=t@example.com", "-c", "user.name=t"])
+            .args(args));
+        assert!(o.status.success(), "git {args:?}: {}", text(&o.stderr));
+    };
+    let app = |name: &str, replicas: u32| {
+        let spec = format!(
+            "app \"{name}\" {{\n    namespace \"{name}\"\n}}\nservice \"web\" {{\n    image \"ghcr.io/acme/web\" tag=\"1.0.0\"\n    port \"http\" 8080\n    resources {{\n        requests cpu=\"100m\" memory=\"128Mi\"\n        limits cpu=\"500m\" memory=\"256Mi\"\n    }}\n    liveness http=\"/health\" port=\"http\"\n    readiness http=\"/ready\" port=\"http\"\n    replicas {replicas}\n}}\nenvironment \"production\"\n"
+        );
+        let folder = dir.path().join("apps").join(name);
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(folder.join("stowage.kdl"), spec).unwrap();
+    };
+    git(&["init", "-q"]);
+    app("blog", 2);
+    app("shop", 3);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "one"]);
+    app("shop", 2);
+    app("wiki", 2);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "two"]);
+    let diff_all = |extra: &[&str]| {
+        run(stowage()
+            .current_dir(dir.path())
+            .args(["diff", "--all", "--format", "json"])
+            .args(extra)
+            .args(["git:HEAD~1", "git:HEAD"]))
+    };
+    let o = diff_all(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let statuses: Vec<(String, String)> = doc["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["spec"].as_str().unwrap().into(),
+                a["status"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let want = [
+        ("apps/blog/stowage.kdl", "equal"),
+        ("apps/shop/stowage.kdl", "changed"),
+        ("apps/wiki/stowage.kdl", "added"),
+    ];
+    assert_eq!(
+        statuses,
+        want.map(|(a, b)| (a.to_string(), b.to_string())).to_vec()
+    );
+    assert!(
+        text(&o.stderr).contains("3 apps: 1 changed, 1 equal, 1 added, 0 removed"),
+        "{}",
+        text(&o.stderr)
+    );
+    // shop went from 3 replicas to 2 in production: a risk the gate names.
+    let shop = &doc["apps"][1]["risks"];
+    assert!(shop.to_string().contains("replicas-lowered"), "{shop}");
+    // Only the folder the command runs in is searched.
+    let o = run(stowage().current_dir(dir.path().join("apps/blog")).args([
+        "diff",
+        "--all",
+        "git:HEAD~1",
+        "git:HEAD",
+    ]));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // Files are not revisions.
+    let o = run(stowage()
+        .current_dir(dir.path())
+        .args(["diff", "--all", "a.kdl", "git:HEAD"]));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("git:REV"), "{}", text(&o.stderr));
+}

@@ -18,7 +18,7 @@ pub struct Gate {
 }
 
 impl Gate {
-    fn is_set(&self) -> bool {
+    pub(super) fn is_set(&self) -> bool {
         !self.classes.is_empty() || self.at_least.is_some()
     }
 }
@@ -81,7 +81,7 @@ pub fn diff(
 
 /// The diagnostics of the versions that do not compile (and, for a pull-request comment,
 /// a line saying so).
-fn report_broken(cli: &Cli, loaded: &[Loaded], format: DiffFormat) {
+pub(super) fn report_broken(cli: &Cli, loaded: &[Loaded], format: DiffFormat) {
     let broken: Vec<&Loaded> = loaded
         .iter()
         .filter(|l| l.checked.diagnostics.has_errors())

@@ -5,6 +5,7 @@ pub mod all;
 pub mod build;
 pub mod check;
 pub mod diff;
+pub mod diff_all;
 pub mod docs;
 pub mod explain;
 pub mod fmt;

@@ -37,6 +37,8 @@ pub struct PipelineIr {
     pub deploys: Vec<DeployIr>,
     pub slack: Option<String>,
     pub drift: bool,
+    /// The drift job checks every app of the repository (`stowage check --all`).
+    pub drift_every_app: bool,
     pub diff_comment: bool,
     pub kubernetes: String,
     /// Where the jobs that run stowage get it.
@@ -434,6 +436,7 @@ pub(super) fn lower(
         deploys,
         slack: p.slack.as_ref().map(|s| s.v.clone()),
         drift: p.drift.as_ref().is_none_or(|d| d.v),
+        drift_every_app: p.drift_every_app.as_ref().is_some_and(|d| d.v),
         diff_comment: p.diff_comment.as_ref().is_some_and(|d| d.v),
         kubernetes: kubernetes.to_string(),
         install: p.install.as_ref().map_or_else(

@@ -166,11 +166,15 @@ fn drift_job(p: &PipelineIr) -> Value {
     });
     let check = step(
         "stowage check",
-        format!(
-            "stowage --message-format github check -f {} -o {}",
-            shell_word(&p.spec_file),
-            shell_word(p.out_dir())
-        ),
+        if p.drift_every_app {
+            "stowage --message-format github check --all".to_string()
+        } else {
+            format!(
+                "stowage --message-format github check -f {} -o {}",
+                shell_word(&p.spec_file),
+                shell_word(p.out_dir())
+            )
+        },
     );
     stowage_job(p, job, json!({"uses": "actions/checkout@v5"}), check)
 }

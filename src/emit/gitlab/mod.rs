@@ -215,11 +215,15 @@ fn diff_job(p: &PipelineIr) -> Value {
 /// The job failing when the generated files are not what the spec gives.
 fn drift_job(p: &PipelineIr) -> Value {
     let mut script = install_lines(p);
-    script.push(format!(
-        "stowage check -f {} -o {}",
-        shell_word(&p.spec_file),
-        shell_word(p.out_dir())
-    ));
+    script.push(if p.drift_every_app {
+        "stowage check --all".to_string()
+    } else {
+        format!(
+            "stowage check -f {} -o {}",
+            shell_word(&p.spec_file),
+            shell_word(p.out_dir())
+        )
+    });
     json!({
         "stage": "check",
         "image": install::gitlab_image(&p.install),

@@ -126,7 +126,12 @@ pub static DRIFT: Kind = Kind {
     name: "drift",
     what: "`drift`",
     args: Args::One(Type::Bool),
-    example: "drift #true",
+    props: &[prop(
+        "every-app",
+        Type::Bool,
+        "check every app of the repository (`stowage check --all` from its root), not only this one",
+    )],
+    example: "drift #true every-app=#true",
     doc: "Run `stowage check` in CI (default on).",
     reference: "pipeline.md#children",
     ..Kind::LEAF
@@ -160,6 +165,8 @@ pub struct Pipeline {
     pub slack: Option<S<String>>,
     /// Run `stowage check` in CI (default on).
     pub drift: Option<S<bool>>,
+    /// `drift ... every-app=#true`: the job checks every app of the repository.
+    pub drift_every_app: Option<S<bool>>,
     /// Post `stowage diff` of a pull request's spec change as a comment.
     pub diff_comment: Option<S<bool>>,
     /// Where CI gets stowage (default: this version of the `stowage-cli` crate).
@@ -204,6 +211,7 @@ impl Decoder<'_> {
             deploys: Vec::new(),
             slack: None,
             drift: None,
+            drift_every_app: None,
             diff_comment: None,
             install: None,
         };
@@ -217,7 +225,10 @@ impl Decoder<'_> {
                 "platforms" => p.platforms = self.keyword_list(c, &PLATFORMS),
                 "branches" => p.branches = self.branches(c),
                 "slack" => p.slack = self.slack(c),
-                "drift" => p.drift = self.bool_arg(c, &DRIFT),
+                "drift" => {
+                    p.drift = self.bool_arg(c, &DRIFT);
+                    p.drift_every_app = self.prop_bool(c, "every-app");
+                }
                 "diff-comment" => p.diff_comment = self.bool_arg(c, &DIFF_COMMENT),
                 "stowage" => p.install = self.install(c),
                 "test" => p.tests.push(self.test_stage(c)),

@@ -684,3 +684,77 @@ proptest::proptest! {
         }
     }
 }
+
+/// What an environment deploys at admission, end to end: a policy per rule with its binding
+/// (renamed with the environment's prefix, bound to its namespace, `Deny` or `Warn` and `Audit`
+/// as the rule's severity says), and none for a rule the environment waives for every object.
+#[test]
+fn an_environment_gets_a_policy_and_a_binding_per_rule_it_holds() {
+    let spec = r#"
+app "shop" {
+    namespace "shop"
+    registry "ghcr.io/acme"
+    labels team="storefront"
+}
+policy "acme" extends="dev" admission=#true {
+    rule "required-labels" "team"
+    rule "image-digest" severity="warning"
+    rule "host-paths"
+}
+service "web" {
+    image "web" tag="1.4.2"
+    port "http" 8080
+}
+environment "preview" {
+    policy "acme"
+    prefix "pr-"
+    namespace "shop-preview"
+    waive "host-paths" reason="the preview mounts its node's cache"
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stowage.kdl");
+    std::fs::write(&path, spec).unwrap();
+    let source = stowage::compile::read_source(&path).unwrap();
+    let checked = stowage::compile::check(&source);
+    assert!(
+        !checked.diagnostics.has_errors(),
+        "{:?}",
+        checked.diagnostics
+    );
+    let ir = checked.ir.unwrap();
+    let objects = ir.environments[0].render();
+    let of_kind = |k: &str| -> Vec<&Value> { objects.iter().filter(|o| o["kind"] == k).collect() };
+    let mut policies: Vec<&str> = of_kind("ValidatingAdmissionPolicy")
+        .iter()
+        .map(|o| o["metadata"]["name"].as_str().unwrap())
+        .collect();
+    policies.sort_unstable();
+    // The level's security rule, and the policy's own but the waived one.
+    assert_eq!(
+        policies,
+        [
+            "pr-shop-preview-image-digest",
+            "pr-shop-preview-required-labels",
+            "pr-shop-preview-security"
+        ]
+    );
+    for b in of_kind("ValidatingAdmissionPolicyBinding") {
+        let name = b["metadata"]["name"].as_str().unwrap();
+        assert_eq!(b["spec"]["policyName"], name);
+        assert_eq!(
+            b["spec"]["matchResources"]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
+            "shop-preview"
+        );
+        let actions = &b["spec"]["validationActions"];
+        if name.ends_with("image-digest") || name.ends_with("security") {
+            assert_eq!(actions, &json!(["Warn", "Audit"]), "{name}");
+        } else {
+            assert_eq!(actions, &json!(["Deny"]), "{name}");
+        }
+        assert!(
+            b["metadata"].get("namespace").is_none(),
+            "{name}: cluster-scoped"
+        );
+    }
+}

@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// One environment (or the base) being lowered.
 pub(super) struct Env<'a> {
     pub level: PolicyLevel,
+    /// The rules the configuration is held to (its level's, or its declared policy's).
+    pub rules: crate::policy::Policy,
     pub namespace: &'a str,
     pub app: &'a str,
     pub app_labels: &'a BTreeMap<String, String>,

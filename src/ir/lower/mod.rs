@@ -257,17 +257,24 @@ impl Cx<'_> {
         for w in &items.workloads {
             workloads.entry(w.name.v.as_str()).or_insert(w);
         }
-        let waivers = self
+        let spec_env = self
             .spec
             .environments
             .iter()
-            .filter(|e| Some(e.name.v.as_str()) == name)
+            .find(|e| Some(e.name.v.as_str()) == name);
+        let waivers = spec_env
+            .into_iter()
             .flat_map(|e| &e.waivers)
             .chain(&self.spec.app.waivers)
             .collect();
+        let rules = spec_env.map_or_else(
+            || crate::policy::level(level).clone(),
+            |e| crate::policy::of(&self.spec.policies, e),
+        );
         let env = Env {
             waivers,
             level,
+            rules,
             namespace,
             app,
             app_labels: &app_labels,
@@ -280,7 +287,7 @@ impl Cx<'_> {
         self.analysis_refs(&env, &made);
         self.validate(&made);
         self.police(&env, name, &labels, &made);
-        self.admission(&env, name, prefix, &mut made);
+        self.admission(&env, spec_env, prefix, &mut made);
         let name = name.unwrap_or("base");
         let mut origins = made.origins;
         let provenance = (0..made.objects.len())
@@ -289,14 +296,10 @@ impl Cx<'_> {
         let mut objects = made.objects;
         name_jobs(&env, &mut objects);
         self.app_annotations(&mut objects);
-        let rules = match self.spec.environments.iter().find(|e| e.name.v == name) {
-            Some(e) => crate::policy::of(&self.spec.policies, e),
-            None => crate::policy::level(level).clone(),
-        };
         EnvIr {
             name: name.to_string(),
             policy: level,
-            rules,
+            rules: env.rules,
             namespace: namespace.to_string(),
             prefix: prefix.to_string(),
             labels,
@@ -307,16 +310,10 @@ impl Cx<'_> {
     }
 
     /// The environment's policy at admission, when it asks for it.
-    fn admission(&self, env: &Env, name: Option<&str>, prefix: &str, made: &mut Made) {
-        let Some(e) = self
-            .spec
-            .environments
-            .iter()
-            .find(|e| Some(e.name.as_str()) == name)
-        else {
+    fn admission(&self, env: &Env, e: Option<&Environment>, prefix: &str, made: &mut Made) {
+        let Some(e) = e else {
             return;
         };
-        let policy = crate::policy::of(&self.spec.policies, e);
         let scope = crate::ir::admission::Scope {
             app: env.app,
             env: &e.name.v,
@@ -331,7 +328,7 @@ impl Cx<'_> {
             objects: &made.objects,
         };
         let group = crate::layout::ADMISSION_GROUP.to_string();
-        let made_here = crate::ir::admission::objects(&scope, &policy);
+        let made_here = crate::ir::admission::objects(&scope, &env.rules);
         made.objects
             .extend(made_here.into_iter().map(|value| Object {
                 group: group.clone(),

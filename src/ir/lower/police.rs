@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 /// The policy a configuration is held to, and how findings name it.
 struct Held<'a> {
-    policy: rules::Policy,
+    policy: &'a rules::Policy,
     name: &'a str,
     span: Span,
     /// A spec without environments is a sketch: production's rules are advice.
@@ -30,14 +30,14 @@ impl Cx<'_> {
         labels: &BTreeMap<String, String>,
         made: &Made,
     ) {
-        let Some(held) = self.held(name) else {
+        let Some(held) = self.held(name, &env.rules) else {
             return;
         };
         let scope = Scope {
             objects: &made.objects,
             labels,
         };
-        for f in policy::findings(&scope, &held.policy) {
+        for f in policy::findings(&scope, held.policy) {
             // Waived by the environment or the app for every object.
             if env.waivers.iter().any(|w| w.rule.v == f.rule.name()) {
                 continue;
@@ -49,13 +49,13 @@ impl Cx<'_> {
     }
 
     /// The base is held to production's rules (as advice) only when there is no environment.
-    fn held<'s>(&'s self, name: Option<&'s str>) -> Option<Held<'s>> {
+    fn held<'s>(&'s self, name: Option<&'s str>, rules: &'s rules::Policy) -> Option<Held<'s>> {
         let Some(name) = name else {
             if !self.spec.environments.is_empty() {
                 return None;
             }
             return Some(Held {
-                policy: rules::level(PolicyLevel::Production).clone(),
+                policy: rules::level(PolicyLevel::Production),
                 name: &self.spec.app.name.v,
                 span: self.spec.app.span,
                 advice: true,
@@ -63,7 +63,7 @@ impl Cx<'_> {
         };
         let e = self.spec.environments.iter().find(|e| e.name.v == name)?;
         Some(Held {
-            policy: rules::of(&self.spec.policies, e),
+            policy: rules,
             name: &e.name.v,
             span: e.name.span,
             advice: false,

@@ -273,3 +273,59 @@ fn completion_labels(items: &Value) -> Vec<&str> {
         .map(|i| i["label"].as_str().unwrap())
         .collect()
 }
+
+/// A mistake in a file the spec includes is published under that file's URI, where it is
+/// written (and the document's own diagnostics after it); fixing it clears it there.
+#[test]
+fn diagnostics_in_an_included_file_are_published_for_that_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("platform");
+    std::fs::create_dir_all(&shared).unwrap();
+    let policies = "policy \"acme\" extends=\"production\" {\n    rule \"allowed-registry\" \"ghcr.io/acme/\"\n}\n";
+    std::fs::write(shared.join("policies.kdl"), policies).unwrap();
+    let app = dir.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    let spec = format!(
+        "include \"../platform/policies.kdl\"\n{}\nenvironment \"production\" {{\n    policy \"acme\"\n}}\n",
+        SPEC
+    );
+    let spec_uri = format!("file://{}", app.join("stowage.kdl").display());
+    let shared_uri = format!("file://{}", shared.join("policies.kdl").display());
+    let mut c = Client::start();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": spec_uri, "languageId": "kdl", "version": 1, "text": spec } }),
+    );
+    // Everything published before the answer to a request sent after the change.
+    c.send(json!({ "jsonrpc": "2.0", "id": 999, "method": "shutdown", "params": null }));
+    let mut by_uri = std::collections::BTreeMap::new();
+    loop {
+        let msg = c.receive();
+        if msg["id"] == 999 {
+            break;
+        }
+        if msg["method"] == "textDocument/publishDiagnostics" {
+            by_uri.insert(
+                msg["params"]["uri"].as_str().unwrap().to_string(),
+                msg["params"]["diagnostics"].clone(),
+            );
+        }
+    }
+    assert_eq!(by_uri.len(), 2, "{:?}", by_uri.keys());
+    let in_shared = by_uri[&shared_uri].as_array().unwrap();
+    assert_eq!(in_shared.len(), 1, "{in_shared:?}");
+    assert_eq!(in_shared[0]["code"], "stowage::syntax::invalid-value");
+    assert_eq!(in_shared[0]["range"]["start"]["line"], 1);
+    assert_eq!(in_shared[0]["range"]["start"]["character"], 9);
+    assert!(
+        !by_uri[&spec_uri]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "stowage::syntax::invalid-value"),
+        "{:?}",
+        by_uri[&spec_uri]
+    );
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().unwrap().success());
+}

@@ -64,7 +64,9 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
                 if let Some((uri, text)) = changed(n) {
                     let published = diagnostics::publish(&uri, &text);
                     docs.insert(uri.as_str().to_string(), text);
-                    send(connection, Message::Notification(published))?;
+                    for n in published {
+                        send(connection, Message::Notification(n))?;
+                    }
                 }
             }
             Message::Response(_) => {}

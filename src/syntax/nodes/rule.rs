@@ -81,7 +81,7 @@ impl Rule {
                 "rule \"allowed-registries\" \"ghcr.io/acme/\" \"registry.acme.io/\"",
             ),
             Rule::RequiredLabels => (
-                "every workload carries the listed labels, on itself and on its pods",
+                "every workload carries the listed labels (its own, its environment's or its app's)",
                 &[("values", "label keys")],
                 "rule \"required-labels\" \"team\" \"cost-centre\"",
             ),

@@ -44,6 +44,19 @@ struct App {
     json: Value,
 }
 
+impl App {
+    /// An app that was not compared (added, removed, or broken): its status alone.
+    fn alone(spec: &str, status: Status) -> App {
+        App {
+            spec: spec.to_string(),
+            json: json!({"spec": spec, "status": status.word()}),
+            status,
+            gated: false,
+            text: String::new(),
+        }
+    }
+}
+
 pub fn diff_all(
     cli: &Cli,
     env: Option<&str>,
@@ -111,17 +124,10 @@ fn app(
         revision::load(&r, std::path::Path::new(spec)).ok()
     };
     let (old, new) = rayon::join(|| load(revs[0]), || load(revs[1]));
-    let other = |status: Status| App {
-        spec: spec.to_string(),
-        json: json!({"spec": spec, "status": status.word()}),
-        status,
-        gated: false,
-        text: String::new(),
-    };
     match (old, new) {
-        (None, None) => other(Status::Broken),
-        (None, Some(_)) => other(Status::Added),
-        (Some(_), None) => other(Status::Removed),
+        (None, None) => App::alone(spec, Status::Broken),
+        (None, Some(_)) => App::alone(spec, Status::Added),
+        (Some(_), None) => App::alone(spec, Status::Removed),
         (Some(o), Some(n)) => compared(cli, env, format, gate, spec, [o, n]),
     }
 }
@@ -136,13 +142,7 @@ fn compared(
 ) -> App {
     if loaded.iter().any(|l| l.checked.diagnostics.has_errors()) {
         report_broken(cli, &loaded, DiffFormat::Human);
-        return App {
-            spec: spec.to_string(),
-            json: json!({"spec": spec, "status": Status::Broken.word()}),
-            status: Status::Broken,
-            gated: false,
-            text: String::new(),
-        };
+        return App::alone(spec, Status::Broken);
     }
     let irs = loaded.each_mut().map(|l| {
         let mut ir = l

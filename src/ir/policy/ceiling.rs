@@ -36,16 +36,15 @@ fn above(v: &Value, max: &str) -> bool {
 
 fn finding(i: usize, at: &str, set: &str, what: &str, v: &Value, max: &str) -> Finding {
     let shown = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-    Finding {
-        rule: Rule::ResourceCeiling,
-        owner: i,
-        object: i,
-        pointer: format!("{at}/resources/{set}/{what}"),
-        says: format!("{set} {what} `{shown}`, above the ceiling of `{max}`"),
-        label: "above the ceiling",
-        fix: fix(
+    Finding::at(
+        Rule::ResourceCeiling,
+        i,
+        format!("{at}/resources/{set}/{what}"),
+        format!("{set} {what} `{shown}`, above the ceiling of `{max}`"),
+        "above the ceiling",
+        fix(
             format!("ask for at most {what}=\"{max}\""),
             format!("ask for at most {max} of {what}"),
         ),
-    }
+    )
 }

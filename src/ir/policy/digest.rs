@@ -9,17 +9,18 @@ pub(super) fn check(i: usize, o: &Object, pod: &str) -> Vec<Finding> {
         .into_iter()
         .filter_map(|(at, c)| {
             let image = c["image"].as_str()?;
-            (!image.contains("@sha256:")).then(|| Finding {
-                rule: Rule::ImageDigest,
-                owner: i,
-                object: i,
-                pointer: format!("{at}/image"),
-                says: format!("image `{image}` is not pinned by digest"),
-                label: "not a digest",
-                fix: fix(
-                    "pin it: `digest=\"sha256:...\"`",
-                    "pin it: `image \"NAME@sha256:...\"`",
-                ),
+            (!image.contains("@sha256:")).then(|| {
+                Finding::at(
+                    Rule::ImageDigest,
+                    i,
+                    format!("{at}/image"),
+                    format!("image `{image}` is not pinned by digest"),
+                    "not a digest",
+                    fix(
+                        "pin it: `digest=\"sha256:...\"`",
+                        "pin it: `image \"NAME@sha256:...\"`",
+                    ),
+                )
             })
         })
         .collect()

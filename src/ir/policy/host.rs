@@ -21,18 +21,17 @@ pub(super) fn paths(i: usize, o: &Object, pod: &str, forbidden: &[String]) -> Ve
         if !forbidden.is_empty() && !forbidden.iter().any(|f| under(path, f)) {
             continue;
         }
-        out.push(Finding {
-            rule: Rule::HostPaths,
-            owner: i,
-            object: i,
-            pointer: format!("{pod}/volumes/{k}/hostPath/path"),
-            says: format!("mounts host path `{path}`"),
-            label: "host path",
-            fix: fix(
+        out.push(Finding::at(
+            Rule::HostPaths,
+            i,
+            format!("{pod}/volumes/{k}/hostPath/path"),
+            format!("mounts host path `{path}`"),
+            "host path",
+            fix(
                 "use a volume of the cluster (`empty-dir`, a claim, a config)",
                 "use a volume of the cluster instead of hostPath",
             ),
-        });
+        ));
     }
     out
 }
@@ -56,18 +55,17 @@ pub(super) fn ports(i: usize, o: &Object, pod: &str, allowed: &[String]) -> Vec<
             if allowed.iter().any(|a| a == &port.to_string()) {
                 continue;
             }
-            out.push(Finding {
-                rule: Rule::HostPorts,
-                owner: i,
-                object: i,
-                pointer: format!("{at}/ports/{k}/hostPort"),
-                says: format!("binds host port {port}"),
-                label: "host port",
-                fix: fix(
+            out.push(Finding::at(
+                Rule::HostPorts,
+                i,
+                format!("{at}/ports/{k}/hostPort"),
+                format!("binds host port {port}"),
+                "host port",
+                fix(
                     "reach the pod through its Service instead",
                     "remove hostPort: reach the pod through a Service",
                 ),
-            });
+            ));
         }
     }
     out

@@ -17,17 +17,20 @@ pub(super) fn check(
     required
         .iter()
         .filter(|k| own.get(k.as_str()).is_none() && !env_labels.contains_key(k.as_str()))
-        .map(|k| Finding {
-            rule: Rule::RequiredLabels,
-            owner: i,
-            object: i,
-            pointer: "/metadata/labels".to_string(),
-            says: format!("has no label `{k}`"),
-            label: "label missing",
-            fix: fix(
-                format!("add `labels {k}=\"...\"` (to the workload, the environment or the app)"),
-                format!("give it the label `{k}` in metadata.labels"),
-            ),
+        .map(|k| {
+            Finding::at(
+                Rule::RequiredLabels,
+                i,
+                "/metadata/labels".to_string(),
+                format!("has no label `{k}`"),
+                "label missing",
+                fix(
+                    format!(
+                        "add `labels {k}=\"...\"` (to the workload, the environment or the app)"
+                    ),
+                    format!("give it the label `{k}` in metadata.labels"),
+                ),
+            )
         })
         .collect()
 }

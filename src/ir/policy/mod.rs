@@ -38,6 +38,28 @@ pub struct Fix {
     pub declared: String,
 }
 
+impl Finding {
+    /// A finding about object `i` itself, shown at `pointer` in it.
+    fn at(
+        rule: Rule,
+        i: usize,
+        pointer: String,
+        says: String,
+        label: &'static str,
+        fix: Fix,
+    ) -> Self {
+        Finding {
+            rule,
+            owner: i,
+            object: i,
+            pointer,
+            says,
+            label,
+            fix,
+        }
+    }
+}
+
 fn fix(native: impl Into<String>, declared: impl Into<String>) -> Fix {
     Fix {
         native: native.into(),

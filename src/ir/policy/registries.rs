@@ -14,18 +14,17 @@ pub(super) fn check(i: usize, o: &Object, pod: &str, allowed: &[String]) -> Vec<
         if allowed.iter().any(|r| image.starts_with(r.as_str())) {
             continue;
         }
-        out.push(Finding {
-            rule: Rule::AllowedRegistries,
-            owner: i,
-            object: i,
-            pointer: format!("{at}/image"),
-            says: format!("image `{image}` is not from an allowed registry"),
-            label: "registry not allowed",
-            fix: fix(
+        out.push(Finding::at(
+            Rule::AllowedRegistries,
+            i,
+            format!("{at}/image"),
+            format!("image `{image}` is not from an allowed registry"),
+            "registry not allowed",
+            fix(
                 format!("pull it from {}", allowed.join(", ")),
                 format!("pull it from {}", allowed.join(", ")),
             ),
-        });
+        ));
     }
     out
 }

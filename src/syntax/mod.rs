@@ -66,7 +66,12 @@ pub fn parse_files_for(
 
 /// The `policy` nodes of a file of policies alone (stowage's shipped levels).
 pub fn declared_policies(source: &str) -> Result<Vec<ast::DeclaredPolicy>, Diagnostics> {
-    let nodes = parse_nodes(source)?;
+    // Not a phase of its own: it is read in the middle of lowering.
+    let nodes = parse::document(source).map_err(|d| {
+        let mut diags = Diagnostics::new();
+        diags.push(*d);
+        diags
+    })?;
     let mut diags = Diagnostics::new();
     let mut dec = Decoder { diags: &mut diags };
     let policies = nodes

@@ -329,3 +329,18 @@ fn diagnostics_in_an_included_file_are_published_for_that_file() {
     c.notify("exit", Value::Null);
     assert!(c.child.wait().unwrap().success());
 }
+
+/// A file of shared nodes opened on its own (not named stowage.kdl, no `app`) is checked for
+/// what it says; a spec without `app` is still told to give one.
+#[test]
+fn a_file_a_spec_includes_is_checked_on_its_own_without_an_app() {
+    let policies = "policy \"acme\" extends=\"production\" {\n    rule \"allowed-registry\" \"ghcr.io/acme/\"\n}\n";
+    let mut c = Client::start();
+    let found = c.open("file:///tmp/platform/policies.kdl", policies);
+    let codes: Vec<&str> = found.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["stowage::syntax::invalid-value"], "{found:?}");
+    let found = c.open("file:///tmp/app/stowage.kdl", policies);
+    let codes: Vec<&str> = found.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"stowage::syntax::missing-app"), "{codes:?}");
+    c.stop();
+}

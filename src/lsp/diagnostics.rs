@@ -38,8 +38,14 @@ pub fn publish(uri: &Uri, text: &str) -> Vec<Notification> {
             });
         }
     }
+    // A file not named stowage.kdl that has no `app` is one a spec includes (an organisation's
+    // policies, shared defaults): checked for what it says, not for the `app` it leaves out.
+    let included = source.path.file_name().is_some_and(|n| n != "stowage.kdl");
     let mut found: Vec<Vec<lsp_types::Diagnostic>> = vec![Vec::new(); files.len()];
     for d in checked.diagnostics.sorted() {
+        if included && d.code.id == crate::diagnostic::code::syntax::MISSING_APP.id {
+            continue;
+        }
         if let Some(i) = files.iter().position(|f| f.holds(d.primary.span)) {
             found[i].push(lsp(&files, i, d));
         }

@@ -57,16 +57,7 @@ pub fn diff(
     let diffs = diff::diff_irs(&irs[0], &irs[1], env);
     let risks = risk::assess(&irs[0], &irs[1], env);
     let (old, new) = (&loaded[0].label, &loaded[1].label);
-    let text = match format {
-        DiffFormat::Human => diff_format::human(&diffs, &risks, stdout_color(cli)),
-        DiffFormat::Markdown => diff_format::markdown(&diffs, &risks, old, new),
-        DiffFormat::Json => {
-            serde_json::to_string_pretty(&diff_format::json(&diffs, &risks, old, new))
-                .expect("JSON values serialize")
-                + "\n"
-        }
-    };
-    print!("{text}");
+    print!("{}", text(cli, format, &diffs, &risks, [old, new]));
     let failed = if gate.is_set() {
         risk::selected(&risks, &gate.classes, gate.at_least)
     } else {
@@ -104,8 +95,27 @@ pub(super) fn report_broken(cli: &Cli, loaded: &[Loaded], format: DiffFormat) {
     }
 }
 
+/// The comparison of `labels` (old, new) in `format`.
+pub(super) fn text(
+    cli: &Cli,
+    format: DiffFormat,
+    diffs: &[diff::EnvDiff],
+    risks: &[risk::Finding],
+    [old, new]: [&str; 2],
+) -> String {
+    match format {
+        DiffFormat::Human => diff_format::human(diffs, risks, stdout_color(cli)),
+        DiffFormat::Markdown => diff_format::markdown(diffs, risks, old, new),
+        DiffFormat::Json => {
+            serde_json::to_string_pretty(&diff_format::json(diffs, risks, old, new))
+                .expect("JSON values serialize")
+                + "\n"
+        }
+    }
+}
+
 /// A version's IR, its spec file named by its label.
-fn ir(l: &mut Loaded) -> Result<Ir, String> {
+pub(super) fn ir(l: &mut Loaded) -> Result<Ir, String> {
     let mut ir = l
         .checked
         .ir

@@ -5,7 +5,6 @@
 //! compile.
 
 use super::diff::{Gate, report_broken};
-use super::stdout_color;
 use crate::{Cli, DiffFormat};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -144,23 +143,18 @@ fn compared(
         report_broken(cli, &loaded, DiffFormat::Human);
         return App::alone(spec, Status::Broken);
     }
-    let irs = loaded.each_mut().map(|l| {
-        let mut ir = l
-            .checked
-            .ir
-            .take()
-            .expect("a spec without errors is lowered");
-        ir.set_spec_file(&l.label);
-        ir
-    });
+    let [Ok(old_ir), Ok(new_ir)] = loaded.each_mut().map(super::diff::ir) else {
+        return App::alone(spec, Status::Broken);
+    };
+    let irs = [old_ir, new_ir];
     let diffs = diff::diff_irs(&irs[0], &irs[1], env);
     let risks = risk::assess(&irs[0], &irs[1], env);
     let (old, new) = (&loaded[0].label, &loaded[1].label);
     let equal = diffs.iter().all(diff::EnvDiff::is_equal);
+    // JSON gives every app in one document (`print_apps`).
     let text = match format {
-        DiffFormat::Human => diff_format::human(&diffs, &risks, stdout_color(cli)),
-        DiffFormat::Markdown => diff_format::markdown(&diffs, &risks, old, new),
         DiffFormat::Json => String::new(),
+        _ => super::diff::text(cli, format, &diffs, &risks, [old, new]),
     };
     let status = if equal {
         Status::Equal

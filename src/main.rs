@@ -202,9 +202,15 @@ enum Command {
     Import {
         /// YAML files, folders of them, kustomize folders (rendered with `kubectl
         /// kustomize`), or `-` for standard input.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "environments")]
         sources: Vec<PathBuf>,
-        /// The application's name (default: the current folder's name).
+        /// One environment and its source, `NAME=SOURCE`; repeated, one spec for them all: the
+        /// objects every environment has are the app's, each environment patches them where
+        /// its own differ.
+        #[arg(long = "env", value_name = "NAME=SOURCE")]
+        environments: Vec<String>,
+        /// The application's name (default: the `app.kubernetes.io/instance` label the objects
+        /// agree on, else the current folder's name).
         #[arg(long)]
         name: Option<String>,
         /// The app's namespace (default: the one most objects name).
@@ -362,6 +368,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         Command::Lsp => stowage::lsp::run().map(|()| ExitCode::SUCCESS),
         Command::Import {
             sources,
+            environments,
             name,
             namespace,
             out,
@@ -370,6 +377,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             cli,
             &import::Options {
                 sources,
+                environments,
                 name: name.as_deref(),
                 namespace: namespace.as_deref(),
                 out,

@@ -84,17 +84,33 @@ fn unexplained(input: &[Value], output: &[Value], report: &str) -> Vec<String> {
         }
         let mut got = (*got).clone();
         if report.contains("added: stowage's labels on every object") {
-            // Stowage's labels, where the input had none of that name.
-            let had = want["metadata"]["labels"].clone();
-            if let Some(labels) = got["metadata"]["labels"].as_object_mut() {
-                labels.retain(|k, _| had.get(k).is_some());
-                if labels.is_empty() {
-                    got["metadata"].as_object_mut().unwrap().remove("labels");
+            // Stowage's labels, where the input had none of that name: on the object and, for
+            // a workload written as a node, on its pods.
+            for meta in ["/metadata", "/spec/template/metadata"] {
+                let had = want.pointer(meta).map(|m| m["labels"].clone());
+                if let Some(Value::Object(m)) = got.pointer_mut(meta) {
+                    let had = had.unwrap_or(Value::Null);
+                    if let Some(Value::Object(labels)) = m.get_mut("labels") {
+                        labels.retain(|k, _| {
+                            had.get(k).is_some() || !k.starts_with("app.kubernetes.io/")
+                        });
+                        if labels.is_empty() {
+                            m.remove("labels");
+                        }
+                    }
                 }
             }
         }
         let mut diffs = Vec::new();
         differences(&want, &got, "", &mut diffs);
+        // What the report says a node adds, and the selector it says stowage gives.
+        let selector = report.contains(&format!("selector: {id}: "));
+        diffs.retain(|d| {
+            let path = d.split(": ").next().unwrap_or_default();
+            let added =
+                d.contains(": (absent) -> ") && report.contains(&format!("added: {id}: {path}: "));
+            !(added || selector && path.starts_with("/spec/selector"))
+        });
         problems.extend(diffs.into_iter().map(|d| format!("{id}: {d}")));
     }
     problems
@@ -228,4 +244,325 @@ fn what_is_not_an_object_is_reported() {
         .current_dir(dir.path())
         .args(["import", "--force", "missing.yaml"]));
     assert_eq!(bad.status.code(), Some(2));
+}
+
+/// The objects the imported environment of `spec` deploys, built in this process.
+fn render_in_process(spec: &str) -> Vec<Value> {
+    let source = stowage::compile::Source {
+        path: "stowage.kdl".into(),
+        text: spec.to_string(),
+    };
+    let checked = stowage::compile::check_with(&source, &|p: &str| Err(format!("no {p}")));
+    let errors: Vec<&str> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}\n{spec}");
+    let ir = checked.ir.expect("the imported spec builds");
+    ir.environments[0].render()
+}
+
+#[test]
+fn hand_written_deployments_become_nodes() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = root().join("tests/import/guestbook");
+    let (report, _) = round_trip(dir.path(), &[src.to_str().unwrap()], "");
+    for line in [
+        "native: Deployment/frontend and Service/frontend: written as `service \"frontend\"`",
+        "native: Deployment/redis-leader and Service/redis-leader: written as `service \"redis-leader\"`",
+        "native: Deployment/redis-follower: written as `worker \"redis-follower\"`",
+    ] {
+        assert!(report.contains(line), "{line}\n{report}");
+    }
+    let spec = std::fs::read_to_string(dir.path().join("stowage.kdl")).unwrap();
+    // The live selector is kept (it cannot change); the pods' labels follow from it.
+    assert!(
+        spec.contains("    selector app=\"guestbook\" tier=\"frontend\"\n"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("    image \"docker.io/redis\" tag=\"6.0.5\"\n"),
+        "{spec}"
+    );
+}
+
+/// A Deployment and, maybe, a Service of its name in front of it, drawn from the shapes
+/// manifests take: named and unnamed ports, a Service port other than the container's,
+/// selectors of their own, plain and referenced environment variables, resources, a sidecar,
+/// volumes, a strategy, a security context, annotations.
+fn workload_objects() -> impl proptest::strategy::Strategy<Value = Vec<Value>> {
+    use proptest::prelude::*;
+    let name = prop::sample::select(vec!["web", "api", "queue-worker", "a"]);
+    let port = prop::sample::select(vec![80i64, 8080, 9000]);
+    (
+        name,
+        port,
+        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
+        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
+        (0..4i64, any::<bool>(), any::<bool>(), any::<bool>()),
+        (0..4usize, 0..3usize, any::<bool>(), any::<bool>()),
+    )
+        .prop_map(
+            |(name, port, (named, service, own_selector, other_number), (env, secret_env, resources, sidecar), (replicas, volume, strategy, hardened), (image, service_type, odd_env, second_port))| {
+                let labels = if own_selector {
+                    serde_json::json!({"app": name})
+                } else {
+                    serde_json::json!({"app.kubernetes.io/name": name, "app.kubernetes.io/instance": "shop"})
+                };
+                let image = match image {
+                    0 => format!("ghcr.io/acme/{name}:1.{replicas}"),
+                    1 => name.to_string(),
+                    2 => format!("registry.local:5000/{name}@sha256:{}", "a".repeat(64)),
+                    _ => format!("docker.io/library/{name}:latest"),
+                };
+                let mut c = serde_json::json!({"name": name, "image": image});
+                if replicas == 2 {
+                    c["imagePullPolicy"] = "IfNotPresent".into();
+                }
+                let mut p = serde_json::json!({"containerPort": port});
+                if named {
+                    p["name"] = "http".into();
+                }
+                c["ports"] = serde_json::json!([p]);
+                if second_port {
+                    c["ports"].as_array_mut().unwrap().push(serde_json::json!({"containerPort": 9090, "name": "metrics"}));
+                }
+                if env {
+                    c["env"] = serde_json::json!([{"name": "MODE", "value": "fast"}]);
+                }
+                if odd_env {
+                    let mut vars = c["env"].as_array().cloned().unwrap_or_default();
+                    vars.push(serde_json::json!({"name": "2FA.issuer", "value": "yes"}));
+                    c["env"] = Value::Array(vars);
+                }
+                if secret_env {
+                    let mut vars = c["env"].as_array().cloned().unwrap_or_default();
+                    vars.push(serde_json::json!({"name": "TOKEN", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "token"}}}));
+                    c["env"] = Value::Array(vars);
+                }
+                if resources {
+                    c["resources"] = serde_json::json!({"requests": {"cpu": "100m", "memory": "64Mi"}});
+                }
+                if hardened {
+                    c["securityContext"] = serde_json::json!({"runAsNonRoot": true, "runAsUser": 1000});
+                }
+                let mut containers = vec![c];
+                if sidecar {
+                    containers.push(serde_json::json!({"name": "proxy", "image": "envoyproxy/envoy:v1.31.0", "args": ["--log-level", "info"]}));
+                }
+                let mut pod = serde_json::json!({"containers": containers});
+                if volume {
+                    pod["volumes"] = serde_json::json!([{"name": "cache", "emptyDir": {}}]);
+                    pod["containers"][0]["volumeMounts"] = serde_json::json!([{"name": "cache", "mountPath": "/cache"}]);
+                }
+                let mut d = serde_json::json!({
+                    "apiVersion": "apps/v1", "kind": "Deployment",
+                    "metadata": {"name": name, "annotations": {"owner": "team-a"}},
+                    "spec": {
+                        "selector": {"matchLabels": labels},
+                        "template": {"metadata": {"labels": labels}, "spec": pod}
+                    }
+                });
+                if replicas > 0 {
+                    d["spec"]["replicas"] = replicas.into();
+                }
+                if strategy {
+                    d["spec"]["strategy"] = serde_json::json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}});
+                }
+                let mut out = vec![d];
+                if service {
+                    let target = if named { Value::from("http") } else { Value::from(port) };
+                    let number = if other_number { 443 } else { port };
+                    let mut ports = vec![serde_json::json!({"port": number, "targetPort": target})];
+                    if second_port {
+                        ports[0]["name"] = "web".into();
+                        ports.push(serde_json::json!({"name": "metrics", "port": 9090, "targetPort": "metrics"}));
+                    }
+                    let mut s = serde_json::json!({
+                        "apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
+                        "spec": {"selector": labels, "ports": ports}
+                    });
+                    match service_type {
+                        1 => s["spec"]["type"] = "NodePort".into(),
+                        2 => s["spec"]["type"] = "LoadBalancer".into(),
+                        _ => {}
+                    }
+                    out.push(s);
+                }
+                out
+            },
+        )
+}
+
+/// Generated cases: `STOWAGE_IMPORT_CASES` of them, else 48.
+fn cases() -> u32 {
+    std::env::var("STOWAGE_IMPORT_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(48)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(cases()))]
+
+    /// Whatever shape a workload's manifests take, the import writes it as stowage's own node,
+    /// and the spec deploys the input but for what the report lists.
+    #[test]
+    fn generated_workloads_round_trip_as_nodes(objects in workload_objects()) {
+        let imported = stowage::import::import(&objects, "shop", Some("shop"));
+        let report = imported.report.join("\n");
+        let output = render_in_process(&imported.spec);
+        let problems = unexplained(&objects, &output, &report);
+        proptest::prop_assert!(problems.is_empty(), "{}\nreport:\n{report}\nspec:\n{}", problems.join("\n"), imported.spec);
+        let first = id(&objects[0]);
+        proptest::prop_assert!(
+            report.contains(&format!("native: {first}")),
+            "{first} is not a node:\n{report}\n{}", imported.spec
+        );
+    }
+}
+
+#[test]
+fn what_a_node_cannot_say_stays_an_object_and_says_why() {
+    let yaml = r#"apiVersion: apps/v1
+kind: Deployment
+metadata: {name: picky}
+spec:
+  selector:
+    matchExpressions: [{key: app, operator: In, values: [picky]}]
+  template:
+    metadata: {labels: {app: picky}}
+    spec:
+      containers: [{name: picky, image: "nginx:1.27"}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: empty}
+spec:
+  selector: {matchLabels: {app: empty}}
+  template:
+    metadata: {labels: {app: empty}}
+    spec: {containers: []}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let input = parse_yaml(yaml);
+    let o = with_stdin(
+        stowage()
+            .current_dir(dir.path())
+            .args(["import", "-", "--name", "shop"]),
+        yaml,
+    );
+    let report = text(&o.stderr);
+    assert!(o.status.success(), "{report}");
+    assert!(
+        report
+            .contains("declared as an object: Deployment/picky: its selector is not labels alone"),
+        "{report}"
+    );
+    assert!(
+        report.contains("declared as an object: Deployment/empty: it has no containers"),
+        "{report}"
+    );
+    let spec = std::fs::read_to_string(dir.path().join("stowage.kdl")).unwrap();
+    let output = render_in_process(&spec);
+    let problems = unexplained(&input, &output, &report);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// What the report says of environment `env`: its own lines (`in ENV: ...`, without the
+/// prefix) and the app's (the lines of no environment).
+fn report_of(report: &str, env: &str, all: &[&str]) -> String {
+    report
+        .lines()
+        .map(str::trim_start)
+        .filter_map(|l| {
+            let of = all
+                .iter()
+                .find_map(|e| l.strip_prefix(&format!("in {e}: ")).map(|rest| (*e, rest)));
+            match of {
+                Some((e, rest)) => (e == env).then(|| rest.to_string()),
+                None => Some(l.to_string()),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_example_imports_as_one_spec_of_all_its_environments() {
+    for (name, spec) in examples() {
+        let out = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut inputs = Vec::new();
+        let mut args = vec!["import".to_string(), "--name".into(), "imported-app".into()];
+        for env in ir(&spec, out.path()).environments {
+            let rendered = run(stowage()
+                .args(["render", "--env", &env.name, "-f"])
+                .arg(&spec));
+            assert!(rendered.status.success(), "{name} {}", env.name);
+            let file = dir.path().join(format!("{}.yaml", env.name));
+            std::fs::write(&file, &rendered.stdout).unwrap();
+            inputs.push((env.name.clone(), parse_yaml(&text(&rendered.stdout))));
+            args.push("--env".into());
+            args.push(format!("{}={}", env.name, file.display()));
+        }
+        let o = run(stowage().current_dir(dir.path()).args(&args));
+        let report = text(&o.stderr);
+        assert!(o.status.success(), "{name}: {report}");
+        assert!(!report.contains("differs:"), "{name}: {report}");
+        let v = run(stowage().current_dir(dir.path()).arg("validate"));
+        assert!(v.status.success(), "{name}: {}", text(&v.stderr));
+        let all: Vec<&str> = inputs.iter().map(|(e, _)| e.as_str()).collect();
+        for (env, input) in &inputs {
+            let r = run(stowage()
+                .current_dir(dir.path())
+                .args(["render", "--env", env]));
+            assert!(r.status.success(), "{name} {env}: {}", text(&r.stderr));
+            let output = parse_yaml(&text(&r.stdout));
+            let said = report_of(&report, env, &all);
+            let problems = unexplained(input, &output, &said);
+            assert!(
+                problems.is_empty(),
+                "{name} {env}:\n{}\nreport:\n{said}",
+                problems.join("\n")
+            );
+        }
+    }
+}
+
+#[test]
+fn environments_are_named_once_each_with_a_source() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+    )
+    .unwrap();
+    for (args, says) in [
+        (vec!["--env", "dev"], "write `--env NAME=SOURCE`"),
+        (
+            vec!["--env", "Dev=a.yaml"],
+            "an environment's name is lower-case",
+        ),
+        (
+            vec!["--env", "dev=a.yaml", "--env", "dev=a.yaml"],
+            "is given twice",
+        ),
+        (vec!["--env", "dev=a.yaml", "a.yaml"], "not both"),
+        (
+            vec!["--env", "dev=missing.yaml"],
+            "cannot read missing.yaml",
+        ),
+    ] {
+        let o = run(stowage().current_dir(dir.path()).arg("import").args(&args));
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&o.stderr).contains(says),
+            "{args:?}: {}",
+            text(&o.stderr)
+        );
+        assert!(!dir.path().join("stowage.kdl").exists(), "{args:?}");
+    }
 }

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 pub struct Options<'a> {
     pub sources: &'a [PathBuf],
+    /// Environments, each `NAME=SOURCE`: several sources make one spec.
+    pub environments: &'a [String],
     pub name: Option<&'a str>,
     pub namespace: Option<&'a str>,
     pub out: &'a Path,
@@ -22,27 +24,26 @@ pub fn import(cli: &Cli, o: &Options) -> Result<ExitCode, String> {
             o.out.display()
         ));
     }
-    let mut objects = Vec::new();
-    for s in o.sources {
-        objects.extend(read(s)?);
-    }
+    let envs = environments(o)?;
     let name = match o.name {
         Some(n) => n.to_string(),
-        None => super::init::folder_name()?,
+        None => match stowage::import::app_name(&envs[0].1) {
+            Some(n) => n,
+            None => super::init::folder_name()?,
+        },
     };
-    let imported = stowage::import::import(&objects, &name, o.namespace);
+    let imported = stowage::import::import_environments(&envs, &name, o.namespace);
     if stdout {
-        if imported.custom.is_some() {
+        if let Some((file, _)) = imported.custom.first() {
             return Err(format!(
-                "custom resources go to {} beside the spec: give the spec a file with `-o`",
-                stowage::import::CUSTOM_FILE
+                "custom resources go to {file} beside the spec: give the spec a file with `-o`"
             ));
         }
         print!("{}", imported.spec);
     } else {
-        if let Some(yaml) = &imported.custom {
-            let dir = o.out.parent().unwrap_or(Path::new(""));
-            let file = dir.join(stowage::import::CUSTOM_FILE);
+        let dir = o.out.parent().unwrap_or(Path::new(""));
+        for (file, yaml) in &imported.custom {
+            let file = dir.join(file);
             if file.exists() && !o.force {
                 return Err(format!(
                     "{} already exists: `--force` replaces it",
@@ -71,6 +72,52 @@ pub fn import(cli: &Cli, o: &Options) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The environments to import: each `--env NAME=SOURCE`, else the sources as one, `imported`.
+fn environments(o: &Options) -> Result<Vec<stowage::import::Environment>, String> {
+    if o.environments.is_empty() {
+        let mut objects = Vec::new();
+        for s in o.sources {
+            objects.extend(read(s)?);
+        }
+        return Ok(vec![("imported".into(), objects)]);
+    }
+    let mut out: Vec<stowage::import::Environment> = Vec::new();
+    for e in o.environments {
+        let Some((name, _)) = e
+            .split_once('=')
+            .filter(|(n, s)| !n.is_empty() && !s.is_empty())
+        else {
+            return Err(format!("`--env {e}`: write `--env NAME=SOURCE`"));
+        };
+        let dns = name.len() <= 63
+            && name.starts_with(|c: char| c.is_ascii_lowercase())
+            && !name.ends_with('-')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !dns {
+            return Err(format!(
+                "`--env {e}`: an environment's name is lower-case letters, digits and `-`, \
+                 starting with a letter"
+            ));
+        }
+        if out.iter().any(|(n, _)| n == name) {
+            return Err(format!("`--env {name}=...` is given twice"));
+        }
+        out.push((name.to_string(), Vec::new()));
+    }
+    if !o.sources.is_empty() {
+        return Err(
+            "give the sources either as `--env NAME=SOURCE` or as arguments, not both".into(),
+        );
+    }
+    for (e, (_, objects)) in o.environments.iter().zip(out.iter_mut()) {
+        let source = e.split_once('=').map_or("", |(_, s)| s);
+        *objects = read(Path::new(source))?;
+    }
+    Ok(out)
 }
 
 /// The objects of one source.

@@ -11,6 +11,7 @@ pub mod helm;
 pub mod install;
 pub mod kustomize;
 pub mod references;
+pub mod strategic;
 pub mod trivy;
 pub mod yaml;
 

@@ -8,8 +8,14 @@ use std::fmt::Write;
 
 /// `key` and `value` as one node at `depth` (four spaces a level), with a newline.
 pub fn node(out: &mut String, depth: usize, key: &str, value: &Value) {
+    headed(out, depth, &name(key), value);
+}
+
+/// A node that opens with `head` (its name and arguments, as KDL) and holds `value` after
+/// them, at `depth`, with a newline: `add "/spec/x" 1`.
+pub fn headed(out: &mut String, depth: usize, head: &str, value: &Value) {
     let pad = "    ".repeat(depth);
-    let name = name(key);
+    let name = head;
     match value {
         Value::Array(items) if items.iter().all(is_scalar) => {
             let ty = if items.len() == 1 || items.is_empty() {

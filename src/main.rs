@@ -201,7 +201,8 @@ enum Command {
     /// Write a spec that deploys existing Kubernetes objects, and say what differs.
     Import {
         /// YAML files, folders of them, kustomize folders (rendered with `kubectl
-        /// kustomize`), or `-` for standard input.
+        /// kustomize`), Helm charts or a values file beside one (rendered with `helm
+        /// template`), or `-` for standard input.
         #[arg(required_unless_present = "environments")]
         sources: Vec<PathBuf>,
         /// One environment and its source, `NAME=SOURCE`; repeated, one spec for them all: the

@@ -566,3 +566,57 @@ fn environments_are_named_once_each_with_a_source() {
         assert!(!dir.path().join("stowage.kdl").exists(), "{args:?}");
     }
 }
+
+#[test]
+fn a_helm_chart_with_a_values_file_per_environment_round_trips() {
+    let Some(helm) = tool("helm") else {
+        return;
+    };
+    let path = format!(
+        "{}:{}",
+        helm.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for (name, spec) in examples() {
+        let chart = root().join(format!("golden/{name}/deploy/helm/{name}"));
+        let out = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut args = vec!["import".to_string(), "--namespace".into(), "shop".into()];
+        let mut inputs = Vec::new();
+        for env in ir(&spec, out.path()).environments {
+            let values = chart.join(format!("values-{}.yaml", env.name));
+            let rendered = run(std::process::Command::new(&helm)
+                .args(["template", &name])
+                .arg(&chart)
+                .arg("-f")
+                .arg(&values)
+                .args(["--namespace", "shop"]));
+            assert!(rendered.status.success(), "{}", text(&rendered.stderr));
+            inputs.push((env.name.clone(), parse_yaml(&text(&rendered.stdout))));
+            args.push("--env".into());
+            args.push(format!("{}={}", env.name, values.display()));
+        }
+        let o = run(stowage()
+            .current_dir(dir.path())
+            .env("PATH", &path)
+            .args(&args));
+        let report = text(&o.stderr);
+        assert!(o.status.success(), "{name}: {report}");
+        assert!(!report.contains("differs:"), "{name}: {report}");
+        assert!(report.contains("native: Deployment/"), "{name}: {report}");
+        let all: Vec<&str> = inputs.iter().map(|(e, _)| e.as_str()).collect();
+        for (env, input) in &inputs {
+            let r = run(stowage()
+                .current_dir(dir.path())
+                .args(["render", "--env", env]));
+            assert!(r.status.success(), "{name} {env}: {}", text(&r.stderr));
+            let said = report_of(&report, env, &all);
+            let problems = unexplained(input, &parse_yaml(&text(&r.stdout)), &said);
+            assert!(
+                problems.is_empty(),
+                "{name} {env}:\n{}",
+                problems.join("\n")
+            );
+        }
+    }
+}

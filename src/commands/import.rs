@@ -1,5 +1,6 @@
 //! `stowage import`: a spec from Kubernetes objects: YAML files, folders of them, kustomize
-//! overlays (rendered with `kubectl kustomize`), or standard input.
+//! overlays (rendered with `kubectl kustomize`), Helm charts (rendered with `helm template`),
+//! or standard input; one environment, or several each from its own source.
 
 use crate::Cli;
 use serde_json::Value;
@@ -79,7 +80,7 @@ fn environments(o: &Options) -> Result<Vec<stowage::import::Environment>, String
     if o.environments.is_empty() {
         let mut objects = Vec::new();
         for s in o.sources {
-            objects.extend(read(s)?);
+            objects.extend(read(s, o)?);
         }
         return Ok(vec![("imported".into(), objects)]);
     }
@@ -115,18 +116,21 @@ fn environments(o: &Options) -> Result<Vec<stowage::import::Environment>, String
     }
     for (e, (_, objects)) in o.environments.iter().zip(out.iter_mut()) {
         let source = e.split_once('=').map_or("", |(_, s)| s);
-        *objects = read(Path::new(source))?;
+        *objects = read(Path::new(source), o)?;
     }
     Ok(out)
 }
 
 /// The objects of one source.
-fn read(source: &Path) -> Result<Vec<Value>, String> {
+fn read(source: &Path, o: &Options) -> Result<Vec<Value>, String> {
     if source == Path::new("-") {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
         return documents(&text, "standard input");
+    }
+    if let Some((chart, values)) = chart(source) {
+        return helm(&chart, values, o);
     }
     if !source.is_dir() {
         let text = std::fs::read_to_string(source)
@@ -148,9 +152,69 @@ fn read(source: &Path) -> Result<Vec<Value>, String> {
     files.sort();
     let mut out = Vec::new();
     for f in files {
-        out.extend(read(&f)?);
+        out.extend(read(&f, o)?);
     }
     Ok(out)
+}
+
+/// The Helm chart of a source: a folder with a `Chart.yaml`, or a values file beside one.
+fn chart(source: &Path) -> Option<(PathBuf, Option<&Path>)> {
+    if source.join("Chart.yaml").is_file() {
+        return Some((source.to_path_buf(), None));
+    }
+    let yaml = source
+        .extension()
+        .is_some_and(|x| x == "yaml" || x == "yml");
+    let dir = source.parent().filter(|d| d.join("Chart.yaml").is_file())?;
+    (yaml && source.file_name().is_some_and(|n| n != "Chart.yaml"))
+        .then(|| (dir.to_path_buf(), Some(source)))
+}
+
+/// A Helm chart rendered by `helm template`, with a values file: the release is the app's
+/// name (else the chart's), in the namespace `--namespace` names.
+fn helm(chart: &Path, values: Option<&Path>, o: &Options) -> Result<Vec<Value>, String> {
+    let release = match o.name {
+        Some(n) => n.to_string(),
+        None => chart_name(chart)?,
+    };
+    let mut cmd = std::process::Command::new("helm");
+    cmd.arg("template").arg(&release).arg(chart);
+    if let Some(v) = values {
+        cmd.arg("-f").arg(v);
+    }
+    if let Some(ns) = o.namespace {
+        cmd.args(["--namespace", ns]);
+    }
+    let out = cmd.output().map_err(|e| {
+        format!(
+            "{} is a Helm chart; rendering it needs helm: {e}",
+            chart.display()
+        )
+    })?;
+    if !out.status.success() {
+        return Err(format!(
+            "helm template {} failed: {}",
+            chart.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    documents(
+        &String::from_utf8_lossy(&out.stdout),
+        &chart.display().to_string(),
+    )
+}
+
+/// The `name` a chart's Chart.yaml gives.
+fn chart_name(chart: &Path) -> Result<String, String> {
+    let file = chart.join("Chart.yaml");
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let v: Value = serde_saphyr::from_str(&text)
+        .map_err(|e| format!("{} is not YAML: {e}", file.display()))?;
+    v["name"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| format!("{} has no `name`", file.display()))
 }
 
 /// A kustomize folder, rendered by `kubectl kustomize`.

@@ -303,9 +303,10 @@ fn workload_objects() -> impl proptest::strategy::Strategy<Value = Vec<Value>> {
         (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
         (0..4i64, any::<bool>(), any::<bool>(), any::<bool>()),
         (0..4usize, 0..3usize, any::<bool>(), any::<bool>()),
+        0..3usize,
     )
         .prop_map(
-            |(name, port, (named, service, own_selector, other_number), (env, secret_env, resources, sidecar), (replicas, volume, strategy, hardened), (image, service_type, odd_env, second_port))| {
+            |(name, port, (named, service, own_selector, other_number), (env, secret_env, resources, sidecar), (replicas, volume, strategy, hardened), (image, service_type, odd_env, second_port), kind)| {
                 let labels = if own_selector {
                     serde_json::json!({"app": name})
                 } else {
@@ -371,6 +372,32 @@ fn workload_objects() -> impl proptest::strategy::Strategy<Value = Vec<Value>> {
                 if strategy {
                     d["spec"]["strategy"] = serde_json::json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}});
                 }
+                let service = match kind {
+                    // A StatefulSet and its headless Service.
+                    1 => {
+                        let spec = d["spec"].as_object_mut().unwrap();
+                        spec.remove("strategy");
+                        spec.insert("serviceName".into(), name.into());
+                        d["kind"] = "StatefulSet".into();
+                        true
+                    }
+                    // A CronJob: its pods in a job template, no selector, no Service.
+                    2 => {
+                        let mut pod = d["spec"]["template"].take();
+                        pod["spec"]["restartPolicy"] = "OnFailure".into();
+                        d["apiVersion"] = "batch/v1".into();
+                        d["kind"] = "CronJob".into();
+                        d["spec"] = serde_json::json!({
+                            "schedule": if strategy { "*/5 * * * *" } else { "@daily" },
+                            "jobTemplate": {"spec": {"template": pod}}
+                        });
+                        if replicas == 3 {
+                            d["spec"]["concurrencyPolicy"] = "Replace".into();
+                        }
+                        false
+                    }
+                    _ => service,
+                };
                 let mut out = vec![d];
                 if service {
                     let target = if named { Value::from("http") } else { Value::from(port) };
@@ -384,9 +411,10 @@ fn workload_objects() -> impl proptest::strategy::Strategy<Value = Vec<Value>> {
                         "apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
                         "spec": {"selector": labels, "ports": ports}
                     });
-                    match service_type {
-                        1 => s["spec"]["type"] = "NodePort".into(),
-                        2 => s["spec"]["type"] = "LoadBalancer".into(),
+                    match (kind, service_type) {
+                        (1, _) => s["spec"]["clusterIP"] = "None".into(),
+                        (_, 1) => s["spec"]["type"] = "NodePort".into(),
+                        (_, 2) => s["spec"]["type"] = "LoadBalancer".into(),
                         _ => {}
                     }
                     out.push(s);

@@ -101,6 +101,15 @@ pub(super) fn stowage_label(path: &str, value: &Value) -> bool {
         })
 }
 
+/// `path` with a CronJob's pod template (`/spec/jobTemplate/spec/template`) where the other
+/// controllers have theirs (`/spec/template`).
+fn pods_at_one_place(path: &str) -> String {
+    match path.strip_prefix("/spec/jobTemplate/spec/template") {
+        Some(rest) => format!("/spec/template{rest}"),
+        None => path.to_string(),
+    }
+}
+
 /// Fields the API server sets when they are not given, and the value it sets (list items as
 /// `*`); `imagePullPolicy` is [`pull_default`].
 const DEFAULTS: &[(&str, &str)] = &[
@@ -121,6 +130,11 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("/spec/template/spec/dnsPolicy", "\"ClusterFirst\""),
     ("/spec/template/spec/schedulerName", "\"default-scheduler\""),
     ("/spec/template/spec/terminationGracePeriodSeconds", "30"),
+    ("/spec/podManagementPolicy", "\"OrderedReady\""),
+    ("/spec/concurrencyPolicy", "\"Allow\""),
+    ("/spec/suspend", "false"),
+    ("/spec/successfulJobsHistoryLimit", "3"),
+    ("/spec/failedJobsHistoryLimit", "1"),
 ];
 
 /// Whether `value` at `path` (list items as `*`) in the map `parent` is what the API server
@@ -131,6 +145,7 @@ pub(super) fn default_in(path: &str, value: &Value, parent: &Value) -> bool {
             .as_str()
             .is_some_and(|image| *value == pull_default(image));
     }
+    let path = pods_at_one_place(path);
     DEFAULTS
         .iter()
         .any(|(p, v)| *p == path && serde_json::from_str::<Value>(v).ok().as_ref() == Some(value))

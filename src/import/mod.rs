@@ -9,6 +9,7 @@
 //! adds (its labels) is listed.
 
 mod compare;
+mod controller;
 mod environments;
 mod native;
 mod node;

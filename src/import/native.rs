@@ -1,9 +1,11 @@
-//! Deployments, and the Service in front of each, as stowage's own `service` or `worker`, with
-//! a `patch` for what the node does not say. A workload is written so only when building the
+//! Deployments (with the Service in front of each), StatefulSets (with their headless Service)
+//! and CronJobs as stowage's own `service`, `worker`, `stateful` and `cronjob`, with a `patch`
+//! for what the node does not say. A workload is written so only when building the
 //! result gives the input back: every field the input has, with its value; what stowage adds
 //! is its labels, its selector (said in the report) and the API server's own defaults.
 
 use super::compare::{self, Difference};
+use super::controller::Controller;
 use super::node;
 use crate::compile::{self, Source};
 use crate::emit::strategic;
@@ -13,7 +15,8 @@ use std::path::PathBuf;
 
 /// A workload written as a node.
 pub(super) struct Native {
-    /// The objects it stands for: `Deployment/NAME` and, for a `service`, `Service/NAME`.
+    /// The objects it stands for: `KIND/NAME` and, for a `service` or `stateful`,
+    /// `Service/NAME`.
     pub ids: Vec<String>,
     /// The node and its patches.
     pub text: String,
@@ -21,7 +24,7 @@ pub(super) struct Native {
     pub report: Vec<String>,
 }
 
-/// What [`workloads`] finds: the workloads written as nodes (by Deployment id), and why the
+/// What [`workloads`] finds: the workloads written as nodes (by controller id), and why the
 /// others are not.
 pub(super) struct Natives {
     pub written: BTreeMap<String, Native>,
@@ -50,11 +53,19 @@ pub(super) fn workloads(
         written: BTreeMap::new(),
         report: Vec::new(),
     };
-    for (d, s) in candidates(objects) {
-        let (id, deployment) = &objects[d];
+    for (c, d, s) in candidates(objects) {
+        let (id, controller) = &objects[d];
         let service = s.map(|i| &objects[i]);
+        if c.needs_service() && service.is_none() {
+            natives.report.push(format!(
+                "declared as an object: {id}: no Service of its name selects its pods (a \
+                 `stateful` makes one)"
+            ));
+            continue;
+        }
         match workload(
-            deployment,
+            c,
+            controller,
             service,
             &Spec {
                 app,
@@ -73,22 +84,27 @@ pub(super) fn workloads(
     natives
 }
 
-/// Each Deployment that may be a node, with the Service of its name that selects its pods.
-fn candidates(objects: &[(String, Value)]) -> Vec<(usize, Option<usize>)> {
+/// Each controller that may be a node, with the Service of its name that selects its pods
+/// (for those that select them).
+fn candidates(objects: &[(String, Value)]) -> Vec<(Controller, usize, Option<usize>)> {
     let mut out = Vec::new();
-    for (i, (id, o)) in objects.iter().enumerate() {
-        if !id.starts_with("Deployment/") || o["apiVersion"] != "apps/v1" {
+    for (i, (_, o)) in objects.iter().enumerate() {
+        let kind = o["kind"].as_str().unwrap_or_default();
+        let Some(c) = Controller::of(kind, o["apiVersion"].as_str().unwrap_or_default()) else {
             continue;
-        }
+        };
         if o.pointer("/metadata/ownerReferences").is_some() {
             continue;
         }
-        let name = &id["Deployment/".len()..];
-        let labels = o.pointer("/spec/template/metadata/labels");
+        let name = o["metadata"]["name"].as_str().unwrap_or_default();
+        let labels = o.pointer(&format!("{}/metadata/labels", c.pod()));
         let service = objects.iter().position(|(sid, s)| {
-            sid == &format!("Service/{name}") && s["apiVersion"] == "v1" && selects(s, labels)
+            c.long_running()
+                && sid == &format!("Service/{name}")
+                && s["apiVersion"] == "v1"
+                && selects(s, labels)
         });
-        out.push((i, service));
+        out.push((c, i, service));
     }
     out
 }
@@ -114,31 +130,32 @@ struct Spec<'a> {
 
 /// One workload as a node and its patches, checked by building it.
 fn workload(
-    deployment: &Value,
+    c: Controller,
+    controller: &Value,
     service: Option<&(String, Value)>,
     spec: &Spec,
 ) -> Result<Native, String> {
-    let name = deployment["metadata"]["name"].as_str().unwrap_or_default();
     // What the node says of the container, else the container left to the patch.
-    written(name, deployment, service, spec, false)
-        .or_else(|_| written(name, deployment, service, spec, true))
+    written(c, controller, service, spec, false)
+        .or_else(|_| written(c, controller, service, spec, true))
 }
 
 /// [`workload`], the node `plain` or not.
 fn written(
-    name: &str,
-    deployment: &Value,
+    c: Controller,
+    controller: &Value,
     service: Option<&(String, Value)>,
     spec: &Spec,
     plain: bool,
 ) -> Result<Native, String> {
+    let name = controller["metadata"]["name"].as_str().unwrap_or_default();
     let Spec {
         app,
         header,
         environment,
     } = *spec;
-    let node = node::text(name, app, deployment, service.map(|(_, s)| s), plain)?;
-    let mut inputs = vec![(format!("Deployment/{name}"), deployment)];
+    let node = node::text(c, app, controller, service.map(|(_, s)| s), plain)?;
+    let mut inputs = vec![(format!("{}/{name}", c.kind()), controller)];
     if let Some((id, s)) = service {
         inputs.push((id.clone(), s));
     }
@@ -151,7 +168,7 @@ fn written(
     for (id, input) in &inputs {
         let made = find(&rendered, id)?;
         if let Some(p) = strategic::patch(made, input, true) {
-            let p = keep_stowage_own(p, made, input);
+            let p = keep_stowage_own(p, made, input, c.pod());
             text.push_str(&super::patch_text(id, &p));
         }
     }
@@ -160,7 +177,7 @@ fn written(
         "",
         &BTreeMap::new(),
     )?;
-    made_alone(&built, &inputs)?;
+    made_alone(c, &built, &inputs)?;
     let mut report = vec![format!(
         "native: {}: written as `{} {}`{}",
         inputs
@@ -168,11 +185,7 @@ fn written(
             .map(|(i, _)| i.as_str())
             .collect::<Vec<_>>()
             .join(" and "),
-        if service.is_some() {
-            "service"
-        } else {
-            "worker"
-        },
+        c.node(service.is_some()),
         super::write::scalar(&Value::String(name.into())),
         if text.contains("\npatch ") {
             ", with a `patch` for what the node does not say"
@@ -192,7 +205,7 @@ fn written(
 
 /// That the node and its patches make the objects `inputs` and no other, and that the
 /// selectors they are given select the pods.
-fn made_alone(built: &[Value], inputs: &[(String, &Value)]) -> Result<(), String> {
+fn made_alone(c: Controller, built: &[Value], inputs: &[(String, &Value)]) -> Result<(), String> {
     let extra = built
         .iter()
         .map(super::id_of)
@@ -200,8 +213,8 @@ fn made_alone(built: &[Value], inputs: &[(String, &Value)]) -> Result<(), String
     if let Some(extra) = extra {
         return Err(format!("the node would also make {extra}"));
     }
-    let pods = find(built, &inputs[0].0)?.pointer("/spec/template/metadata/labels");
-    for (id, _) in inputs {
+    let pods = find(built, &inputs[0].0)?.pointer(&format!("{}/metadata/labels", c.pod()));
+    for (id, _) in inputs.iter().filter(|_| c.long_running()) {
         let o = find(built, id)?;
         let selector = o
             .pointer("/spec/selector/matchLabels")
@@ -258,7 +271,7 @@ fn selector_line(id: &str, input: &Value, built: &Value) -> String {
         .unwrap_or_default()
     };
     format!(
-        "selector: {id}: selects its pods by {}, its Deployment's selector, instead of {}",
+        "selector: {id}: selects its pods by {}, its workload's selector, instead of {}",
         shown(built),
         shown(input)
     )
@@ -267,7 +280,7 @@ fn selector_line(id: &str, input: &Value, built: &Value) -> String {
 /// A patch of `made` towards `input` without what would take away stowage's own: its labels,
 /// the selector built on them, the namespace, and fields it writes as the API server would
 /// default them; giving whole what merges with `retainKeys`.
-pub(super) fn keep_stowage_own(mut p: Value, made: &Value, input: &Value) -> Value {
+pub(super) fn keep_stowage_own(mut p: Value, made: &Value, input: &Value, pod: &str) -> Value {
     if let Some(m) = p.as_object_mut() {
         if let Some(Value::Object(spec)) = m.get_mut("spec") {
             spec.remove("selector");
@@ -277,18 +290,18 @@ pub(super) fn keep_stowage_own(mut p: Value, made: &Value, input: &Value) -> Val
         }
     }
     prune(&mut p, made, &mut Vec::new());
-    retain_whole(&mut p, input, made);
+    retain_whole(&mut p, input, made, pod);
     p
 }
 
 /// A patch that gives every field of the input's strategy and of each volume it changes:
 /// their fields merge with `retainKeys` (a field the patch does not give goes).
-fn retain_whole(p: &mut Value, input: &Value, made: &Value) {
+fn retain_whole(p: &mut Value, input: &Value, made: &Value, pod: &str) {
     let at = |v: &Value, path: &str| v.pointer(path).cloned().unwrap_or(Value::Null);
     if let Some(s) = p.pointer_mut("/spec/strategy").filter(|s| s.is_object()) {
         *s = whole(&at(made, "/spec/strategy"), &at(input, "/spec/strategy"));
     }
-    let volumes = "/spec/template/spec/volumes";
+    let volumes = &format!("{pod}/spec/volumes");
     let (want, had) = (at(input, volumes), at(made, volumes));
     if let Some(Value::Array(items)) = p.pointer_mut(volumes) {
         for item in items.iter_mut().filter(|i| i.get("$patch").is_none()) {

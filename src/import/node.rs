@@ -1,52 +1,55 @@
-//! A Deployment (and its Service) as the text of a `service` or `worker` node: its image, its
-//! container's name, ports, replicas, command, args and plain environment variables. What the
-//! node does not say is the patch's (`native`).
+//! A controller (and its Service) as the text of a `service`, `worker`, `stateful` or
+//! `cronjob` node: its image, its container's name, selector, ports, replicas, schedule,
+//! command, args, plain environment variables and resources. What the node does not say is the
+//! patch's (`native`).
 
+use super::controller::Controller;
 use super::write::scalar;
 use crate::emit::kustomize::split_image;
 use serde_json::Value;
 use std::fmt::Write;
 
-/// The node for the Deployment `d`, named `name`, of the app `app`, with the Service `s` in
-/// front of it; `plain` leaves the container's command, args, environment and resources to the
-/// patch.
+/// The node for the controller `d` (a `c`) of the app `app`, with the Service `s` in front of
+/// it; `plain` leaves the container's command, args, environment and resources to the patch.
 pub(super) fn text(
-    name: &str,
+    c: Controller,
     app: &str,
     d: &Value,
     s: Option<&Value>,
     plain: bool,
 ) -> Result<String, String> {
+    let name = d["metadata"]["name"].as_str().unwrap_or_default();
     let containers = d
-        .pointer("/spec/template/spec/containers")
+        .pointer(&format!("{}/spec/containers", c.pod()))
         .and_then(Value::as_array)
         .filter(|c| !c.is_empty())
         .ok_or("it has no containers")?;
-    let c = containers
+    let main = containers
         .iter()
         .find(|c| c["name"] == name)
         .unwrap_or(&containers[0]);
-    let mut out = format!(
-        "{} {} {{\n",
-        if s.is_some() { "service" } else { "worker" },
-        quoted(name)
-    );
-    let own = c["name"].as_str().ok_or("its container has no name")?;
+    let mut out = format!("{} {} {{\n", c.node(s.is_some()), quoted(name));
+    let own = main["name"].as_str().ok_or("its container has no name")?;
     if own != name {
         let _ = writeln!(out, "    container-name {}", quoted(own));
     }
-    image(&mut out, c)?;
-    selector(&mut out, name, app, d)?;
-    let ports = match s {
-        Some(s) => service_ports(c, s)?,
-        None => container_ports(c),
-    };
-    for p in ports {
-        out.push_str(&p);
+    image(&mut out, main)?;
+    if c.long_running() {
+        selector(&mut out, name, app, d)?;
+        let ports = match s {
+            Some(s) => service_ports(main, s)?,
+            None => container_ports(main),
+        };
+        for p in ports {
+            out.push_str(&p);
+        }
+        if let Some(r) = d.pointer("/spec/replicas").and_then(Value::as_i64) {
+            let _ = writeln!(out, "    replicas {r}");
+        }
+    } else {
+        schedule(&mut out, d)?;
     }
-    if let Some(r) = d.pointer("/spec/replicas").and_then(Value::as_i64) {
-        let _ = writeln!(out, "    replicas {r}");
-    }
+    let c = main;
     if !plain {
         for field in ["command", "args"] {
             if let Some(words) = strings(&c[field]) {
@@ -88,6 +91,22 @@ fn selector(out: &mut String, name: &str, app: &str, d: &Value) -> Result<(), St
             let _ = write!(out, " {}={}", super::write::name(k), quoted(v));
         }
         out.push('\n');
+    }
+    Ok(())
+}
+
+/// A CronJob's `schedule`, `timezone` and `concurrency`.
+fn schedule(out: &mut String, d: &Value) -> Result<(), String> {
+    let schedule = d
+        .pointer("/spec/schedule")
+        .and_then(Value::as_str)
+        .ok_or("it has no schedule")?;
+    let _ = writeln!(out, "    schedule {}", quoted(schedule));
+    if let Some(tz) = d.pointer("/spec/timeZone").and_then(Value::as_str) {
+        let _ = writeln!(out, "    timezone {}", quoted(tz));
+    }
+    if let Some(c) = d.pointer("/spec/concurrencyPolicy").and_then(Value::as_str) {
+        let _ = writeln!(out, "    concurrency {}", quoted(c));
     }
     Ok(())
 }

@@ -344,3 +344,68 @@ fn a_file_a_spec_includes_is_checked_on_its_own_without_an_app() {
     assert!(codes.contains(&"stowage::syntax::missing-app"), "{codes:?}");
     c.stop();
 }
+
+/// Arguments complete from the vocabulary's declaration: a rule's kind, an environment's
+/// policy (the levels and the policies the spec declares, in an included file too); go to
+/// definition reaches an item declared in an included file.
+#[test]
+fn arguments_complete_and_definitions_are_found_in_included_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("platform");
+    std::fs::create_dir_all(&shared).unwrap();
+    let policies = "policy \"acme\" extends=\"production\" {\n    rule \"image-digest\" severity=\"warning\"\n}\n";
+    std::fs::write(shared.join("policies.kdl"), policies).unwrap();
+    let app = dir.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    let spec = format!(
+        "include \"../platform/policies.kdl\"\n{SPEC}\nenvironment \"production\" {{\n    policy \"acme\"\n}}\n"
+    );
+    let uri = format!("file://{}", app.join("stowage.kdl").display());
+    let shared_uri = format!("file://{}", shared.join("policies.kdl").display());
+    let mut c = Client::start();
+    c.open(&uri, &spec);
+    // Go to definition: `policy "acme"` is declared in the shared file, at its name.
+    let (l, ch) = find(&spec, "policy \"acme\"", 9);
+    let def = c.at("textDocument/definition", &uri, l, ch);
+    assert_eq!(def["uri"], shared_uri.as_str(), "{def}");
+    assert_eq!(def["range"]["start"], json!({ "line": 0, "character": 7 }));
+    // An environment's policy: the levels, and the declared policy of the shared file.
+    let typing = spec.replace("    policy \"acme\"", "    policy \"");
+    c.change(&uri, 2, &typing);
+    let (l, ch) = find(&typing, "    policy \"\n", 12);
+    let items = c.at("textDocument/completion", &uri, l, ch);
+    let labels = completion_labels(&items);
+    for want in ["production", "staging", "dev", "acme"] {
+        assert!(labels.contains(&want), "{want} in {labels:?}");
+    }
+    assert!(!labels.contains(&"owned-waivers="), "{labels:?}");
+    // After the node's name and a space: the arguments quoted, and the properties.
+    let spaced = spec.replace("    policy \"acme\"", "    policy ");
+    c.change(&uri, 3, &spaced);
+    let (l, ch) = find(&spaced, "    policy \n", 11);
+    let items = c.at("textDocument/completion", &uri, l, ch);
+    let labels = completion_labels(&items);
+    assert!(labels.contains(&"owned-waivers="), "{labels:?}");
+    let acme = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "acme")
+        .unwrap();
+    assert_eq!(acme["insertText"], "\"acme\"");
+    // A rule's kind, in a policy the spec declares.
+    let ruled = format!("{spec}policy \"mine\" {{\n    rule \"\n}}\n");
+    c.change(&uri, 4, &ruled);
+    let (l, ch) = find(&ruled, "    rule \"\n", 10);
+    let items = c.at("textDocument/completion", &uri, l, ch);
+    let labels = completion_labels(&items);
+    for want in [
+        "allowed-registries",
+        "image-digest",
+        "replicas",
+        "host-ports",
+    ] {
+        assert!(labels.contains(&want), "{want} in {labels:?}");
+    }
+    c.stop();
+}

@@ -103,6 +103,8 @@ pub enum Slot {
     Node(Option<&'static Kind>),
     /// A property or argument of a node of this kind.
     Entry(&'static Kind),
+    /// An argument of a node of this kind, its string begun (`policy "pro`).
+    Argument(&'static Kind),
     /// The value of this property.
     Value(&'static vocab::Prop),
 }
@@ -127,10 +129,13 @@ pub fn slot(nodes: &[Node], line_before: &str, offset: usize) -> Option<Slot> {
         false => enclosing.and_then(|k| k.child(words[0])),
     }?;
     // `key="par` or `key=`: the value of that property.
-    if let Some(last) = words.last().filter(|_| typing)
-        && let Some((key, _)) = last.split_once('=')
-    {
-        return kind.prop(key).map(Slot::Value);
+    if let Some(last) = words.last().filter(|_| typing && words.len() > 1) {
+        if let Some((key, _)) = last.split_once('=') {
+            return kind.prop(key).map(Slot::Value);
+        }
+        if last.starts_with('"') {
+            return Some(Slot::Argument(kind));
+        }
     }
     Some(Slot::Entry(kind))
 }
@@ -154,8 +159,8 @@ pub fn named_items(nodes: &[Node]) -> Vec<(&'static str, &str, Span)> {
         .collect()
 }
 
-/// Where the item named by the string value at `offset` is declared.
-pub fn definition(nodes: &[Node], offset: usize) -> Option<Span> {
+/// The name the string value at `offset` gives, and where that value is.
+pub fn name_at(nodes: &[Node], offset: usize) -> Option<(String, Span)> {
     let path = path_at(nodes, offset);
     let &(node, _) = path.last()?;
     let values = node.args.iter().chain(node.props.iter().map(|p| &p.value));
@@ -165,8 +170,13 @@ pub fn definition(nodes: &[Node], offset: usize) -> Option<Span> {
     };
     // `reach "db:5432"` names `db`.
     let name = name.split(':').next().unwrap_or(name);
+    Some((name.to_string(), value.span))
+}
+
+/// Where the item `name` is declared among `nodes`, other than at `except`.
+pub fn declared(nodes: &[Node], name: &str, except: Span) -> Option<Span> {
     named_items(nodes)
         .into_iter()
-        .find(|(_, n, span)| *n == name && *span != value.span)
+        .find(|(_, n, span)| *n == name && *span != except)
         .map(|(_, _, span)| span)
 }

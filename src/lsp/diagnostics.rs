@@ -113,7 +113,7 @@ fn lsp(files: &[File], at: usize, d: &Diagnostic) -> lsp_types::Diagnostic {
 }
 
 /// The `file:` URI of a path (percent-encoded).
-fn file_uri(path: &std::path::Path) -> Option<Uri> {
+pub(super) fn file_uri(path: &std::path::Path) -> Option<Uri> {
     use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
     const PATH: &AsciiSet = &CONTROLS
         .add(b' ')
@@ -151,7 +151,7 @@ fn normalize(path: &std::path::Path) -> PathBuf {
 
 /// The file a `file:` URI names (percent-decoded); another URI names `stowage.kdl` in the
 /// current folder.
-fn file_path(uri: &Uri) -> PathBuf {
+pub(super) fn file_path(uri: &Uri) -> PathBuf {
     let s = uri.as_str();
     let Some(path) = s.strip_prefix("file://") else {
         return PathBuf::from("stowage.kdl");

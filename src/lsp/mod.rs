@@ -8,6 +8,7 @@
 
 mod analysis;
 mod diagnostics;
+mod included;
 mod position;
 
 use crate::syntax::{format, parse, vocab};
@@ -106,7 +107,10 @@ fn respond(docs: &HashMap<String, String>, req: Request) -> Response {
             at(docs, &p.text_document_position_params, hover)
         }),
         Completion::METHOD => params(req, |p: CompletionParams| {
-            at(docs, &p.text_document_position, complete)
+            let uri = p.text_document_position.text_document.uri.clone();
+            at(docs, &p.text_document_position, |text, offset| {
+                complete(text, offset, &uri)
+            })
         }),
         GotoDefinition::METHOD => params(req, |p: lsp_types::GotoDefinitionParams| {
             let uri = p.text_document_position_params.text_document.uri.clone();
@@ -160,10 +164,17 @@ fn hover(text: &str, offset: usize) -> Option<Hover> {
     })
 }
 
+/// Where the item the string at `offset` names is declared: in the document, else in a file
+/// it includes.
 fn definition(text: &str, offset: usize, uri: &Uri) -> Option<lsp_types::GotoDefinitionResponse> {
     let nodes = parse::document(text).ok()?;
-    let span = analysis::definition(&nodes, offset)?;
-    Some(Location::new(uri.clone(), position::range(text, span)).into())
+    let (name, at) = analysis::name_at(&nodes, offset)?;
+    if let Some(span) = analysis::declared(&nodes, &name, at) {
+        return Some(Location::new(uri.clone(), position::range(text, span)).into());
+    }
+    let (all, files) = included::expand(text, uri);
+    let span = analysis::declared(&all, &name, at)?;
+    included::location(&files, uri, span).map(Into::into)
 }
 
 fn formatted(text: &str) -> Option<Vec<TextEdit>> {
@@ -172,8 +183,9 @@ fn formatted(text: &str) -> Option<Vec<TextEdit>> {
     Some(vec![TextEdit::new(whole, out)])
 }
 
-/// Completions at `offset`: child nodes, properties, keyword values, and the names of items.
-fn complete(text: &str, offset: usize) -> Option<Vec<CompletionItem>> {
+/// Completions at `offset`: child nodes, properties, keyword values, and the names of items
+/// (those of the files the document includes too).
+fn complete(text: &str, offset: usize, uri: &Uri) -> Option<Vec<CompletionItem>> {
     let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let line_end = text[offset..]
         .find(['\n', '\r'])
@@ -187,14 +199,21 @@ fn complete(text: &str, offset: usize) -> Option<Vec<CompletionItem>> {
     );
     let nodes = parse::document(&blanked).ok()?;
     let line_before = &text[line_start..offset];
-    let items = match analysis::slot(&nodes, line_before, offset)? {
+    let slot = analysis::slot(&nodes, line_before, offset)?;
+    let all = || included::expand(&blanked, uri).0;
+    let items = match slot {
         analysis::Slot::Node(parent) => nodes_of(parent),
-        analysis::Slot::Entry(kind) => kind
-            .props
-            .iter()
-            .map(|p| item(format!("{}=", p.name), CompletionItemKind::PROPERTY, p.doc))
-            .collect(),
-        analysis::Slot::Value(prop) => values(&nodes, prop),
+        analysis::Slot::Entry(kind) => {
+            let mut items = arguments(&all(), kind, true);
+            items.extend(
+                kind.props
+                    .iter()
+                    .map(|p| item(format!("{}=", p.name), CompletionItemKind::PROPERTY, p.doc)),
+            );
+            items
+        }
+        analysis::Slot::Argument(kind) => arguments(&all(), kind, false),
+        analysis::Slot::Value(prop) => values(&all(), prop),
     };
     Some(items)
 }
@@ -229,6 +248,35 @@ fn values(nodes: &[crate::syntax::tree::Node], prop: &vocab::Prop) -> Vec<Comple
     analysis::named_items(nodes)
         .into_iter()
         .map(|(kind, name, _)| item(name.to_string(), CompletionItemKind::REFERENCE, kind))
+        .collect()
+}
+
+/// What a node's arguments may name (its declaration's `names`): words of the language and
+/// the spec's items of the kinds it says; quoted when the string is not begun.
+fn arguments(
+    nodes: &[crate::syntax::tree::Node],
+    kind: &vocab::Kind,
+    quote: bool,
+) -> Vec<CompletionItem> {
+    let vocab::Names::Of { words, items } = kind.names else {
+        return Vec::new();
+    };
+    let named = analysis::named_items(nodes)
+        .into_iter()
+        .filter(|(k, _, _)| items.contains(k))
+        .map(|(k, name, _)| (name.to_string(), CompletionItemKind::REFERENCE, k));
+    let words = words
+        .iter()
+        .map(|w| (w.to_string(), CompletionItemKind::ENUM_MEMBER, kind.doc));
+    words
+        .chain(named)
+        .map(|(label, k, detail)| {
+            let mut i = item(label.clone(), k, detail);
+            if quote {
+                i.insert_text = Some(crate::syntax::lex::quote(&label));
+            }
+            i
+        })
         .collect()
 }
 

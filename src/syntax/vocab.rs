@@ -126,6 +126,21 @@ pub struct Kind {
     pub doc: &'static str,
     /// Where the reference describes it: `workloads.md#image`.
     pub reference: &'static str,
+    /// What its arguments name: offered when completing them.
+    pub names: Names,
+}
+
+/// What a node's arguments name.
+#[derive(Debug, Clone, Copy)]
+pub enum Names {
+    /// Nothing the language or the spec lists.
+    Nothing,
+    /// Words of the language (`rule "image-digest"`) and the names of the spec's top-level
+    /// items of these kinds (`policy "acme-production"`, `use "hardened"`).
+    Of {
+        words: &'static [&'static str],
+        items: &'static [&'static str],
+    },
 }
 
 impl Kind {
@@ -141,6 +156,7 @@ impl Kind {
         example: "",
         doc: "",
         reference: "",
+        names: Names::Nothing,
     };
 
     pub fn prop(&self, name: &str) -> Option<&'static Prop> {

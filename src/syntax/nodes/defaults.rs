@@ -2,7 +2,7 @@
 //! `use` them. Expanded on the node tree before decoding (`syntax/defaults.rs`).
 
 use super::workload::{ANY, CHILDREN};
-use crate::syntax::vocab::{Args, Children, Identity, Kind, Type};
+use crate::syntax::vocab::{Args, Children, Identity, Kind, Names, Type};
 
 pub static DEFAULTS: Kind = Kind {
     name: "defaults",
@@ -16,6 +16,10 @@ pub static DEFAULTS: Kind = Kind {
     example: "defaults \"hardened\" { security read-only-root=#true service-account \"app\" }",
     doc: "Workload children written once; workloads that `use` it get them.",
     reference: "workloads.md#defaults-and-use",
+    names: Names::Of {
+        words: &[],
+        items: &["defaults"],
+    },
     ..Kind::LEAF
 };
 

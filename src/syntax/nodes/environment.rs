@@ -15,7 +15,7 @@ use crate::syntax::ast::{Items, S};
 use crate::syntax::decode::Decoder;
 use crate::syntax::keyword::{Keyword, keyword};
 use crate::syntax::tree::Node;
-use crate::syntax::vocab::{Args, Children, Identity, Kind, Type, prop};
+use crate::syntax::vocab::{Args, Children, Identity, Kind, Names, Type, prop};
 
 keyword! {
     /// `policy "staging"`: how strict the rules are (ordered: dev < staging < production).
@@ -73,6 +73,10 @@ pub static POLICY: Kind = Kind {
     example: "policy \"production\" owned-waivers=#true",
     doc: "The rules the environment is held to: a level stowage ships (dev, staging, production: the default) or a `policy` the spec declares.",
     reference: "environments.md#policy",
+    names: Names::Of {
+        words: PolicyLevel::NAMES,
+        items: &["policy"],
+    },
     ..Kind::LEAF
 };
 

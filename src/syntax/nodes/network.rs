@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, Span, code};
 use crate::syntax::ast::{PortRef, S};
 use crate::syntax::decode::Decoder;
 use crate::syntax::tree::Node;
-use crate::syntax::vocab::{Args, Identity, Kind, Type, prop};
+use crate::syntax::vocab::{Args, Identity, Kind, Names, Type, prop};
 
 pub static REACH: Kind = Kind {
     name: "reach",
@@ -14,6 +14,10 @@ pub static REACH: Kind = Kind {
     example: "reach \"postgres:5432\"",
     doc: "Workloads of the app this one connects to, with a port or not.",
     reference: "workloads.md#reach",
+    names: Names::Of {
+        words: &[],
+        items: &["service", "worker", "stateful"],
+    },
     ..Kind::LEAF
 };
 

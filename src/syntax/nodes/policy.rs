@@ -9,7 +9,7 @@ use crate::syntax::ast::S;
 use crate::syntax::decode::Decoder;
 use crate::syntax::keyword::{Keyword, keyword};
 use crate::syntax::tree::Node;
-use crate::syntax::vocab::{Args, Children, Identity, Kind, Type, prop};
+use crate::syntax::vocab::{Args, Children, Identity, Kind, Names, Type, prop};
 
 keyword! {
     /// `rule "NAME" severity="warning"`: how firmly a rule holds.
@@ -66,6 +66,10 @@ pub static RULE: Kind = Kind {
     example: "rule \"allowed-registries\" \"ghcr.io/acme/\"",
     doc: "A rule of the policy (its kind first, then its values) and how firmly it holds.",
     reference: "policies.md#declared-policies",
+    names: Names::Of {
+        words: Rule::NAMES,
+        items: &[],
+    },
     ..Kind::LEAF
 };
 

@@ -4,7 +4,7 @@ use crate::diagnostic::Span;
 use crate::syntax::ast::S;
 use crate::syntax::decode::Decoder;
 use crate::syntax::tree::Node;
-use crate::syntax::vocab::{Args, Children, Kind, Type, prop};
+use crate::syntax::vocab::{Args, Children, Kind, Names, Type, prop};
 
 pub static SECURITY: Kind = Kind {
     name: "security",
@@ -49,6 +49,10 @@ pub static SERVICE_ACCOUNT: Kind = Kind {
     example: "service-account \"NAME\"",
     doc: "The service account the pods run as (created elsewhere).",
     reference: "workloads.md#service-account",
+    names: Names::Of {
+        words: &[],
+        items: &["service-account"],
+    },
     ..Kind::LEAF
 };
 

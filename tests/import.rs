@@ -648,3 +648,125 @@ fn a_helm_chart_with_a_values_file_per_environment_round_trips() {
         }
     }
 }
+
+/// The objects of a folder of YAML files (`List`s opened).
+fn folder_objects(dir: &Path) -> Vec<Value> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        for d in parse_yaml(&std::fs::read_to_string(f).unwrap()) {
+            match d["kind"].as_str() {
+                Some("List") => out.extend(d["items"].as_array().unwrap().iter().cloned()),
+                _ => out.push(d),
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_wordpress_of_every_workload_kind_round_trips_as_nodes() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = root().join("tests/import/wordpress");
+    let input = folder_objects(&src);
+    let (report, output) = round_trip(dir.path(), &[src.to_str().unwrap()], "");
+    for line in [
+        "native: StatefulSet/wordpress-mysql and Service/wordpress-mysql: written as `stateful \"wordpress-mysql\"`",
+        "native: Deployment/wordpress and Service/wordpress: written as `service \"wordpress\"`",
+        "native: CronJob/wordpress-backup: written as `cronjob \"wordpress-backup\"`",
+    ] {
+        assert!(report.contains(line), "{line}\n{report}");
+    }
+    let problems = unexplained(&input, &output, &report);
+    assert!(
+        problems.is_empty(),
+        "{}\nreport:\n{report}",
+        problems.join("\n")
+    );
+    let spec = std::fs::read_to_string(dir.path().join("stowage.kdl")).unwrap();
+    for line in [
+        "    schedule \"30 2 * * *\"\n    timezone \"Europe/Berlin\"\n    concurrency \"Forbid\"\n",
+        "    selector app=\"wordpress\" tier=\"mysql\"\n",
+    ] {
+        assert!(spec.contains(line), "{line}\n{spec}");
+    }
+}
+
+#[test]
+fn kustomize_overlays_of_a_hand_written_app_import_as_environments() {
+    if tool("kubectl").is_none() {
+        return;
+    }
+    let overlays = root().join("tests/import/podinfo/overlays");
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["import".to_string()];
+    let mut inputs = Vec::new();
+    for env in ["staging", "production"] {
+        let rendered = run(std::process::Command::new("kubectl")
+            .arg("kustomize")
+            .arg(overlays.join(env)));
+        assert!(rendered.status.success(), "{}", text(&rendered.stderr));
+        inputs.push((env, parse_yaml(&text(&rendered.stdout))));
+        args.push("--env".into());
+        args.push(format!("{env}={}", overlays.join(env).display()));
+    }
+    let o = run(stowage().current_dir(dir.path()).args(&args));
+    let report = text(&o.stderr);
+    assert!(o.status.success(), "{report}");
+    assert!(!report.contains("differs:"), "{report}");
+    let spec = std::fs::read_to_string(dir.path().join("stowage.kdl")).unwrap();
+    // Production's differences, said as operations of its own.
+    for line in [
+        "    namespace \"podinfo\"\n",
+        "        replace \"/spec/maxReplicas\" 10\n",
+        "        replace \"/spec/template/spec/containers/0/resources/limits/memory\" \"1Gi\"\n",
+        "    object \"PodDisruptionBudget/podinfo\"",
+    ] {
+        assert!(spec.contains(line), "{line}\n{spec}");
+    }
+    let all = ["staging", "production"];
+    for (env, input) in &inputs {
+        let r = run(stowage()
+            .current_dir(dir.path())
+            .args(["render", "--env", env]));
+        assert!(r.status.success(), "{env}: {}", text(&r.stderr));
+        let said = report_of(&report, env, &all);
+        let problems = unexplained(input, &parse_yaml(&text(&r.stdout)), &said);
+        assert!(
+            problems.is_empty(),
+            "{env}:\n{}\n{said}",
+            problems.join("\n")
+        );
+    }
+}
+
+#[test]
+fn an_import_too_large_for_a_spec_keeps_its_objects_in_yaml() {
+    let big = "x".repeat(4_500_000);
+    let yaml = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: blob}}\ndata:\n  blob: {big}\n---\n\
+         apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  selector:\n    \
+         matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    \
+         spec:\n      containers: [{{name: web, image: \"nginx:1.27\"}}]\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let input = parse_yaml(&yaml);
+    let (report, output) = round_trip(dir.path(), &["-"], &yaml);
+    assert!(
+        report.contains("kept in imported-resources.yaml (a `manifest`): 1 object: declared as `object`s they would make the spec larger than the 4 MiB stowage reads"),
+        "{report}"
+    );
+    assert!(
+        report.contains("native: Deployment/web: written as `worker \"web\"`"),
+        "{report}"
+    );
+    let spec = std::fs::read_to_string(dir.path().join("stowage.kdl")).unwrap();
+    assert!(spec.len() < 10_000, "{} bytes", spec.len());
+    let problems = unexplained(&input, &output, &report);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -244,8 +244,8 @@ fn kustomize(dir: &Path) -> Result<Vec<Value>, String> {
 
 /// The objects of a YAML stream (`List`s opened, empty documents skipped).
 fn documents(text: &str, what: &str) -> Result<Vec<Value>, String> {
-    let docs: Vec<Value> =
-        serde_saphyr::from_multiple(text).map_err(|e| format!("{what} is not YAML: {e}"))?;
+    let docs: Vec<Value> = stowage::kubernetes::stream::documents(text)
+        .map_err(|e| format!("{what} is not YAML: {e}"))?;
     let mut out = Vec::new();
     for d in docs {
         match d {

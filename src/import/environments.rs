@@ -47,17 +47,39 @@ pub(super) fn import(envs: &[Environment], name: &str, namespace: Option<&str>) 
         .filter(|o| identity(o).is_none() || is_namespace(o, &ns) || common.contains(&id_of(o)))
         .cloned()
         .collect();
-    let cx = Cx {
+    let mut cx = Cx {
         envs,
         name,
         app: &app,
         namespaces: &namespaces,
         common: &common,
         many: envs.len() > 1,
+        in_yaml: false,
+        nodes: true,
     };
-    let base = cx.base(&base_objects, &block(first_env, None, ""));
-    let mut blocks: Vec<Block> = (0..envs.len()).map(|k| cx.own(k)).collect();
-    cx.compose(base, &mut blocks)
+    let environment = block(first_env, None, "");
+    let imported = cx.import(&base_objects, &environment);
+    if imported.spec.len() <= crate::syntax::limits::MAX_SPEC_BYTES {
+        return imported;
+    }
+    // Too large to read as a spec: the objects that are not workloads go to YAML files, and if
+    // that is not enough, the workloads too.
+    cx.in_yaml = true;
+    let imported = cx.import(&base_objects, &environment);
+    if imported.spec.len() <= crate::syntax::limits::MAX_SPEC_BYTES {
+        return imported;
+    }
+    cx.nodes = false;
+    let mut imported = cx.import(&base_objects, &environment);
+    imported.report.insert(
+        0,
+        format!(
+            "declared as objects: every workload: as nodes and patches they would make the spec \
+             larger than the {} MiB stowage reads",
+            crate::syntax::limits::MAX_SPEC_BYTES >> 20
+        ),
+    );
+    imported
 }
 
 /// An environment's block as the import writes it.
@@ -78,9 +100,21 @@ struct Cx<'a> {
     namespaces: &'a [String],
     common: &'a BTreeSet<String>,
     many: bool,
+    /// Whether objects that are not workloads go to YAML files rather than the spec.
+    in_yaml: bool,
+    /// Whether workloads are written as nodes.
+    nodes: bool,
 }
 
 impl Cx<'_> {
+    /// The import of the app's objects `base` (its workloads checked in `environment`) and of
+    /// every environment's own.
+    fn import(&self, base: &[Value], environment: &str) -> Imported {
+        let base = self.base(base, environment);
+        let mut blocks: Vec<Block> = (0..self.envs.len()).map(|k| self.own(k)).collect();
+        self.compose(base, &mut blocks)
+    }
+
     /// The app's items: the objects every environment has, as the first has them.
     fn base(&self, objects: &[Value], environment: &str) -> Built {
         let ns = &self.namespaces[0];
@@ -92,8 +126,12 @@ impl Cx<'_> {
                 Some((id.clone(), clean(o, ns, &id, &mut Vec::new())))
             })
             .collect();
-        let natives = native::workloads(&cleaned, self.name, self.app, environment);
+        let natives = match self.nodes {
+            true => native::workloads(&cleaned, self.name, self.app, environment),
+            false => native::Natives::none(),
+        };
         let mut b = Build::new(ns, natives, CUSTOM_FILE);
+        b.in_yaml = self.in_yaml;
         for o in objects {
             b.add(o);
         }
@@ -113,6 +151,7 @@ impl Cx<'_> {
         let built = (!own.is_empty()).then(|| {
             let file = format!("imported-resources-{env}.yaml");
             let mut b = Build::new(ns, native::Natives::none(), &file);
+            b.in_yaml = self.in_yaml;
             for o in &own {
                 b.add(o);
             }
@@ -197,7 +236,7 @@ impl Cx<'_> {
     ) -> String {
         let (env, objects) = &self.envs[k];
         let built = match render(spec, env, files) {
-            Ok(b) => b,
+            Ok(b) => by_id(b),
             Err(e) => {
                 report.push(self.scoped(k, &format!("differs: every object: {e}")));
                 return String::new();
@@ -207,7 +246,7 @@ impl Cx<'_> {
         for o in objects.iter().filter(|o| self.patched(o)) {
             let id = id_of(o);
             let input = clean(o, &self.namespaces[k], &id, &mut Vec::new());
-            if let Some(made) = built.iter().find(|b| id_of(b) == id) {
+            if let Some(made) = built.get(&id) {
                 let p = json_patch(&id, made, &input);
                 if !p.is_empty() {
                     out.push('\n');
@@ -238,7 +277,7 @@ impl Cx<'_> {
     ) -> Vec<String> {
         let (env, objects) = &self.envs[k];
         let built = match render(spec, env, files) {
-            Ok(b) => b,
+            Ok(b) => by_id(b),
             Err(e) => return vec![self.scoped(k, &format!("differs: every object: {e}"))],
         };
         let mut out = Vec::new();
@@ -254,7 +293,7 @@ impl Cx<'_> {
                 continue;
             }
             let input = clean(o, &self.namespaces[k], &id, &mut Vec::new());
-            let line = match built.iter().find(|b| id_of(b) == id) {
+            let line = match built.get(&id) {
                 None => format!("differs: {id}: it is not deployed"),
                 Some(b) => match native::explain(&id, &input, b) {
                     Ok(lines) if k == 0 => {
@@ -344,6 +383,11 @@ fn common_ids(envs: &[Environment], namespaces: &[String]) -> BTreeSet<String> {
         })
         .map(|(id, _)| id.clone())
         .collect()
+}
+
+/// Objects by `Kind/name`.
+fn by_id(objects: Vec<Value>) -> BTreeMap<String, Value> {
+    objects.into_iter().map(|o| (id_of(&o), o)).collect()
 }
 
 fn is_namespace(o: &Value, ns: &str) -> bool {

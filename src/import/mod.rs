@@ -81,6 +81,10 @@ struct Build {
     written: BTreeSet<String>,
     /// The file custom resources go to.
     custom_file: String,
+    /// Whether objects that are not workloads go to the custom resources' file too (a spec
+    /// that declares them all would be larger than stowage reads), and how many did.
+    in_yaml: bool,
+    in_yaml_count: usize,
 }
 
 impl Build {
@@ -89,6 +93,8 @@ impl Build {
     fn new(namespace: &str, natives: native::Natives, custom_file: &str) -> Self {
         Build {
             custom_file: custom_file.to_string(),
+            in_yaml: false,
+            in_yaml_count: 0,
             spec: String::new(),
             report: natives.report,
             natives: natives.written,
@@ -163,6 +169,9 @@ impl Build {
                 crate::kubernetes::DEFAULT
             ));
             self.custom.push(cleaned);
+        } else if self.in_yaml {
+            self.in_yaml_count += 1;
+            self.custom.push(cleaned);
         } else {
             self.object(id, &api, cleaned);
         }
@@ -187,6 +196,16 @@ impl Build {
     /// `manifest`. Declared objects are read back in a spec that opens with `app` (the top
     /// level's).
     fn finish(mut self, app: Option<&str>) -> Built {
+        if self.in_yaml_count > 0 {
+            self.report.push(format!(
+                "kept in {} (a `manifest`): {} object{}: declared as `object`s they would \
+                 make the spec larger than the {} MiB stowage reads",
+                self.custom_file,
+                self.in_yaml_count,
+                if self.in_yaml_count == 1 { "" } else { "s" },
+                crate::syntax::limits::MAX_SPEC_BYTES >> 20
+            ));
+        }
         if let Some(app) = app {
             let spec = format!("{app}{}", self.spec);
             self.report.extend(read_back(&spec, &self.bodies));

@@ -31,7 +31,7 @@ impl CustomKind {
 /// The kinds of the CRDs in a YAML text (other documents are ignored); an error says why the
 /// text is not usable.
 pub fn parse(text: &str) -> Result<Vec<CustomKind>, String> {
-    let docs: Vec<Value> = serde_saphyr::from_multiple(text).map_err(|e| e.to_string())?;
+    let docs: Vec<Value> = super::stream::documents(text).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
         if doc["kind"] != "CustomResourceDefinition" {

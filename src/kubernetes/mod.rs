@@ -1,6 +1,7 @@
 //! What stowage knows of Kubernetes itself: the versions a spec may target, the schemas of
 //! their kinds (`schema`), custom resources' schemas from their CRDs (`crd`), which kinds
-//! are cluster-scoped (`scope`), and how patches merge (`merge`). [`registry::Registry`]
+//! are cluster-scoped (`scope`), how patches merge (`merge`), and how a stream of YAML objects
+//! is read (`stream`). [`registry::Registry`]
 //! puts them together for one spec.
 
 pub mod crd;
@@ -9,6 +10,7 @@ pub mod registry;
 pub mod resources;
 pub mod schema;
 pub mod scope;
+pub mod stream;
 
 /// Kubernetes minor versions the spec may target.
 pub const SUPPORTED: std::ops::RangeInclusive<u32> = 25..=37;

@@ -37,7 +37,7 @@ impl Cx<'_> {
         let Some(text) = self.files.get(&m.path.v) else {
             return Vec::new();
         };
-        let docs: Vec<Value> = match serde_saphyr::from_multiple(text) {
+        let docs: Vec<Value> = match crate::kubernetes::stream::documents(text) {
             Ok(d) => d,
             Err(e) => {
                 self.report(file_error(m, format!("`{}` is not YAML: {e}", m.path.v)));

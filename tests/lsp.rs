@@ -16,8 +16,13 @@ struct Client {
 
 impl Client {
     fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_stowage"))
-            .arg("lsp")
+        Client::start_with(env!("CARGO_BIN_EXE_stowage"), &["lsp".to_string()])
+    }
+
+    /// A client of the server the command `command` with `args` starts.
+    fn start_with(command: &str, args: &[String]) -> Client {
+        let mut child = Command::new(command)
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -407,5 +412,59 @@ fn arguments_complete_and_definitions_are_found_in_included_files() {
     ] {
         assert!(labels.contains(&want), "{want} in {labels:?}");
     }
+    c.stop();
+}
+
+/// The VS Code extension (editors/vscode), activated with `vscode` and the language client
+/// stubbed, starts a client of `stowage lsp` for KDL files and stowage.kdl, with the
+/// executable the `stowage.path` setting names; that command serves.
+#[test]
+fn the_vs_code_extension_starts_a_client_of_stowage_lsp() {
+    let dir = common::root().join("editors/vscode");
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).unwrap()).unwrap();
+    assert!(dir.join(manifest["main"].as_str().unwrap()).is_file());
+    let events = manifest["activationEvents"].as_array().unwrap();
+    assert!(events.contains(&json!("workspaceContains:**/stowage.kdl")), "{events:?}");
+    let setting = &manifest["contributes"]["configuration"]["properties"]["stowage.path"];
+    assert_eq!(setting["default"], "stowage");
+    let lock: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("package-lock.json")).unwrap())
+            .unwrap();
+    let client = &lock["packages"]["node_modules/vscode-languageclient"]["version"];
+    assert!(client.as_str().unwrap().starts_with("9."), "{client}");
+    let Some(node) = common::tool("node") else {
+        return;
+    };
+    let harness = common::root().join("tests/editors/vscode-activate.js");
+    let exe = env!("CARGO_BIN_EXE_stowage");
+    let out = Command::new(node)
+        .arg(harness)
+        .arg(&dir)
+        .arg(exe)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(seen["started"], 1, "{seen}");
+    let started = &seen["clients"][0];
+    assert_eq!(started["server"]["command"], exe);
+    assert_eq!(started["server"]["args"], json!(["lsp"]));
+    let selector = started["documents"]["documentSelector"].as_array().unwrap();
+    assert!(selector.contains(&json!({ "scheme": "file", "pattern": "**/stowage.kdl" })));
+    assert!(selector.contains(&json!({ "scheme": "file", "language": "kdl" })));
+    // The server the extension starts answers as an editor needs.
+    let args: Vec<String> = started["server"]["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    let mut c = Client::start_with(exe, &args);
+    let uri = "file:///nowhere/stowage.kdl";
+    c.open(uri, SPEC);
+    let (l, ch) = find(SPEC, "liveness", 2);
+    let h = c.at("textDocument/hover", uri, l, ch);
+    assert!(h["contents"]["value"].as_str().unwrap().starts_with("**`liveness`**"));
     c.stop();
 }

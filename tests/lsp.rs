@@ -425,7 +425,10 @@ fn the_vs_code_extension_starts_a_client_of_stowage_lsp() {
         serde_json::from_str(&std::fs::read_to_string(dir.join("package.json")).unwrap()).unwrap();
     assert!(dir.join(manifest["main"].as_str().unwrap()).is_file());
     let events = manifest["activationEvents"].as_array().unwrap();
-    assert!(events.contains(&json!("workspaceContains:**/stowage.kdl")), "{events:?}");
+    assert!(
+        events.contains(&json!("workspaceContains:**/stowage.kdl")),
+        "{events:?}"
+    );
     let setting = &manifest["contributes"]["configuration"]["properties"]["stowage.path"];
     assert_eq!(setting["default"], "stowage");
     let lock: Value =
@@ -444,7 +447,11 @@ fn the_vs_code_extension_starts_a_client_of_stowage_lsp() {
         .arg(exe)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(seen["started"], 1, "{seen}");
     let started = &seen["clients"][0];
@@ -465,6 +472,11 @@ fn the_vs_code_extension_starts_a_client_of_stowage_lsp() {
     c.open(uri, SPEC);
     let (l, ch) = find(SPEC, "liveness", 2);
     let h = c.at("textDocument/hover", uri, l, ch);
-    assert!(h["contents"]["value"].as_str().unwrap().starts_with("**`liveness`**"));
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("**`liveness`**")
+    );
     c.stop();
 }

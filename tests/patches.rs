@@ -237,3 +237,153 @@ fn json_patches_agree_with_kustomize() {
         }
     }
 }
+
+/// The objects `stowage render --env ENV` gives for `spec`.
+fn rendered(spec: &str, env: &str) -> (bool, Vec<Value>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("stowage.kdl"), spec).unwrap();
+    let o = run(common::stowage()
+        .current_dir(dir.path())
+        .args(["render", "--env", env]));
+    let objects = if o.status.success() {
+        common::parse_yaml(&text(&o.stdout))
+    } else {
+        Vec::new()
+    };
+    (o.status.success(), objects, text(&o.stderr))
+}
+
+const LAYERED: &str = r#"app "shop" {
+    namespace "shop"
+}
+
+object "Deployment/web" api-version="apps/v1" {
+    spec {
+        replicas 2
+        selector { matchLabels { app "web"; }; }
+        template {
+            metadata { labels { app "web"; }; }
+            spec {
+                containers {
+                    - name="app" image="web:1"
+                }
+            }
+        }
+    }
+}
+
+patch "Deployment/web" {
+    spec {
+        template {
+            spec {
+                containers {
+                    - name="proxy" image="envoyproxy/envoy:v1.31.0"
+                }
+            }
+        }
+    }
+}
+
+environment "dev" {
+    policy "dev"
+}
+
+environment "production" {
+    policy "dev"
+    patch "Deployment/web" {
+        spec {
+            replicas #null
+            template {
+                spec {
+                    containers {
+                        - name="app" image="web:2"
+                    }
+                }
+            }
+        }
+    }
+}
+
+environment "bare" {
+    policy "dev"
+    patch "Deployment/web" enabled=#false
+}
+"#;
+
+/// The containers of the Deployment `web`, as `name=image`.
+fn containers(objects: &[Value]) -> Vec<String> {
+    let d = objects
+        .iter()
+        .find(|o| o["kind"] == "Deployment")
+        .expect("a Deployment");
+    d["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{}={}",
+                c["name"].as_str().unwrap(),
+                c["image"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+/// An environment's patch of a target the app patches applies after the app's: a list it gives
+/// merges into what the app's patch made (the app's sidecar stays), its `#null` removes a field
+/// of the object; `enabled=#false` drops the app's patch there. One patch per target in the app
+/// and one in each environment.
+#[test]
+fn an_environments_patch_applies_after_the_apps() {
+    let (ok, dev, err) = rendered(LAYERED, "dev");
+    assert!(ok, "{err}");
+    assert_eq!(
+        containers(&dev),
+        ["proxy=envoyproxy/envoy:v1.31.0", "app=web:1"]
+    );
+    let (ok, prod, err) = rendered(LAYERED, "production");
+    assert!(ok, "{err}");
+    assert_eq!(
+        containers(&prod),
+        ["app=web:2", "proxy=envoyproxy/envoy:v1.31.0"]
+    );
+    let d = prod.iter().find(|o| o["kind"] == "Deployment").unwrap();
+    assert!(d["spec"].get("replicas").is_none(), "{d:#}");
+    let (ok, bare, err) = rendered(LAYERED, "bare");
+    assert!(ok, "{err}");
+    assert_eq!(containers(&bare), ["app=web:1"]);
+    // Kustomize applies the two patches in the same order and gives the same object.
+    if let Some(kubectl) = tool("kubectl") {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("stowage.kdl"), LAYERED).unwrap();
+        let b = run(common::stowage()
+            .current_dir(dir.path())
+            .args(["build", "-q"]));
+        assert!(b.status.success(), "{}", text(&b.stderr));
+        let overlay = dir.path().join("deploy/kustomize/overlays/production");
+        let k = run(Command::new(kubectl).arg("kustomize").arg(overlay));
+        assert!(k.status.success(), "{}", text(&k.stderr));
+        let theirs = common::parse_yaml(&text(&k.stdout));
+        assert_eq!(containers(&theirs), containers(&prod));
+        // And so does the Helm chart, with the environment's values.
+        if let Some(helm) = tool("helm") {
+            let chart = dir.path().join("deploy/helm/shop");
+            let h = run(Command::new(helm)
+                .args(["template", "shop"])
+                .arg(&chart)
+                .arg("-f")
+                .arg(chart.join("values-production.yaml")));
+            assert!(h.status.success(), "{}", text(&h.stderr));
+            let theirs = common::parse_yaml(&text(&h.stdout));
+            assert_eq!(containers(&theirs), containers(&prod));
+        }
+    }
+    // Two patches of one target in one environment are one too many.
+    let twice = LAYERED.replace(
+        "    patch \"Deployment/web\" enabled=#false\n",
+        "    patch \"Deployment/web\" { metadata { labels { a \"1\"; }; }; }\n    patch \"Deployment/web\" { metadata { labels { b \"1\"; }; }; }\n",
+    );
+    let (ok, _, err) = rendered(&twice, "bare");
+    assert!(!ok && err.contains("stowage::name::duplicate"), "{err}");
+}

@@ -10,7 +10,14 @@ use std::collections::HashMap;
 
 pub(super) fn check(items: &Items, diags: &mut Diagnostics) {
     once(items.objects.iter().map(|o| &o.target), "object", diags);
-    once(items.patches.iter().map(|p| &p.target), "patch of", diags);
+    // One patch of a target in the app and one in the environment (applied after it).
+    for environment in [false, true] {
+        let layer = items
+            .patches
+            .iter()
+            .filter(|p| p.environment == environment);
+        once(layer.map(|p| &p.target), "patch of", diags);
+    }
     once(
         items.json_patches.iter().map(|p| &p.target),
         "JSON patch of",

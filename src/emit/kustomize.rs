@@ -137,8 +137,10 @@ fn group_files<'a>(
         .collect()
 }
 
-/// The images of every container of an object, with their JSON pointers.
-fn container_images(v: &Value) -> Vec<(String, String)> {
+/// The images of every container of an object: where each is (its JSON pointer), the
+/// container it belongs to (its list and name: the same container in another version of the
+/// object, whatever its position), and the image.
+fn container_images(v: &Value) -> Vec<ContainerImage> {
     let mut out = Vec::new();
     for (pod, path) in [
         ("/spec/template/spec", &["spec", "template", "spec"][..]),
@@ -156,12 +158,23 @@ fn container_images(v: &Value) -> Vec<(String, String)> {
             };
             for (i, c) in cs.iter().enumerate() {
                 if let Some(img) = c["image"].as_str() {
-                    out.push((format!("{pod}/{list}/{i}/image"), img.to_string()));
+                    out.push(ContainerImage {
+                        pointer: format!("{pod}/{list}/{i}/image"),
+                        container: format!("{pod}/{list}/{}", c["name"].as_str().unwrap_or("")),
+                        image: img.to_string(),
+                    });
                 }
             }
         }
     }
     out
+}
+
+/// One container's image in an object.
+struct ContainerImage {
+    pointer: String,
+    container: String,
+    image: String,
 }
 
 /// Split an image reference into repository and tag/digest.
@@ -320,18 +333,21 @@ fn image_uses(base: &ById, target: &ById) -> BTreeMap<String, BTreeSet<String>> 
     let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (id, t) in target {
         let Some(b) = base.get(id) else {
-            for (_, img) in container_images(&t.value) {
-                uses.entry(split_image(&img).0).or_default().insert(img);
+            for c in container_images(&t.value) {
+                uses.entry(split_image(&c.image).0)
+                    .or_default()
+                    .insert(c.image);
             }
             continue;
         };
-        let bi = container_images(&b.value);
-        let ti = container_images(&t.value);
-        for ((bp, bimg), (tp, timg)) in bi.iter().zip(ti.iter()) {
-            if bp == tp {
-                uses.entry(split_image(bimg).0)
-                    .or_default()
-                    .insert(timg.clone());
+        // The same container in both, by its name (an environment may reorder them).
+        let bi: HashMap<String, String> = container_images(&b.value)
+            .into_iter()
+            .map(|c| (c.container, c.image))
+            .collect();
+        for c in container_images(&t.value) {
+            if let Some(bimg) = bi.get(&c.container) {
+                uses.entry(split_image(bimg).0).or_default().insert(c.image);
             }
         }
     }
@@ -342,8 +358,11 @@ fn image_uses(base: &ById, target: &ById) -> BTreeMap<String, BTreeSet<String>> 
 fn base_images(base: &ById) -> HashMap<String, BTreeSet<String>> {
     let mut by_repo: HashMap<String, BTreeSet<String>> = HashMap::new();
     for b in base.values() {
-        for (_, img) in container_images(&b.value) {
-            by_repo.entry(split_image(&img).0).or_default().insert(img);
+        for c in container_images(&b.value) {
+            by_repo
+                .entry(split_image(&c.image).0)
+                .or_default()
+                .insert(c.image);
         }
     }
     by_repo
@@ -518,9 +537,9 @@ fn transform(v: &mut Value, env: &EnvIr, images: &BTreeMap<String, String>, repl
     } else {
         v["metadata"]["namespace"] = json!(env.namespace);
     }
-    for (ptr, img) in container_images(v) {
-        if let Some(new) = images.get(&split_image(&img).0)
-            && let Some(x) = v.pointer_mut(&ptr)
+    for c in container_images(v) {
+        if let Some(new) = images.get(&split_image(&c.image).0)
+            && let Some(x) = v.pointer_mut(&c.pointer)
         {
             *x = json!(new);
         }

@@ -119,7 +119,13 @@ impl Mode {
 
     fn is_named(self, name: &str) -> bool {
         self.kind(name)
-            .is_some_and(|k| k.identity == Identity::Named)
+            .is_some_and(|k| matches!(k.identity, Identity::Named | Identity::Layered))
+    }
+
+    /// Whether an override of a node of this name is added after it rather than merged in.
+    fn is_layered(self, name: &str) -> bool {
+        self.kind(name)
+            .is_some_and(|k| k.identity == Identity::Layered)
     }
 
     fn is_list(self, name: &str) -> bool {
@@ -167,7 +173,9 @@ fn merge_in(mode: Mode, base: &[Node], over: &[Node]) -> Vec<Node> {
     let mut removed = Vec::new();
     for o in over {
         let key = key_in(mode, o);
-        let list = mode.is_list(&o.name);
+        // A layered node (a patch) is added after the base's, unless it switches it off.
+        let layered = mode.is_layered(&o.name) && !o.is_disabled();
+        let list = mode.is_list(&o.name) || layered;
         let found = match &index {
             _ if list => None,
             Some(index) => index.last(key),

@@ -106,6 +106,10 @@ pub enum Identity {
     Named,
     /// An ordered list (canary `step`s): an environment that gives some gives the whole list.
     List,
+    /// By its name, one per name in the app and one in each environment; an environment's
+    /// applies after the app's instead of merging into it (a `patch`: applied one after the
+    /// other, a list in the environment's does not replace the app's).
+    Layered,
 }
 
 /// A node kind.

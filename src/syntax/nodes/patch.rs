@@ -29,7 +29,7 @@ pub static PATCH: Kind = Kind {
     what: "a patch",
     args: Args::Name,
     children: Children::Data,
-    identity: Identity::Named,
+    identity: Identity::Layered,
     example: "patch \"Deployment/api\" { spec { minReadySeconds 10 } }",
     doc: "Fields merged into an object (`Kind/name`): strategic merge for kinds of Kubernetes, JSON merge for custom resources.",
     reference: "objects.md#patch",
@@ -118,6 +118,8 @@ pub struct Patch {
     pub target: Target,
     pub body: Data,
     pub span: Span,
+    /// Given by an environment: applied after the app's patch of the same target.
+    pub environment: bool,
 }
 
 /// RFC 6902 operations, in order.
@@ -146,6 +148,7 @@ impl Decoder<'_> {
             target,
             body,
             span: node.name_span,
+            environment: node.override_span.is_some(),
         })
     }
 

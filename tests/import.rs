@@ -770,3 +770,38 @@ fn an_import_too_large_for_a_spec_keeps_its_objects_in_yaml() {
     let problems = unexplained(&input, &output, &report);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn objects_of_one_name_in_several_namespaces_are_imported_once_and_said() {
+    let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: a}\ndata: {k: v}\n---\n\
+                apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: b}\ndata: {k: w}\n---\n\
+                apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d, namespace: b}\ndata: {k: x}\n";
+    for (namespace, kept, left) in [("a", "a", "b"), ("b", "b", "a")] {
+        let dir = tempfile::tempdir().unwrap();
+        let o = with_stdin(
+            stowage().current_dir(dir.path()).args([
+                "import",
+                "-",
+                "--name",
+                "shop",
+                "--namespace",
+                namespace,
+            ]),
+            yaml,
+        );
+        let report = text(&o.stderr);
+        assert!(o.status.success(), "{report}");
+        let line = format!(
+            "left out: ConfigMap/c in namespace {left}: another ConfigMap of that name is imported (namespace {kept})"
+        );
+        assert!(report.contains(&line), "{line}\n{report}");
+        let spec = std::fs::read_to_string(dir.path().join("stowage.kdl")).unwrap();
+        let output = render_in_process(&spec);
+        let input: Vec<Value> = parse_yaml(yaml)
+            .into_iter()
+            .filter(|v| !(v["metadata"]["name"] == "c" && v["metadata"]["namespace"] == left))
+            .collect();
+        let problems = unexplained(&input, &output, &report);
+        assert!(problems.is_empty(), "{}\n{report}", problems.join("\n"));
+    }
+}

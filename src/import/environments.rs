@@ -15,6 +15,27 @@ pub type Environment = (String, Vec<Value>);
 /// Import `envs` (at least one) as the app `name`; its namespace is `namespace`, else the
 /// one most of the first environment's objects name, else `name`.
 pub(super) fn import(envs: &[Environment], name: &str, namespace: Option<&str>) -> Imported {
+    // One object per kind and name: others of the same (in other namespaces) are left out.
+    let mut left_out = Vec::new();
+    let envs: Vec<Environment> = envs
+        .iter()
+        .map(|(env, objects)| {
+            let (kept, lines) = super::distinct(objects, namespace);
+            let scoped = lines.into_iter().map(|l| match envs.len() {
+                1 => l,
+                _ => format!("in {env}: {l}"),
+            });
+            left_out.extend(scoped);
+            (env.clone(), kept)
+        })
+        .collect();
+    let mut imported = import_distinct(&envs, name, namespace);
+    imported.report.splice(0..0, left_out);
+    imported
+}
+
+/// [`import`] of environments whose objects are each the only one of their kind and name.
+fn import_distinct(envs: &[Environment], name: &str, namespace: Option<&str>) -> Imported {
     let Some((first_env, first)) = envs.first() else {
         return Imported {
             spec: String::new(),

@@ -416,6 +416,51 @@ pub fn app_name(objects: &[Value]) -> Option<String> {
     names.all(|n| n == first).then(|| first.to_string())
 }
 
+/// The objects, one of each kind and name: of several, the one in `namespace` (else in the
+/// namespace most objects name, else the first); a report line for each other.
+fn distinct(objects: &[Value], namespace: Option<&str>) -> (Vec<Value>, Vec<String>) {
+    let ns = namespace
+        .map(str::to_string)
+        .or_else(|| most_common_namespace(objects));
+    let namespace_of = |o: &Value| {
+        o.pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let mut chosen: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, o) in objects.iter().enumerate() {
+        if identity(o).is_none() {
+            continue;
+        }
+        let id = id_of(o);
+        let better = |j: usize| namespace_of(o) == ns && namespace_of(&objects[j]) != ns;
+        match chosen.get(&id) {
+            Some(&j) if !better(j) => {}
+            _ => {
+                chosen.insert(id, i);
+            }
+        }
+    }
+    let mut kept = Vec::new();
+    let mut report = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        if identity(o).is_none() || chosen.get(&id_of(o)) == Some(&i) {
+            kept.push(o.clone());
+            continue;
+        }
+        report.push(format!(
+            "left out: {} in namespace {ns}: another {} of that name is imported (namespace {}); \
+             an app names each object once by kind and name: import that namespace as an app \
+             of its own (`--namespace {ns}`)",
+            id_of(o),
+            o["kind"].as_str().unwrap_or_default(),
+            namespace_of(&objects[chosen[&id_of(o)]]).unwrap_or_default(),
+            ns = namespace_of(o).unwrap_or_default(),
+        ));
+    }
+    (kept, report)
+}
+
 fn most_common_namespace(objects: &[Value]) -> Option<String> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for o in objects {

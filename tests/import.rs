@@ -805,3 +805,29 @@ fn objects_of_one_name_in_several_namespaces_are_imported_once_and_said() {
         assert!(problems.is_empty(), "{}\n{report}", problems.join("\n"));
     }
 }
+
+#[test]
+fn rbac_names_that_are_not_dns_names_round_trip() {
+    let yaml = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: \"system:aggregate-to-view-widgets\"\n  labels: {rbac.authorization.k8s.io/aggregate-to-view: \"true\"}\nrules:\n- apiGroups: [acme.io]\n  resources: [widgets]\n  verbs: [get, list]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: \"team:viewers\", namespace: shop}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects:\n- {kind: Group, name: \"acme:viewers\", apiGroup: rbac.authorization.k8s.io}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let input = parse_yaml(yaml);
+    let (report, output) = round_trip(dir.path(), &["-"], yaml);
+    let problems = unexplained(&input, &output, &report);
+    assert!(problems.is_empty(), "{}\n{report}", problems.join("\n"));
+    // A name Kubernetes refuses for them still is refused.
+    let bad = yaml.replace("team:viewers", "team/viewers");
+    let dir = tempfile::tempdir().unwrap();
+    let o = with_stdin(
+        stowage()
+            .current_dir(dir.path())
+            .args(["import", "-", "--name", "shop"]),
+        &bad,
+    );
+    assert!(o.status.success());
+    let v = run(stowage().current_dir(dir.path()).arg("validate"));
+    assert!(
+        text(&v.stderr).contains("a name may not contain `/` or `%`"),
+        "{}",
+        text(&v.stderr)
+    );
+}

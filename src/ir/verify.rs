@@ -70,10 +70,24 @@ fn dns_problem(name: &str, label: bool) -> Option<&'static str> {
     None
 }
 
+/// The kinds whose names are path segments rather than DNS names (RBAC's: `system:viewer`).
+const PATH_SEGMENT_NAMES: &[&str] = &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
+
+/// What Kubernetes refuses in a path-segment name: `.`, `..`, and `/` or `%` in it.
+fn path_segment_problem(name: &str) -> Option<&'static str> {
+    if name.is_empty() || name == "." || name == ".." {
+        return Some("a name may not be empty, `.` or `..`");
+    }
+    name.contains(['/', '%'])
+        .then_some("a name may not contain `/` or `%`")
+}
+
 fn check(env: &EnvIr, env_name: Option<&str>, o: &Object, out: &mut Vec<NameProblem>) {
     let kind = o.kind();
     let deployed = env.deployed_name(o);
     let (max, label, why) = rule(kind);
+    let path_segment = PATH_SEGMENT_NAMES.contains(&kind)
+        && o.api_version().starts_with("rbac.authorization.k8s.io/");
     let fixed = crate::layout::RESERVED_GROUPS.contains(&o.group.as_str());
     let spec_name = if fixed || kind == "Ingress" {
         o.name()
@@ -91,7 +105,11 @@ fn check(env: &EnvIr, env_name: Option<&str>, o: &Object, out: &mut Vec<NameProb
         why,
         room,
     };
-    if deployed.len() > max {
+    if path_segment {
+        if let Some(w) = path_segment_problem(&deployed) {
+            out.push(problem(w.to_string(), None));
+        }
+    } else if deployed.len() > max {
         out.push(problem(
             format!("{} characters, at most {max}: {why}", deployed.len()),
             Some(max.saturating_sub(added)),

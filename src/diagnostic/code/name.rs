@@ -172,9 +172,10 @@ super::codes! {
     /// (`NAME-HASH`, 9 characters), with the suffixes of the Services a progressive rollout adds
     /// (`NAME-canary`, `NAME-preview`). A Service's name is a DNS label of at most 63 characters; a
     /// StatefulSet's and a CronJob's at most 52 (their controllers put longer names derived from them in
-    /// labels of at most 63); a Job's at most 63 (it is a label of its pods); other names are DNS
-    /// subdomains of at most 253. The help says how long the name may be; the environment's prefix is
-    /// pointed at when it has one.
+    /// labels of at most 63); a Job's at most 63 (it is a label of its pods); RBAC's roles and
+    /// bindings are path segments (`system:viewer` is one: anything but `.`, `..`, `/` and `%`);
+    /// other names are DNS subdomains of at most 253. The help says how long the name may be; the
+    /// environment's prefix is pointed at when it has one.
     ///
     /// ```kdl,fragment
     /// job "initialise-the-product-catalogue-search-indexes" {

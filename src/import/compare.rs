@@ -101,6 +101,12 @@ pub(super) fn stowage_label(path: &str, value: &Value) -> bool {
         })
 }
 
+/// Whether `path` is the labels of an object or of its pods.
+pub(super) fn is_labels(path: &str) -> bool {
+    let path = pods_at_one_place(path);
+    path == "/metadata/labels" || path == "/spec/template/metadata/labels"
+}
+
 /// `path` with a CronJob's pod template (`/spec/jobTemplate/spec/template`) where the other
 /// controllers have theirs (`/spec/template`).
 fn pods_at_one_place(path: &str) -> String {

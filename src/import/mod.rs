@@ -309,8 +309,61 @@ fn clean(o: &Value, namespace: &str, id: &str, report: &mut Vec<String>) -> Valu
                 dropped.join(", ")
             ));
         }
+        if let Some(Value::Object(notes)) = meta.get_mut("annotations") {
+            let dropped: Vec<&str> = CLUSTER_ANNOTATIONS
+                .iter()
+                .copied()
+                .filter(|a| notes.remove(*a).is_some())
+                .collect();
+            if notes.is_empty() {
+                meta.remove("annotations");
+            }
+            if !dropped.is_empty() {
+                report.push(format!(
+                    "left out: {id}: annotations {} (written by kubectl and the cluster)",
+                    dropped.join(", ")
+                ));
+            }
+        }
     }
+    cluster_assigned(&mut o, id, report);
     o
+}
+
+/// Annotations kubectl and the controllers write on the objects they handle.
+const CLUSTER_ANNOTATIONS: &[&str] = &[
+    "kubectl.kubernetes.io/last-applied-configuration",
+    "deployment.kubernetes.io/revision",
+];
+
+/// What the cluster fills in of an object it read back (`kubectl get -o yaml`): a Service's
+/// allocated cluster IPs, the `creationTimestamp: null` kubectl prints in pod templates.
+fn cluster_assigned(o: &mut Value, id: &str, report: &mut Vec<String>) {
+    if let Some(Value::Object(spec)) = o.get_mut("spec")
+        && id.starts_with("Service/")
+        && spec.get("clusterIP").and_then(Value::as_str) != Some("None")
+    {
+        let dropped: Vec<&str> = ["clusterIP", "clusterIPs"]
+            .into_iter()
+            .filter(|f| spec.remove(*f).is_some())
+            .collect();
+        if !dropped.is_empty() {
+            report.push(format!(
+                "left out: {id}: spec.{} (allocated by the cluster)",
+                dropped.join(", spec.")
+            ));
+        }
+    }
+    for template in [
+        "/spec/template/metadata",
+        "/spec/jobTemplate/spec/template/metadata",
+    ] {
+        if let Some(Value::Object(m)) = o.pointer_mut(template)
+            && m.get("creationTimestamp").is_some_and(Value::is_null)
+        {
+            m.remove("creationTimestamp");
+        }
+    }
 }
 
 /// The fields an `object` body holds: all but apiVersion, kind and metadata.name.

@@ -345,6 +345,19 @@ fn prune(p: &mut Value, made: &Value, path: &mut Vec<String>) {
                 path.push(k.clone());
                 let at = format!("/{}", path.join("/"));
                 let here = made.get(&k).unwrap_or(&Value::Null);
+                // A labels map the input does not have: remove the labels that are not
+                // stowage's, one by one, rather than the map.
+                if m[&k].is_null() && compare::is_labels(&at) && here.is_object() {
+                    let others = here
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .filter(|(l, _)| {
+                            !compare::stowage_label(&format!("{at}/{l}"), &Value::Null)
+                        })
+                        .map(|(l, _)| (l.clone(), Value::Null));
+                    m.insert(k.clone(), Value::Object(others.collect()));
+                }
                 let remove = m[&k].is_null()
                     && (compare::stowage_label(&at, here) || compare::default_in(&at, here, made));
                 if remove {

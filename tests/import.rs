@@ -275,6 +275,25 @@ fn what_is_not_an_object_is_reported() {
         .current_dir(dir.path())
         .args(["import", "--force", "missing.yaml"]));
     assert_eq!(bad.status.code(), Some(2));
+    // In any environment.
+    std::fs::write(dir.path().join("a.yaml"), yaml).unwrap();
+    let o = run(stowage().current_dir(dir.path()).args([
+        "import",
+        "--force",
+        "--env",
+        "dev=a.yaml",
+        "--env",
+        "prod=a.yaml",
+    ]));
+    let report = text(&o.stderr);
+    assert!(o.status.success(), "{report}");
+    // The first environment's with the app's items, the others' said of them.
+    for line in [
+        "\n  left out: a document without apiVersion, kind and metadata.name",
+        "\n  in prod: left out: a document without apiVersion, kind and metadata.name",
+    ] {
+        assert!(report.contains(line), "{line}\n{report}");
+    }
 }
 
 /// The objects the imported environment of `spec` deploys, built in this process.

@@ -163,10 +163,14 @@ impl Cx<'_> {
     fn own(&self, k: usize) -> Block {
         let (env, objects) = &self.envs[k];
         let ns = &self.namespaces[k];
+        // The first environment's documents that are no objects, and its Namespace, go with
+        // the app's items (which say what becomes of them).
         let own: Vec<Value> = objects
             .iter()
-            .filter(|o| identity(o).is_some() && !self.common.contains(&id_of(o)))
-            .filter(|o| k > 0 || !is_namespace(o, ns))
+            .filter(|o| match identity(o) {
+                None => k > 0,
+                Some(_) => !self.common.contains(&id_of(o)) && (k > 0 || !is_namespace(o, ns)),
+            })
             .cloned()
             .collect();
         let built = (!own.is_empty()).then(|| {

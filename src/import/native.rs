@@ -49,10 +49,7 @@ pub(super) fn workloads(
     header: &str,
     environment: &str,
 ) -> Natives {
-    let mut natives = Natives {
-        written: BTreeMap::new(),
-        report: Vec::new(),
-    };
+    let mut natives = Natives::none();
     for (c, d, s) in candidates(objects) {
         let (id, controller) = &objects[d];
         let service = s.map(|i| &objects[i]);

@@ -296,13 +296,21 @@ fn what_is_not_an_object_is_reported() {
     }
 }
 
-/// The objects the imported environment of `spec` deploys, built in this process.
-fn render_in_process(spec: &str) -> Vec<Value> {
+/// The objects the imported environment of `spec` deploys, built in this process; `files`
+/// are the files beside it.
+fn render_with(spec: &str, files: &[(String, String)]) -> Vec<Value> {
     let source = stowage::compile::Source {
         path: "stowage.kdl".into(),
         text: spec.to_string(),
     };
-    let checked = stowage::compile::check_with(&source, &|p: &str| Err(format!("no {p}")));
+    let read = |p: &str| {
+        files
+            .iter()
+            .find(|(f, _)| f == p)
+            .map(|(_, t)| t.clone())
+            .ok_or(format!("no {p}"))
+    };
+    let checked = stowage::compile::check_with(&source, &read);
     let errors: Vec<&str> = checked
         .diagnostics
         .iter()
@@ -312,6 +320,11 @@ fn render_in_process(spec: &str) -> Vec<Value> {
     assert!(errors.is_empty(), "{errors:?}\n{spec}");
     let ir = checked.ir.expect("the imported spec builds");
     ir.environments[0].render()
+}
+
+/// [`render_with`] no file beside the spec.
+fn render_in_process(spec: &str) -> Vec<Value> {
+    render_with(spec, &[])
 }
 
 #[test]
@@ -491,7 +504,7 @@ proptest::proptest! {
     fn generated_workloads_round_trip_as_nodes(objects in workload_objects()) {
         let imported = stowage::import::import(&objects, "shop", Some("shop"));
         let report = imported.report.join("\n");
-        let output = render_in_process(&imported.spec);
+        let output = render_with(&imported.spec, &imported.custom);
         let problems = unexplained(&objects, &output, &report);
         proptest::prop_assert!(problems.is_empty(), "{}\nreport:\n{report}\nspec:\n{}", problems.join("\n"), imported.spec);
         let first = id(&objects[0]);
@@ -973,4 +986,97 @@ items:
     }
     let problems = unexplained(&input, &output, &report);
     assert!(problems.is_empty(), "{}\n{report}", problems.join("\n"));
+}
+
+/// Strings a YAML file may hold that KDL must quote, escape or keep apart.
+fn hostile() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        prop::sample::select(vec![
+            "-",
+            "a b",
+            "ü",
+            "#",
+            "\"",
+            "\\",
+            "/",
+            "{",
+            "}",
+            "=",
+            ";",
+            "#true",
+            "true",
+            "null",
+            "1",
+            "0x1F",
+            "1e3",
+            "yes",
+            "",
+            " ",
+            "\n",
+            "a\nb",
+            "tab\there",
+            "r#\"x\"#",
+            "//",
+            "/*",
+            "*/",
+            "/-",
+            "🙂",
+            "\u{200B}",
+            "key=value",
+            "(list)",
+        ])
+        .prop_map(str::to_string),
+        "[a-z0-9./_-]{1,12}",
+        "\\PC{0,8}",
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(cases()))]
+
+    /// Whatever strings the data holds, the imported spec reads back and deploys it unchanged
+    /// (keys and values of a ConfigMap, annotations, a Deployment's variables).
+    #[test]
+    fn hostile_strings_round_trip(
+        data in proptest::collection::btree_map(hostile(), hostile(), 0..6),
+        notes in proptest::collection::btree_map("[a-z]{1,6}(/[a-z~.-]{1,8})?", hostile(), 0..4),
+        vars in proptest::collection::btree_map("[A-Z_][A-Z0-9_]{0,6}", hostile(), 0..4),
+    ) {
+        let data: serde_json::Map<String, Value> = data
+            .into_iter()
+            .filter(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "-._".contains(c)))
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect();
+        let env: Vec<Value> = vars
+            .into_iter()
+            .map(|(k, v)| serde_json::json!({"name": k, "value": v}))
+            .collect();
+        let mut config = serde_json::json!({
+            "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "data"}, "data": data
+        });
+        if !notes.is_empty() {
+            config["metadata"]["annotations"] = serde_json::json!(notes);
+        }
+        let objects = vec![
+            config,
+            serde_json::json!({
+                "apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": "web"},
+                "spec": {
+                    "selector": {"matchLabels": {"app": "web"}},
+                    "template": {
+                        "metadata": {"labels": {"app": "web"}},
+                        "spec": {"containers": [{"name": "web", "image": "nginx:1.27", "env": env}]}
+                    }
+                }
+            }),
+        ];
+        let imported = stowage::import::import(&objects, "shop", Some("shop"));
+        let report = imported.report.join("\n");
+        proptest::prop_assert!(!report.contains("differs:"), "{report}\n{}", imported.spec);
+        let output = render_with(&imported.spec, &imported.custom);
+        let problems = unexplained(&objects, &output, &report);
+        proptest::prop_assert!(problems.is_empty(), "{}\n{report}\n{}", problems.join("\n"), imported.spec);
+    }
 }

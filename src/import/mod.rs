@@ -179,17 +179,28 @@ impl Build {
 
     /// A declared object.
     fn object(&mut self, id: String, api: &str, cleaned: Value) {
-        let body = body(cleaned);
-        self.spec.push_str(&format!(
+        let body = Value::Object(body(cleaned.clone()));
+        let mut text = format!(
             "\nobject {} api-version={} {{\n",
             write::scalar(&Value::String(id.clone())),
             write::scalar(&Value::String(api.into()))
-        ));
-        for (k, v) in &body {
-            write::node(&mut self.spec, 1, k, v);
+        );
+        for (k, v) in body.as_object().into_iter().flatten() {
+            write::node(&mut text, 1, k, v);
         }
-        self.spec.push_str("}\n");
-        self.bodies.push((id, Value::Object(body)));
+        text.push_str("}\n");
+        // What the data mapping cannot say (a map key `-`, a list of lists) stays YAML.
+        if !reads_back(&text, &body) {
+            self.report.push(format!(
+                "kept in {} (a `manifest`): {id}: KDL data cannot say it as it is (a key `-`, a \
+                 list of lists)",
+                self.custom_file
+            ));
+            self.custom.push(cleaned);
+            return;
+        }
+        self.spec.push_str(&text);
+        self.bodies.push((id, body));
     }
 
     /// The items, once every object is in; custom resources go to their file, read with a
@@ -232,6 +243,17 @@ struct Built {
     custom: Option<(String, String)>,
     report: Vec<String>,
     count: usize,
+}
+
+/// Whether the `object` node `text` reads back with the body `body`.
+fn reads_back(text: &str, body: &Value) -> bool {
+    let (parsed, _) = crate::syntax::parse(&format!("app \"x\" {{\n}}\n{text}"));
+    parsed.is_some_and(|p| {
+        p.items
+            .objects
+            .first()
+            .is_some_and(|o| o.body.value == *body)
+    })
 }
 
 /// Read the spec back and say where an object's body is not what was written: the data

@@ -821,7 +821,7 @@ fn an_import_too_large_for_a_spec_keeps_its_objects_in_yaml() {
     let input = parse_yaml(&yaml);
     let (report, output) = round_trip(dir.path(), &["-"], &yaml);
     assert!(
-        report.contains("kept in imported-resources.yaml (a `manifest`): 1 object: declared as `object`s they would make the spec larger than the 4 MiB stowage reads"),
+        report.contains("kept in imported-resources.yaml (a `manifest`): ConfigMap/blob: as an `object` it is larger than the 4 MiB a spec may be"),
         "{report}"
     );
     assert!(
@@ -1079,4 +1079,26 @@ proptest::proptest! {
         let problems = unexplained(&objects, &output, &report);
         proptest::prop_assert!(problems.is_empty(), "{}\n{report}\n{}", problems.join("\n"), imported.spec);
     }
+}
+
+#[test]
+fn many_objects_too_large_for_a_spec_are_kept_in_yaml() {
+    let value = "y".repeat(15_000);
+    let yaml: Vec<String> = (0..300)
+        .map(|i| {
+            format!(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndata:\n  v: {value}\n"
+            )
+        })
+        .collect();
+    let yaml = yaml.join("---\n");
+    let dir = tempfile::tempdir().unwrap();
+    let input = parse_yaml(&yaml);
+    let (report, output) = round_trip(dir.path(), &["-"], &yaml);
+    assert!(
+        report.contains("kept in imported-resources.yaml (a `manifest`): 300 objects: declared as `object`s they would make the spec larger than the 4 MiB stowage reads"),
+        "{report}"
+    );
+    let problems = unexplained(&input, &output, &report);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

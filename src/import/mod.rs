@@ -189,11 +189,20 @@ impl Build {
             write::node(&mut text, 1, k, v);
         }
         text.push_str("}\n");
-        // What the data mapping cannot say (a map key `-`, a list of lists) stays YAML.
-        if !reads_back(&text, &body) {
+        // What a spec cannot hold (more than it may be) or the data mapping cannot say (a map
+        // key `-`, a list of lists) stays YAML.
+        let why = if text.len() > crate::syntax::limits::MAX_SPEC_BYTES {
+            Some(format!(
+                "as an `object` it is larger than the {} MiB a spec may be",
+                crate::syntax::limits::MAX_SPEC_BYTES >> 20
+            ))
+        } else {
+            (!reads_back(&text, &body))
+                .then(|| "KDL data cannot say it as it is (a key `-`, a list of lists)".into())
+        };
+        if let Some(why) = why {
             self.report.push(format!(
-                "kept in {} (a `manifest`): {id}: KDL data cannot say it as it is (a key `-`, a \
-                 list of lists)",
+                "kept in {} (a `manifest`): {id}: {why}",
                 self.custom_file
             ));
             self.custom.push(cleaned);

@@ -249,9 +249,8 @@ impl Cx<'_> {
     }
 
     /// Environment `k`'s changes to the app's objects: for each that its input has otherwise,
-    /// a `json-patch` of the operations that make it so. (Operations at exact paths: a `patch`
-    /// of the environment would merge into the app's patch of the same object as data, its
-    /// lists replacing the app's.)
+    /// a `json-patch` of the operations that make it so: operations at exact paths, computed
+    /// against what the app's items make there, say the difference whatever the lists hold.
     fn patches(
         &self,
         k: usize,

@@ -581,6 +581,29 @@ fn report_of(report: &str, env: &str, all: &[&str]) -> String {
         .join("\n")
 }
 
+/// Each environment of the spec imported in `dir` (`what`, for messages) deploys its input,
+/// but for what the report says of it.
+fn environments_deploy_their_inputs<E: AsRef<str>>(
+    dir: &Path,
+    report: &str,
+    inputs: &[(E, Vec<Value>)],
+    what: &str,
+) {
+    let all: Vec<&str> = inputs.iter().map(|(e, _)| e.as_ref()).collect();
+    for (env, input) in inputs {
+        let env = env.as_ref();
+        let r = run(stowage().current_dir(dir).args(["render", "--env", env]));
+        assert!(r.status.success(), "{what} {env}: {}", text(&r.stderr));
+        let said = report_of(report, env, &all);
+        let problems = unexplained(input, &parse_yaml(&text(&r.stdout)), &said);
+        assert!(
+            problems.is_empty(),
+            "{what} {env}:\n{}\nreport:\n{said}",
+            problems.join("\n")
+        );
+    }
+}
+
 #[test]
 fn every_example_imports_as_one_spec_of_all_its_environments() {
     for (name, spec) in examples() {
@@ -605,21 +628,7 @@ fn every_example_imports_as_one_spec_of_all_its_environments() {
         assert!(!report.contains("differs:"), "{name}: {report}");
         let v = run(stowage().current_dir(dir.path()).arg("validate"));
         assert!(v.status.success(), "{name}: {}", text(&v.stderr));
-        let all: Vec<&str> = inputs.iter().map(|(e, _)| e.as_str()).collect();
-        for (env, input) in &inputs {
-            let r = run(stowage()
-                .current_dir(dir.path())
-                .args(["render", "--env", env]));
-            assert!(r.status.success(), "{name} {env}: {}", text(&r.stderr));
-            let output = parse_yaml(&text(&r.stdout));
-            let said = report_of(&report, env, &all);
-            let problems = unexplained(input, &output, &said);
-            assert!(
-                problems.is_empty(),
-                "{name} {env}:\n{}\nreport:\n{said}",
-                problems.join("\n")
-            );
-        }
+        environments_deploy_their_inputs(dir.path(), &report, &inputs, &name);
     }
 }
 
@@ -695,20 +704,7 @@ fn a_helm_chart_with_a_values_file_per_environment_round_trips() {
         assert!(o.status.success(), "{name}: {report}");
         assert!(!report.contains("differs:"), "{name}: {report}");
         assert!(report.contains("native: Deployment/"), "{name}: {report}");
-        let all: Vec<&str> = inputs.iter().map(|(e, _)| e.as_str()).collect();
-        for (env, input) in &inputs {
-            let r = run(stowage()
-                .current_dir(dir.path())
-                .args(["render", "--env", env]));
-            assert!(r.status.success(), "{name} {env}: {}", text(&r.stderr));
-            let said = report_of(&report, env, &all);
-            let problems = unexplained(input, &parse_yaml(&text(&r.stdout)), &said);
-            assert!(
-                problems.is_empty(),
-                "{name} {env}:\n{}",
-                problems.join("\n")
-            );
-        }
+        environments_deploy_their_inputs(dir.path(), &report, &inputs, &name);
     }
 }
 
@@ -792,20 +788,7 @@ fn kustomize_overlays_of_a_hand_written_app_import_as_environments() {
     ] {
         assert!(spec.contains(line), "{line}\n{spec}");
     }
-    let all = ["staging", "production"];
-    for (env, input) in &inputs {
-        let r = run(stowage()
-            .current_dir(dir.path())
-            .args(["render", "--env", env]));
-        assert!(r.status.success(), "{env}: {}", text(&r.stderr));
-        let said = report_of(&report, env, &all);
-        let problems = unexplained(input, &parse_yaml(&text(&r.stdout)), &said);
-        assert!(
-            problems.is_empty(),
-            "{env}:\n{}\n{said}",
-            problems.join("\n")
-        );
-    }
+    environments_deploy_their_inputs(dir.path(), &report, &inputs, "podinfo");
 }
 
 #[test]

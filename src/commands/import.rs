@@ -185,23 +185,7 @@ fn helm(chart: &Path, values: Option<&Path>, o: &Options) -> Result<Vec<Value>, 
     if let Some(ns) = o.namespace {
         cmd.args(["--namespace", ns]);
     }
-    let out = cmd.output().map_err(|e| {
-        format!(
-            "{} is a Helm chart; rendering it needs helm: {e}",
-            chart.display()
-        )
-    })?;
-    if !out.status.success() {
-        return Err(format!(
-            "helm template {} failed: {}",
-            chart.display(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    documents(
-        &String::from_utf8_lossy(&out.stdout),
-        &chart.display().to_string(),
-    )
+    rendered(cmd, chart, "a Helm chart", "helm template")
 }
 
 /// The `name` a chart's Chart.yaml gives.
@@ -219,26 +203,35 @@ fn chart_name(chart: &Path) -> Result<String, String> {
 
 /// A kustomize folder, rendered by `kubectl kustomize`.
 fn kustomize(dir: &Path) -> Result<Vec<Value>, String> {
-    let o = std::process::Command::new("kubectl")
-        .arg("kustomize")
-        .arg(dir)
-        .output()
-        .map_err(|e| {
-            format!(
-                "{} is a kustomization; rendering it needs kubectl: {e}",
-                dir.display()
-            )
-        })?;
-    if !o.status.success() {
+    let mut cmd = std::process::Command::new("kubectl");
+    cmd.arg("kustomize").arg(dir);
+    rendered(cmd, dir, "a kustomization", "kubectl kustomize")
+}
+
+/// The objects `cmd` (the renderer `tool` of `what` at `source`) prints.
+fn rendered(
+    mut cmd: std::process::Command,
+    source: &Path,
+    what: &str,
+    tool: &str,
+) -> Result<Vec<Value>, String> {
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    let out = cmd.output().map_err(|e| {
+        format!(
+            "{} is {what}; rendering it needs {program}: {e}",
+            source.display()
+        )
+    })?;
+    if !out.status.success() {
         return Err(format!(
-            "kubectl kustomize {} failed: {}",
-            dir.display(),
-            String::from_utf8_lossy(&o.stderr).trim()
+            "{tool} {} failed: {}",
+            source.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
         ));
     }
     documents(
-        &String::from_utf8_lossy(&o.stdout),
-        &dir.display().to_string(),
+        &String::from_utf8_lossy(&out.stdout),
+        &source.display().to_string(),
     )
 }
 

@@ -329,11 +329,7 @@ fn clean(o: &Value, namespace: &str, id: &str, report: &mut Vec<String>) -> Valu
         if meta.get("namespace").and_then(Value::as_str) == Some(namespace) {
             meta.remove("namespace");
         }
-        let dropped: Vec<&str> = CLUSTER_FIELDS
-            .iter()
-            .copied()
-            .filter(|f| meta.remove(*f).is_some())
-            .collect();
+        let dropped = remove_keys(meta, CLUSTER_FIELDS);
         if !dropped.is_empty() {
             report.push(format!(
                 "left out: {id}: metadata {} (written by the cluster)",
@@ -341,11 +337,7 @@ fn clean(o: &Value, namespace: &str, id: &str, report: &mut Vec<String>) -> Valu
             ));
         }
         if let Some(Value::Object(notes)) = meta.get_mut("annotations") {
-            let dropped: Vec<&str> = CLUSTER_ANNOTATIONS
-                .iter()
-                .copied()
-                .filter(|a| notes.remove(*a).is_some())
-                .collect();
+            let dropped = remove_keys(notes, CLUSTER_ANNOTATIONS);
             if notes.is_empty() {
                 meta.remove("annotations");
             }
@@ -361,6 +353,14 @@ fn clean(o: &Value, namespace: &str, id: &str, report: &mut Vec<String>) -> Valu
     o
 }
 
+/// Remove `keys` from `map`; the ones it had.
+fn remove_keys<'k>(map: &mut Map<String, Value>, keys: &[&'k str]) -> Vec<&'k str> {
+    keys.iter()
+        .copied()
+        .filter(|k| map.remove(*k).is_some())
+        .collect()
+}
+
 /// Annotations kubectl and the controllers write on the objects they handle.
 const CLUSTER_ANNOTATIONS: &[&str] = &[
     "kubectl.kubernetes.io/last-applied-configuration",
@@ -374,10 +374,7 @@ fn cluster_assigned(o: &mut Value, id: &str, report: &mut Vec<String>) {
         && id.starts_with("Service/")
         && spec.get("clusterIP").and_then(Value::as_str) != Some("None")
     {
-        let dropped: Vec<&str> = ["clusterIP", "clusterIPs"]
-            .into_iter()
-            .filter(|f| spec.remove(*f).is_some())
-            .collect();
+        let dropped = remove_keys(spec, &["clusterIP", "clusterIPs"]);
         if !dropped.is_empty() {
             report.push(format!(
                 "left out: {id}: spec.{} (allocated by the cluster)",

@@ -313,15 +313,7 @@ fn security(i: usize, o: &Object, pod: &str) -> Vec<Finding> {
     let spec = o.value.pointer(pod).cloned().unwrap_or_default();
     let mut out = Vec::new();
     let mut find = |pointer: String, says: String, label: &'static str, fix: Fix| {
-        out.push(Finding {
-            rule: Rule::Security,
-            owner: i,
-            object: i,
-            pointer,
-            says,
-            label,
-            fix,
-        })
+        out.push(Finding::at(Rule::Security, i, pointer, says, label, fix))
     };
     if spec["securityContext"]["runAsUser"] == 0 {
         let f = fix("run as a non-zero user id", "run as a non-zero user id");

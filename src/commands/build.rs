@@ -41,6 +41,7 @@ pub fn build(
     let written = stowage::timings::phase("write", || output::write(&out, &files, &opts))
         .map_err(|e| e.to_string())?;
     print_written(&out, &written, cli.quiet);
+    super::leave((files, generated.ir));
     Ok(ExitCode::SUCCESS)
 }
 

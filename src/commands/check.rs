@@ -26,6 +26,7 @@ pub fn check(cli: &Cli, spec: &Path, out: &Option<PathBuf>) -> Result<ExitCode, 
         if !cli.quiet {
             eprintln!("{} generated files are up to date", files.len());
         }
+        super::leave((files, generated.ir));
         return Ok(ExitCode::SUCCESS);
     }
     let mut stdout = std::io::stdout().lock();

@@ -135,9 +135,9 @@ pub fn check_with(source: &Source, read: &dyn Fn(&str) -> Result<String, String>
     check_lowering(source, read, None)
 }
 
-/// [`check`], decoding the items of the environment `only` and of no other, and lowering only
-/// the base and that environment (when the spec has it): what `stowage render --env` needs.
-/// What is wrong in other environments' items is not looked for.
+/// [`check`], decoding the items of the environment `only` and of no other, and lowering that
+/// environment alone (when the spec has it): what `stowage render --env` needs. What is wrong
+/// in the base's items alone or in other environments' items is not looked for.
 pub fn check_environment(source: &Source, only: &str) -> Checked {
     check_lowering(source, &|p: &str| read_beside(source, p), Some(only))
 }
@@ -166,13 +166,15 @@ fn check_lowering(
     if !diagnostics.has_errors()
         && let Some(mut s) = spec.take()
     {
-        if let Some(env) = only
-            && s.environments.iter().any(|e| e.name.v == env)
-        {
+        let alone = only.filter(|env| s.environments.iter().any(|e| e.name.v == *env));
+        if let Some(env) = alone {
             s.environments.retain(|e| e.name.v == env);
         }
         let places = deployed::Places::of(&s);
-        let (lowered, found) = crate::timings::phase("lower", || ir::lower(s, "", &files));
+        let (lowered, found) = crate::timings::phase("lower", || match alone {
+            Some(_) => ir::lower_environments(s, &files),
+            None => ir::lower(s, "", &files),
+        });
         diagnostics.extend(found);
         diagnostics.extend(places.diagnostics(&ir::verify::names(&lowered)));
         ir = Some(lowered);

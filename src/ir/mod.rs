@@ -133,15 +133,9 @@ pub fn lower(
     spec_file: &str,
     files: &BTreeMap<String, String>,
 ) -> (Ir, Diagnostics) {
-    // The order of workloads, configs, secrets, ingresses and environments in the spec means
-    // nothing: the output is the same for any order.
-    spec.items.sort_by_name();
-    spec.environments.sort_by(|a, b| a.name.v.cmp(&b.name.v));
-    for e in &mut spec.environments {
-        e.items.sort_by_name();
-    }
+    sort(&mut spec);
     let spec = &spec;
-    let (mut ir, diags) = lower::lower(spec, spec_file, files);
+    let (mut ir, diags) = lower::lower(spec, spec_file, files, true);
     ir.parts = parts::split(&ir.base, &ir.environments);
     ir.pipeline = pipeline::lower(spec, spec_file, &ir.kubernetes, &ir.environments, &ir.parts);
     let namespaces: Vec<(String, String)> = ir
@@ -151,6 +145,24 @@ pub fn lower(
         .collect();
     ir.gitops = gitops::lower(spec, &namespaces, &ir.parts);
     (ir, diags)
+}
+
+/// [`lower`] for the environments alone (`stowage render --env`, given a spec of one
+/// environment): the base's objects, the kustomize parts, the pipeline and gitops are not made,
+/// and what is wrong in the base's items alone is not looked for.
+pub fn lower_environments(mut spec: Spec, files: &BTreeMap<String, String>) -> (Ir, Diagnostics) {
+    sort(&mut spec);
+    lower::lower(&spec, "", files, false)
+}
+
+/// The order of workloads, configs, secrets, ingresses and environments in the spec means
+/// nothing: the output is the same for any order.
+fn sort(spec: &mut Spec) {
+    spec.items.sort_by_name();
+    spec.environments.sort_by(|a, b| a.name.v.cmp(&b.name.v));
+    for e in &mut spec.environments {
+        e.items.sort_by_name();
+    }
 }
 
 /// Kind order used when sorting objects: the order `kubectl apply` wants them created in.

@@ -8,6 +8,7 @@ use crate::syntax::ast::{
 use k8s_openapi::api::networking::v1 as net;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
@@ -64,33 +65,49 @@ pub(super) fn policies(env: &Env, spec: &Spec) -> Vec<(String, Value)> {
     let group = || crate::layout::NETWORK_GROUP.to_string();
     let mut out = vec![(group(), default_deny(env)), (group(), allow_dns(env))];
     let traffic = Traffic::of(env);
-    for w in &env.items.workloads {
-        let mut ingress = traffic.in_from_workloads(env, w);
-        ingress.extend(traffic.in_from_ingress_controller(spec, w));
-        ingress.extend(from_elsewhere(w));
-        let mut egress = Vec::new();
-        // Members of a stateful workload (replica sets, clusters) talk to each other.
-        if w.kind == WorkloadKind::Stateful && !w.ports.is_empty() {
-            let own = || net::NetworkPolicyPeer {
-                pod_selector: Some(pods(selector_of(env.app, w))),
-                ..Default::default()
-            };
-            ingress.push(net::NetworkPolicyIngressRule {
-                from: Some(vec![own()]),
-                ports: Some(dedup(target_ports(w, None))),
-            });
-            egress.push(net::NetworkPolicyEgressRule {
-                to: Some(vec![own()]),
-                ports: Some(dedup(target_ports(w, None))),
-            });
-        }
-        egress.extend(to_others(env, w));
-        if ingress.is_empty() && egress.is_empty() {
-            continue;
-        }
-        out.push((w.name.v.clone(), workload_policy(env, w, ingress, egress)));
-    }
+    // One policy per workload, made in parallel (a large app has thousands), kept in order.
+    let made: Vec<Option<(String, Value)>> = env
+        .items
+        .workloads
+        .par_iter()
+        .map(|w| workload_entry(env, spec, &traffic, w))
+        .collect();
+    out.extend(made.into_iter().flatten());
     out
+}
+
+/// The policy of one workload: who may reach it and whom it may reach (None: nobody either
+/// way, so the default denial holds).
+fn workload_entry(
+    env: &Env,
+    spec: &Spec,
+    traffic: &Traffic,
+    w: &Workload,
+) -> Option<(String, Value)> {
+    let mut ingress = traffic.in_from_workloads(env, w);
+    ingress.extend(traffic.in_from_ingress_controller(spec, w));
+    ingress.extend(from_elsewhere(w));
+    let mut egress = Vec::new();
+    // Members of a stateful workload (replica sets, clusters) talk to each other.
+    if w.kind == WorkloadKind::Stateful && !w.ports.is_empty() {
+        let own = || net::NetworkPolicyPeer {
+            pod_selector: Some(pods(selector_of(env.app, w))),
+            ..Default::default()
+        };
+        ingress.push(net::NetworkPolicyIngressRule {
+            from: Some(vec![own()]),
+            ports: Some(dedup(target_ports(w, None))),
+        });
+        egress.push(net::NetworkPolicyEgressRule {
+            to: Some(vec![own()]),
+            ports: Some(dedup(target_ports(w, None))),
+        });
+    }
+    egress.extend(to_others(env, w));
+    if ingress.is_empty() && egress.is_empty() {
+        return None;
+    }
+    Some((w.name.v.clone(), workload_policy(env, w, ingress, egress)))
 }
 
 /// Nothing in or out of the namespace's pods but what a policy allows.

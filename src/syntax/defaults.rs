@@ -70,13 +70,16 @@ impl<'n> Blocks<'n> {
     }
 
     /// Items with their workloads' defaults applied (other items as they are).
-    pub fn apply(&self, items: &[Node], diags: &mut Diagnostics) -> Vec<Node> {
-        items.iter().map(|n| self.apply_one(n, diags)).collect()
+    pub fn apply(&self, items: Vec<Node>, diags: &mut Diagnostics) -> Vec<Node> {
+        items
+            .into_iter()
+            .map(|n| self.apply_one(n, diags))
+            .collect()
     }
 
-    fn apply_one(&self, n: &Node, diags: &mut Diagnostics) -> Node {
+    fn apply_one(&self, mut n: Node, diags: &mut Diagnostics) -> Node {
         let Some(kind) = WorkloadKind::parse(&n.name) else {
-            return n.clone();
+            return n;
         };
         let decl = kind.declaration();
         let mut given: Vec<Node> = Vec::new();
@@ -100,12 +103,10 @@ impl<'n> Blocks<'n> {
                 }
             }
         }
-        if given.is_empty() {
-            return n.clone();
+        if !given.is_empty() {
+            n.children = tree::merge_children(decl, &given, &n.children);
         }
-        let mut out = n.clone();
-        out.children = tree::merge_children(decl, &given, &n.children);
-        out
+        n
     }
 }
 

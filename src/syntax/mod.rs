@@ -60,7 +60,7 @@ pub fn parse_files_for(
     let Some(nodes) = nodes else {
         return (None, diags, files);
     };
-    let spec = crate::timings::phase("decode", || from_nodes(&nodes, only, &mut diags));
+    let spec = crate::timings::phase("decode", || from_nodes(nodes, only, &mut diags));
     (spec, diags, files)
 }
 
@@ -95,10 +95,14 @@ fn parse_nodes(source: &str) -> Result<Vec<Node>, Diagnostics> {
     })
 }
 
-fn from_nodes(nodes: &[Node], only: Option<&str>, diags: &mut Diagnostics) -> Option<Spec> {
-    let nodes = &decode::check_top_level(nodes, diags)[..];
-    strings::check(nodes, diags);
-    let blocks = defaults::Blocks::new(nodes, diags);
+fn from_nodes(mut nodes: Vec<Node>, only: Option<&str>, diags: &mut Diagnostics) -> Option<Spec> {
+    decode::check_top_level(&mut nodes, diags);
+    strings::check(&nodes, diags);
+    let app = app(&mut Decoder { diags }, &nodes);
+    // The items are moved out of the top-level nodes (the rest are read below).
+    let (base_nodes, nodes): (Vec<Node>, Vec<Node>) =
+        nodes.into_iter().partition(|n| is_item(&n.name));
+    let blocks = defaults::Blocks::new(&nodes, diags);
     for d in nodes
         .iter()
         .filter(|n| n.name == nodes::defaults::DEFAULTS.name)
@@ -111,9 +115,7 @@ fn from_nodes(nodes: &[Node], only: Option<&str>, diags: &mut Diagnostics) -> Op
         }
     }
     let mut dec = Decoder { diags };
-    let app = app(&mut dec, nodes);
-    let base_nodes: Vec<Node> = nodes.iter().filter(|n| is_item(&n.name)).cloned().collect();
-    let base_nodes = blocks.apply(&base_nodes, dec.diags);
+    let base_nodes = blocks.apply(base_nodes, dec.diags);
     let env_nodes: Vec<&Node> = nodes
         .iter()
         .filter(|n| n.name == "environment" && !n.is_disabled())
@@ -121,7 +123,7 @@ fn from_nodes(nodes: &[Node], only: Option<&str>, diags: &mut Diagnostics) -> Op
     // The base and every environment are decoded on their own, in parallel; what each finds
     // is said in the spec's order (base, policies, environments).
     let ((items, base_diags), decoded) = rayon::join(
-        || decoded(|dec| dec.items(&tree::prune_disabled(base_nodes.clone()))),
+        || decoded(|dec| dec.items(&tree::pruned(&base_nodes))),
         || {
             use rayon::prelude::*;
             env_nodes
@@ -233,7 +235,7 @@ fn environment(
         .filter(|n| is_item(&n.name))
         .cloned()
         .collect();
-    let overrides = blocks.apply(&overrides, dec.diags);
+    let overrides = blocks.apply(overrides, dec.diags);
     let mut merged = tree::prune_disabled(tree::merge(base, &overrides));
     ingress_defaults::apply(&settings, env.span, &mut merged, dec.diags);
     let items = dec.items(&merged);

@@ -256,6 +256,24 @@ pub fn prune_disabled(nodes: Vec<Node>) -> Vec<Node> {
     prune_in(Mode::Language(None), nodes)
 }
 
+/// [`prune_disabled`] of a borrowed list: the list itself when nothing in it is switched off
+/// (most specs), else a pruned copy.
+pub fn pruned(nodes: &[Node]) -> std::borrow::Cow<'_, [Node]> {
+    if any_disabled(Mode::Language(None), nodes) {
+        std::borrow::Cow::Owned(prune_disabled(nodes.to_vec()))
+    } else {
+        std::borrow::Cow::Borrowed(nodes)
+    }
+}
+
+/// Whether [`prune_in`] would remove anything.
+fn any_disabled(mode: Mode, nodes: &[Node]) -> bool {
+    !matches!(mode, Mode::Data)
+        && nodes
+            .iter()
+            .any(|n| n.is_disabled() || any_disabled(mode.of_children(n), &n.children))
+}
+
 fn prune_in(mode: Mode, nodes: Vec<Node>) -> Vec<Node> {
     if matches!(mode, Mode::Data) {
         return nodes;

@@ -57,10 +57,13 @@ pub fn job_name(workload: &str, spec: &Value) -> String {
     format!("{workload}-{hex}")
 }
 
+/// Lower the base's items (unless `with_base` is false: the base then has no objects) and
+/// every environment's.
 pub(super) fn lower(
     spec: &Spec,
     spec_file: &str,
     files: &BTreeMap<String, String>,
+    with_base: bool,
 ) -> (Ir, Diagnostics) {
     let app_ns = spec
         .app
@@ -83,7 +86,9 @@ pub(super) fn lower(
     };
     // The base and every environment are lowered independently, in parallel (the result
     // keeps their order).
-    let base = || cx.env(None, base_level, &app_ns, "", BTreeMap::new(), &spec.items);
+    let no_items = Items::default();
+    let base_items = if with_base { &spec.items } else { &no_items };
+    let base = || cx.env(None, base_level, &app_ns, "", BTreeMap::new(), base_items);
     let environments = || {
         spec.environments
             .par_iter()
@@ -336,6 +341,22 @@ impl Cx<'_> {
             }));
     }
 
+    /// The objects of each workload of the environment, in the spec's order, and where the
+    /// spec wrote them. Workloads are most of an app's objects: they are made in parallel.
+    fn workloads(&self, env: &Env) -> Vec<Vec<(Value, Origin)>> {
+        let made = |w: &Workload| {
+            let values = self.workload(env, w);
+            values
+                .into_iter()
+                .map(|v| {
+                    let origin = Origin::workload(w, &v, self.minor);
+                    (v, origin)
+                })
+                .collect()
+        };
+        env.items.workloads.par_iter().map(made).collect()
+    }
+
     /// Every object of one environment, each in its group (its folder in the output), and
     /// where the spec declared objects.
     fn objects(&self, env: &Env) -> Made {
@@ -368,9 +389,8 @@ impl Cx<'_> {
             origins.insert(i, origin);
             objects.push(o);
         };
-        for w in &items.workloads {
-            for v in self.workload(env, w) {
-                let origin = Origin::workload(w, &v, self.minor);
+        for (w, values) in items.workloads.iter().zip(self.workloads(env)) {
+            for (v, origin) in values {
                 add(object(w.name.v.clone(), v), origin, &mut objects);
             }
         }

@@ -310,7 +310,7 @@ fn image(i: usize, at: &str, c: &Value) -> Option<Finding> {
 /// `security`: nothing that weakens the secure defaults: non-root, a read-only root file
 /// system, no privilege escalation, no capability but NET_BIND_SERVICE.
 fn security(i: usize, o: &Object, pod: &str) -> Vec<Finding> {
-    let spec = o.value.pointer(pod).cloned().unwrap_or_default();
+    let spec = o.value.pointer(pod).unwrap_or(&Value::Null);
     let mut out = Vec::new();
     let mut find = |pointer: String, says: String, label: &'static str, fix: Fix| {
         out.push(Finding::at(Rule::Security, i, pointer, says, label, fix))
@@ -326,7 +326,7 @@ fn security(i: usize, o: &Object, pod: &str) -> Vec<Finding> {
     }
     for (at, container) in containers(&o.value, pod) {
         let at = format!("{at}/securityContext");
-        for (pointer, says, label, fix) in container_security(&spec, pod, &at, container) {
+        for (pointer, says, label, fix) in container_security(spec, pod, &at, container) {
             find(pointer, says, label, fix);
         }
     }

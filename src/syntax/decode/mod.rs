@@ -13,7 +13,6 @@ use super::tree::{Node, Prop, Value};
 use super::vocab::{self, Children, Kind};
 use crate::diagnostic::{Diagnostic, Diagnostics, code, suggest};
 use kdl::KdlValue;
-use std::borrow::Cow;
 
 /// Where a field the language has no word for goes.
 const PATCH_HINT: &str = "a field the language has no word for is set with `patch \"Kind/name\" { ... }` on the object (the book: \"When the language has no word for it\")";
@@ -531,7 +530,7 @@ impl Decoder<'_> {
 /// Report unknown top-level nodes. A misspelt one near a known kind (`servise "web"`) is read
 /// as that kind from here on, so that the misspelling is the one error it causes: references to
 /// it, and environment overrides of it, then find it.
-pub(crate) fn check_top_level<'a>(nodes: &'a [Node], diags: &mut Diagnostics) -> Cow<'a, [Node]> {
+pub(crate) fn check_top_level(nodes: &mut [Node], diags: &mut Diagnostics) {
     let top: Vec<&str> = vocab::ROOTS.iter().map(|k| k.name).collect();
     let mut read_as = Vec::new();
     for (i, n) in nodes.iter().enumerate() {
@@ -556,12 +555,7 @@ pub(crate) fn check_top_level<'a>(nodes: &'a [Node], diags: &mut Diagnostics) ->
         };
         diags.push(d);
     }
-    if read_as.is_empty() {
-        return Cow::Borrowed(nodes);
-    }
-    let mut recovered = nodes.to_vec();
     for (i, kind) in read_as {
-        recovered[i].name = kind.to_string();
+        nodes[i].name = kind.to_string();
     }
-    Cow::Owned(recovered)
 }

@@ -484,6 +484,56 @@ fn render_reads_only_its_environments_items() {
     }
 }
 
+/// `render --env` lowers its environment alone, so it cannot tell a patch whose target is
+/// elsewhere (the base, another environment) from one whose target is nowhere: it leaves that
+/// to `validate`. An app's patch of a workload one environment switches off renders there.
+#[test]
+fn render_leaves_patch_targets_elsewhere_to_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec_text = r#"app "shop" { namespace "shop" }
+service "api" {
+  image "ghcr.io/acme/api" tag="1.0.0"
+  port "http" 8080
+}
+service "web" {
+  image "ghcr.io/acme/web" tag="1.0.0"
+  port "http" 8080
+}
+patch "Deployment/api" {
+  spec { minReadySeconds 5 }
+}
+environment "production" {
+  policy "dev"
+  service "api" enabled=#false
+}
+"#;
+    let spec = write_spec(dir.path(), spec_text);
+    for args in [&["render", "--env", "production"][..], &["validate"][..]] {
+        let o = run(stowage().args(args).arg("-f").arg(&spec));
+        assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
+    }
+    let o = run(stowage()
+        .args(["render", "--env", "production", "-f"])
+        .arg(&spec));
+    assert!(
+        !text(&o.stdout).contains("name: api"),
+        "{}",
+        text(&o.stdout)
+    );
+    // A target that is nowhere is still an error.
+    let nowhere = write_spec(
+        dir.path(),
+        &spec_text.replace("Deployment/api", "Deployment/apx"),
+    );
+    let o = run(stowage().arg("validate").arg("-f").arg(&nowhere));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("no Deployment `apx`"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
 #[test]
 fn symlinks_out_of_the_output_folder_are_refused() {
     let dir = tempfile::tempdir().unwrap();

@@ -317,6 +317,34 @@ mod tests {
     }
 
     #[test]
+    fn pruned_is_prune_disabled_and_copies_only_when_something_is_switched_off() {
+        use std::borrow::Cow;
+        let cases = [
+            ("service \"api\" { replicas 2 }", false),
+            ("service \"api\" enabled=#false { replicas 2 }", true),
+            (
+                "service \"api\" { sidecar \"s\" enabled=#false { image \"x\" } }",
+                true,
+            ),
+            // Data is not pruned: `enabled` in an object's body is one of its fields.
+            (
+                "object \"v1/ConfigMap/c\" { data { a enabled=#false } }",
+                false,
+            ),
+            (
+                "config \"c\" { data { a \"1\" } }\nsecret \"s\" enabled=#false",
+                true,
+            ),
+        ];
+        for (text, copies) in cases {
+            let nodes = parse(text);
+            let got = pruned(&nodes);
+            assert_eq!(matches!(got, Cow::Owned(_)), copies, "{text}");
+            assert_eq!(&got[..], &prune_disabled(nodes.clone())[..], "{text}");
+        }
+    }
+
+    #[test]
     fn properties_override_and_disabled_nodes_are_pruned() {
         let base = parse("image \"api\" tag=\"1\" pull=\"Always\"\nworker \"w\" { }");
         let over = parse("image tag=\"2\"\nworker \"w\" enabled=#false");

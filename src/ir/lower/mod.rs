@@ -97,7 +97,7 @@ pub(super) fn lower(
     };
     let (base, environments) = rayon::join(base, environments);
     let found = cx.report.into_inner().unwrap_or_else(|e| e.into_inner());
-    diags.extend(policy::merge_environments(found.diagnostics()));
+    diags.extend(policy::merge_environments(found.diagnostics(with_base)));
     let ir = Ir {
         app: spec.app.name.v.clone(),
         spec_file: spec_file.to_string(),
@@ -161,9 +161,12 @@ struct Report {
 }
 
 impl Report {
-    fn diagnostics(self) -> Diagnostics {
+    /// What was found; patch targets missed in every configuration only when `all` of them
+    /// were lowered (one environment alone cannot tell: the target may be in the base or in
+    /// another environment).
+    fn diagnostics(self, all: bool) -> Diagnostics {
         let mut diags = self.diags;
-        for (span, d) in self.missed {
+        for (span, d) in self.missed.into_iter().filter(|_| all) {
             if !self.matched.contains(&span) {
                 diags.push(d);
             }

@@ -87,9 +87,6 @@ const SPACES: &[char] = &[
 ];
 
 pub fn is_space(c: char) -> bool {
-    if c.is_ascii() {
-        return c == ' ' || c == '\t';
-    }
     SPACES.contains(&c)
 }
 
@@ -108,11 +105,7 @@ pub fn is_disallowed(c: char) -> bool {
 
 /// Whether `c` may appear in a bare identifier.
 pub fn is_ident_char(c: char) -> bool {
-    // Most of a spec is ASCII: printable characters but spaces and KDL's punctuation.
-    if c.is_ascii() {
-        return matches!(c, '!'..='~') && !"\\/(){};[]\"#=".contains(c);
-    }
-    !(is_space(c) || is_newline(c) || is_disallowed(c))
+    !(is_space(c) || is_newline(c) || is_disallowed(c) || "\\/(){};[]\"#=".contains(c))
 }
 
 /// Whether a word is a number (as opposed to an identifier string).
@@ -148,25 +141,13 @@ fn identifier_problem(s: &str) -> Option<(String, String)> {
 /// The value of a word: a number, or an identifier string. `Err` says what is wrong, and what
 /// to write instead.
 pub fn word_value(word: &str) -> Result<KdlValue, (String, String)> {
-    if let Some(n) = is_number(word).then(|| number(word)).flatten() {
-        return Ok(n);
-    }
-    match word_problem(word) {
-        Some(why) => Err(why),
-        None => Ok(KdlValue::String(word.to_string())),
-    }
-}
-
-/// What is wrong with a word that is neither a number nor an identifier string (see
-/// [`word_value`]), without making its value.
-pub fn word_problem(word: &str) -> Option<(String, String)> {
     if !is_number(word) {
-        return identifier_problem(word);
+        return match identifier_problem(word) {
+            Some(why) => Err(why),
+            None => Ok(KdlValue::String(word.to_string())),
+        };
     }
-    if number(word).is_some() {
-        return None;
-    }
-    Some(match word.strip_suffix(',') {
+    number(word).ok_or_else(|| match word.strip_suffix(',') {
         Some(n) if number(n).is_some() => (
             format!("`{word}`: KDL separates values and properties with spaces, not commas"),
             "remove the comma".to_string(),

@@ -1,6 +1,6 @@
 //! The lexer's main loop: which token starts at each character.
 
-use super::{LexError, Lexer, Tok, Token, is_ident_char, is_newline, is_space, word_problem};
+use super::{LexError, Lexer, Tok, Token, is_ident_char, is_newline, is_space, word_value};
 use crate::diagnostic::Span;
 
 /// Split a document into tokens; the first error ends it.
@@ -71,7 +71,7 @@ impl Lexer<'_> {
             self.bump();
         }
         let word = &self.text[start..self.pos];
-        if let Some((why, help)) = word_problem(word) {
+        if let Err((why, help)) = word_value(word) {
             return Err(LexError::new(why, self.from(start), "here").help(help));
         }
         Ok(Tok::Word(word.to_string()))

@@ -4,8 +4,12 @@
 Reads the strict JSON schemas that the kubernetes-validate package (pinned in
 scripts/requirements-tools.txt, installed by scripts/setup-tools.sh) ships for each version,
 drops the descriptions (the compiler needs types, fields and patch strategies, not prose), and
-writes schemas/kubernetes/v1.N.json.gz, byte-identical on every run. Run it after raising the
+writes schemas/kubernetes/v1.N.defs.gz, byte-identical on every run. Run it after raising the
 pin, then `cargo test`.
+
+The format is read without parsing JSON: the kinds first, one `apiVersion kind definition` line
+each, then an empty line, then one `name json` line per definition (compact JSON holds no line
+break), both sorted.
 """
 import glob, gzip, json, os, shutil, sys
 
@@ -27,14 +31,27 @@ def strip(x):
             strip(v)
 
 
+def pack(defs):
+    kinds = set()
+    for name, d in defs.items():
+        for gvk in d.get("x-kubernetes-group-version-kind", []):
+            group, version = gvk["group"], gvk["version"]
+            api_version = f"{group}/{version}" if group else version
+            kinds.add(f"{api_version} {gvk['kind']} {name}\n")
+    lines = sorted(kinds) + ["\n"]
+    for name in sorted(defs):
+        lines.append(name + " " + json.dumps(defs[name], sort_keys=True, separators=(",", ":")) + "\n")
+    return "".join(lines)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for d in sorted(glob.glob(os.path.join(PKG, "kubernetes-json-schema/v1.*.0-local-strict"))):
         minor = int(os.path.basename(d).split(".")[1])
-        defs = json.load(open(os.path.join(d, "_definitions.json")))
+        defs = json.load(open(os.path.join(d, "_definitions.json")))["$defs"]
         strip(defs)
-        text = json.dumps(defs, sort_keys=True, separators=(",", ":")).encode()
-        path = os.path.join(OUT, f"v1.{minor}.json.gz")
+        text = pack(defs).encode()
+        path = os.path.join(OUT, f"v1.{minor}.defs.gz")
         with open(path, "wb") as f:
             f.write(gzip.compress(text, compresslevel=9, mtime=0))
         print(f"{path}: {len(text)} bytes, {os.path.getsize(path)} gzipped")

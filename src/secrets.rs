@@ -8,15 +8,21 @@ use std::sync::LazyLock;
 
 /// (what it is, pattern).
 pub const PATTERNS: &[(&str, &str)] = &[
-    ("an AWS access key", r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
+    (
+        "an AWS access key",
+        r"(?-u:\b)(AKIA|ASIA)[0-9A-Z]{16}(?-u:\b)",
+    ),
     ("a private key", r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
-    ("a GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36}\b"),
-    ("a GitLab token", r"\bglpat-[A-Za-z0-9_-]{20}\b"),
+    (
+        "a GitHub token",
+        r"(?-u:\b)gh[pousr]_[A-Za-z0-9]{36}(?-u:\b)",
+    ),
+    ("a GitLab token", r"(?-u:\b)glpat-[A-Za-z0-9_-]{20}(?-u:\b)"),
     ("a Slack webhook", r"hooks\.slack\.com/services/T[A-Z0-9]+/"),
-    ("a Slack token", r"\bxox[abpr]-[A-Za-z0-9-]{10,}"),
+    ("a Slack token", r"(?-u:\b)xox[abpr]-[A-Za-z0-9-]{10,}"),
     (
         "a JSON web token",
-        r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.",
+        r"(?-u:\b)eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.",
     ),
     (
         "a password in a URL",
@@ -24,7 +30,7 @@ pub const PATTERNS: &[(&str, &str)] = &[
     ),
     (
         "a literal password",
-        r#"(?i)(password|passwd|secret|token|api[_-]?key)["']?\s*[:=]\s*["']?[A-Za-z0-9+/_-]{8,}"#,
+        r#"(?i-u:password|passwd|secret|token|api[_-]?key)["']?\s*[:=]\s*["']?[A-Za-z0-9+/_-]{8,}"#,
     ),
 ];
 

@@ -3,17 +3,21 @@
 //! API groups and versions, what fields each has, and how its lists merge.
 
 use serde_json::Value;
-use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::io::Read;
 use std::sync::{Arc, Mutex, OnceLock};
+
+/// The dialect of the vendored definitions.
+const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+/// Where a validator's definitions live in its registry.
+const BASE: &str = "urn:stowage:kubernetes";
 
 /// One version's schemas: JSON Schema (2020-12) definitions, strict (no unknown fields).
 /// Each definition is kept as text and read when first asked for: a spec uses a few dozen
 /// of the ~700.
 pub struct Schemas {
     pub minor: u32,
-    defs: HashMap<String, Definition>,
+    defs: HashMap<&'static str, Definition>,
     /// Definition names by (apiVersion, kind).
     by_gvk: HashMap<(String, String), String>,
     /// apiVersions by kind.
@@ -23,36 +27,15 @@ pub struct Schemas {
 
 /// A definition's text and, once read, its value.
 struct Definition {
-    text: Box<RawValue>,
+    text: &'static str,
     value: OnceLock<Value>,
 }
 
 impl Definition {
     fn value(&self) -> &Value {
         self.value
-            .get_or_init(|| serde_json::from_str(self.text.get()).unwrap_or(Value::Null))
+            .get_or_init(|| serde_json::from_str(self.text).unwrap_or(Value::Null))
     }
-}
-
-/// The root of a vendored file: the definitions, unread.
-#[derive(serde::Deserialize)]
-struct Root {
-    #[serde(rename = "$defs")]
-    defs: HashMap<String, Box<RawValue>>,
-}
-
-/// What loading needs of each definition: the kinds it defines.
-#[derive(serde::Deserialize)]
-struct Head {
-    #[serde(rename = "x-kubernetes-group-version-kind", default)]
-    gvks: Vec<Gvk>,
-}
-
-#[derive(serde::Deserialize)]
-struct Gvk {
-    group: String,
-    version: String,
-    kind: String,
 }
 
 macro_rules! versions {
@@ -60,7 +43,7 @@ macro_rules! versions {
         /// The gzipped schemas of every supported version.
         fn bytes(minor: u32) -> Option<&'static [u8]> {
             match minor {
-                $( $minor => Some(include_bytes!(concat!("../../schemas/kubernetes/v1.", $minor, ".json.gz"))), )*
+                $( $minor => Some(include_bytes!(concat!("../../schemas/kubernetes/v1.", $minor, ".defs.gz"))), )*
                 _ => None,
             }
         }
@@ -103,39 +86,39 @@ pub fn stability(api_version: &str) -> (u8, u32, u32) {
 }
 
 impl Schemas {
+    /// Read a vendored file (its format: scripts/vendor-schemas.py). The text lives as long as
+    /// the process, as the loaded schemas do.
     fn load(minor: u32) -> Option<Schemas> {
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(bytes(minor)?)
+        let gz = bytes(minor)?;
+        let size = gz.len().checked_sub(4).map_or(0, |at| {
+            u32::from_le_bytes(gz[at..].try_into().unwrap_or_default()) as usize
+        });
+        let mut text = String::with_capacity(size);
+        flate2::read::GzDecoder::new(gz)
             .read_to_string(&mut text)
             .ok()?;
-        let root: Root = serde_json::from_str(&text).ok()?;
+        let text: &'static str = text.leak();
+        let (kinds, defs) = text.split_once("\n\n")?;
         let mut by_gvk = HashMap::new();
         let mut by_kind: HashMap<String, Vec<String>> = HashMap::new();
-        for (name, def) in &root.defs {
-            let head: Head = serde_json::from_str(def.get()).ok()?;
-            for Gvk {
-                group,
-                version,
-                kind,
-            } in head.gvks
-            {
-                let av = api_version(&group, &version);
-                by_kind.entry(kind.clone()).or_default().push(av.clone());
-                by_gvk.insert((av, kind), name.clone());
-            }
+        for line in kinds.lines() {
+            let mut words = line.split(' ');
+            let (av, kind, name) = (words.next()?, words.next()?, words.next()?);
+            by_kind.entry(kind.into()).or_default().push(av.into());
+            by_gvk.insert((av.into(), kind.into()), name.into());
         }
         for versions in by_kind.values_mut() {
-            versions.sort_by_key(|v| std::cmp::Reverse(stability(v)));
+            versions.sort_by_cached_key(|v| std::cmp::Reverse(stability(v)));
             versions.dedup();
         }
-        let defs = root
-            .defs
-            .into_iter()
-            .map(|(name, text)| {
+        let defs = defs
+            .lines()
+            .map(|line| {
+                let (name, text) = line.split_once(' ')?;
                 let value = OnceLock::new();
-                (name, Definition { text, value })
+                Some((name, Definition { text, value }))
             })
-            .collect();
+            .collect::<Option<_>>()?;
         Some(Schemas {
             minor,
             defs,
@@ -210,14 +193,37 @@ impl Schemas {
         if let Some(v) = cache.get(name) {
             return Some(v.clone());
         }
-        let schema = serde_json::json!({
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$ref": format!("#/$defs/{name}"),
-            "$defs": self.closure(name),
-        });
-        let v = Arc::new(jsonschema::validator_for(&schema).ok()?);
+        let v = Arc::new(self.compile(name)?);
         cache.insert(name.clone(), v.clone());
         Some(v)
+    }
+
+    /// The definitions `name` needs, as one JSON Schema 2020-12 document.
+    fn document(&self, name: &str) -> Value {
+        let mut doc = serde_json::Map::new();
+        doc.insert("$schema".into(), DIALECT.into());
+        doc.insert("$defs".into(), Value::Object(self.closure(name)));
+        Value::Object(doc)
+    }
+
+    /// Compile the validator of definition `name`. Its definitions are a resource of a registry
+    /// and the root only refers to them, so compiling checks the one-line root against its
+    /// meta-schema (draft 4's, the smallest to build) rather than the vendored definitions,
+    /// which `vendored_definitions_are_valid_json_schema` holds to the 2020-12 meta-schema.
+    fn compile(&self, name: &str) -> Option<jsonschema::Validator> {
+        let registry = jsonschema::Registry::new()
+            .add(BASE, self.document(name))
+            .ok()?
+            .prepare()
+            .ok()?;
+        let root = serde_json::json!({
+            "$schema": "http://json-schema.org/draft-04/schema#",
+            "$ref": format!("{BASE}#/$defs/{name}"),
+        });
+        jsonschema::options()
+            .with_registry(&registry)
+            .build(&root)
+            .ok()
     }
 }
 
@@ -244,6 +250,7 @@ fn refs(schema: &Value, out: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn every_supported_version_has_its_schemas() {
@@ -266,6 +273,131 @@ mod tests {
         assert!(stability("v1") > stability("v2beta2"));
         assert!(stability("v1beta2") > stability("v1beta1"));
         assert!(stability("v1beta1") > stability("v1alpha3"));
+    }
+
+    /// Compiling a validator does not check the vendored definitions against the JSON Schema
+    /// meta-schema (its root only refers to them): this does, for every version.
+    #[test]
+    fn vendored_definitions_are_valid_json_schema() {
+        for minor in crate::kubernetes::SUPPORTED {
+            let s = of(minor).unwrap();
+            let mut defs = serde_json::Map::new();
+            for (name, def) in &s.defs {
+                defs.insert(name.to_string(), def.value().clone());
+            }
+            assert!(defs.values().all(|d| d.is_object()), "1.{minor}");
+            let doc = serde_json::json!({"$schema": DIALECT, "$defs": defs});
+            if let Err(e) = jsonschema::meta::validate(&doc) {
+                panic!("1.{minor}: {e}");
+            }
+        }
+    }
+
+    /// Every kind of the default version compiles (a validator that does not compile would
+    /// let every object of its kind through).
+    #[test]
+    fn every_kind_has_a_validator() {
+        let minor = crate::kubernetes::minor(crate::kubernetes::DEFAULT).unwrap();
+        let s = of(minor).unwrap();
+        assert!(s.by_gvk.len() > 250, "{}", s.by_gvk.len());
+        for (av, kind) in s.by_gvk.keys() {
+            assert!(s.validator(av, kind).is_some(), "{av} {kind}");
+        }
+    }
+
+    /// Every way to spoil one field of `object`: each value replaced by a value of every JSON
+    /// type, and an unknown field added to each object in it.
+    fn spoilt(object: &Value) -> Vec<Value> {
+        let mut out = Vec::new();
+        let mut pointers = Vec::new();
+        fn walk(v: &Value, at: String, out: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => m
+                    .iter()
+                    .for_each(|(k, v)| walk(v, format!("{at}/{k}"), out)),
+                Value::Array(a) => a
+                    .iter()
+                    .enumerate()
+                    .for_each(|(i, v)| walk(v, format!("{at}/{i}"), out)),
+                _ => {}
+            }
+            out.push(at);
+        }
+        walk(object, String::new(), &mut pointers);
+        let kinds = [
+            json!(null),
+            json!(true),
+            json!(-1),
+            json!(1.5),
+            json!("x"),
+            json!([]),
+            json!({}),
+        ];
+        for p in pointers {
+            for k in &kinds {
+                let mut o = object.clone();
+                if let Some(slot) = o.pointer_mut(&p) {
+                    if let Some(m) = slot.as_object_mut() {
+                        m.insert("sepc".into(), k.clone());
+                        out.push(o.clone());
+                        let mut o = object.clone();
+                        *o.pointer_mut(&p).unwrap() = k.clone();
+                        out.push(o);
+                    } else {
+                        *slot = k.clone();
+                        out.push(o);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The validator refuses what a validator compiled from the whole 2020-12 document (the
+    /// definitions with the kind's as its root, checked against the meta-schema) refuses, at
+    /// the same places, for every one-field spoiling of the examples' base objects.
+    #[test]
+    fn validators_agree_with_the_whole_document_compiled() {
+        let s = of(crate::kubernetes::minor(crate::kubernetes::DEFAULT).unwrap()).unwrap();
+        let root = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/golden/revrx/deploy/kustomize/base"
+        );
+        let mut compared = 0;
+        for file in [
+            "backend.yaml",
+            "postgres.yaml",
+            "network.yaml",
+            "postgres-backup.yaml",
+        ] {
+            let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+            for object in crate::kubernetes::stream::documents(&text).unwrap() {
+                let (av, kind) = (
+                    object["apiVersion"].as_str().unwrap(),
+                    object["kind"].as_str().unwrap(),
+                );
+                let Some(name) = s.by_gvk.get(&(av.to_string(), kind.to_string())) else {
+                    continue; // a custom resource
+                };
+                let mut whole = s.document(name);
+                whole["$ref"] = format!("#/$defs/{name}").into();
+                let reference = jsonschema::validator_for(&whole).unwrap();
+                let ours = s.validator(av, kind).unwrap();
+                for o in std::iter::once(object.clone()).chain(spoilt(&object)) {
+                    let errors = |v: &jsonschema::Validator| {
+                        let mut e: Vec<String> = v
+                            .iter_errors(&o)
+                            .map(|e| format!("{} {e}", e.instance_path()))
+                            .collect();
+                        e.sort();
+                        e
+                    };
+                    assert_eq!(errors(&ours), errors(&reference), "{o}");
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 2_000, "{compared}");
     }
 
     #[test]

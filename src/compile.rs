@@ -151,6 +151,7 @@ fn check_lowering(
         syntax::parse_files_for(&spec_name(source), &source.text, read, only);
     let mut files = BTreeMap::new();
     if let Some(spec) = &spec {
+        ir::warm(spec);
         diagnostics.extend(crate::timings::phase("check", || crate::check::check(spec)));
         for (path, code, deployed) in read_files(spec) {
             if let Some(text) = read_file(path, code, deployed, read, &mut diagnostics) {

@@ -147,6 +147,35 @@ pub fn lower(
     (ir, diags)
 }
 
+/// Start, on another thread, what lowering `spec` waits for first: its Kubernetes version's
+/// schemas and the validators of the kinds its objects and patches name. Lowering takes them
+/// from the same caches, so this only moves the work to where a core is idle (while the spec
+/// is checked and its files read).
+pub fn warm(spec: &Spec) {
+    let minor = crate::kubernetes::target(spec.app.kubernetes.as_ref().map(|k| k.v.as_str()));
+    let all = std::iter::once(&spec.items).chain(spec.environments.iter().map(|e| &e.items));
+    let mut kinds: Vec<(Option<String>, String)> = Vec::new();
+    for items in all {
+        let objects = items.objects.iter();
+        kinds.extend(objects.map(|o| {
+            (
+                o.api_version.as_ref().map(|a| a.v.clone()),
+                o.target.kind.clone(),
+            )
+        }));
+        kinds.extend(items.patches.iter().map(|p| (None, p.target.kind.clone())));
+        kinds.extend(
+            items
+                .json_patches
+                .iter()
+                .map(|p| (None, p.target.kind.clone())),
+        );
+    }
+    kinds.sort();
+    kinds.dedup();
+    rayon::spawn(move || crate::kubernetes::schema::warm(minor, &kinds));
+}
+
 /// [`lower`] for the environments alone (`stowage render --env`, given a spec of one
 /// environment): the base's objects, the kustomize parts, the pipeline and gitops are not made,
 /// and what is wrong in the base's items alone is not looked for.

@@ -64,6 +64,18 @@ pub fn of(minor: u32) -> Option<&'static Schemas> {
     Some(schemas)
 }
 
+/// Load version `minor`'s schemas and compile the validators of `kinds` (each at its
+/// apiVersion, or at its most stable one), for lowering to find them ready.
+pub fn warm(minor: u32, kinds: &[(Option<String>, String)]) {
+    let Some(schemas) = of(minor) else { return };
+    for (api_version, kind) in kinds {
+        let stable = || schemas.api_versions(kind).first();
+        if let Some(av) = api_version.as_ref().or_else(stable) {
+            schemas.validator(av, kind);
+        }
+    }
+}
+
 /// `group/version`, or `version` for the core group.
 pub fn api_version(group: &str, version: &str) -> String {
     if group.is_empty() {

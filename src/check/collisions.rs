@@ -13,6 +13,11 @@ use crate::syntax::ast::{Items, S};
 use std::collections::HashMap;
 
 pub fn check(items: &Items, diags: &mut Diagnostics) {
+    // Each ingress's group (the first ingress of a group is the one named).
+    let mut groups: HashMap<String, &S<String>> = HashMap::new();
+    for i in &items.ingresses {
+        groups.entry(ingress_group(&i.name.v)).or_insert(&i.name);
+    }
     for w in &items.workloads {
         let name = w.name.as_str();
         if RESERVED_GROUPS.contains(&name) {
@@ -21,16 +26,12 @@ pub fn check(items: &Items, diags: &mut Diagnostics) {
                 &format!("stowage writes its own `{name}.yaml` files"),
             ));
         }
-        if let Some(i) = items
-            .ingresses
-            .iter()
-            .find(|i| ingress_group(&i.name.v) == name)
-        {
+        if let Some(i) = groups.get(name) {
             diags.push(
                 collision(
                     &w.name,
-                    i.name.span,
-                    &format!("the files of ingress `{}` are `{name}.yaml`", i.name.v),
+                    i.span,
+                    &format!("the files of ingress `{}` are `{name}.yaml`", i.v),
                 )
                 .with_help("rename the workload or the ingress"),
             );

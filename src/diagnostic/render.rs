@@ -6,7 +6,7 @@ use super::{Diagnostic, Label, Severity, Span};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 use serde::Serialize;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// How diagnostics are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +18,8 @@ pub enum Style {
 }
 
 /// A spec's files prepared for printing many diagnostics: each file's excerpt text is made once
-/// and lines are found by binary search, so printing stays linear in the number of diagnostics.
+/// (when a diagnostic first needs it) and lines are found by binary search, so printing stays
+/// linear in the number of diagnostics.
 pub struct Renderer<'a> {
     files: Vec<File<'a>>,
 }
@@ -29,23 +30,34 @@ struct File<'a> {
     source: &'a str,
     base: usize,
     /// The text miette draws excerpts from (see [`displayable`]).
-    shown: Arc<str>,
+    shown: OnceLock<Arc<str>>,
     /// Byte offset of the start of each line.
-    line_starts: Vec<usize>,
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl<'a> File<'a> {
     fn new(name: String, source: &'a str, base: usize) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         File {
             name,
             source,
             base,
-            shown: displayable(source).into(),
-            line_starts,
+            shown: OnceLock::new(),
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn shown(&self) -> Arc<str> {
+        self.shown
+            .get_or_init(|| displayable(self.source).into())
+            .clone()
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.source.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// Line and column (both 1-based, column in characters) of an offset in this file.
@@ -54,16 +66,16 @@ impl<'a> File<'a> {
         while !self.source.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line - 1];
+        let line = self.line_starts().partition_point(|&s| s <= offset);
+        let start = self.line_starts()[line - 1];
         (line, self.source[start..offset].chars().count() + 1)
     }
 
     /// The text of line `line` (1-based), without its line break.
     fn line_text(&self, line: usize) -> &str {
-        let start = self.line_starts[line - 1];
+        let start = self.line_starts()[line - 1];
         let end = self
-            .line_starts
+            .line_starts()
             .get(line)
             .map_or(self.source.len(), |e| e - 1);
         self.source[start..end].trim_end_matches('\r')
@@ -161,14 +173,14 @@ impl<'a> Renderer<'a> {
                 note.help = None;
                 Report {
                     diag: note,
-                    source: NamedSource::new(&other.name, other.shown.clone()),
+                    source: NamedSource::new(&other.name, other.shown()),
                     related: Vec::new(),
                 }
             })
             .collect();
         Report {
             diag: shown,
-            source: NamedSource::new(&file.name, file.shown.clone()),
+            source: NamedSource::new(&file.name, file.shown()),
             related,
         }
     }

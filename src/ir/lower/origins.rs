@@ -18,11 +18,7 @@ impl Origin {
         let mut spans = Spans::default();
         let mut containers = Vec::new();
         let mut span = w.name.span;
-        let mut at = |pointer: String, s: Option<Span>| {
-            if let Some(s) = s {
-                spans.values.push((pointer, s));
-            }
-        };
+        let mut at = At(&mut spans);
         match kind {
             "HorizontalPodAutoscaler" | "ScaledObject" => {
                 let a = w.autoscale.as_ref();
@@ -32,14 +28,17 @@ impl Origin {
                 } else {
                     "minReplicas"
                 };
-                at(
-                    format!("/spec/{field}"),
-                    a.and_then(|a| a.min.as_ref()).map(|m| m.span),
-                );
+                at.put(a.and_then(|a| a.min.as_ref()).map(|m| m.span), || {
+                    format!("/spec/{field}")
+                });
             }
             _ => {
-                at("/spec/replicas".into(), w.replicas.as_ref().map(|r| r.span));
-                at("/spec/strategy".into(), w.rollout.as_ref().map(|r| r.span));
+                at.put(w.replicas.as_ref().map(|r| r.span), || {
+                    "/spec/replicas".to_string()
+                });
+                at.put(w.rollout.as_ref().map(|r| r.span), || {
+                    "/spec/strategy".to_string()
+                });
                 if let Some(pod) = pod_pointer(kind) {
                     containers = pod_spans(w, pod, minor, &mut at);
                 }
@@ -96,15 +95,31 @@ impl Origin {
     }
 }
 
+/// Where values were written: a pointer is made only for a value the spec wrote.
+struct At<'s>(&'s mut Spans);
+
+impl At<'_> {
+    fn put(&mut self, span: Option<Span>, pointer: impl FnOnce() -> String) {
+        if let Some(s) = span {
+            self.0.values.push((pointer(), s));
+        }
+    }
+}
+
+/// The pointer `base` followed by `rest`, in one allocation (pointers are made by the
+/// hundred thousand in a large app).
+fn under(base: &str, rest: std::fmt::Arguments) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(base.len() + 48);
+    s.push_str(base);
+    let _ = s.write_fmt(rest);
+    s
+}
+
 /// The values of the pod's containers the policy looks at; gives back the containers'
 /// pointers.
-fn pod_spans(
-    w: &Workload,
-    pod: &str,
-    minor: u32,
-    at: &mut impl FnMut(String, Option<Span>),
-) -> Vec<String> {
-    let main = format!("{pod}/containers/0");
+fn pod_spans(w: &Workload, pod: &str, minor: u32, at: &mut At) -> Vec<String> {
+    let main = under(pod, format_args!("/containers/0"));
     container_spans(
         &main,
         w.image.as_ref(),
@@ -118,13 +133,16 @@ fn pod_spans(
         ("startupProbe", &w.startup),
     ];
     for (field, probe) in probes {
-        at(format!("{main}/{field}"), probe.as_ref().map(|p| p.span));
+        at.put(probe.as_ref().map(|p| p.span), || {
+            under(&main, format_args!("/{field}"))
+        });
     }
-    at(
-        format!("{main}/command"),
-        w.command.as_ref().map(|c| c.span),
-    );
-    at(format!("{main}/args"), w.args.as_ref().map(|c| c.span));
+    at.put(w.command.as_ref().map(|c| c.span), || {
+        under(&main, format_args!("/command"))
+    });
+    at.put(w.args.as_ref().map(|c| c.span), || {
+        under(&main, format_args!("/args"))
+    });
     // Ports, variables and their sources are written in the spec's order.
     let lists = [
         ("ports", w.ports.iter().map(|p| p.span).collect::<Vec<_>>()),
@@ -132,11 +150,11 @@ fn pod_spans(
     ];
     for (field, spans) in lists {
         for (i, span) in spans.into_iter().enumerate() {
-            at(format!("{main}/{field}/{i}"), Some(span));
+            at.put(Some(span), || under(&main, format_args!("/{field}/{i}")));
         }
     }
     for (i, e) in w.env.iter().enumerate() {
-        at(format!("{main}/env/{i}"), Some(e.span));
+        at.put(Some(e.span), || under(&main, format_args!("/env/{i}")));
         // The value (an environment's override keeps the name and replaces it).
         let (field, value) = match &e.source {
             EnvSource::Value(v) => ("value", v.span),
@@ -145,7 +163,9 @@ fn pod_spans(
             }
             EnvSource::Field(f) => ("valueFrom", f.span),
         };
-        at(format!("{main}/env/{i}/{field}"), Some(value));
+        at.put(Some(value), || {
+            under(&main, format_args!("/env/{i}/{field}"))
+        });
     }
     if let Some(s) = &w.security {
         let ids = [
@@ -154,10 +174,9 @@ fn pod_spans(
             ("fsGroup", &s.fs_group),
         ];
         for (field, id) in ids {
-            at(
-                format!("{pod}/securityContext/{field}"),
-                id.as_ref().map(|u| u.span),
-            );
+            at.put(id.as_ref().map(|u| u.span), || {
+                under(pod, format_args!("/securityContext/{field}"))
+            });
         }
     }
     let mut pointers = vec![main];
@@ -166,12 +185,12 @@ fn pod_spans(
         let native = minor >= crate::kubernetes::NATIVE_SIDECARS;
         let p = if c.role == ContainerRole::Init || native {
             init += 1;
-            format!("{pod}/initContainers/{}", init - 1)
+            under(pod, format_args!("/initContainers/{}", init - 1))
         } else {
             regular += 1;
-            format!("{pod}/containers/{}", regular - 1)
+            under(pod, format_args!("/containers/{}", regular - 1))
         };
-        at(p.clone(), Some(c.span));
+        at.put(Some(c.span), || p.clone());
         let security = c.security.as_ref().or(w.security.as_ref());
         container_spans(&p, c.image.as_ref(), c.resources.as_ref(), security, at);
         pointers.push(p);
@@ -185,9 +204,11 @@ fn container_spans(
     image: Option<&Image>,
     resources: Option<&Resources>,
     security: Option<&Security>,
-    at: &mut impl FnMut(String, Option<Span>),
+    at: &mut At,
 ) {
-    at(format!("{c}/resources"), resources.map(|r| r.span));
+    at.put(resources.map(|r| r.span), || {
+        under(c, format_args!("/resources"))
+    });
     // Each quantity (an environment's override may replace one and keep the others).
     let sets = resources
         .into_iter()
@@ -200,34 +221,31 @@ fn container_spans(
             ("ephemeral-storage", &v.ephemeral),
         ];
         for (name, q) in quantities {
-            at(
-                format!("{c}/resources/{set}/{name}"),
-                q.as_ref().map(|q| q.span),
-            );
+            at.put(q.as_ref().map(|q| q.span), || {
+                under(c, format_args!("/resources/{set}/{name}"))
+            });
         }
     }
     let tag = image.and_then(|i| i.tag.as_ref().map(|t| t.span));
-    at(format!("{c}/image"), tag.or(image.map(|i| i.name.span)));
+    at.put(tag.or(image.map(|i| i.name.span)), || {
+        under(c, format_args!("/image"))
+    });
     let Some(s) = security else {
         return;
     };
     let flag = |f: &Option<crate::syntax::ast::S<bool>>| f.as_ref().map(|f| f.span);
-    at(
-        format!("{c}/securityContext/runAsNonRoot"),
-        flag(&s.non_root),
-    );
-    at(
-        format!("{c}/securityContext/readOnlyRootFilesystem"),
-        flag(&s.read_only_root),
-    );
-    at(
-        format!("{c}/securityContext/allowPrivilegeEscalation"),
-        flag(&s.privilege_escalation),
-    );
+    at.put(flag(&s.non_root), || {
+        under(c, format_args!("/securityContext/runAsNonRoot"))
+    });
+    at.put(flag(&s.read_only_root), || {
+        under(c, format_args!("/securityContext/readOnlyRootFilesystem"))
+    });
+    at.put(flag(&s.privilege_escalation), || {
+        under(c, format_args!("/securityContext/allowPrivilegeEscalation"))
+    });
     for (k, cap) in s.add_capabilities.iter().enumerate() {
-        at(
-            format!("{c}/securityContext/capabilities/add/{k}"),
-            Some(cap.span),
-        );
+        at.put(Some(cap.span), || {
+            under(c, format_args!("/securityContext/capabilities/add/{k}"))
+        });
     }
 }

@@ -13,6 +13,7 @@ use super::tree::{Node, Prop, Value};
 use super::vocab::{self, Children, Kind};
 use crate::diagnostic::{Diagnostic, Diagnostics, code, suggest};
 use kdl::KdlValue;
+use std::fmt::Display;
 
 /// Where a field the language has no word for goes.
 const PATCH_HINT: &str = "a field the language has no word for is set with `patch \"Kind/name\" { ... }` on the object (the book: \"When the language has no word for it\")";
@@ -170,7 +171,7 @@ impl Decoder<'_> {
         }
     }
 
-    pub(super) fn type_error(&mut self, v: &Value, what: &str, expected: &str) {
+    pub(super) fn type_error(&mut self, v: &Value, what: impl Display, expected: &str) {
         self.err(
             Diagnostic::error(
                 &code::syntax::TYPE,
@@ -197,7 +198,7 @@ impl Decoder<'_> {
                 span,
             }) => Some(S::new(s.clone(), *span)),
             Some(v) => {
-                self.type_error(v, &format!("the name of {what}"), "a string");
+                self.type_error(v, format!("the name of {what}"), "a string");
                 None
             }
             None => {
@@ -253,7 +254,7 @@ impl Decoder<'_> {
         }
     }
 
-    pub(super) fn str_value(&mut self, v: &Value, what: &str) -> Option<S<String>> {
+    pub(super) fn str_value(&mut self, v: &Value, what: impl Display + Copy) -> Option<S<String>> {
         match &v.value {
             KdlValue::String(s) => Some(S::new(s.clone(), v.span)),
             _ => {
@@ -263,7 +264,7 @@ impl Decoder<'_> {
         }
     }
 
-    pub(super) fn int_value(&mut self, v: &Value, what: &str) -> Option<S<i64>> {
+    pub(super) fn int_value(&mut self, v: &Value, what: impl Display + Copy) -> Option<S<i64>> {
         match &v.value {
             KdlValue::Integer(i) => match i64::try_from(*i) {
                 Ok(i) => Some(S::new(i, v.span)),
@@ -299,7 +300,7 @@ impl Decoder<'_> {
         }
     }
 
-    pub(super) fn bool_value(&mut self, v: &Value, what: &str) -> Option<S<bool>> {
+    pub(super) fn bool_value(&mut self, v: &Value, what: impl Display + Copy) -> Option<S<bool>> {
         match &v.value {
             KdlValue::Bool(b) => Some(S::new(*b, v.span)),
             _ => {
@@ -312,19 +313,19 @@ impl Decoder<'_> {
     /// The string value of a value node of `kind`.
     pub(super) fn str_arg(&mut self, node: &Node, kind: &Kind) -> Option<S<String>> {
         let v = self.value_arg(node, kind)?;
-        self.str_value(v, &format!("`{}`", node.name))
+        self.str_value(v, Ticked(&node.name))
     }
 
     /// The integer value of a value node of `kind`.
     pub(super) fn int_arg(&mut self, node: &Node, kind: &Kind) -> Option<S<i64>> {
         let v = self.value_arg(node, kind)?;
-        self.int_value(v, &format!("`{}`", node.name))
+        self.int_value(v, Ticked(&node.name))
     }
 
     /// The boolean value of a value node of `kind` (`drift #true`).
     pub(super) fn bool_arg(&mut self, node: &Node, kind: &Kind) -> Option<S<bool>> {
         let v = self.value_arg(node, kind)?;
-        self.bool_value(v, &format!("`{}`", node.name))
+        self.bool_value(v, Ticked(&node.name))
     }
 
     /// The arguments of a list node of `kind` (`command "node" "server.js"`), as strings.
@@ -371,17 +372,17 @@ impl Decoder<'_> {
 
     pub(super) fn prop_str(&mut self, node: &Node, key: &str) -> Option<S<String>> {
         let p = node.prop(key)?;
-        self.str_value(&p.value, &format!("`{key}`"))
+        self.str_value(&p.value, Ticked(key))
     }
 
     pub(super) fn prop_int(&mut self, node: &Node, key: &str) -> Option<S<i64>> {
         let p = node.prop(key)?;
-        self.int_value(&p.value, &format!("`{key}`"))
+        self.int_value(&p.value, Ticked(key))
     }
 
     pub(super) fn prop_bool(&mut self, node: &Node, key: &str) -> Option<S<bool>> {
         let p = node.prop(key)?;
-        self.bool_value(&p.value, &format!("`{key}`"))
+        self.bool_value(&p.value, Ticked(key))
     }
 
     pub(super) fn prop_port_ref(&mut self, node: &Node, key: &str) -> Option<S<PortRef>> {
@@ -390,7 +391,7 @@ impl Decoder<'_> {
             KdlValue::String(s) => Some(S::new(PortRef::Name(s.clone()), p.value.span)),
             KdlValue::Integer(i) => Some(S::new(PortRef::Number(*i as i64), p.value.span)),
             _ => {
-                self.type_error(&p.value, &format!("`{key}`"), "a port name or number");
+                self.type_error(&p.value, format!("`{key}`"), "a port name or number");
                 None
             }
         }
@@ -408,7 +409,7 @@ impl Decoder<'_> {
             _ => {
                 self.type_error(
                     &p.value,
-                    &format!("`{key}`"),
+                    format!("`{key}`"),
                     "an integer or a percentage like \"25%\"",
                 );
                 None
@@ -426,7 +427,7 @@ impl Decoder<'_> {
             _ => {
                 self.type_error(
                     &p.value,
-                    &format!("`{key}`"),
+                    format!("`{key}`"),
                     "a quantity such as \"500m\" or \"512Mi\"",
                 );
                 None
@@ -457,7 +458,7 @@ impl Decoder<'_> {
                 KdlValue::Integer(i) => i.to_string(),
                 KdlValue::Bool(b) => b.to_string(),
                 _ => {
-                    self.type_error(&p.value, &format!("`{}`", p.key), "a string");
+                    self.type_error(&p.value, format!("`{}`", p.key), "a string");
                     continue;
                 }
             };
@@ -487,7 +488,7 @@ impl Decoder<'_> {
                 KdlValue::String(s) => out.push(s.clone()),
                 KdlValue::Integer(i) => out.push(i.to_string()),
                 _ => {
-                    self.type_error(a, &format!("an argument of `{}`", node.name), "a string");
+                    self.type_error(a, format!("an argument of `{}`", node.name), "a string");
                     return None;
                 }
             }
@@ -557,5 +558,15 @@ pub(crate) fn check_top_level(nodes: &mut [Node], diags: &mut Diagnostics) {
     }
     for (i, kind) in read_as {
         nodes[i].name = kind.to_string();
+    }
+}
+
+/// A name in backticks, as messages quote it; written only when a message is made.
+#[derive(Clone, Copy)]
+pub(super) struct Ticked<'a>(pub &'a str);
+
+impl Display for Ticked<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}`", self.0)
     }
 }

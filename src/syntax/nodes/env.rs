@@ -163,7 +163,7 @@ impl Decoder<'_> {
             KdlValue::Float(f) => format!("{f:?}"),
             KdlValue::Bool(b) => b.to_string(),
             KdlValue::Null => {
-                self.type_error(a, &format!("variable `{}`", v.name), "a string");
+                self.type_error(a, format!("variable `{}`", v.name), "a string");
                 return None;
             }
         };

@@ -196,7 +196,7 @@ type FileUse<'s> = (&'s S<String>, &'static code::Code, bool);
 /// Every file a spec reads, once each: configs' files and manifests (deployed), CRDs (schemas
 /// only).
 fn read_files(spec: &Spec) -> Vec<FileUse<'_>> {
-    let all_items = std::iter::once(&spec.items).chain(spec.environments.iter().map(|e| &e.items));
+    let all_items = spec.all_items();
     let mut out: Vec<FileUse> = Vec::new();
     for items in all_items {
         let configs = items

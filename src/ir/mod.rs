@@ -153,23 +153,16 @@ pub fn lower(
 /// is checked and its files read).
 pub fn warm(spec: &Spec) {
     let minor = crate::kubernetes::target(spec.app.kubernetes.as_ref().map(|k| k.v.as_str()));
-    let all = std::iter::once(&spec.items).chain(spec.environments.iter().map(|e| &e.items));
     let mut kinds: Vec<(Option<String>, String)> = Vec::new();
-    for items in all {
-        let objects = items.objects.iter();
-        kinds.extend(objects.map(|o| {
-            (
-                o.api_version.as_ref().map(|a| a.v.clone()),
-                o.target.kind.clone(),
-            )
-        }));
-        kinds.extend(items.patches.iter().map(|p| (None, p.target.kind.clone())));
-        kinds.extend(
-            items
-                .json_patches
-                .iter()
-                .map(|p| (None, p.target.kind.clone())),
-        );
+    for items in spec.all_items() {
+        let declared = items
+            .objects
+            .iter()
+            .map(|o| (o.api_version.as_ref().map(|a| a.v.clone()), &o.target));
+        let patched = items.patches.iter().map(|p| (None, &p.target));
+        let json_patched = items.json_patches.iter().map(|p| (None, &p.target));
+        let all = declared.chain(patched).chain(json_patched);
+        kinds.extend(all.map(|(av, target)| (av, target.kind.clone())));
     }
     kinds.sort();
     kinds.dedup();

@@ -86,12 +86,16 @@ pub struct Spec {
 }
 
 impl Spec {
+    /// The base's items, then each environment's.
+    pub fn all_items(&self) -> impl Iterator<Item = &Items> {
+        std::iter::once(&self.items).chain(self.environments.iter().map(|e| &e.items))
+    }
+
     /// Every workload deployed somewhere: the base's, then those only environments enable,
     /// the first of each name.
     pub fn deployed_workloads(&self) -> Vec<&Workload> {
         let mut seen = std::collections::HashSet::new();
-        std::iter::once(&self.items)
-            .chain(self.environments.iter().map(|e| &e.items))
+        self.all_items()
             .flat_map(|items| &items.workloads)
             .filter(|w| seen.insert(w.name.v.as_str()))
             .collect()

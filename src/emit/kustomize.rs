@@ -194,10 +194,10 @@ pub fn split_image(image: &str) -> (String, Option<String>, Option<String>) {
 }
 
 /// An object's identity: kind and name.
-type Id = (String, String);
+type Id<'a> = (&'a str, &'a str);
 
 /// Objects by identity.
-type ById<'a> = BTreeMap<Id, &'a Object>;
+type ById<'a> = BTreeMap<Id<'a>, &'a Object>;
 
 /// The files of one environment's overlay (of one part): its kustomization, added resources
 /// and patches.
@@ -205,7 +205,7 @@ fn overlay(ir: &Ir, env: &EnvIr, part: &Part, head: &str, files: &mut FileSet) {
     let dir = part.dir(&format!("{ROOT}/overlays/{}", env.name));
     let base: ById = (ir.base.objects.iter())
         .filter(|o| part.holds(ir, o))
-        .map(|o| (o.id(), o))
+        .map(|o| ((o.kind(), o.name()), o))
         .collect();
     let renamed = prefixed_across_parts(ir, env, part);
     let target = match &renamed {
@@ -290,14 +290,14 @@ fn prefixed_across_parts(ir: &Ir, env: &EnvIr, part: &Part) -> Option<Vec<Object
 
 /// The environment's objects by identity, its Namespace under the base's name (the overlay's
 /// `namespace` renames it).
-fn target_objects<'a>(ir: &Ir, objects: impl IntoIterator<Item = &'a Object>) -> ById<'a> {
+fn target_objects<'a>(ir: &'a Ir, objects: impl IntoIterator<Item = &'a Object>) -> ById<'a> {
     objects
         .into_iter()
         .map(|o| {
             let id = if o.kind() == "Namespace" {
-                ("Namespace".to_string(), ir.base.namespace.clone())
+                ("Namespace", ir.base.namespace.as_str())
             } else {
-                o.id()
+                (o.kind(), o.name())
             };
             (id, o)
         })
@@ -390,12 +390,12 @@ fn image_entry(repo: &str, new: &str) -> Value {
 
 /// The overlay's `replicas`: counts that differ on objects that have a count in both, with
 /// the new count by identity.
-fn replica_overrides(base: &ById, target: &ById) -> (BTreeMap<Id, i64>, Vec<Value>) {
+fn replica_overrides<'a>(base: &ById, target: &ById<'a>) -> (BTreeMap<Id<'a>, i64>, Vec<Value>) {
     let mut replicas: BTreeMap<Id, i64> = BTreeMap::new();
     let mut entries = Vec::new();
     for (id, t) in target {
         let Some(b) = base.get(id) else { continue };
-        if !matches!(id.0.as_str(), "Deployment" | "StatefulSet") {
+        if !matches!(id.0, "Deployment" | "StatefulSet") {
             continue;
         }
         if let (Some(bn), Some(tn)) = (
@@ -403,7 +403,7 @@ fn replica_overrides(base: &ById, target: &ById) -> (BTreeMap<Id, i64>, Vec<Valu
             t.value.pointer("/spec/replicas").and_then(Value::as_i64),
         ) && bn != tn
         {
-            replicas.insert(id.clone(), tn);
+            replicas.insert(*id, tn);
             entries.push(json!({"name": id.1, "count": tn}));
         }
     }
@@ -428,14 +428,14 @@ fn patches(
                 transform(&mut expected, env, images, replicas.get(id).copied());
                 follow_accounts(&mut expected, base, env);
                 if let Some(patch) = change_patch(b, t, &expected) {
-                    patches.insert(patch_file(&id.0, &id.1), patch);
+                    patches.insert(patch_file(id.0, id.1), patch);
                 }
             }
         }
     }
     for (id, b) in base {
         if !target.contains_key(id) && b.kind() != "Namespace" {
-            patches.insert(patch_file(&id.0, &id.1), delete_patch(b));
+            patches.insert(patch_file(id.0, id.1), delete_patch(b));
         }
     }
     (patches, added)
@@ -569,7 +569,7 @@ fn follow_accounts(v: &mut Value, base: &ById, env: &EnvIr) {
         };
         let ours = s["kind"] == "ServiceAccount"
             && base
-                .get(&("ServiceAccount".to_string(), name.to_string()))
+                .get(&("ServiceAccount", name))
                 .is_some_and(|a| a.value.pointer("/metadata/namespace") == s.get("namespace"));
         if ours {
             s["namespace"] = json!(env.namespace);

@@ -12,11 +12,14 @@ pub const FILE: &str = "name-references.yaml";
 /// The configuration an overlay needs: when it renames objects and holds objects that refer
 /// to others in ways kustomize does not know.
 pub fn configuration(env: &EnvIr) -> Option<Value> {
-    let referrers = env
-        .objects
-        .iter()
-        .any(|o| REFERENCES.iter().any(|r| r.from == o.kind()));
-    if env.prefix.is_empty() || !referrers {
+    if env.prefix.is_empty() {
+        return None;
+    }
+    let referrers = env.objects.iter().any(|o| {
+        let kind = o.kind();
+        REFERENCES.iter().any(|r| r.from == kind)
+    });
+    if !referrers {
         return None;
     }
     let mut targets: Vec<(&str, &str)> = REFERENCES.iter().map(|r| (r.to, r.group)).collect();

@@ -5,18 +5,20 @@ use super::nodes::environment::{EnvSettings, HostMove};
 use super::tree::{Node, Value};
 use crate::diagnostic::{Diagnostic, Diagnostics, Span, code};
 use kdl::KdlValue;
+use std::borrow::Cow;
 
 /// Rewrite the merged `ingress` nodes of an environment (`env` is the environment node's span:
 /// values written inside it are the environment's own and stay as they are).
 pub(crate) fn apply(
     settings: &EnvSettings,
     env: Span,
-    merged: &mut [Node],
+    merged: &mut [Cow<Node>],
     diags: &mut Diagnostics,
 ) {
     let mut used = vec![false; settings.hosts.len()];
-    for ingress in merged.iter_mut().filter(|n| n.name == "ingress") {
-        for child in &mut ingress.children {
+    let moves = !settings.hosts.is_empty() || settings.tls_issuer.is_some();
+    for ingress in merged.iter_mut().filter(|n| moves && n.name == "ingress") {
+        for child in &mut ingress.to_mut().children {
             match child.name.as_str() {
                 "route" => move_host(&settings.hosts, &mut used, env, child),
                 "tls" => {

@@ -123,7 +123,7 @@ fn from_nodes(mut nodes: Vec<Node>, only: Option<&str>, diags: &mut Diagnostics)
     // The base and every environment are decoded on their own, in parallel; what each finds
     // is said in the spec's order (base, policies, environments).
     let ((items, base_diags), decoded) = rayon::join(
-        || decoded(|dec| dec.items(&tree::pruned(&base_nodes))),
+        || decoded(|dec| dec.items(tree::pruned(&base_nodes).iter())),
         || {
             use rayon::prelude::*;
             env_nodes
@@ -236,8 +236,8 @@ fn environment(
         .cloned()
         .collect();
     let overrides = blocks.apply(overrides, dec.diags);
-    let mut merged = tree::prune_disabled(tree::merge(base, &overrides));
+    let mut merged = tree::prune_merged(tree::merge(base, &overrides));
     ingress_defaults::apply(&settings, env.span, &mut merged, dec.diags);
-    let items = dec.items(&merged);
+    let items = dec.items(merged.iter().map(|n| &**n));
     Some(settings.with_items(env.name_span, items))
 }

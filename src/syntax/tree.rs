@@ -8,6 +8,7 @@
 use super::vocab::{self, Children, Identity, Kind};
 use crate::diagnostic::Span;
 use kdl::KdlValue;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A KDL value with its span (the value's text, without a property's `key=`).
@@ -151,17 +152,23 @@ fn key_in(mode: Mode, node: &Node) -> (&str, Option<&str>) {
 /// Nodes are matched by [`key_in`]; a matched node takes the override's arguments when it gives
 /// any (beyond the name of a named node), each of its properties, and its children merged the
 /// same way. Unmatched override nodes are added.
-pub fn merge(base: &[Node], over: &[Node]) -> Vec<Node> {
+/// The base's nodes that no override touched are borrowed.
+pub fn merge<'a>(base: &'a [Node], over: &[Node]) -> Vec<Cow<'a, Node>> {
     merge_in(Mode::Language(None), base, over)
 }
 
 /// Merge `over` onto `base`, both children of a node of `kind`.
 pub fn merge_children(kind: &'static Kind, base: &[Node], over: &[Node]) -> Vec<Node> {
-    merge_in(Mode::Language(Some(kind)), base, over)
+    owned(merge_in(Mode::Language(Some(kind)), base, over))
 }
 
-fn merge_in(mode: Mode, base: &[Node], over: &[Node]) -> Vec<Node> {
-    let mut out: Vec<Node> = base.to_vec();
+fn owned(nodes: Vec<Cow<Node>>) -> Vec<Node> {
+    nodes.into_iter().map(Cow::into_owned).collect()
+}
+
+fn merge_in<'a>(mode: Mode, base: &'a [Node], over: &[Node]) -> Vec<Cow<'a, Node>> {
+    // The base's nodes are borrowed: one an override replaces is not copied.
+    let mut out: Vec<Cow<Node>> = base.iter().map(Cow::Borrowed).collect();
     // Lists of unnamed nodes (rollout steps, data items) are replaced as a whole.
     for o in over.iter().filter(|o| mode.is_list(&o.name)) {
         out.retain(|b| b.name != o.name);
@@ -187,7 +194,7 @@ fn merge_in(mode: Mode, base: &[Node], over: &[Node]) -> Vec<Node> {
             Some(i) => {
                 let merged = merge_node(mode, &out[i], o);
                 let same_key = key_in(mode, &merged) == key_in(mode, &out[i]);
-                out[i] = merged;
+                out[i] = Cow::Owned(merged);
                 if !same_key && let Some(index) = &mut index {
                     *index = KeyIndex::new(mode, &out[..base_len]);
                 }
@@ -195,7 +202,7 @@ fn merge_in(mode: Mode, base: &[Node], over: &[Node]) -> Vec<Node> {
             None => {
                 let mut added = o.clone();
                 added.override_span = Some(o.name_span);
-                out.push(added);
+                out.push(Cow::Owned(added));
             }
         }
     }
@@ -210,7 +217,7 @@ fn merge_in(mode: Mode, base: &[Node], over: &[Node]) -> Vec<Node> {
 struct KeyIndex(HashMap<(String, Option<String>), usize>);
 
 impl KeyIndex {
-    fn new(mode: Mode, nodes: &[Node]) -> Self {
+    fn new(mode: Mode, nodes: &[Cow<Node>]) -> Self {
         let mut m = HashMap::with_capacity(nodes.len());
         for (i, n) in nodes.iter().enumerate() {
             let (name, label) = key_in(mode, n);
@@ -227,7 +234,18 @@ impl KeyIndex {
 }
 
 fn merge_node(mode: Mode, base: &Node, over: &Node) -> Node {
-    let mut n = base.clone();
+    // Everything but the children, which are merged below.
+    let mut n = Node {
+        name: base.name.clone(),
+        name_span: base.name_span,
+        span: base.span,
+        ty: base.ty.clone(),
+        args: base.args.clone(),
+        props: base.props.clone(),
+        children: Vec::new(),
+        block: base.block,
+        override_span: base.override_span,
+    };
     let named = mode.is_named(&base.name);
     let skip = usize::from(named);
     if over.ty.is_some() {
@@ -244,7 +262,11 @@ fn merge_node(mode: Mode, base: &Node, over: &Node) -> Node {
             n.props.push(p.clone());
         }
     }
-    n.children = merge_in(mode.of_children(base), &base.children, &over.children);
+    n.children = owned(merge_in(
+        mode.of_children(base),
+        &base.children,
+        &over.children,
+    ));
     n.block |= over.block;
     n.override_span = Some(over.name_span);
     n
@@ -264,6 +286,25 @@ pub fn pruned(nodes: &[Node]) -> std::borrow::Cow<'_, [Node]> {
     } else {
         std::borrow::Cow::Borrowed(nodes)
     }
+}
+
+/// [`prune_disabled`] of merged nodes: a node is copied only when something in it is
+/// switched off.
+pub fn prune_merged(nodes: Vec<Cow<'_, Node>>) -> Vec<Cow<'_, Node>> {
+    let mode = Mode::Language(None);
+    (nodes.into_iter())
+        .filter(|n| !n.is_disabled())
+        .map(|n| {
+            if any_disabled(mode.of_children(&n), &n.children) {
+                let mut n = n.into_owned();
+                let children = std::mem::take(&mut n.children);
+                n.children = prune_in(mode.of_children(&n), children);
+                Cow::Owned(n)
+            } else {
+                n
+            }
+        })
+        .collect()
 }
 
 /// Whether [`prune_in`] would remove anything.
@@ -345,10 +386,32 @@ mod tests {
     }
 
     #[test]
+    fn merged_nodes_are_copied_only_where_an_override_or_a_switch_touches_them() {
+        let base = parse(
+            "service \"a\" { image \"a\" }\nservice \"b\" { image \"b\" }\n\
+             service \"c\" { image \"c\"; worker-pool enabled=#false }\nconfig \"d\"",
+        );
+        let over = parse("service \"b\" { image \"b2\" }\nconfig \"d\" enabled=#false");
+        let m = prune_merged(merge(&base, &over));
+        let copied: Vec<(Option<&str>, bool)> = (m.iter())
+            .map(|n| (n.label(), matches!(n, Cow::Owned(_))))
+            .collect();
+        assert_eq!(
+            copied,
+            [(Some("a"), false), (Some("b"), true), (Some("c"), true)]
+        );
+        let all_owned = prune_disabled(owned(merge(&base, &over)));
+        assert_eq!(
+            m.iter().map(|n| &**n).collect::<Vec<_>>(),
+            all_owned.iter().collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
     fn properties_override_and_disabled_nodes_are_pruned() {
         let base = parse("image \"api\" tag=\"1\" pull=\"Always\"\nworker \"w\" { }");
         let over = parse("image tag=\"2\"\nworker \"w\" enabled=#false");
-        let m = prune_disabled(merge(&base, &over));
+        let m = prune_merged(merge(&base, &over));
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].label(), Some("api"));
         assert_eq!(m[0].prop("tag").unwrap().value.value.as_string(), Some("2"));

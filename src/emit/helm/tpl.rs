@@ -2,6 +2,7 @@
 
 use crate::emit::yaml;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// When a field or list item is emitted.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,10 +81,28 @@ pub fn go_string(s: &str) -> String {
 }
 
 fn key_text(k: &str) -> String {
-    // Keys are rendered by the YAML serializer so that odd ones are quoted.
-    let v = yaml::to_yaml_inline(&Value::String(k.to_string()));
-    literal(v.trim_end())
+    // Keys are rendered by the YAML serializer so that odd ones are quoted. A chart repeats
+    // a few keys hundreds of thousands of times: each is serialized once per thread.
+    thread_local! {
+        static KEYS: std::cell::RefCell<HashMap<String, String>> = Default::default();
+    }
+    KEYS.with_borrow_mut(|keys| {
+        if let Some(text) = keys.get(k) {
+            return text.clone();
+        }
+        let v = yaml::to_yaml_inline(&Value::String(k.to_string()));
+        let text = literal(v.trim_end());
+        if keys.len() >= KEYS_KEPT {
+            keys.clear();
+        }
+        keys.insert(k.to_string(), text.clone());
+        text
+    })
 }
+
+/// The most keys [`key_text`] keeps per thread (a long-running language server renders many
+/// charts).
+const KEYS_KEPT: usize = 4096;
 
 /// A scalar on one line, literal for templates.
 pub fn scalar_text(v: &Value) -> String {
@@ -234,6 +253,24 @@ fn dash_first(body: &str, ind: usize) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    proptest::proptest! {
+        /// A key's text is the serializer's, whether it was kept or not, and whatever other
+        /// keys came before it (more than are kept: the cache is cleared between).
+        #[test]
+        fn kept_key_text_is_the_serializers(keys in proptest::collection::vec(".{0,12}", 1..40)) {
+            let fresh = |k: &str| literal(yaml::to_yaml_inline(&json!(k)).trim_end());
+            for k in &keys {
+                proptest::prop_assert_eq!(key_text(k), fresh(k));
+            }
+            for i in 0..KEYS_KEPT + 1 {
+                key_text(&format!("k{i}"));
+            }
+            for k in &keys {
+                proptest::prop_assert_eq!(key_text(k), fresh(k));
+            }
+        }
+    }
 
     #[test]
     fn renders_guards_lists_and_blocks() {

@@ -505,7 +505,7 @@ impl Decoder<'_> {
     }
 
     /// The top-level items (or an environment's, merged): flat dispatch by kind.
-    pub(crate) fn items(&mut self, nodes: &[Node]) -> Items {
+    pub(crate) fn items<'n>(&mut self, nodes: impl IntoIterator<Item = &'n Node>) -> Items {
         let mut items = Items::default();
         for n in nodes {
             match n.name.as_str() {

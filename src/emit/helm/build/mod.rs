@@ -134,6 +134,40 @@ fn child<'v>(vs: &[Option<&'v Value>], key: &str) -> Vec<Option<&'v Value>> {
     vs.iter().map(|v| v.and_then(|v| v.get(key))).collect()
 }
 
+/// Each key of the variants' maps, in the order first seen, with its value in every variant.
+/// Variants usually share their keys in one order: then they are read side by side, without
+/// a lookup per key and variant.
+fn fields_of<'v>(vs: &[Option<&'v Value>]) -> Vec<(String, Vec<Option<&'v Value>>)> {
+    let maps: Vec<&serde_json::Map<String, Value>> = vs
+        .iter()
+        .filter_map(|v| v.and_then(Value::as_object))
+        .collect();
+    let aligned = maps.len() == vs.len()
+        && maps
+            .windows(2)
+            .all(|w| w[0].len() == w[1].len() && w[0].keys().zip(w[1].keys()).all(|(a, b)| a == b));
+    if !aligned {
+        return (union_keys(vs).into_iter())
+            .map(|k| {
+                let c = child(vs, &k);
+                (k, c)
+            })
+            .collect();
+    }
+    let Some((first, rest)) = maps.split_first() else {
+        return Vec::new();
+    };
+    let mut iters: Vec<_> = rest.iter().map(|m| m.values()).collect();
+    (first.iter())
+        .map(|(k, v)| {
+            let mut c = Vec::with_capacity(vs.len());
+            c.push(Some(v));
+            c.extend(iters.iter_mut().map(Iterator::next));
+            (k.clone(), c)
+        })
+        .collect()
+}
+
 /// The keys of every variant that is a map, in the order first seen.
 fn union_keys(vs: &[Option<&Value>]) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
@@ -244,9 +278,9 @@ impl Walker<'_> {
         vs: &[Option<&Value>],
     ) -> (Node, Guard) {
         let mut fields = Vec::new();
-        for k in union_keys(vs) {
+        for (k, children) in fields_of(vs) {
             path.push(k.clone());
-            if let Some((node, guard)) = self.walk(obj, path, &child(vs, &k)) {
+            if let Some((node, guard)) = self.walk(obj, path, &children) {
                 fields.push(Field {
                     key: k,
                     node,
@@ -331,4 +365,35 @@ fn same_len(vs: &[Option<&Value>]) -> Option<usize> {
         })
         .collect();
     (lens[0] != usize::MAX && lens.windows(2).all(|w| w[0] == w[1])).then_some(lens[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A map of a few keys drawn from a small set (so variants share keys, in orders that
+    /// agree or not), or now and then not a map.
+    fn variant() -> impl Strategy<Value = Option<Value>> {
+        let map = proptest::collection::vec(("[abc]", 0..3i64), 0..4)
+            .prop_map(|kvs| Value::Object(kvs.into_iter().map(|(k, v)| (k, v.into())).collect()));
+        prop_oneof![8 => map.prop_map(Some), 1 => Just(Some(Value::Null)), 1 => Just(None)]
+    }
+
+    proptest! {
+        /// Reading the variants side by side gives what a lookup per key and variant gives.
+        #[test]
+        fn fields_side_by_side_are_the_looked_up_ones(
+            vs in proptest::collection::vec(variant(), 1..4)
+        ) {
+            let vs: Vec<Option<&Value>> = vs.iter().map(Option::as_ref).collect();
+            let looked_up: Vec<(String, Vec<Option<&Value>>)> = (union_keys(&vs).into_iter())
+                .map(|k| {
+                    let c = child(&vs, &k);
+                    (k, c)
+                })
+                .collect();
+            prop_assert_eq!(fields_of(&vs), looked_up);
+        }
+    }
 }

@@ -187,7 +187,8 @@ impl Kind {
                 .iter()
                 .find(|(k, mask)| mask & bit != 0 && k.name == name)
                 .map(|(k, _)| *k),
-            c => c.kinds().into_iter().find(|k| k.name == name),
+            Children::Kinds(kinds) => kinds.iter().copied().find(|k| k.name == name),
+            Children::None | Children::Data => None,
         }
     }
 }

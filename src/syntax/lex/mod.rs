@@ -87,6 +87,10 @@ const SPACES: &[char] = &[
 ];
 
 pub fn is_space(c: char) -> bool {
+    // Most of a spec is ASCII: two comparisons instead of a scan of the list.
+    if c.is_ascii() {
+        return c == ' ' || c == '\t';
+    }
     SPACES.contains(&c)
 }
 
@@ -105,7 +109,15 @@ pub fn is_disallowed(c: char) -> bool {
 
 /// Whether `c` may appear in a bare identifier.
 pub fn is_ident_char(c: char) -> bool {
-    !(is_space(c) || is_newline(c) || is_disallowed(c) || "\\/(){};[]\"#=".contains(c))
+    // ASCII: every control character is a space, a newline or disallowed.
+    if c.is_ascii() {
+        return c.is_ascii_graphic()
+            && !matches!(
+                c,
+                '\\' | '/' | '(' | ')' | '{' | '}' | ';' | '[' | ']' | '"' | '#' | '='
+            );
+    }
+    !(is_space(c) || is_newline(c) || is_disallowed(c))
 }
 
 /// Whether a word is a number (as opposed to an identifier string).
@@ -385,6 +397,11 @@ impl<'a> Lexer<'a> {
         self.pos += c.len_utf8();
         Some(c)
     }
+    /// Move past the characters `keep` accepts.
+    fn skip_while(&mut self, keep: impl Fn(char) -> bool) {
+        let rest = self.rest();
+        self.pos += rest.find(|c| !keep(c)).unwrap_or(rest.len());
+    }
     fn eat(&mut self, s: &str) -> bool {
         if self.rest().starts_with(s) {
             self.pos += s.len();
@@ -398,9 +415,7 @@ impl<'a> Lexer<'a> {
     }
     fn spaces(&mut self) -> bool {
         let start = self.pos;
-        while self.peek().is_some_and(is_space) {
-            self.bump();
-        }
+        self.skip_while(is_space);
         self.pos > start
     }
     fn from(&self, start: usize) -> Span {
@@ -408,9 +423,7 @@ impl<'a> Lexer<'a> {
     }
     fn line_comment(&mut self) -> String {
         let start = self.pos;
-        while self.peek().is_some_and(|c| !is_newline(c)) {
-            self.bump();
-        }
+        self.skip_while(|c| !is_newline(c));
         self.text[start..self.pos]
             .trim_end_matches(is_space)
             .to_string()

@@ -15,6 +15,7 @@ impl Lexer<'_> {
         }
         self.pos += 1;
         loop {
+            self.skip_while(|c| !matches!(c, '"' | '\\') && !is_newline(c));
             match self.peek() {
                 Some('"') => break,
                 Some('\\') => {
@@ -153,9 +154,7 @@ impl Lexer<'_> {
     /// `#true` and the other keywords, at the first `#`.
     fn keyword(&mut self, start: usize, hashes: usize) -> Result<Tok, LexError> {
         self.pos += hashes;
-        while self.peek().is_some_and(super::is_ident_char) {
-            self.bump();
-        }
+        self.skip_while(super::is_ident_char);
         let word = &self.text[start..self.pos];
         if hashes == 1 && super::keyword_value(word).is_some() {
             return Ok(Tok::Keyword(word.to_string()));

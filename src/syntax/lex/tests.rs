@@ -136,3 +136,19 @@ fn quoting_round_trips() {
     assert!(!is_bare_identifier("true"));
     assert!(!is_bare_identifier(""));
 }
+
+/// The ASCII shortcuts of `is_space` and `is_ident_char` say what the KDL 2.0 definitions say:
+/// a space is in SPACES; an identifier character is no space, newline, disallowed code point
+/// or one of `\/(){};[]"#=`.
+#[test]
+fn ascii_shortcuts_agree_with_the_definitions() {
+    for b in 0u8..=0x7f {
+        let c = char::from(b);
+        assert_eq!(is_space(c), SPACES.contains(&c), "{c:?}");
+        let defined = !(SPACES.contains(&c)
+            || is_newline(c)
+            || is_disallowed(c)
+            || "\\/(){};[]\"#=".contains(c));
+        assert_eq!(is_ident_char(c), defined, "{c:?}");
+    }
+}

@@ -67,9 +67,7 @@ impl Lexer<'_> {
     /// A bare word, checked to be a number or an identifier string.
     fn word(&mut self) -> Result<Tok, LexError> {
         let start = self.pos;
-        while self.peek().is_some_and(is_ident_char) {
-            self.bump();
-        }
+        self.skip_while(is_ident_char);
         let word = &self.text[start..self.pos];
         if let Err((why, help)) = word_value(word) {
             return Err(LexError::new(why, self.from(start), "here").help(help));

@@ -296,10 +296,7 @@ pub fn prune_merged(nodes: Vec<Cow<'_, Node>>) -> Vec<Cow<'_, Node>> {
         .filter(|n| !n.is_disabled())
         .map(|n| {
             if any_disabled(mode.of_children(&n), &n.children) {
-                let mut n = n.into_owned();
-                let children = std::mem::take(&mut n.children);
-                n.children = prune_in(mode.of_children(&n), children);
-                Cow::Owned(n)
+                Cow::Owned(prune_children(mode, n.into_owned()))
             } else {
                 n
             }
@@ -322,12 +319,15 @@ fn prune_in(mode: Mode, nodes: Vec<Node>) -> Vec<Node> {
     nodes
         .into_iter()
         .filter(|n| !n.is_disabled())
-        .map(|mut n| {
-            let children = std::mem::take(&mut n.children);
-            n.children = prune_in(mode.of_children(&n), children);
-            n
-        })
+        .map(|n| prune_children(mode, n))
         .collect()
+}
+
+/// `n` (a node in `mode`) with what is switched off among its children dropped.
+fn prune_children(mode: Mode, mut n: Node) -> Node {
+    let children = std::mem::take(&mut n.children);
+    n.children = prune_in(mode.of_children(&n), children);
+    n
 }
 
 #[cfg(test)]
